@@ -1,0 +1,1 @@
+"""orgsphere: how far is your organisation from its one real customer?"""

@@ -1,0 +1,8 @@
+"""Ingest: one reader per format, each turning a source into rows of the canonical tables plus rejects."""
+
+from .edges import ingest_edges
+from .orgchart import ingest_orgchart
+from .parties import ingest_parties
+from .session import IngestReport
+
+__all__ = ["ingest_edges", "ingest_orgchart", "ingest_parties", "IngestReport"]

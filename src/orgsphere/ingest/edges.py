@@ -1,0 +1,231 @@
+"""Generic interactions: a CSV or Parquet edge list (src, dst, optional ts, channel, weight, thread).
+
+Read in chunks with bounded memory. Every row becomes one directed interaction or one reject with its line
+and reason; identities are pseudonymised and resolved to persons or outside parties on the way in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..settings import Settings
+from ..store import Store
+from .columns import find_columns
+from .parties import ingest_parties
+from .resolve import Resolver
+from .session import IngestReport, IngestSession, run_ingest
+from .tabular import Chunk, Progress, open_tabular
+
+__all__ = ["ingest_edges", "EDGE_FIELDS", "parse_timestamps"]
+
+EDGE_FIELDS = {
+    "src": ("from", "source", "sender", "from_id", "source_id", "person", "organizer", "van"),
+    "dst": ("to", "target", "recipient", "receiver", "to_id", "target_id", "aan"),
+    "ts": ("time", "timestamp", "datetime", "date", "sent", "start", "tijd", "datum"),
+    "channel": ("medium", "type", "kanaal"),
+    "weight": ("mins", "minutes", "duration", "count", "n", "gewicht"),
+    "thread": ("thread_id", "conversation_id", "conversation"),
+}
+TS = pa.timestamp("us")
+TS_PROBLEM = "ts is not a time; expected ISO 8601 (2024-03-01T09:30:00) or epoch seconds"
+MS_EPOCH_THRESHOLD = 1e11  # numbers above this are epoch milliseconds, below epoch seconds
+
+
+def _numeric_to_ts(values: pa.Array) -> pa.Array:
+    seconds = values.cast(pa.float64())
+    scaled = pc.if_else(pc.greater(pc.abs(seconds), MS_EPOCH_THRESHOLD), pc.multiply(seconds, 1e3),
+                        pc.multiply(seconds, 1e6))  # fmt: skip
+    return pc.round(scaled).cast(pa.int64()).cast(TS)
+
+
+def _one_ts(text: str) -> datetime | None:
+    try:
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number):
+            return None
+        seconds = number / (1e3 if abs(number) > MS_EPOCH_THRESHOLD else 1)
+        return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def parse_timestamps(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Timestamps from text, numbers (epoch seconds or milliseconds) or Arrow timestamps, as UTC-naive
+    microseconds; and a problem per row (null where fine or empty)."""
+    no_problem = pa.nulls(len(values), pa.string())
+    if pa.types.is_timestamp(values.type):
+        return values.cast(TS), no_problem
+    if pa.types.is_date(values.type):
+        return values.cast(pa.date32()).cast(TS), no_problem
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+        return _numeric_to_ts(values), no_problem
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    for attempt in (lambda: _numeric_to_ts(text), lambda: text.cast(TS),
+                    lambda: text.cast(pa.timestamp("us", "UTC")).cast(TS)):  # fmt: skip
+        try:
+            return attempt(), no_problem
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    parsed, problems = [], []
+    for item in text.to_pylist():
+        value = None if item is None else _one_ts(item)
+        parsed.append(value)
+        problems.append(None if item is None or value is not None else TS_PROBLEM)
+    return pa.array(parsed, TS), pa.array(problems, pa.string())
+
+
+def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    text = values if not pa.types.is_string(values.type) else pc.utf8_trim_whitespace(values)
+    if pa.types.is_string(text.type):
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), pc.replace_substring(text, ",", "."))
+    try:
+        weights = text.cast(pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        parsed, problems = [], []
+        for item in text.to_pylist():
+            try:
+                parsed.append(None if item is None else float(item))
+                problems.append(None)
+            except ValueError:
+                parsed.append(None)
+                problems.append("weight is not a number")
+        weights, problem = pa.array(parsed, pa.float64()), pa.array(problems, pa.string())
+    else:
+        problem = pa.nulls(len(values), pa.string())
+    bad = pc.fill_null(pc.or_(pc.less(weights, 0), pc.is_nan(weights)), False)
+    problem = pc.if_else(bad, pa.scalar("weight must be a number of at least 0", pa.string()), problem)
+    return pc.fill_null(weights, 1.0), problem
+
+
+def _first_problem(*problems: pa.Array) -> pa.Array:
+    return pc.coalesce(*problems)
+
+
+class _EdgeReader:
+    def __init__(self, store: Store, settings: Settings, session: IngestSession, cols: dict[str, str]):
+        self.store, self.session, self.cols = store, session, cols
+        self.resolver = Resolver(store, settings)
+        self.default_channel = settings.default_channel.strip().lower() or "other"
+
+    def chunk(self, chunk: Chunk) -> None:
+        session = self.session
+        for line, reason in chunk.invalid:
+            session.report.rows += 1
+            session.reject(f"line {line}", reason)
+        table, n = chunk.table, chunk.table.num_rows
+        if n == 0:
+            return
+        session.report.rows += n
+        src, src_kind, src_problem = self.resolver.array(table.column(self.cols["src"]).combine_chunks())
+        dst, dst_kind, dst_problem = self.resolver.array(table.column(self.cols["dst"]).combine_chunks())
+        null_text = pa.nulls(n, pa.string())
+        if "ts" in self.cols:
+            ts, ts_problem = parse_timestamps(table.column(self.cols["ts"]).combine_chunks())
+        else:
+            ts, ts_problem = pa.nulls(n, TS), null_text
+        if "weight" in self.cols:
+            weight, weight_problem = _parse_weights(table.column(self.cols["weight"]).combine_chunks())
+        else:
+            weight, weight_problem = pa.array(np.ones(n)), null_text
+        if "channel" in self.cols:
+            channel = pc.utf8_lower(pc.utf8_trim_whitespace(table.column(self.cols["channel"]).combine_chunks()
+                                                            .cast(pa.string())))  # fmt: skip
+            channel = pc.if_else(pc.fill_null(pc.equal(channel, ""), True), self.default_channel, channel)
+        else:
+            channel = pa.array([self.default_channel] * n, pa.string())
+        thread = (table.column(self.cols["thread"]).combine_chunks().cast(pa.string())
+                  if "thread" in self.cols else null_text)  # fmt: skip
+        both_parties = pc.and_(pc.equal(src_kind, "party"), pc.equal(dst_kind, "party"))
+        problem = _first_problem(
+            pc.binary_join_element_wise("src ", src_problem, ""),
+            pc.binary_join_element_wise("dst ", dst_problem, ""),
+            pc.if_else(pc.fill_null(pc.equal(src, dst), False),
+                       pa.scalar("src and dst are the same person or party", pa.string()), null_text),
+            pc.if_else(pc.fill_null(both_parties, False),
+                       pa.scalar("neither end is a person of the organisation", pa.string()), null_text),
+            ts_problem,
+            weight_problem,
+        )  # fmt: skip
+        bad = pc.is_valid(problem)
+        if pc.any(bad).as_py():
+            problems = problem.to_pylist()
+            for i in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
+                reason = problems[i]
+                field = reason.split(" ", 1)[0]
+                excerpt = str(table.column(self.cols[field])[int(i)].as_py()) if field in ("ts", "weight") else ""
+                session.reject(chunk.locator(int(i)), reason, excerpt)
+        keep = pc.invert(bad)
+        kept = int(pc.sum(keep.cast(pa.int64())).as_py() or 0)
+        if kept == 0:
+            return
+        lines = pa.array(chunk.lines).filter(keep)
+        source_id = pc.binary_join_element_wise(
+            self.session.source_prefix, lines.cast(pa.string()), ":"
+        )
+        out = pa.table(
+            {
+                "ts": ts.filter(keep),
+                "src": src.filter(keep),
+                "dst": dst.filter(keep),
+                "src_kind": src_kind.filter(keep),
+                "dst_kind": dst_kind.filter(keep),
+                "channel": channel.filter(keep),
+                "weight": weight.filter(keep),
+                "thread_id": thread.filter(keep),
+                "source_id": source_id,
+            }
+        )
+        self.store.append("interactions", out)
+        session.report.kept += kept
+
+
+def ingest_edges(
+    store: Store,
+    path: Path,
+    settings: Settings,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest an edge list (CSV, TSV, CSV.gz, XLSX or Parquet) into ``interactions``.
+
+    ``mapping`` names the columns of the fields src, dst, ts, channel, weight and thread (default: the
+    ``edge_columns`` setting, then the usual names such as from / to / time).
+    """
+    path = Path(path)
+    table_file = open_tabular(path, "edge list")
+    cols = find_columns(
+        path, table_file.columns, EDGE_FIELDS, required=("src", "dst"),
+        mapping={**settings.edge_columns, **(mapping or {})}, what="edge list",
+    )  # fmt: skip
+
+    customers = None
+    if settings.customer_list is not None:
+        customers = ingest_parties(store, Path(settings.customer_list), "customer")
+
+    def read(session: IngestSession) -> None:
+        if customers is not None:
+            session.report.notes.append("customer list " + customers.summary().replace("\n", "; "))
+        reader = _EdgeReader(store, settings, session, cols)
+        for chunk in table_file.chunks(progress):
+            reader.chunk(chunk)
+        reader.resolver.flush(store, path.name)
+        if reader.resolver.new_parties == {} and not store.raw.execute("SELECT 1 FROM aliases LIMIT 1").fetchone():
+            session.report.notes.append("the store has no org chart yet: ingest one first (orgsphere ingest orgchart)")
+
+    return run_ingest(store, path, "interactions", read)

@@ -1,0 +1,337 @@
+"""The org chart: units (a tree, line or staff) and the people in them, from CSV / XLSX and / or a YAML tree.
+
+An org chart ingest replaces the org chart in the store as a whole (it is the chart of record); the files
+given together form one chart: a YAML tree of units, a CSV or XLSX of people, or both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import yaml
+
+from ..errors import InputError
+from ..schema import UNIT_KINDS
+from ..store import Store
+from .columns import find_columns
+from .session import IngestReport, IngestSession, run_ingest
+from .tabular import Progress, open_tabular
+
+__all__ = ["ingest_orgchart", "STAFF_FUNCTIONS", "STAFF_ROLES"]
+
+STAFF_FUNCTIONS = (
+    "hr", "ict", "finance", "risk", "compliance", "facilities", "procurement", "legal", "communication", "other",
+)  # fmt: skip
+STAFF_ROLES = ("supporting", "regulating", "executing", "advisory")
+KIND_WORDS = {"line": "line", "lijn": "line", "staff": "staff", "staf": "staff"}
+
+PEOPLE_FIELDS = {
+    "person": ("person_id", "employee", "employee_id", "employee_number", "personnel_number", "medewerker"),
+    "unit": ("unit_id", "department", "team", "org_unit", "afdeling", "dept"),
+    "parent": ("parent_unit", "parent_id", "parent_department", "parent_unit_id"),
+    "kind": ("unit_kind", "line_staff", "type", "soort"),
+    "function": ("staff_function", "functie_afdeling"),
+    "email": ("mail", "e_mail", "email_address", "address"),
+    "valid_from": ("from", "start", "start_date", "begin"),
+    "valid_to": ("to", "end", "end_date", "until"),
+    "title": ("job_title", "functie", "position"),
+    "fte": ("fte_share", "deeltijdfactor"),
+    "intended_role": ("role", "staff_role"),
+}
+
+
+@dataclass
+class _Unit:
+    unit_id: str
+    parent_id: str | None
+    kind: str | None
+    function: str | None
+    intended_role: str | None
+    where: str
+
+
+@dataclass
+class _Member:
+    person: str
+    email: str | None
+    unit_id: str
+    valid_from: date | None
+    valid_to: date | None
+    title: str | None
+    fte: float | None
+    where: str
+
+
+class _Chart:
+    def __init__(self, session: IngestSession):
+        self.session = session
+        self.units: dict[str, _Unit] = {}
+        self.members: list[_Member] = []
+
+    # -- units --------------------------------------------------------------------------------------------
+    def unit(self, where: str, unit_id: str, parent: str | None, kind: str | None, function: str | None,
+             role: str | None) -> str | None:  # fmt: skip
+        """Add or confirm a unit; returns a reason when it contradicts an earlier definition."""
+        if kind is not None:
+            kind = KIND_WORDS.get(kind.strip().lower())
+            if kind is None:
+                return f"kind must be one of {', '.join(UNIT_KINDS)} (or lijn, staf)"
+        if function is not None:
+            function = function.strip().lower()
+            if function not in STAFF_FUNCTIONS:
+                return f"function {function!r} is not one of {', '.join(STAFF_FUNCTIONS)}"
+        if role is not None:
+            role = role.strip().lower()
+            if role not in STAFF_ROLES:
+                return f"intended_role {role!r} is not one of {', '.join(STAFF_ROLES)}"
+        if parent == unit_id:
+            return f"unit {unit_id!r} names itself as its parent"
+        known = self.units.get(unit_id)
+        if known is None:
+            self.units[unit_id] = _Unit(unit_id, parent, kind, function, role, where)
+            return None
+        for name, new in (("parent", parent), ("kind", kind), ("function", function), ("intended_role", role)):
+            old = getattr(known, name if name != "parent" else "parent_id")
+            if new is not None and old is not None and new != old:
+                return f"unit {unit_id!r} has {name} {old!r} at {known.where}, here {new!r}"
+            if new is not None and old is None:
+                setattr(known, name if name != "parent" else "parent_id", new)
+        return None
+
+    def finish(self, store: Store) -> None:
+        # parents named but never described become units of their own
+        for unit in list(self.units.values()):
+            if unit.parent_id is not None and unit.parent_id not in self.units:
+                self.units[unit.parent_id] = _Unit(unit.parent_id, None, None, None, None, unit.where)
+        self._check_cycles()
+        self._inherit_kinds()
+        people_by_person: dict[str, list[_Member]] = {}
+        for m in self.members:
+            people_by_person.setdefault(m.person, []).append(m)
+        pseudo = store.pseudonymiser()
+        aliases: dict[str, str] = {}
+        rows: dict[str, list[Any]] = {k: [] for k in ("person_id", "unit_id", "valid_from", "valid_to", "title", "fte")}
+        for person, spells in people_by_person.items():
+            pid = pseudo.one(person)
+            spells.sort(key=lambda m: m.valid_from or date.min)
+            previous: _Member | None = None
+            for m in spells:
+                if previous is not None and (previous.valid_to is None or m.valid_from is None
+                                             or m.valid_from <= previous.valid_to):  # fmt: skip
+                    self.session.reject(
+                        m.where,
+                        f"person is already in unit {previous.unit_id!r} for an overlapping period "
+                        f"({previous.where}); give valid_from / valid_to so the periods do not overlap",
+                    )
+                    continue
+                for ident in filter(None, (person, m.email)):
+                    alias = pseudo.one(ident)
+                    if aliases.setdefault(alias, pid) != pid:
+                        self.session.reject(m.where, "email address belongs to another person of the org chart")
+                        break
+                else:
+                    for key, value in (("person_id", pid), ("unit_id", m.unit_id), ("valid_from", m.valid_from),
+                                       ("valid_to", m.valid_to), ("title", m.title), ("fte", m.fte)):  # fmt: skip
+                        rows[key].append(value)
+                    self.session.report.kept += 1
+                    previous = m
+        for table in ("units", "people", "aliases"):
+            store.raw.execute(f"DELETE FROM {table}")
+        units = list(self.units.values())
+        store.append(
+            "units",
+            pa.table(
+                {
+                    "unit_id": [u.unit_id for u in units],
+                    "name": [u.unit_id for u in units],
+                    "parent_id": [u.parent_id for u in units],
+                    "kind": [u.kind for u in units],
+                    "function": [u.function for u in units],
+                    "intended_role": [u.intended_role for u in units],
+                },
+                schema=pa.schema([(n, pa.string()) for n in
+                                  ("unit_id", "name", "parent_id", "kind", "function", "intended_role")]),  # fmt: skip
+            ),
+        )
+        store.append(
+            "people",
+            pa.table(rows, schema=pa.schema([("person_id", pa.string()), ("unit_id", pa.string()),
+                                             ("valid_from", pa.date32()), ("valid_to", pa.date32()),
+                                             ("title", pa.string()), ("fte", pa.float64())])),  # fmt: skip
+        )
+        store.append(
+            "aliases",
+            pa.table({"alias": list(aliases), "person_id": list(aliases.values())},
+                     schema=pa.schema([("alias", pa.string()), ("person_id", pa.string())])),  # fmt: skip
+        )
+        if not self.members:
+            self.session.report.notes.append("the org chart names no people; interactions cannot be matched yet")
+
+    def _check_cycles(self) -> None:
+        for start in self.units.values():
+            seen = [start.unit_id]
+            parent = start.parent_id
+            while parent is not None:
+                if parent in seen:
+                    loop = " -> ".join([*seen[seen.index(parent):], parent])
+                    raise InputError(
+                        f"{start.where}: the units form a loop ({loop}); a unit cannot be its own ancestor. "
+                        "Fix the parent of one of them."
+                    )
+                seen.append(parent)
+                parent = self.units[parent].parent_id
+
+    def _inherit_kinds(self) -> None:
+        """A unit without kind or function takes its parent's (an ICT team inside ICT is staff, function ict)."""
+        def resolve(unit: _Unit) -> None:
+            if unit.parent_id is None or (unit.kind is not None and unit.function is not None):
+                return
+            parent = self.units[unit.parent_id]
+            resolve(parent)
+            if unit.kind is None:
+                unit.kind = parent.kind
+            if unit.function is None and unit.kind == "staff" and parent.kind == "staff":
+                unit.function = parent.function
+
+        for unit in self.units.values():
+            resolve(unit)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _date(value: Any, field: str) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{field} {text!r} is not a date; expected YYYY-MM-DD")
+
+
+def _fte(value: Any) -> float | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        fte = float(text.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"fte {text!r} is not a number; expected e.g. 0.8") from None
+    if not 0 < fte <= 1.5:
+        raise ValueError(f"fte {fte} is outside 0..1.5")
+    return fte
+
+
+def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> None:
+    """Validate one person record (from a table row or a YAML people entry) and add it to the chart."""
+    session = chart.session
+    session.report.rows += 1
+    person, unit = _text(rec.get("person")), _text(rec.get("unit"))
+    if person is None:
+        session.reject(where, "person is empty; every row needs the person's id or email")
+        return
+    if unit is None:
+        session.reject(where, "unit is empty; every person needs a unit")
+        return
+    try:
+        valid_from, valid_to = _date(rec.get("valid_from"), "valid_from"), _date(rec.get("valid_to"), "valid_to")
+        fte = _fte(rec.get("fte"))
+    except ValueError as exc:
+        session.reject(where, str(exc), "")
+        return
+    if valid_from and valid_to and valid_to < valid_from:
+        session.reject(where, f"valid_to {valid_to} is before valid_from {valid_from}")
+        return
+    problem = chart.unit(where, unit, _text(rec.get("parent")), _text(rec.get("kind")),
+                         _text(rec.get("function")), _text(rec.get("intended_role")))  # fmt: skip
+    if problem:
+        session.reject(where, problem, unit)
+        return
+    chart.members.append(
+        _Member(person, _text(rec.get("email")), unit, valid_from, valid_to, _text(rec.get("title")), fte, where)
+    )
+
+
+def _read_table(chart: _Chart, path: Path, progress: Progress | None) -> None:
+    table_file = open_tabular(path, "org chart")
+    cols = find_columns(path, table_file.columns, PEOPLE_FIELDS, required=("person", "unit"), what="org chart")
+    for chunk in table_file.chunks(progress):
+        for line, reason in chunk.invalid:
+            chart.session.report.rows += 1
+            chart.session.reject(f"{path.name} line {line}", reason)
+        data = {field: chunk.table.column(col).to_pylist() for field, col in cols.items()}
+        for i in range(chunk.table.num_rows):
+            _member(chart, f"{path.name} {chunk.locator(i)}", {f: v[i] for f, v in data.items()})
+
+
+def _read_yaml(chart: _Chart, path: Path) -> None:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid YAML ({exc}).") from None
+    if doc is None:
+        raise InputError(f"{path}: the file is empty; expected a tree of units (name, kind, units, people).")
+    roots = doc.get("units", [doc]) if isinstance(doc, dict) and "name" not in doc else doc
+    if isinstance(roots, dict):
+        roots = [roots]
+    if not isinstance(roots, list):
+        raise InputError(f"{path}: expected a unit (a mapping with name) or a list of units at the top.")
+
+    def walk(node: Any, parent: str | None, trail: str) -> None:
+        if not isinstance(node, dict) or _text(node.get("name")) is None:
+            raise InputError(f"{path}: {trail}: expected a unit with a name, found {str(node)[:60]!r}.")
+        unknown = set(node) - {"name", "kind", "function", "intended_role", "units", "children", "people"}
+        if unknown:
+            raise InputError(
+                f"{path}: {trail} ({node['name']}): unknown keys {', '.join(sorted(map(str, unknown)))}; "
+                "a unit has name, kind, function, intended_role, units and people."
+            )
+        name = str(node["name"]).strip()
+        where = f"{path.name} unit {name!r}"
+        problem = chart.unit(where, name, parent, _text(node.get("kind")), _text(node.get("function")),
+                             _text(node.get("intended_role")))  # fmt: skip
+        if problem:
+            raise InputError(f"{path}: {trail}: {problem}.")
+        for j, person in enumerate(node.get("people") or []):
+            rec = dict(person) if isinstance(person, dict) else {"person": person}
+            rec["unit"] = name
+            _member(chart, f"{where} person {j + 1}", rec)
+        for i, child in enumerate(node.get("units") or node.get("children") or []):
+            walk(child, name, f"{trail} > {i + 1}")
+
+    for i, root in enumerate(roots):
+        walk(root, None, f"unit {i + 1}")
+
+
+def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None = None) -> IngestReport:
+    """Replace the org chart with the one in ``paths`` (YAML tree of units and/or CSV / XLSX of people)."""
+    if not paths:
+        raise InputError("no org chart file given; pass a CSV, XLSX or YAML file.")
+
+    def read(session: IngestSession) -> None:
+        chart = _Chart(session)
+        for path in paths:
+            if path.suffix.lower() in {".yaml", ".yml"}:
+                _read_yaml(chart, Path(path))
+            else:
+                _read_table(chart, Path(path), progress)
+        if not chart.units:
+            raise InputError(f"{paths[0]}: no units found; the org chart needs at least one unit.")
+        chart.finish(store)
+
+    return run_ingest(store, [Path(p) for p in paths], "orgchart", read)

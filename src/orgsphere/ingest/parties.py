@@ -1,0 +1,120 @@
+"""Outside parties declared by the user: a file of ids, addresses or domains with their kind.
+
+Patients of a hospital ward, the accounts of a CRM, a regulator's domain: each row declares one party.
+A party declared by id or address is stored under a pseudonym (it may be a person); one declared by domain
+keeps its domain (an organisation). A later declaration of the same party with another kind is a reject.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..errors import InputError
+from ..privacy import domain_of
+from ..schema import PARTY_KINDS
+from ..store import Store
+from .columns import find_columns
+from .session import IngestReport, IngestSession, run_ingest
+from .tabular import Progress, open_tabular
+
+__all__ = ["ingest_parties", "read_parties", "domain_party_id"]
+
+PARTY_FIELDS = {
+    "id": ("party_id", "party", "customer_id", "account_id", "client_id", "klantnummer"),
+    "address": ("email", "mail", "e_mail", "email_address"),
+    "domain": ("email_domain", "web_domain"),
+    "kind": ("party_kind", "type", "category", "soort"),
+    "name": ("party_name", "account_name", "company", "naam"),
+}
+KIND_WORDS = {
+    **{k: k for k in PARTY_KINDS},
+    "klant": "customer", "client": "customer", "leverancier": "supplier", "vendor": "supplier",
+    "toezichthouder": "regulator", "partner": "partner", "overig": "other", "patient": "customer",
+}  # fmt: skip
+
+
+def domain_party_id(domain: str) -> str:
+    return "@" + domain
+
+
+def read_parties(store: Store, session: IngestSession, path: Path, default_kind: str | None,
+                 progress: Progress | None = None) -> None:  # fmt: skip
+    """Read a parties file into the store's ``parties`` table within ``session``."""
+    pseudo = store.pseudonymiser()
+    table_file = open_tabular(path, "parties file")
+    cols = find_columns(path, table_file.columns, PARTY_FIELDS, required=(), what="parties file")
+    if not {"id", "address", "domain"} & set(cols):
+        raise InputError(
+            f"{path}: line 1: the parties file needs a column id, address or domain (and kind); "
+            f"it has: {', '.join(table_file.columns)}."
+        )
+    if "kind" not in cols and default_kind is None:
+        raise InputError(
+            f"{path}: line 1: no kind column; expected kind with one of {', '.join(PARTY_KINDS)} per row."
+        )
+    persons = {r[0] for r in store.raw.execute("SELECT alias FROM aliases").fetchall()}
+    known = dict(store.raw.execute("SELECT party_id, kind FROM parties").fetchall())
+    new: dict[str, tuple[str, str | None, str | None]] = {}
+    for chunk in table_file.chunks(progress):
+        for line, reason in chunk.invalid:
+            session.report.rows += 1
+            session.reject(f"line {line}", reason)
+        data = {f: chunk.table.column(c).to_pylist() for f, c in cols.items()}
+        for i in range(chunk.table.num_rows):
+            session.report.rows += 1
+            where = chunk.locator(i)
+            raw_kind = (data["kind"][i] or "").strip().lower() if "kind" in data else ""
+            kind = KIND_WORDS.get(raw_kind) if raw_kind else default_kind
+            if kind is None:
+                session.reject(where, f"kind must be one of {', '.join(PARTY_KINDS)}", raw_kind)
+                continue
+            ident = next((data[f][i].strip() for f in ("id", "address") if f in data and data[f][i]
+                          and data[f][i].strip()), None)  # fmt: skip
+            domain_text = (data["domain"][i] or "").strip().lower().lstrip("@") if "domain" in data else ""
+            if ident:
+                party_id, domain, name = pseudo.one(ident), domain_of(ident), None
+                if party_id in persons:
+                    session.reject(where, "this id or address is a person of the org chart, not an outside party")
+                    continue
+            elif domain_text:
+                if "." not in domain_text:
+                    session.reject(where, "domain must look like example.com", domain_text)
+                    continue
+                name = (data["name"][i] or "").strip() or domain_text if "name" in data else domain_text
+                party_id, domain = domain_party_id(domain_text), domain_text
+            else:
+                session.reject(where, "row has no id, address or domain")
+                continue
+            earlier = new.get(party_id, (known.get(party_id),))[0]
+            if earlier is not None and earlier != kind:
+                session.reject(where, f"party was declared {earlier} before, here {kind}; declare it once")
+                continue
+            new[party_id] = (kind, domain, name)
+            session.report.kept += 1
+    if new:
+        ids = list(new)
+        store.raw.execute("DELETE FROM parties WHERE party_id IN (SELECT unnest(?))", [ids])
+        store.append(
+            "parties",
+            pa.table(
+                {
+                    "party_id": ids,
+                    "kind": [new[i][0] for i in ids],
+                    "domain": [new[i][1] for i in ids],
+                    "name": [new[i][2] for i in ids],
+                    "declared_by": [str(path.name)] * len(ids),
+                },
+                schema=pa.schema([(n, pa.string()) for n in ("party_id", "kind", "domain", "name", "declared_by")]),
+            ),
+        )
+
+
+def ingest_parties(store: Store, path: Path, default_kind: str | None = None,
+                   progress: Progress | None = None) -> IngestReport:  # fmt: skip
+    """Declare outside parties from ``path`` (CSV / XLSX / Parquet: id, address or domain, and kind)."""
+    if default_kind is not None and default_kind not in PARTY_KINDS:
+        raise InputError(f"kind {default_kind!r} is not one of {', '.join(PARTY_KINDS)}.")
+    return run_ingest(store, Path(path), "parties",
+                      lambda session: read_parties(store, session, Path(path), default_kind, progress))  # fmt: skip

@@ -1,0 +1,133 @@
+"""Who is at each end of an interaction: a person of the org chart, a declared party, or an outside domain.
+
+Every reader of interactions resolves its raw identifiers (ids, addresses) here, so the boundary between
+inside and outside is drawn in one place:
+
+1. an identifier (or email alias) of a person of the org chart -> that person (pseudonym);
+2. an id or address declared as a party -> that party;
+3. an address in one of the internal domains but not in the org chart -> rejected (it would silently turn
+   a colleague into an outsider);
+4. an address whose domain is declared (parties file or ``*_domains`` settings) -> the domain's party;
+5. any other address -> outside, kind ``other``, reduced to its domain (or kept as a pseudonym when
+   ``keep_external_addresses`` is set);
+6. anything else -> rejected: neither a person of the org chart nor a declared outside party.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..privacy import domain_of
+from ..schema import PARTY, PERSON
+from ..settings import Settings
+from ..store import Store
+from .parties import domain_party_id
+
+__all__ = ["Resolver", "Resolved"]
+
+Resolved = tuple[str, str] | str  # (id, kind person|party), or the reason it cannot be resolved
+
+
+def _matches(domain: str, domains: set[str]) -> str | None:
+    """The entry of ``domains`` that ``domain`` is, or is a subdomain of."""
+    parts = domain.split(".")
+    for i in range(len(parts) - 1):
+        candidate = ".".join(parts[i:])
+        if candidate in domains:
+            return candidate
+    return None
+
+
+class Resolver:
+    def __init__(self, store: Store, settings: Settings):
+        self.pseudo = store.pseudonymiser()
+        self.aliases: dict[str, str] = dict(store.raw.execute("SELECT alias, person_id FROM aliases").fetchall())
+        self.parties: dict[str, str] = dict(store.raw.execute("SELECT party_id, kind FROM parties").fetchall())
+        self.internal = set(settings.internal_domains)
+        self.rules: dict[str, str] = {}
+        for kind in ("partner", "regulator", "supplier", "customer"):  # later wins: customer rules first
+            for domain in getattr(settings, f"{kind}_domains"):
+                self.rules[domain.lstrip("@")] = kind
+        self.keep_addresses: bool = settings.keep_external_addresses
+        self.new_parties: dict[str, tuple[str, str]] = {}  # party_id -> (kind, domain)
+        self._cache: dict[str, Resolved] = {}
+
+    def one(self, raw: str) -> Resolved:
+        hit = self._cache.get(raw)
+        if hit is None:
+            hit = self._cache[raw] = self._resolve(raw)
+        return hit
+
+    def _resolve(self, raw: str) -> Resolved:
+        if not raw.strip():
+            return "is empty"
+        hashed = self.pseudo.one(raw)
+        if hashed in self.aliases:
+            return self.aliases[hashed], PERSON
+        if hashed in self.parties:
+            return hashed, PARTY
+        domain = domain_of(raw)
+        if domain is None:
+            return "is neither a person of the org chart nor a declared outside party"
+        if _matches(domain, self.internal):
+            return (
+                f"is an address in the internal domain {domain} that is not in the org chart "
+                "(add the person, or their email column, to the org chart)"
+            )
+        party_id = domain_party_id(domain)
+        if party_id not in self.parties:
+            declared = _matches(domain, {d.lstrip("@") for d in self.rules})
+            parent = domain_party_id(declared) if declared else None
+            if parent is not None and parent in self.parties:
+                return parent, PARTY
+            kind = self.rules[declared] if declared else "other"
+            if kind == "other" and self.keep_addresses:
+                party_id = hashed
+            elif declared:
+                party_id = domain_party_id(declared)
+                domain = declared
+            self.parties[party_id] = kind
+            self.new_parties[party_id] = (kind, domain)
+        return party_id, PARTY
+
+    def array(self, values: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+        """Resolve a string array: ids, kinds and problems (null where the value resolved)."""
+        encoded = pc.dictionary_encode(pc.fill_null(values.cast(pa.string()), ""))
+        ids, kinds, problems = [], [], []
+        for raw in encoded.dictionary.to_pylist():
+            hit = self.one(raw)
+            if isinstance(hit, str):
+                ids.append(None)
+                kinds.append(None)
+                problems.append(hit)
+            else:
+                ids.append(hit[0])
+                kinds.append(hit[1])
+                problems.append(None)
+        idx = encoded.indices
+        return (
+            pc.take(pa.array(ids, pa.string()), idx),
+            pc.take(pa.array(kinds, pa.string()), idx),
+            pc.take(pa.array(problems, pa.string()), idx),
+        )
+
+    def flush(self, store: Store, declared_by: str) -> None:
+        """Store the parties that domain rules created during this ingest."""
+        if not self.new_parties:
+            return
+        ids = list(self.new_parties)
+        store.append(
+            "parties",
+            pa.table(
+                {
+                    "party_id": ids,
+                    "kind": [self.new_parties[i][0] for i in ids],
+                    "domain": [self.new_parties[i][1] for i in ids],
+                    "name": [self.new_parties[i][1] if i.startswith("@") else None for i in ids],
+                    "declared_by": [declared_by] * len(ids),
+                },
+                schema=pa.schema([(n, pa.string()) for n in ("party_id", "kind", "domain", "name", "declared_by")]),
+            ),
+        )
+        self.new_parties.clear()

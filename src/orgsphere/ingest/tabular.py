@@ -1,0 +1,284 @@
+"""Reading tabular sources (CSV, XLSX, Parquet) in bounded chunks, with exact line numbers for rejects.
+
+A CSV file is read in blocks of whole lines; each block is parsed by Arrow, so memory stays bounded by the
+block size and every row keeps its physical line number. Rows with the wrong number of fields become
+rejects with that line number. Limitation: quoted fields may not span lines.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+
+__all__ = ["Chunk", "TabularFile", "open_tabular", "Progress"]
+
+Progress = Callable[[int, int], None]  # (units done, units total), e.g. bytes read of bytes in the file
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+BLOCK_BYTES = 16 << 20
+
+
+@dataclass
+class Chunk:
+    """A batch of rows, every column as read, and for each row its place in the file."""
+
+    table: pa.Table
+    lines: np.ndarray  # physical line (CSV) or row (XLSX, Parquet) number of each row
+    word: str  # "line" or "row"
+    invalid: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of rows that did not parse
+
+    def locator(self, i: int) -> str:
+        return f"{self.word} {int(self.lines[i])}"
+
+
+class TabularFile:
+    """A CSV, XLSX or Parquet file: its columns known up front, its rows read in chunks."""
+
+    columns: list[str]
+    path: Path
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
+        raise NotImplementedError
+
+
+def open_tabular(path: str | Path, what: str) -> TabularFile:
+    """Open ``path`` as a table; ``what`` names its role in error messages (e.g. "org chart")."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found; check the path of the {what}.")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a CSV, XLSX or Parquet file as the {what}.")
+    suffixes = [s.lower() for s in path.suffixes]
+    last = suffixes[-1] if suffixes else ""
+    if last == ".gz" and len(suffixes) > 1 and suffixes[-2] in CSV_SUFFIXES:
+        return CsvFile(path, what, compressed=True)
+    if last in XLSX_SUFFIXES:
+        return XlsxFile(path, what)
+    if last in PARQUET_SUFFIXES:
+        return ParquetFile(path, what)
+    if last in CSV_SUFFIXES or last == "":
+        return CsvFile(path, what, compressed=False)
+    raise InputError(
+        f"{path}: unknown file type {last!r} for the {what}; expected .csv, .tsv, .csv.gz, .xlsx or .parquet."
+    )
+
+
+class CsvFile(TabularFile):
+    def __init__(self, path: Path, what: str, compressed: bool):
+        self.path, self.what, self.compressed = path, what, compressed
+        with self._open() as fh:
+            try:
+                sample = fh.read(1 << 20)
+            except (OSError, EOFError) as exc:
+                raise InputError(f"{path}: cannot read the {what}: {exc}") from None
+        if sample.startswith(b"PK\x03\x04"):
+            raise InputError(
+                f"{path}: this is a zip or XLSX file, not CSV text; save it as .xlsx (or export CSV) and try again."
+            )
+        if sample.startswith(b"PAR1"):
+            raise InputError(f"{path}: this is a Parquet file; give it the .parquet extension.")
+        if b"\x00" in sample:
+            raise InputError(
+                f"{path}: binary data, not a CSV text file; expected the {what} as CSV (comma, semicolon or "
+                "tab separated, first line the column names)."
+            )
+        if sample.startswith(b"\xef\xbb\xbf"):
+            sample = sample[3:]
+            self._skip_bom = 3
+        else:
+            self._skip_bom = 0
+        if not sample.strip():
+            raise InputError(f"{path}: the file is empty; expected a header line naming the columns of the {what}.")
+        try:
+            sample.decode("utf-8")
+            self.encoding = "utf8"
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
+                self.encoding = "cp1252"
+            else:
+                self.encoding = "utf8"
+        header, _, _ = sample.partition(b"\n")
+        header_text = header.decode(self.encoding.replace("utf8", "utf-8"), errors="replace").rstrip("\r")
+        counts = {d: header_text.count(d) for d in (",", ";", "\t", "|")}
+        self.delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+        try:
+            first = pacsv.read_csv(
+                io.BytesIO(header + b"\n"),
+                read_options=pacsv.ReadOptions(encoding=self.encoding, use_threads=False),
+                parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
+            )
+        except pa.ArrowInvalid as exc:
+            raise InputError(f"{path}: line 1: cannot read the header of the {what}: {exc}") from None
+        self.columns = [c.strip() for c in first.column_names]
+        if len(set(self.columns)) != len(self.columns):
+            dupes = sorted({c for c in self.columns if self.columns.count(c) > 1})
+            raise InputError(f"{path}: line 1: column names repeat ({', '.join(dupes)}); give each column one name.")
+        self.header_bytes = len(header) + 1
+
+    def _open(self) -> IO[bytes]:
+        return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")  # noqa: SIM115
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
+        total = self.path.stat().st_size
+        schema = {c: pa.string() for c in self.columns}
+        line = 2  # physical line number of the first row of the next block
+        with self._open() as fh:
+            fh.read(self._skip_bom + self.header_bytes)
+            raw = fh.fileobj if isinstance(fh, gzip.GzipFile) else fh  # type: ignore[attr-defined]
+            rest = b""
+            while True:
+                block = fh.read(BLOCK_BYTES)
+                data = rest + block
+                if not block:
+                    if not data.strip():
+                        break
+                    rest = b""
+                else:
+                    cut = data.rfind(b"\n") + 1
+                    if cut == 0:
+                        rest = data
+                        continue
+                    data, rest = data[:cut], data[cut:]
+                if not data.endswith(b"\n"):
+                    data += b"\n"
+                n_lines = data.count(b"\n")
+                chunk = self._parse(data, schema, line)
+                line += n_lines
+                if progress:
+                    progress(min(raw.tell(), total), total)
+                yield chunk
+                if not block:
+                    break
+
+    def _parse(self, data: bytes, schema: dict[str, pa.DataType], first_line: int) -> Chunk:
+        bad: list[tuple[int, str]] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            bad.append(
+                (
+                    first_line + row.number - 1,
+                    f"expected {row.expected_columns} fields, found {row.actual_columns}",
+                )
+            )
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(data),
+                read_options=pacsv.ReadOptions(
+                    column_names=self.columns, encoding=self.encoding, use_threads=False, block_size=len(data) + 1
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=False
+                ),
+                convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=False),
+            )
+        except pa.ArrowInvalid as exc:
+            raise InputError(
+                f"{self.path}: near line {first_line}: cannot parse the {self.what} as CSV ({exc}). "
+                "Check the quoting of that line."
+            ) from None
+        n_physical = data.count(b"\n")
+        bad_lines = {b for b, _ in bad}
+        lines = np.array([first_line + i for i in range(n_physical) if first_line + i not in bad_lines], np.int64)
+        # blank lines parse as rows of empty fields: they are no records, so drop them here
+        blank = None
+        for name in self.columns:
+            col = table.column(name)
+            is_empty = pc.equal(pc.utf8_length(col), 0)
+            blank = is_empty if blank is None else pc.and_(blank, is_empty)
+        if blank is not None and pc.any(blank).as_py():
+            keep = pc.invert(blank)
+            table = table.filter(keep)
+            lines = lines[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+        return Chunk(table, lines, "line", bad)
+
+
+class XlsxFile(TabularFile):
+    def __init__(self, path: Path, what: str):
+        import openpyxl
+
+        self.path, self.what = path, what
+        try:
+            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+            raise InputError(f"{path}: cannot open as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+        self._sheet = self._book.worksheets[0]
+        rows = self._sheet.iter_rows(min_row=1, max_row=1, values_only=True)
+        header = next(rows, None)
+        if not header or all(h is None for h in header):
+            raise InputError(
+                f"{path}: sheet {self._sheet.title!r} is empty; expected a header row naming the columns "
+                f"of the {what} in row 1."
+            )
+        self.columns = [str(h).strip() if h is not None else f"column{i + 1}" for i, h in enumerate(header)]
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
+        batch: list[tuple[object, ...]] = []
+        numbers: list[int] = []
+        total = self._sheet.max_row or 0
+        width = len(self.columns)
+        for number, row in enumerate(self._sheet.iter_rows(min_row=2, values_only=True), start=2):
+            if row is None or all(v is None or str(v).strip() == "" for v in row):
+                continue
+            batch.append(tuple(row[:width]) + (None,) * (width - len(row)))
+            numbers.append(number)
+            if len(batch) >= 50_000:
+                yield self._chunk(batch, numbers)
+                if progress:
+                    progress(number, total)
+                batch, numbers = [], []
+        if batch:
+            yield self._chunk(batch, numbers)
+        if progress:
+            progress(total, total)
+
+    def _chunk(self, rows: list[tuple[object, ...]], numbers: list[int]) -> Chunk:
+        cols = {
+            name: pa.array([_cell_text(r[i]) for r in rows], pa.string()) for i, name in enumerate(self.columns)
+        }
+        return Chunk(pa.table(cols), np.array(numbers, np.int64), "row")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class ParquetFile(TabularFile):
+    def __init__(self, path: Path, what: str):
+        self.path, self.what = path, what
+        try:
+            self._file = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+        self.columns = list(self._file.schema_arrow.names)
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
+        total = self._file.metadata.num_rows
+        done = 0
+        for batch in self._file.iter_batches(batch_size=256_000):
+            table = pa.Table.from_batches([batch])
+            yield Chunk(table, np.arange(done + 1, done + table.num_rows + 1, dtype=np.int64), "row")
+            done += table.num_rows
+            if progress:
+                progress(done, total)

@@ -1,0 +1,136 @@
+"""Privacy by design: the pseudonymisation key, keyed hashing of identities, and the minimum group size.
+
+- Persons (and individually declared outside parties) are replaced on the way in by an HMAC-SHA256 of their
+  normalised identifier, under a key kept in a file outside the store. The key is created on first use and
+  never replaced; the store keeps only a fingerprint of it, so a store opened with another key is refused.
+- External addresses that nobody declared are reduced to their domain.
+- :func:`suppress_small_groups` is the one place where the minimum group size is enforced; every table that
+  leaves the library (API, report, export) passes through it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .errors import StoreError
+
+__all__ = [
+    "load_or_create_key",
+    "key_fingerprint",
+    "Pseudonymiser",
+    "normalise_identity",
+    "domain_of",
+    "suppress_small_groups",
+    "PSEUDONYM_HEX_CHARS",
+]
+
+PSEUDONYM_HEX_CHARS = 20  # 80 bits: no collision to expect at 10^6 persons
+_KEY_BYTES = 32
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the key at ``path``; create it (mode 0600) when no file is there. Never overwrites a key."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it a moment ago: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(_KEY_BYTES) + "\n")
+    try:
+        text = path.read_text().strip()
+        key = bytes.fromhex(text)
+    except (OSError, ValueError) as exc:
+        raise StoreError(
+            f"{path}: cannot read the pseudonymisation key ({exc}); expected {2 * _KEY_BYTES} hex characters. "
+            "Restore the key file from your backup, or point key_file at the right one."
+        ) from None
+    if len(key) < 16:
+        raise StoreError(
+            f"{path}: the pseudonymisation key is {len(key)} bytes, expected at least 16. "
+            "Restore the key file from your backup."
+        )
+    return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A public fingerprint of the key, stored in the store to detect a different key."""
+    return hmac.new(key, b"orgsphere key fingerprint v1", hashlib.sha256).hexdigest()[:16]
+
+
+def normalise_identity(value: str) -> str:
+    """Identifiers compare case-insensitively and without surrounding blanks or mailto: prefixes."""
+    text = value.strip().lower()
+    if text.startswith("mailto:"):
+        text = text[len("mailto:") :]
+    return text.strip("<> ")
+
+
+def domain_of(value: str) -> str | None:
+    """The domain of an email address, or None when ``value`` is not an address."""
+    text = normalise_identity(value)
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain:
+        return None
+    return domain
+
+
+class Pseudonymiser:
+    """Keyed hashing of identities, with a cache (organisations repeat the same people millions of times)."""
+
+    def __init__(self, key: bytes):
+        self._key = key
+        self._cache: dict[str, str] = {}
+
+    def one(self, identity: str) -> str:
+        norm = normalise_identity(identity)
+        hit = self._cache.get(norm)
+        if hit is None:
+            digest = hmac.new(self._key, norm.encode("utf-8"), hashlib.sha256).hexdigest()
+            hit = self._cache[norm] = digest[:PSEUDONYM_HEX_CHARS]
+        return hit
+
+    def array(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Pseudonymise a string array; each distinct value is hashed once. Nulls stay null."""
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = pc.dictionary_encode(values.cast(pa.string()))
+        dictionary = pa.array([self.one(v) for v in encoded.dictionary.to_pylist()], pa.string())
+        return pc.take(dictionary, encoded.indices)
+
+
+def suppress_small_groups(table: pa.Table, size_column: str, min_size: int) -> pa.Table:
+    """Blank every measure of rows whose group has fewer than ``min_size`` members.
+
+    The row stays (so the reader sees that a group exists and why it shows no figures) with
+    ``suppressed = true``; identifying columns (those named in ``table.schema.metadata[b"keys"]``,
+    comma-separated) are kept, all other columns, the size among them, become null.
+    """
+    keys = set((table.schema.metadata or {}).get(b"keys", b"").decode().split(","))
+    sizes = table.column(size_column)
+    small = pc.fill_null(pc.less(sizes, min_size), True)
+    columns, names = [], []
+    for name in table.column_names:
+        column = table.column(name)
+        if name not in keys and name != "suppressed":
+            column = pc.if_else(small, pa.scalar(None, column.type), column)
+        columns.append(column)
+        names.append(name)
+    if "suppressed" in names:
+        idx = names.index("suppressed")
+        columns[idx] = pc.or_(table.column("suppressed"), small)
+    else:
+        columns.append(small)
+        names.append("suppressed")
+    out = pa.table(columns, names=names)
+    return out.replace_schema_metadata({**(table.schema.metadata or {}), b"min_group_size": str(min_size).encode()})

@@ -1,0 +1,47 @@
+"""The canonical tables: the contract between ingest and analysis, with the schema version and migrations."""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMA_VERSION", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "PARTY_KINDS", "UNIT_KINDS"]
+
+SCHEMA_VERSION = 1
+
+PERSON, PARTY = "person", "party"
+PARTY_KINDS = ("customer", "supplier", "regulator", "partner", "other")
+UNIT_KINDS = ("line", "staff")
+
+# name -> column definitions (DuckDB types). Persons appear only as pseudonyms.
+TABLES: dict[str, str] = {
+    "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "units": (
+        "unit_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, parent_id VARCHAR, kind VARCHAR, "
+        "function VARCHAR, intended_role VARCHAR"
+    ),
+    "people": (
+        "person_id VARCHAR NOT NULL, unit_id VARCHAR NOT NULL, valid_from DATE, valid_to DATE, "
+        "title VARCHAR, fte DOUBLE"
+    ),
+    # every identifier a person is known by (employee id, email addresses), hashed, pointing at the person
+    "aliases": "alias VARCHAR PRIMARY KEY, person_id VARCHAR NOT NULL",
+    "parties": (
+        "party_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, domain VARCHAR, name VARCHAR, declared_by VARCHAR"
+    ),
+    "interactions": (
+        "ts TIMESTAMP, src VARCHAR NOT NULL, dst VARCHAR NOT NULL, src_kind VARCHAR NOT NULL, "
+        "dst_kind VARCHAR NOT NULL, channel VARCHAR NOT NULL, weight DOUBLE NOT NULL, thread_id VARCHAR, "
+        "source_id VARCHAR NOT NULL"
+    ),
+    "work_items": (
+        "item_id VARCHAR, opened TIMESTAMP, closed TIMESTAMP, requester VARCHAR, assignee_unit VARCHAR, "
+        "category VARCHAR, priority VARCHAR, sla_due TIMESTAMP, title VARCHAR, text VARCHAR, source_id VARCHAR"
+    ),
+    "documents": "doc_id VARCHAR, path VARCHAR, lang VARCHAR, text VARCHAR",
+    "rejects": "source VARCHAR NOT NULL, locator VARCHAR, reason VARCHAR NOT NULL, raw_excerpt VARCHAR",
+    "ingest_log": (
+        "source VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL, rows BIGINT, kept BIGINT, "
+        "rejects BIGINT, started TIMESTAMP, finished TIMESTAMP, orgsphere_version VARCHAR"
+    ),
+}
+
+# MIGRATIONS[n] holds the statements that take a store from schema version n to n + 1.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}

@@ -1,0 +1,278 @@
+"""The one declared list of settings.
+
+:data:`SETTINGS` drives everything: validation, the ``orgsphere.toml`` file, ``ORGSPHERE_*`` environment
+variables, the CLI options and the settings table in the README. Precedence, highest first: CLI option,
+environment variable, config file, default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["Setting", "SETTINGS", "Settings", "load_settings", "ENV_PREFIX", "DEFAULT_CONFIG_FILE"]
+
+ENV_PREFIX = "ORGSPHERE_"
+DEFAULT_CONFIG_FILE = "orgsphere.toml"
+EDGE_FIELDS = ("src", "dst", "ts", "channel", "weight")
+
+
+def _as_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, found {type(value).__name__} {value!r}")
+    return value
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, found {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise ValueError(f"expected a whole number, found {value!r}")
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, found {value!r}")
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    """A list of domains or names: a TOML array, or text separated by commas."""
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(",")]
+    elif isinstance(value, (list, tuple)):
+        items = [_as_str(v).strip() for v in value]
+    else:
+        raise ValueError(f"expected a list of text, found {value!r}")
+    return tuple(v.lower() for v in items if v)
+
+
+def _as_path(value: Any) -> Path | None:
+    if value is None or value == "":
+        return None
+    return Path(os.path.expanduser(_as_str(value)))
+
+
+def _as_mapping(value: Any) -> dict[str, str]:
+    """A column mapping: a TOML table ``{src = "from"}`` or text ``src=from,dst=to``."""
+    if isinstance(value, str):
+        pairs: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if "=" not in part:
+                raise ValueError(f"expected field=column pairs separated by commas, found {part!r}")
+            key, _, column = part.partition("=")
+            pairs[key.strip()] = column.strip()
+        value = pairs
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of field = column, found {value!r}")
+    out = {}
+    for key, column in value.items():
+        if key not in EDGE_FIELDS:
+            raise ValueError(f"unknown field {key!r}; the fields are {', '.join(EDGE_FIELDS)}")
+        out[key] = _as_str(column)
+    return out
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise ValueError(f"expected a number of at least 1, found {value}")
+    return value
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = _as_str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, found {value!r}")
+        return text
+
+    parse.__name__ = "one of " + "|".join(options)
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Callable[[Any], Any]
+    default: Any
+    help: str
+    kind: str  # how the value is written: text, number, list, path, table, true/false, choice
+    check: Callable[[Any], Any] | None = None
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def convert(self, value: Any, where: str) -> Any:
+        try:
+            parsed = self.parse(value)
+            return self.check(parsed) if self.check else parsed
+        except ValueError as exc:
+            raise ConfigError(f"{where}: setting {self.name!r}: {exc}. {self.help}") from None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", _as_path, Path("orgsphere.duckdb"), "The store: an embedded DuckDB file.", "path"),
+    Setting(
+        "key_file",
+        _as_path,
+        Path("~/.config/orgsphere/pseudonym.key").expanduser(),
+        "The pseudonymisation key (kept outside the store; created on first use, never replaced).",
+        "path",
+    ),
+    Setting(
+        "internal_domains",
+        _as_list,
+        (),
+        "Email domains of the organisation itself, e.g. example.com,example.nl; "
+        "every other domain is outside.",
+        "list",
+    ),
+    Setting("customer_domains", _as_list, (), "Email domains whose addresses are customers.", "list"),
+    Setting("supplier_domains", _as_list, (), "Email domains whose addresses are suppliers.", "list"),
+    Setting("regulator_domains", _as_list, (), "Email domains whose addresses are regulators.", "list"),
+    Setting("partner_domains", _as_list, (), "Email domains whose addresses are partners.", "list"),
+    Setting(
+        "customer_list",
+        _as_path,
+        None,
+        "A file of customers (CSV or XLSX with a column id, address or domain), declared as customers "
+        "with every interaction ingest.",
+        "path",
+    ),
+    Setting(
+        "keep_external_addresses",
+        _as_bool,
+        False,
+        "Keep undeclared external addresses (pseudonymised) instead of reducing them to their domain.",
+        "true/false",
+    ),
+    Setting(
+        "min_group_size",
+        _as_int,
+        5,
+        "Smallest group shown or exported; smaller groups are suppressed, visibly.",
+        "number",
+        _positive,
+    ),
+    Setting("lang", _choice("en", "nl"), "en", "Report language: en or nl.", "choice"),
+    Setting(
+        "edge_columns",
+        _as_mapping,
+        {},
+        "Column mapping of edge lists, e.g. src=from,dst=to,ts=Time (fields src, dst, ts, channel, "
+        "weight); unmapped fields are looked up under their usual names.",
+        "table",
+    ),
+    Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
+    Setting(
+        "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive
+    ),
+    Setting("seed", _as_int, 0, "Seed of every random choice orgsphere makes (bootstrap, demo).", "number"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """Effective settings, with where each value came from (for the processing statement)."""
+
+    def __init__(self, values: dict[str, Any], sources: dict[str, str]):
+        self._values = values
+        self._sources = sources
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def source(self, name: str) -> str:
+        return self._sources[name]
+
+    def replace(self, **changes: Any) -> Settings:
+        values, sources = dict(self._values), dict(self._sources)
+        for name, value in changes.items():
+            setting = _lookup(name, "Settings.replace")
+            values[name] = setting.convert(value, "Settings.replace")
+            sources[name] = "code"
+        return Settings(values, sources)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __repr__(self) -> str:
+        return f"Settings({self._values!r})"
+
+
+def _lookup(name: str, where: str) -> Setting:
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    close = difflib.get_close_matches(name, list(_BY_NAME), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise ConfigError(f"{where}: unknown setting {name!r}.{hint} Known settings: {', '.join(_BY_NAME)}.")
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or pass another --config.") from None
+    nested = data.pop("orgsphere", None)
+    if isinstance(nested, dict):
+        data.update(nested)
+    return data
+
+
+def load_settings(
+    config: str | os.PathLike[str] | None = None,
+    cli: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve every setting from defaults, ``orgsphere.toml``, ``ORGSPHERE_*`` variables and CLI values.
+
+    ``config`` names the TOML file; without it ``./orgsphere.toml`` is read when it exists.
+    """
+    env = os.environ if env is None else env
+    values = {s.name: s.default for s in SETTINGS}
+    sources = {s.name: "default" for s in SETTINGS}
+    path = Path(config) if config is not None else Path(DEFAULT_CONFIG_FILE)
+    if config is not None and not path.is_file():
+        raise ConfigError(f"{path}: config file not found; create it or leave out --config.")
+    if path.is_file():
+        for name, raw in _read_config(path).items():
+            setting = _lookup(name, str(path))
+            values[name] = setting.convert(raw, f"{path}")
+            sources[name] = f"file {path}"
+            if setting.kind == "path" and values[name] is not None and not values[name].is_absolute():
+                values[name] = (path.parent / values[name]).resolve()
+    for setting in SETTINGS:
+        if setting.env in env:
+            values[setting.name] = setting.convert(env[setting.env], f"environment variable {setting.env}")
+            sources[setting.name] = f"env {setting.env}"
+    for name, raw in (cli or {}).items():
+        if raw is None or raw == ():
+            continue
+        setting = _lookup(name, "command line")
+        values[name] = setting.convert(raw, f"option {setting.option}")
+        sources[name] = "command line"
+    return Settings(values, sources)

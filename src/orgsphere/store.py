@@ -1,0 +1,189 @@
+"""The store: an embedded DuckDB file holding the canonical tables, reached through ibis.
+
+DuckDB lets one process write a file at a time; a second process that tries to open it gets
+:class:`~orgsphere.errors.StoreLockedError` at once. Every ingest runs in one transaction, so an ingest that
+is interrupted leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+
+from .errors import KeyMismatchError, StoreError, StoreLockedError
+from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
+from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+from .settings import Settings
+
+__all__ = ["Store", "orgsphere_version"]
+
+
+def orgsphere_version() -> str:
+    return version("orgsphere")
+
+
+class Store:
+    """An open store. Use :func:`orgsphere.open` to get one; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, settings: Settings, read_only: bool = False):
+        self.path = Path(path)
+        self.settings = settings
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(
+                f"{self.path}: no store here. Ingest an org chart first (orgsphere ingest orgchart FILE), "
+                "or run orgsphere demo."
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.ibis = ibis.duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"{self.path}: the store is open in another process ({_holder(exc)}). "
+                    "Wait for that ingest or analysis to finish, or stop it, then try again."
+                ) from None
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path}: not an orgsphere store or damaged ({exc}). Point --store at a store file, "
+                "or at a new path to create one."
+            ) from None
+        self.raw: duckdb.DuckDBPyConnection = self.ibis.con
+        self._pseudonymiser: Pseudonymiser | None = None
+        self._prepare()
+
+    # -- life cycle -----------------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        existing = {r[0] for r in self.raw.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" not in existing:
+            if existing:
+                raise StoreError(
+                    f"{self.path}: this DuckDB file holds other tables ({', '.join(sorted(existing)[:5])}) and "
+                    "no orgsphere schema. Use a new path for the store."
+                )
+            if self.read_only:
+                raise StoreError(f"{self.path}: empty file, not an orgsphere store.")
+            with self.transaction():
+                for name, columns in TABLES.items():
+                    self.raw.execute(f"CREATE TABLE {name} ({columns})")
+                self._set_meta("schema_version", str(SCHEMA_VERSION))
+                self._set_meta("created_with", orgsphere_version())
+        found = int(self.meta("schema_version") or 0)
+        if found > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {found} was written by a newer orgsphere; this is "
+                f"{orgsphere_version()} (schema {SCHEMA_VERSION}). Upgrade orgsphere: pip install -U orgsphere."
+            )
+        if found < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path}: store schema version {found} needs migrating to {SCHEMA_VERSION}; "
+                    "open it once for writing (e.g. orgsphere status) to migrate."
+                )
+            self._migrate(found)
+        self._check_key()
+
+    def _migrate(self, found: int) -> None:
+        with self.transaction():
+            for step in range(found, SCHEMA_VERSION):
+                for statement in MIGRATIONS[step]:
+                    self.raw.execute(statement)
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _check_key(self) -> None:
+        stored = self.meta("key_fingerprint")
+        key_path = self.settings.key_file
+        if stored is None or not Path(key_path).exists():
+            return  # checked when the key is first needed
+        found = key_fingerprint(load_or_create_key(key_path))
+        if found != stored:
+            raise KeyMismatchError(
+                f"{self.path}: this store was written with a different pseudonymisation key "
+                f"(fingerprint {stored}; the key in {key_path} has {found}). Mixing keys would split every "
+                "person in two. Set key_file to the store's own key, or ingest into a new store."
+            )
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        """The keyed hasher for this store; creates the key on first use and binds it to the store."""
+        if self._pseudonymiser is None:
+            key_path = Path(self.settings.key_file)
+            stored = self.meta("key_fingerprint")
+            if stored is not None and not key_path.exists():
+                raise KeyMismatchError(
+                    f"{key_path}: the pseudonymisation key of store {self.path} is missing (fingerprint "
+                    f"{stored}). Restore the key file from your backup or set key_file to where it is; a new "
+                    "key would make every pseudonym different."
+                )
+            key = load_or_create_key(key_path)
+            if stored is None:
+                self._set_meta("key_fingerprint", key_fingerprint(key))
+            else:
+                self._check_key()
+            self._pseudonymiser = Pseudonymiser(key)
+        return self._pseudonymiser
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.ibis.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- access ---------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: statements inside are committed together or not at all."""
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+    def table(self, name: str) -> ibis.Table:
+        if name not in TABLES:
+            raise StoreError(f"no table {name!r} in the store; the tables are {', '.join(TABLES)}.")
+        return self.ibis.table(name)
+
+    def meta(self, key: str) -> str | None:
+        row = self.raw.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.raw.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def append(self, name: str, batch: pa.Table | pa.RecordBatch) -> None:
+        """Append Arrow rows to a canonical table (columns matched by name; missing ones become null)."""
+        view = f"_orgsphere_append_{name}"
+        self.raw.register(view, batch)
+        try:
+            cols = ", ".join(batch.schema.names)
+            self.raw.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {view}")
+        finally:
+            self.raw.unregister(view)
+
+    def counts(self) -> dict[str, int]:
+        return {t: int(self.raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}  # type: ignore[index]
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        return self.raw.execute(sql, params or []).fetch_arrow_table()
+
+
+def _holder(exc: Exception) -> str:
+    text = str(exc)
+    marker = "(PID "
+    if marker in text:
+        return "PID " + text.split(marker, 1)[1].split(")", 1)[0]
+    return "another process"
