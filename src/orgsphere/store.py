@@ -57,6 +57,7 @@ class Store:
                 "or at a new path to create one."
             ) from None
         self.raw: duckdb.DuckDBPyConnection = self.ibis.con
+        self.raw.execute("SET enable_progress_bar = false")  # nothing below the CLI prints
         self._pseudonymiser: Pseudonymiser | None = None
         self._prepare()
 

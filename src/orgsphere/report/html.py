@@ -1,0 +1,105 @@
+"""Assemble the HTML report from a :class:`~orgsphere.results.Results`. Runs no query of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+import pyarrow as pa
+import pyarrow.compute as pc
+from markupsafe import Markup
+
+from ..analysis.sphere import ALL, UNDATED
+from ..errors import InputError
+from ..results import Results
+from .charts import scaling_chart, trend_chart
+from .i18n import LANGS, text_for
+
+__all__ = ["render_report"]
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("orgsphere.report", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _number(value: Any, lang: str, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text.replace("-", "−")
+
+
+def _percent(part: float, whole: float, lang: str) -> str:
+    return "–" if not whole else _number(100.0 * part / whole, lang, 1) + "%"
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return table.to_pylist()
+
+
+def render_report(results: Results, lang: str = "en") -> str:
+    if lang not in LANGS:
+        raise InputError(f"report language {lang!r} is not one of {', '.join(LANGS)}; use --lang en or --lang nl.")
+    words = text_for(lang)
+    decimal = "," if lang == "nl" else "."
+    org = results.organisation
+    sphere = results.sphere
+    whole = sphere.filter(scope="organisation", period=ALL, channel=ALL).to_pylist()
+    whole_row = whole[0] if whole else {}
+    total = (whole_row.get("internal") or 0) + (whole_row.get("external") or 0)
+    units = results.units()
+    visible = units.filter(pc.invert(units["suppressed"]))
+    ranked = sorted(_rows(visible), key=lambda r: (r["R"] is None, -(r["R"] or 0.0), r["name"] or ""))
+    fit = results.fit("R")
+    fit_sentence, fit_verdict = "", ""
+    if fit is not None and fit.slope is not None:
+        fit_sentence = words["fit_found"].format(
+            n=fit.n_units, slope=_number(fit.slope, lang, 2), lo=_number(fit.ci_low, lang, 2),
+            hi=_number(fit.ci_high, lang, 2),
+        )  # fmt: skip
+        if fit.sphere_in_interval:
+            fit_verdict = words["fit_consistent"]
+        elif (fit.ci_high or 0) < -1 / 3:
+            fit_verdict = words["fit_steeper"]
+        else:
+            fit_verdict = words["fit_flatter"]
+    elif fit is not None:
+        fit_sentence = words["fit_none"].format(note=fit.note)
+    levels = [r for r in _rows(sphere.filter(scope="level", period=ALL, channel=ALL)) if not r["suppressed"]]
+    levels.sort(key=lambda r: (r["depth"], -(r["R"] or 0.0)))
+    trend_rows = sphere.filter(scope="organisation")
+    months = sorted({p for p in trend_rows["period"].to_pylist() if p not in (ALL, UNDATED)})
+    channels = [ALL] + sorted({c for c in trend_rows["channel"].to_pylist() if c != ALL})
+    by_key = {(r["period"], r["channel"]): r["R"] for r in _rows(trend_rows)}
+    series = {
+        (words["all_channels"] if c == ALL else c): [by_key.get((m, c)) for m in months] for c in channels
+    }
+    context = {
+        "lang": lang,
+        "w": words,
+        "n": lambda v, d=0: _number(v, lang, d),
+        "org": org,
+        "org_name": org.get("root") if org.get("roots") == 1 else "the organisation",
+        "whole": whole_row,
+        "external_share": _percent(whole_row.get("external") or 0, total, lang),
+        "customer_share": _percent(whole_row.get("customer") or 0, total, lang),
+        "fit": fit,
+        "fit_sentence": Markup(fit_sentence),
+        "fit_verdict": fit_verdict,
+        "scaling_svg": Markup(scaling_chart(visible, fit, words, decimal)),
+        "trend_svg": Markup(trend_chart(months, series, words)) if len(months) > 1 else None,
+        "ranked": ranked,
+        "n_suppressed": units.num_rows - visible.num_rows,
+        "levels": levels,
+        "months": months,
+        "statement": results.statement,
+        "k": results.min_group_size,
+    }
+    if lang == "nl" and context["org_name"] == "the organisation":
+        context["org_name"] = "de organisatie"
+    return _ENV.get_template("report.html.j2").render(**context)

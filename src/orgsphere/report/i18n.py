@@ -1,0 +1,127 @@
+"""The words of the report in English and Dutch. Every key exists in both languages (tested)."""
+
+from __future__ import annotations
+
+__all__ = ["TEXT", "text_for", "LANGS"]
+
+LANGS = ("en", "nl")
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"en": "How far is {org} from its customer?", "nl": "Hoe ver staat {org} van de klant?"},
+    "generated": {"en": "Generated {when} by orgsphere {version}", "nl": "Gemaakt op {when} door orgsphere {version}"},
+    "summary": {"en": "Summary", "nl": "Samenvatting"},
+    "persons": {"en": "persons", "nl": "personen"},
+    "units": {"en": "units", "nl": "eenheden"},
+    "line_units": {"en": "line units", "nl": "lijneenheden"},
+    "staff_units": {"en": "staff units", "nl": "stafeenheden"},
+    "interactions": {"en": "interactions", "nl": "interacties"},
+    "period": {"en": "period", "nl": "periode"},
+    "external_share": {"en": "of all interactions are with the outside world",
+                       "nl": "van alle interacties is met de buitenwereld"},
+    "customer_share": {"en": "are with customers", "nl": "is met klanten"},
+    "org_R": {"en": "Outwardness of the organisation: R = {R} external per internal interaction "
+                    "({Rc} with customers).",
+              "nl": "Naar-buiten-gerichtheid van de organisatie: R = {R} externe per interne interactie "
+                    "({Rc} met klanten)."},
+    "sphere_law": {"en": "The sphere law", "nl": "De bolwet"},
+    "sphere_explain": {
+        "en": "Picture an organisation as a sphere: contacts inside it grow with its volume (r³), contacts with "
+              "customers only with its surface (r²). So outwardness R should fall as N<sup>−1/3</sup> as a unit "
+              "grows: a big enough unit is busy without any customer.",
+        "nl": "Zie een organisatie als een bol: contacten binnen groeien met het volume (r³), contacten met klanten "
+              "alleen met het oppervlak (r²). Naar-buiten-gerichtheid R daalt dan als N<sup>−1/3</sup> naarmate "
+              "een eenheid groeit: een eenheid die groot genoeg is, heeft het druk zonder één klant.",
+    },
+    "fit_found": {
+        "en": "Across {n} units, R falls with unit size as N<sup>{slope}</sup> (95% interval {lo} to {hi}); "
+              "the sphere model predicts −0.33.",
+        "nl": "Over {n} eenheden daalt R met de omvang als N<sup>{slope}</sup> (95%-interval {lo} tot {hi}); "
+              "het bolmodel voorspelt −0,33.",
+    },
+    "fit_consistent": {"en": "The sphere exponent −1/3 lies inside the interval.",
+                       "nl": "De bolexponent −1/3 ligt binnen het interval."},
+    "fit_steeper": {"en": "Outwardness falls faster with size than the sphere model predicts.",
+                    "nl": "De naar-buiten-gerichtheid daalt sneller met de omvang dan het bolmodel voorspelt."},
+    "fit_flatter": {"en": "Outwardness falls more slowly with size than the sphere model predicts.",
+                    "nl": "De naar-buiten-gerichtheid daalt langzamer met de omvang dan het bolmodel voorspelt."},
+    "fit_caution": {
+        "en": "Read this with care: random mixing alone also makes outward shares fall with unit size; "
+              "null-model comparisons come in a later release.",
+        "nl": "Lees dit met zorg: ook willekeurig contact laat het aandeel naar buiten dalen met de omvang; "
+              "vergelijkingen met nulmodellen volgen in een latere versie.",
+    },
+    "fit_none": {"en": "No fit: {note}.", "nl": "Geen fit: {note}."},
+    "fit_zero_left": {"en": "{n} units with no external contact at all (R = 0) are not on the log scale.",
+                      "nl": "{n} eenheden zonder enig extern contact (R = 0) staan niet op de logschaal."},
+    "plot_x": {"en": "active persons in the unit (N)", "nl": "actieve personen in de eenheid (N)"},
+    "plot_y": {"en": "outwardness R (external / internal)", "nl": "naar-buiten-gerichtheid R (extern / intern)"},
+    "plot_fit": {"en": "fit, slope {slope}", "nl": "fit, helling {slope}"},
+    "plot_band": {"en": "95% interval of the slope", "nl": "95%-interval van de helling"},
+    "plot_sphere": {"en": "sphere model, slope −1/3", "nl": "bolmodel, helling −1/3"},
+    "line": {"en": "line", "nl": "lijn"},
+    "staff": {"en": "staff", "nl": "staf"},
+    "unranked": {"en": "other", "nl": "overig"},
+    "ranking": {"en": "Units ranked by outwardness", "nl": "Eenheden gerangschikt naar naar-buiten-gerichtheid"},
+    "ranking_note": {
+        "en": "Each unit with at least {k} active persons, from most to least outward. Click a column to sort.",
+        "nl": "Elke eenheid met minstens {k} actieve personen, van meest naar minst naar buiten gericht. "
+              "Klik op een kolom om te sorteren.",
+    },
+    "col_unit": {"en": "unit", "nl": "eenheid"},
+    "col_kind": {"en": "kind", "nl": "soort"},
+    "col_function": {"en": "function", "nl": "functie"},
+    "col_persons": {"en": "active persons", "nl": "actieve personen"},
+    "col_intra": {"en": "within unit", "nl": "binnen eenheid"},
+    "col_inter": {"en": "with other units", "nl": "met andere eenheden"},
+    "col_external": {"en": "external", "nl": "extern"},
+    "col_customer": {"en": "customer", "nl": "klant"},
+    "col_R": {"en": "R", "nl": "R"},
+    "col_Rc": {"en": "R customer", "nl": "R klant"},
+    "col_level": {"en": "level", "nl": "niveau"},
+    "suppressed": {"en": "{n} units have fewer than {k} active persons; their figures are not shown.",
+                   "nl": "{n} eenheden hebben minder dan {k} actieve personen; hun cijfers worden niet getoond."},
+    "levels": {"en": "Outwardness by level of the hierarchy", "nl": "Naar-buiten-gerichtheid per niveau"},
+    "levels_note": {
+        "en": "At each level, the subtrees of the org chart as groups: contact inside a subtree is internal to it.",
+        "nl": "Per niveau de deelbomen van het organogram als groepen: contact binnen een deelboom is intern.",
+    },
+    "trend": {"en": "Month by month", "nl": "Maand voor maand"},
+    "trend_note": {"en": "Outwardness of the whole organisation per month and channel.",
+                   "nl": "Naar-buiten-gerichtheid van de hele organisatie per maand en kanaal."},
+    "all_channels": {"en": "all channels", "nl": "alle kanalen"},
+    "month": {"en": "month", "nl": "maand"},
+    "statement": {"en": "Processing statement", "nl": "Verwerkingsverklaring"},
+    "statement_intro": {
+        "en": "What orgsphere read and kept to make this report, for the privacy officer and the works council.",
+        "nl": "Wat orgsphere las en bewaarde voor dit rapport, voor de privacyfunctionaris en de ondernemingsraad.",
+    },
+    "sources": {"en": "Sources read", "nl": "Gelezen bronnen"},
+    "col_source": {"en": "source", "nl": "bron"},
+    "col_rows": {"en": "rows in", "nl": "rijen in"},
+    "col_kept": {"en": "kept", "nl": "bewaard"},
+    "col_rejected": {"en": "rejected", "nl": "afgewezen"},
+    "col_when": {"en": "ingested", "nl": "ingelezen"},
+    "reject_reasons": {"en": "Why rows were rejected", "nl": "Waarom rijen zijn afgewezen"},
+    "col_reason": {"en": "reason", "nl": "reden"},
+    "col_count": {"en": "rows", "nl": "rijen"},
+    "no_rejects": {"en": "No row was rejected.", "nl": "Geen enkele rij is afgewezen."},
+    "pseudonymisation": {"en": "Pseudonymisation", "nl": "Pseudonimisering"},
+    "min_group": {"en": "Minimum group size: {k}. Groups with fewer active persons are suppressed "
+                        "({n} suppressed in this report).",
+                  "nl": "Minimale groepsgrootte: {k}. Kleinere groepen worden onderdrukt "
+                        "({n} onderdrukt in dit rapport)."},
+    "unplaced": {"en": "{n} interactions had a person with no org-chart membership at that time and were left "
+                       "out of the figures.",
+                 "nl": "{n} interacties hadden een persoon zonder plaats in het organogram op dat moment en zijn "
+                       "buiten de cijfers gelaten."},
+    "settings": {"en": "Settings", "nl": "Instellingen"},
+    "col_setting": {"en": "setting", "nl": "instelling"},
+    "col_value": {"en": "value", "nl": "waarde"},
+    "col_from": {"en": "from", "nl": "bron"},
+    "key_fp": {"en": "Key fingerprint", "nl": "Vingerafdruk van de sleutel"},
+    "none": {"en": "none", "nl": "geen"},
+}
+
+
+def text_for(lang: str) -> dict[str, str]:
+    return {key: forms[lang] for key, forms in TEXT.items()}

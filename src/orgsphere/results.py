@@ -1,0 +1,145 @@
+"""Results: the tables analysis produced, after the minimum group size, as the one way out of the library.
+
+:class:`Results` is built from raw analysis tables and applies :func:`~orgsphere.privacy.suppress_small_groups`
+on construction; the API, the report and every export read from it, so no figure of a too-small group
+leaves orgsphere by any route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .analysis.fit import ScalingFit
+from .errors import InputError, MissingExtraError
+from .privacy import suppress_small_groups
+
+__all__ = ["ResultTable", "Results", "ProcessingStatement", "EXPORT_FORMATS"]
+
+EXPORT_FORMATS = ("csv", "parquet", "xlsx")
+
+
+class ResultTable:
+    """An Arrow table with the conversions users need: pandas, polars, CSV, Parquet."""
+
+    def __init__(self, name: str, table: pa.Table, description: str):
+        self.name, self.arrow, self.description = name, table, description
+
+    def to_pandas(self) -> Any:
+        return self.arrow.to_pandas()
+
+    def to_polars(self) -> Any:
+        try:
+            import polars as pl
+        except ImportError:  # pragma: no cover - polars is a dependency, but may be removed by hand
+            raise MissingExtraError("to_polars() needs polars: pip install polars") from None
+        return pl.from_arrow(self.arrow)
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.arrow.num_rows)
+
+    def filter(self, **equals: Any) -> pa.Table:
+        """Rows whose columns equal the given values, e.g. ``filter(scope="unit", period="all")``."""
+        mask = None
+        for column, value in equals.items():
+            col = self.arrow.column(column)
+            test = pc.is_null(col) if value is None else pc.fill_null(pc.equal(col, value), False)
+            mask = test if mask is None else pc.and_(mask, test)
+        return self.arrow if mask is None else self.arrow.filter(mask)
+
+    def __repr__(self) -> str:
+        return f"<ResultTable {self.name}: {self.num_rows} rows; {', '.join(self.arrow.column_names)}>"
+
+
+@dataclass
+class ProcessingStatement:
+    """What was read, what was kept, with which settings: for the privacy officer and the works council."""
+
+    orgsphere_version: str
+    generated: str
+    store: str
+    sources: list[dict[str, Any]]
+    reject_reasons: list[dict[str, Any]]
+    settings: list[dict[str, Any]]
+    interactions: int
+    unplaced: int
+    min_group_size: int
+    suppressed_groups: int
+    pseudonymisation: str
+    key_fingerprint: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Results:
+    """Every result of one analysis, with small groups suppressed."""
+
+    def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
+                 statement: ProcessingStatement, min_group_size: int):  # fmt: skip
+        suppressed = suppress_small_groups(sphere, "persons", min_group_size)
+        statement.suppressed_groups = int(
+            pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
+                                             pc.equal(suppressed["channel"], "all")))["suppressed"]
+                   .cast(pa.int64())).as_py() or 0  # fmt: skip
+        )
+        self.sphere = ResultTable(
+            "sphere", suppressed,
+            "Interaction counts, active persons and outwardness R per unit, level and organisation, "
+            "per month and channel ('all' = rolled up).",
+        )  # fmt: skip
+        self.fits = ResultTable(
+            "fits",
+            pa.Table.from_pylist(
+                [{**asdict(f), "sphere_in_interval": f.sphere_in_interval, "zero_in_interval": f.zero_in_interval}
+                 for f in fits]  # fmt: skip
+            ),
+            "Sphere exponent: OLS slope of log R on log N across units, bootstrap 95% interval over units.",
+        )
+        self.fit_list = fits
+        self.organisation = organisation
+        self.statement = statement
+        self.min_group_size = min_group_size
+
+    def tables(self) -> list[ResultTable]:
+        return [self.sphere, self.fits]
+
+    def units(self, channel: str = "all", period: str = "all") -> pa.Table:
+        """Sphere rows of the units people sit in, for one channel and period."""
+        return self.sphere.filter(scope="unit", period=period, channel=channel)
+
+    def fit(self, measure: str = "R", channel: str = "all", kind: str = "all") -> ScalingFit | None:
+        return next(
+            (f for f in self.fit_list if f.measure == measure and f.channel == channel and f.kind == kind), None
+        )
+
+    def export(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
+        """Write every result table (and the processing statement as JSON) to ``out_dir``."""
+        import json
+
+        if fmt not in EXPORT_FORMATS:
+            raise InputError(f"export format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}.")
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in self.tables():
+            path = out / f"{table.name}.{fmt}"
+            if fmt == "csv":
+                pacsv.write_csv(table.arrow, path)
+            elif fmt == "parquet":
+                pq.write_table(table.arrow, path)
+            else:
+                table.to_pandas().to_excel(path, index=False, sheet_name=table.name)
+            written.append(path)
+        path = out / "processing_statement.json"
+        path.write_text(json.dumps(self.statement.as_dict(), indent=2, default=str), encoding="utf-8")
+        written.append(path)
+        return written

@@ -1,0 +1,89 @@
+"""The Python face of orgsphere: open a store with settings, ingest, analyse, report, export."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .analysis.run import analyse
+from .ingest import IngestReport, ingest_edges, ingest_orgchart, ingest_parties
+from .ingest.tabular import Progress
+from .results import Results
+from .settings import Settings, load_settings
+from .store import Store
+
+__all__ = ["Workspace", "open"]
+
+PathLike = str | os.PathLike[str]
+
+
+class Workspace:
+    """A store and the settings it is used with. Close it, or use it in a ``with`` block."""
+
+    def __init__(self, settings: Settings, read_only: bool = False):
+        self.settings = settings
+        self.store = Store(settings.store, settings, read_only=read_only)
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- ingest ---------------------------------------------------------------------------------------
+    def ingest_orgchart(self, *paths: PathLike, progress: Progress | None = None) -> IngestReport:
+        """Replace the org chart with the given files (a YAML tree of units and/or CSV / XLSX of people)."""
+        return ingest_orgchart(self.store, [Path(p) for p in paths], progress)
+
+    def ingest_parties(self, path: PathLike, kind: str | None = None,
+                       progress: Progress | None = None) -> IngestReport:  # fmt: skip
+        """Declare outside parties (id, address or domain, and kind; ``kind`` for files without that column)."""
+        return ingest_parties(self.store, Path(path), kind, progress)
+
+    def ingest_edges(self, path: PathLike, columns: Mapping[str, str] | None = None,
+                     progress: Progress | None = None) -> IngestReport:  # fmt: skip
+        """Ingest an edge list; ``columns`` maps fields (src, dst, ts, channel, weight, thread) to columns."""
+        return ingest_edges(self.store, Path(path), self.settings, columns, progress)
+
+    # -- analysis and output --------------------------------------------------------------------------
+    def analyse(self) -> Results:
+        return analyse(self.store, self.settings)
+
+    def report(self, out: PathLike, lang: str | None = None, results: Results | None = None) -> Path:
+        """Write the self-contained HTML report to ``out``."""
+        from .report import render_report
+
+        results = results or self.analyse()
+        html = render_report(results, lang or self.settings.lang)
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        return path
+
+    def export(self, out_dir: PathLike, fmt: str = "csv", results: Results | None = None) -> list[Path]:
+        return (results or self.analyse()).export(out_dir, fmt)
+
+
+def open(  # noqa: A001 - orgsphere.open mirrors the built-in on purpose
+    store: PathLike | None = None,
+    config: PathLike | None = None,
+    read_only: bool = False,
+    **settings: Any,
+) -> Workspace:
+    """Open (or create) a store. Settings come from ``orgsphere.toml`` / ``config``, ``ORGSPHERE_*``
+    variables and the keyword arguments, which win; e.g. ``orgsphere.open("acme.duckdb",
+    internal_domains=["acme.com"], min_group_size=10)``."""
+    values: dict[str, Any] = dict(settings)
+    if store is not None:
+        values["store"] = str(store)
+    for name, value in list(values.items()):
+        if isinstance(value, os.PathLike):
+            values[name] = str(value)
+        elif isinstance(value, Sequence) and not isinstance(value, str):
+            values[name] = list(value)
+    return Workspace(load_settings(config, cli=values), read_only=read_only)
