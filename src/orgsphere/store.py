@@ -50,7 +50,12 @@ class Store:
                     f"{self.path}: the store is open in another process ({_holder(exc)}). "
                     "Wait for that ingest or analysis to finish, or stop it, then try again."
                 ) from None
-            raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+            if "not a valid DuckDB database" not in str(exc):
+                raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+            raise StoreError(
+                f"{self.path}: not an orgsphere store or damaged (not a DuckDB database file). Point --store "
+                "at a store file, or at a new path to create one."
+            ) from None
         except duckdb.Error as exc:
             raise StoreError(
                 f"{self.path}: not an orgsphere store or damaged ({exc}). Point --store at a store file, "
@@ -59,7 +64,11 @@ class Store:
         self.raw: duckdb.DuckDBPyConnection = self.ibis.con
         self.raw.execute("SET enable_progress_bar = false")  # nothing below the CLI prints
         self._pseudonymiser: Pseudonymiser | None = None
-        self._prepare()
+        try:
+            self._prepare()
+        except BaseException:
+            self.close()
+            raise
 
     # -- life cycle -----------------------------------------------------------------------------------
     def _prepare(self) -> None:
@@ -179,7 +188,7 @@ class Store:
         return {t: int(self.raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}  # type: ignore[index]
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        return self.raw.execute(sql, params or []).fetch_arrow_table()
+        return self.raw.execute(sql, params or []).to_arrow_table()
 
 
 def _holder(exc: Exception) -> str:

@@ -36,8 +36,9 @@ def _svg(fig: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def scaling_chart(units: pa.Table, fit: ScalingFit | None, words: dict[str, str], decimal: str) -> str:
-    """Units on log-log axes (N against R), line and staff apart; the fit with its interval; −1/3 for reference."""
+def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: dict[str, str], decimal: str) -> str:
+    """Units on log-log axes (N against R), line and staff apart; each fit with its slope interval, and the
+    sphere model's −1/3 through the first fit's centre for reference. ``fits`` pairs a unit kind with its fit."""
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
     n = np.array(units["persons"].to_pylist(), dtype=float)
     r = np.array([np.nan if v is None else v for v in units["R"].to_pylist()], dtype=float)
@@ -48,25 +49,29 @@ def scaling_chart(units: pa.Table, fit: ScalingFit | None, words: dict[str, str]
         if mask.any():
             ax.scatter(n[mask], r[mask], s=34, alpha=0.85, color=COLOURS[kind], label=label, edgecolor="white",
                        linewidth=0.6, zorder=3)  # fmt: skip
-    if fit is not None and fit.slope is not None and ok.any():
-        xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
+    for i, (kind, fit) in enumerate(fits):
+        if fit.slope is None or fit.log_n_mean is None or fit.log_r_mean is None:
+            continue
+        mask = ok & (np.array([k == kind for k in kinds]) if kind in ("line", "staff") else True)
+        xs = np.linspace(np.log(n[mask].min()), np.log(n[mask].max()), 50)
         cx, cy = fit.log_n_mean, fit.log_r_mean
-        assert cx is not None and cy is not None
+        colour = COLOURS.get(kind, "#222") if kind in ("line", "staff") else "#222"
         slope_text = f"{fit.slope:.2f}".replace(".", decimal).replace("-", "−")
-        ax.plot(np.exp(xs), np.exp(cy + fit.slope * (xs - cx)), color="#222", lw=2,
-                label=words["plot_fit"].format(slope=slope_text), zorder=4)  # fmt: skip
+        ax.plot(np.exp(xs), np.exp(cy + fit.slope * (xs - cx)), color=colour, lw=2, zorder=4,
+                label=words["plot_fit"].format(which=words[f"which_{kind}"], slope=slope_text))  # fmt: skip
         lo = cy + fit.ci_low * (xs - cx)  # type: ignore[operator]
         hi = cy + fit.ci_high * (xs - cx)  # type: ignore[operator]
-        ax.fill_between(np.exp(xs), np.exp(np.minimum(lo, hi)), np.exp(np.maximum(lo, hi)), color="#222",
-                        alpha=0.12, label=words["plot_band"], zorder=2)  # fmt: skip
-        ax.plot(np.exp(xs), np.exp(cy + SPHERE_SLOPE * (xs - cx)), color="#e09f3e", lw=2, ls="--",
-                label=words["plot_sphere"], zorder=4)  # fmt: skip
+        ax.fill_between(np.exp(xs), np.exp(np.minimum(lo, hi)), np.exp(np.maximum(lo, hi)), color=colour,
+                        alpha=0.12, zorder=2, label=words["plot_band"] if i == 0 else None)  # fmt: skip
+        if i == 0:
+            ax.plot(np.exp(xs), np.exp(cy + SPHERE_SLOPE * (xs - cx)), color="#e09f3e", lw=2, ls="--",
+                    label=words["plot_sphere"], zorder=4)  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(words["plot_x"])
     ax.set_ylabel(words["plot_y"])
     ax.grid(True, which="major", alpha=0.25)
-    ax.legend(frameon=False, fontsize=8.5, loc="best")
+    ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
     return _svg(fig)
 
 

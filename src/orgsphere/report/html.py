@@ -55,21 +55,30 @@ def render_report(results: Results, lang: str = "en") -> str:
     units = results.units()
     visible = units.filter(pc.invert(units["suppressed"]))
     ranked = sorted(_rows(visible), key=lambda r: (r["R"] is None, -(r["R"] or 0.0), r["name"] or ""))
-    fit = results.fit("R")
-    fit_sentence, fit_verdict = "", ""
-    if fit is not None and fit.slope is not None:
-        fit_sentence = words["fit_found"].format(
-            n=fit.n_units, slope=_number(fit.slope, lang, 2), lo=_number(fit.ci_low, lang, 2),
-            hi=_number(fit.ci_high, lang, 2),
+    # line and staff meet different outsiders: fit them apart where the org chart says which is which
+    fits = [(k, f) for k in ("line", "staff") if (f := results.fit("R", kind=k)) is not None and f.slope is not None]
+    overall = results.fit("R")
+    if not fits and overall is not None:
+        fits = [("all", overall)]
+    findings = []
+    for kind, fit in fits:
+        if fit.slope is None:
+            findings.append(words["fit_none"].format(note=fit.note))
+            continue
+        sentence = words["fit_found"].format(
+            n=fit.n_units, which=words[f"which_{kind}"], slope=_number(fit.slope, lang, 2),
+            lo=_number(fit.ci_low, lang, 2), hi=_number(fit.ci_high, lang, 2),
         )  # fmt: skip
         if fit.sphere_in_interval:
-            fit_verdict = words["fit_consistent"]
+            verdict = words["fit_consistent"]
         elif (fit.ci_high or 0) < -1 / 3:
-            fit_verdict = words["fit_steeper"]
+            verdict = words["fit_steeper"]
         else:
-            fit_verdict = words["fit_flatter"]
-    elif fit is not None:
-        fit_sentence = words["fit_none"].format(note=fit.note)
+            verdict = words["fit_flatter"]
+        findings.append(f"{sentence} {verdict}")
+    if len(fits) > 1 and overall is not None and overall.slope is not None:
+        findings.append(words["fit_mixed"].format(slope=_number(overall.slope, lang, 2)))
+    zero_units = max((f.n_zero for _, f in fits), default=0)
     levels = [r for r in _rows(sphere.filter(scope="level", period=ALL, channel=ALL)) if not r["suppressed"]]
     levels.sort(key=lambda r: (r["depth"], -(r["R"] or 0.0)))
     trend_rows = sphere.filter(scope="organisation")
@@ -88,10 +97,9 @@ def render_report(results: Results, lang: str = "en") -> str:
         "whole": whole_row,
         "external_share": _percent(whole_row.get("external") or 0, total, lang),
         "customer_share": _percent(whole_row.get("customer") or 0, total, lang),
-        "fit": fit,
-        "fit_sentence": Markup(fit_sentence),
-        "fit_verdict": fit_verdict,
-        "scaling_svg": Markup(scaling_chart(visible, fit, words, decimal)),
+        "findings": [Markup(f) for f in findings],
+        "zero_units": zero_units,
+        "scaling_svg": Markup(scaling_chart(visible, fits, words, decimal)),
         "trend_svg": Markup(trend_chart(months, series, words)) if len(months) > 1 else None,
         "ranked": ranked,
         "n_suppressed": units.num_rows - visible.num_rows,

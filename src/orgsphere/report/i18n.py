@@ -33,10 +33,19 @@ TEXT: dict[str, dict[str, str]] = {
               "een eenheid groeit: een eenheid die groot genoeg is, heeft het druk zonder één klant.",
     },
     "fit_found": {
-        "en": "Across {n} units, R falls with unit size as N<sup>{slope}</sup> (95% interval {lo} to {hi}); "
+        "en": "Across {n} {which}, R goes with unit size as N<sup>{slope}</sup> (95% interval {lo} to {hi}); "
               "the sphere model predicts −0.33.",
-        "nl": "Over {n} eenheden daalt R met de omvang als N<sup>{slope}</sup> (95%-interval {lo} tot {hi}); "
+        "nl": "Over {n} {which} gaat R met de omvang als N<sup>{slope}</sup> (95%-interval {lo} tot {hi}); "
               "het bolmodel voorspelt −0,33.",
+    },
+    "which_all": {"en": "units", "nl": "eenheden"},
+    "which_line": {"en": "line units", "nl": "lijneenheden"},
+    "which_staff": {"en": "staff units", "nl": "stafeenheden"},
+    "fit_mixed": {
+        "en": "Line and staff units are fitted apart: they meet different outsiders, and one line through both "
+              "would mostly measure the difference between them (all units together: slope {slope}).",
+        "nl": "Lijn- en stafeenheden worden apart gefit: zij ontmoeten andere buitenstaanders, en één lijn door "
+              "beide meet vooral het verschil tussen die twee (alle eenheden samen: helling {slope}).",
     },
     "fit_consistent": {"en": "The sphere exponent −1/3 lies inside the interval.",
                        "nl": "De bolexponent −1/3 ligt binnen het interval."},
@@ -55,7 +64,7 @@ TEXT: dict[str, dict[str, str]] = {
                       "nl": "{n} eenheden zonder enig extern contact (R = 0) staan niet op de logschaal."},
     "plot_x": {"en": "active persons in the unit (N)", "nl": "actieve personen in de eenheid (N)"},
     "plot_y": {"en": "outwardness R (external / internal)", "nl": "naar-buiten-gerichtheid R (extern / intern)"},
-    "plot_fit": {"en": "fit, slope {slope}", "nl": "fit, helling {slope}"},
+    "plot_fit": {"en": "{which}: slope {slope}", "nl": "{which}: helling {slope}"},
     "plot_band": {"en": "95% interval of the slope", "nl": "95%-interval van de helling"},
     "plot_sphere": {"en": "sphere model, slope −1/3", "nl": "bolmodel, helling −1/3"},
     "line": {"en": "line", "nl": "lijn"},
@@ -78,8 +87,8 @@ TEXT: dict[str, dict[str, str]] = {
     "col_R": {"en": "R", "nl": "R"},
     "col_Rc": {"en": "R customer", "nl": "R klant"},
     "col_level": {"en": "level", "nl": "niveau"},
-    "suppressed": {"en": "{n} units have fewer than {k} active persons; their figures are not shown.",
-                   "nl": "{n} eenheden hebben minder dan {k} actieve personen; hun cijfers worden niet getoond."},
+    "suppressed": {"en": "Units with fewer than {k} active persons: {n}; their figures are not shown.",
+                   "nl": "Eenheden met minder dan {k} actieve personen: {n}; hun cijfers worden niet getoond."},
     "levels": {"en": "Outwardness by level of the hierarchy", "nl": "Naar-buiten-gerichtheid per niveau"},
     "levels_note": {
         "en": "At each level, the subtrees of the org chart as groups: contact inside a subtree is internal to it.",

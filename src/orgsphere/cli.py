@@ -1,0 +1,285 @@
+"""The command line: a thin face over the library. Each command parses options, calls one library function
+and prints its result. Errors become one line and exit code 1 (a traceback only with --debug)."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import OrgsphereError
+from .settings import SETTINGS, load_settings
+from .workspace import Workspace
+
+__all__ = ["main", "cli"]
+
+
+def _setting_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add one option per declared setting; values given here win over env and config file."""
+    for setting in reversed(SETTINGS):
+        func = click.option(
+            setting.option,
+            setting.name,
+            default=None,
+            metavar=setting.kind.upper().replace("/", "|"),
+            help=f"{setting.help} [env {setting.env}]",
+        )(func)
+    func = click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+                        help="Settings file (default: ./orgsphere.toml when present).")(func)  # fmt: skip
+    return func
+
+
+def _settings_from(ctx: click.Context, kwargs: dict[str, Any]) -> Any:
+    """Merge the group's and the command's setting options (the command's win) and resolve all settings."""
+    given = dict(ctx.obj.get("settings", {})) if ctx.obj else {}
+    config = kwargs.pop("config", None) or (ctx.obj or {}).get("config")
+    for setting in SETTINGS:
+        value = kwargs.pop(setting.name, None)
+        if value is not None:
+            given[setting.name] = value
+    return load_settings(config, cli=given)
+
+
+def command(group: click.Group, name: str | None = None, **attrs: Any) -> Callable[..., Any]:
+    """A command with every setting as an option, handed a resolved ``settings`` argument."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        @click.pass_context
+        def run(ctx: click.Context, **kwargs: Any) -> Any:
+            settings = _settings_from(ctx, kwargs)
+            return func(settings=settings, **kwargs)
+
+        return group.command(name, **attrs)(_setting_options(run))
+
+    return decorate
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long work (shown only on a terminal)."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    bar = None
+    last = [0]
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr, show_eta=True)
+            bar.__enter__()
+        bar.update(max(0, done - last[0]))
+        last[0] = done
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.version_option(package_name="orgsphere")
+@_setting_options
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, config: str | None, **settings: Any) -> None:
+    """orgsphere: how far is your organisation from its one real customer?
+
+    Ingest an org chart, outside parties and interactions into a store, then analyse and report.
+    Start with `orgsphere demo`. Every setting can also be given in orgsphere.toml or as ORGSPHERE_* variable.
+    """
+    ctx.obj = {"debug": debug, "config": config, "settings": {k: v for k, v in settings.items() if v is not None}}
+
+
+@cli.group()
+def ingest() -> None:
+    """Read sources into the store (org chart, parties, interactions)."""
+
+
+@command(ingest, "orgchart")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...]) -> None:
+    """Replace the org chart with FILES: a YAML tree of units and/or a CSV / XLSX of people.
+
+    People columns: person, unit, and optionally parent, kind (line/staff), function, email, valid_from,
+    valid_to, title, fte, intended_role.
+    """
+    with Workspace(settings) as ws, _progress("org chart") as bar:
+        report = ws.ingest_orgchart(*files, progress=bar)
+    click.echo(report.summary())
+
+
+@command(ingest, "parties")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["customer", "supplier", "regulator", "partner", "other"]),
+              help="Kind of every party in FILE, when it has no kind column (e.g. a list of customers).")  # fmt: skip
+def ingest_parties_cmd(settings: Any, file: Path, kind: str | None) -> None:
+    """Declare outside parties: FILE has a column id, address or domain, and kind."""
+    with Workspace(settings) as ws, _progress("parties") as bar:
+        report = ws.ingest_parties(file, kind, progress=bar)
+    click.echo(report.summary())
+
+
+def _mapping(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r}: expected FIELD=COLUMN, e.g. src=sender", param_hint="--map")
+        field, _, column = item.partition("=")
+        out[field.strip()] = column.strip()
+    return out
+
+
+@command(ingest, "edges")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column of a field: src, dst, ts, channel, weight or thread. Repeat for each field.")  # fmt: skip
+def ingest_edges_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+    """Ingest an edge list (CSV, TSV, CSV.gz, XLSX or Parquet): one row per directed interaction."""
+    with Workspace(settings) as ws, _progress(file.name) as bar:
+        report = ws.ingest_edges(file, _mapping(mapping), progress=bar)
+    click.echo(report.summary())
+
+
+@command(cli, "analyse")
+@click.option("--top", default=15, show_default=True, help="How many units to list.")
+def analyse_cmd(settings: Any, top: int) -> None:
+    """Print the sphere fit and the units ranked by outwardness R."""
+    with Workspace(settings, read_only=True) as ws:
+        results = ws.analyse()
+    for fit in results.fit_list:
+        if fit.channel != "all" or fit.measure != "R":
+            continue
+        if fit.slope is None:
+            click.echo(f"sphere exponent ({fit.kind} units): {fit.note}")
+        else:
+            click.echo(
+                f"sphere exponent ({fit.kind} units, n={fit.n_units}): {fit.slope:+.3f} "
+                f"[95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}]; sphere model -0.333 "
+                f"{'inside' if fit.sphere_in_interval else 'outside'} the interval"
+            )
+    rows = [r for r in results.units().to_pylist() if not r["suppressed"]]
+    rows.sort(key=lambda r: -(r["R"] or 0.0))
+    click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")
+    for r in rows[:top]:
+        click.echo(f"{r['name'][:34]:<34} {r['kind'] or '-':<6} {r['persons']:>7} {r['internal']:>9} "
+                   f"{r['external']:>9} {r['R'] if r['R'] is None else format(r['R'], '.3f'):>7}")  # fmt: skip
+
+
+@command(cli, "report")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"), show_default=True)
+def report_cmd(settings: Any, out: Path) -> None:
+    """Write the self-contained HTML report (use --lang nl for Dutch)."""
+    with Workspace(settings, read_only=True) as ws:
+        path = ws.report(out)
+    click.echo(f"report written to {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+@command(cli, "export")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("orgsphere-results"), show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True)
+def export_cmd(settings: Any, out: Path, fmt: str) -> None:
+    """Write every result table (min group size applied) and the processing statement to a folder."""
+    with Workspace(settings, read_only=True) as ws:
+        written = ws.export(out, fmt)
+    for path in written:
+        click.echo(str(path))
+
+
+@command(cli, "status")
+def status_cmd(settings: Any) -> None:
+    """What the store holds: rows per table and the sources ingested."""
+    with Workspace(settings, read_only=True) as ws:
+        counts = ws.store.counts()
+        log = ws.store.query("SELECT source, kind, rows, kept, rejects, finished FROM ingest_log ORDER BY finished")
+        version = ws.store.meta("schema_version")
+    click.echo(f"store {settings.store} (schema {version})")
+    for table, n in counts.items():
+        if table != "meta":
+            click.echo(f"  {table:<13} {n:>12,}")
+    for row in log.to_pylist():
+        click.echo(f"  {row['finished']:%Y-%m-%d %H:%M}  {row['kind']:<12} {row['kept']:>10,} kept "
+                   f"{row['rejects']:>8,} rejected  {row['source']}")  # fmt: skip
+
+
+@command(cli, "rejects")
+@click.option("--limit", default=20, show_default=True, help="How many rejected rows to show.")
+def rejects_cmd(settings: Any, limit: int) -> None:
+    """Show rejected rows: file, line and reason."""
+    with Workspace(settings, read_only=True) as ws:
+        rows = ws.store.query("SELECT source, locator, reason, raw_excerpt FROM rejects LIMIT ?", [limit]).to_pylist()
+    if not rows:
+        click.echo("no rejected rows")
+    for r in rows:
+        excerpt = f" [{r['raw_excerpt']}]" if r["raw_excerpt"] else ""
+        click.echo(f"{r['source']}: {r['locator']}: {r['reason']}{excerpt}")
+
+
+@command(cli, "settings")
+@click.option("--markdown", is_flag=True, help="Print the settings table for the docs.")
+def settings_cmd(settings: Any, markdown: bool) -> None:
+    """Show every setting, its value and where the value came from."""
+    if markdown:
+        click.echo("| setting | option | environment | default | meaning |\n|---|---|---|---|---|")
+        for s in SETTINGS:
+            default = ", ".join(s.default) if isinstance(s.default, tuple) else s.default
+            click.echo(f"| `{s.name}` | `{s.option}` | `{s.env}` | `{default if default not in ('', (), {}) else ''}` "
+                       f"| {s.help} |")  # fmt: skip
+        return
+    for s in SETTINGS:
+        click.echo(f"{s.name:<24} {getattr(settings, s.name)!s:<40} ({settings.source(s.name)})")
+
+
+@command(cli, "demo")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
+              help="Folder for the demo's data, store, key and report (its store is made anew).")  # fmt: skip
+@click.option("--scale", default=1.0, show_default=True, help="Size factor; 1.0 is about 1,000 persons.")
+def demo_cmd(settings: Any, out: Path, scale: float) -> None:
+    """Generate the demo organisation (a financial-services firm), ingest it and write its report."""
+    from .datasets import make_demo
+
+    click.echo(f"generating the demo organisation in {out}/ ...")
+    files = make_demo(out, seed=settings.seed or 7, scale=scale)
+    for stale in (out / "orgsphere.duckdb", out / "orgsphere.duckdb.wal"):
+        stale.unlink(missing_ok=True)
+    demo_settings = load_settings(files.config, cli={"lang": settings.lang})
+    with Workspace(demo_settings) as ws:
+        click.echo(ws.ingest_orgchart(files.units, files.people).summary())
+        click.echo(ws.ingest_parties(files.parties).summary())
+        with _progress("interactions") as bar:
+            click.echo(ws.ingest_edges(files.interactions, progress=bar).summary())
+        results = ws.analyse()
+        report = ws.report(out / "report.html", results=results)
+        ws.export(out / "results", "csv", results=results)
+    click.echo(f"\nreport: {report}   (open it in a browser)")
+    click.echo(f"tables: {out / 'results'}/   next: cd {out} && orgsphere analyse")
+    if shutil.which("orgsphere") is None:
+        click.echo("(orgsphere is not on PATH; use .venv/bin/orgsphere or activate the virtual environment)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="orgsphere", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted; an unfinished ingest leaves the store as it was", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except OrgsphereError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted; an unfinished ingest leaves the store as it was", err=True)
+        sys.exit(130)

@@ -1,0 +1,105 @@
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import orgsphere
+from orgsphere.errors import KeyMismatchError, StoreError, StoreLockedError
+from orgsphere.privacy import Pseudonymiser, load_or_create_key, suppress_small_groups
+
+from .conftest import write
+
+
+def test_key_is_created_private_and_never_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "k" / "pseudonym.key"
+    first = load_or_create_key(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_key(path) == first
+
+
+def test_pseudonyms_are_keyed_normalised_and_stable() -> None:
+    a, b = Pseudonymiser(b"k" * 32), Pseudonymiser(b"j" * 32)
+    assert a.one("Anna@Example.com ") == a.one("anna@example.com") == a.one("mailto:anna@example.com")
+    assert a.one("anna@example.com") != b.one("anna@example.com")
+    assert "anna" not in a.one("anna@example.com")
+    arr = a.array(pa.array(["x", "y", "x", None]))
+    assert arr.to_pylist() == [a.one("x"), a.one("y"), a.one("x"), None]
+
+
+def test_suppress_small_groups_blanks_measures_keeps_keys() -> None:
+    t = pa.table({"group_id": ["a", "b"], "persons": [3, 8], "external": [10, 20]}).replace_schema_metadata(
+        {b"keys": b"group_id"}
+    )
+    out = suppress_small_groups(t, "persons", 5).to_pylist()
+    assert out[0] == {"group_id": "a", "persons": None, "external": None, "suppressed": True}
+    assert out[1] == {"group_id": "b", "persons": 8, "external": 20, "suppressed": False}
+
+
+def test_store_opened_with_another_key_is_refused(tmp_path: Path) -> None:
+    org = write(tmp_path / "org.csv", "person,unit\na,U\n")
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k1") as ws:
+        ws.ingest_orgchart(org)
+    load_or_create_key(tmp_path / "k2")
+    with pytest.raises(KeyMismatchError, match="different pseudonymisation key"):
+        orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k2")
+    # a missing key is not silently replaced by a new one
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "gone") as ws, pytest.raises(
+        KeyMismatchError, match="key of store .* is missing"
+    ):
+        ws.ingest_orgchart(write(tmp_path / "org2.csv", "person,unit\nb,U\n"))
+    assert not (tmp_path / "gone").exists()
+
+
+def test_store_in_use_by_another_process_gives_a_clear_error(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    orgsphere.open(store, key_file=tmp_path / "k").close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time, orgsphere
+            ws = orgsphere.open({str(store)!r}, key_file={str(tmp_path / 'k')!r})
+            print("open", flush=True)
+            time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreLockedError, match=r"open in another process \(PID \d+\)"):
+            orgsphere.open(store, key_file=tmp_path / "k", read_only=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    orgsphere.open(store, key_file=tmp_path / "k").close()  # usable again once the other process is gone
+
+
+def test_newer_schema_is_refused_and_foreign_files_are_not_touched(tmp_path: Path) -> None:
+    import duckdb
+
+    store = tmp_path / "s.duckdb"
+    orgsphere.open(store, key_file=tmp_path / "k").close()
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="schema version 99 was written by a newer orgsphere"):
+        orgsphere.open(store, key_file=tmp_path / "k")
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE accounts (id INT)")
+    con.close()
+    with pytest.raises(StoreError, match="holds other tables"):
+        orgsphere.open(other, key_file=tmp_path / "k")
+    text = tmp_path / "notes.duckdb"
+    text.write_text("hello, this is not a database\n" * 50)
+    with pytest.raises(StoreError, match="not an orgsphere store or damaged"):
+        orgsphere.open(text, key_file=tmp_path / "k")
+
+
+def test_read_only_open_of_missing_store_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="orgsphere demo"):
+        orgsphere.open(tmp_path / "none.duckdb", key_file=tmp_path / "k", read_only=True)
+    assert not os.path.exists(tmp_path / "none.duckdb")
