@@ -83,7 +83,7 @@ def _affinity(units: tuple[DemoUnit, ...]) -> np.ndarray:
                     w[i, j] *= 3  # the line sends its requests here
                 if a.name in ("ICT Service Desk", "HR Shared Services"):
                     w[i, j] *= 0.5  # and these answer, seldom start
-            w[i, j] *= np.sqrt(b.size)
+            w[i, j] *= b.size  # every person equally likely to be contacted
         w[i, i] = 0
     return w / w.sum(axis=1, keepdims=True)
 

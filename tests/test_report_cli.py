@@ -1,0 +1,105 @@
+"""The report and the command line, end to end on a small demo organisation."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import orgsphere
+from orgsphere.cli import main
+from orgsphere.report.i18n import LANGS, TEXT
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    main(["demo", "--out", str(out)])
+    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
+    return out
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None:
+    html = (demo / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Meridian Financial" in html
+    # nothing is fetched when the report opens: no external script, style, font or image
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html and "url(http" not in html
+    assert html.count("<svg") >= 2  # the scaling plot and the monthly trend
+    assert "sphere model, slope −1/3" in html or "sphere model" in html
+    assert "Processing statement" in html and "HMAC-SHA256" in html
+    # the demo's mess is visible: rejected rows with their reasons
+    assert "internal domain meridian-financial.example" in html
+    # no identity leaves in clear: not one address of a person of the demo organisation
+    assert "@meridian-financial.example" not in html.replace("internal domain meridian-financial.example", "")
+    people = (demo / "data" / "people.csv").read_text().splitlines()[1:]
+    assert not any(line.split(",")[1] in html for line in people[:50])
+
+
+def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["report", "--config", str(demo / "orgsphere.toml"), "--lang", "nl",
+                        "--out", str(demo / "rapport.html")], capsys)  # fmt: skip
+    assert code == 0 and "report written" in out
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    assert '<html lang="nl">' in html and "Verwerkingsverklaring" in html and "Hoe ver staat" in html
+    assert re.search(r"R = 0,\d{3}", html)  # Dutch decimal comma
+
+
+def test_every_report_text_exists_in_both_languages() -> None:
+    for key, forms in TEXT.items():
+        assert set(forms) == set(LANGS), key
+        assert all(forms[lang].strip() for lang in LANGS), key
+        placeholders = {lang: sorted(re.findall(r"{(\w+)}", forms[lang])) for lang in LANGS}
+        assert placeholders["en"] == placeholders["nl"], key
+
+
+def test_demo_has_line_and_staff_and_a_customer_facing_slope(demo: Path) -> None:
+    with orgsphere.open(config=demo / "orgsphere.toml", read_only=True, bootstrap_samples=300) as ws:
+        results = ws.analyse()
+    line, staff = results.fit("R", kind="line"), results.fit("R", kind="staff")
+    assert line is not None and line.slope is not None and line.ci_high is not None and line.ci_high < 0
+    assert staff is not None and staff.n_units >= 5
+    units = [r for r in results.units().to_pylist() if not r["suppressed"]]
+    line_r = [r["R_customer"] for r in units if r["kind"] == "line"]
+    staff_r = [r["R_customer"] for r in units if r["kind"] == "staff"]
+    # staff hardly meets the customer: most staff units never do, and the typical line unit does far more
+    assert sum(r == 0 for r in staff_r) > len(staff_r) / 2
+    assert sorted(line_r)[len(line_r) // 2] > 5 * sorted(staff_r)[len(staff_r) // 2] + 0.05
+    assert any(r["suppressed"] for r in results.units().to_pylist())  # the small board office
+
+
+def test_errors_are_one_line_with_exit_code_1(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["ingest", "edges", str(tmp_path / "missing.csv"), "--store", str(tmp_path / "s.duckdb"),
+                          "--key-file", str(tmp_path / "k")], capsys)  # fmt: skip
+    assert code == 1 and err.startswith("error: ") and "file not found" in err and err.count("\n") == 1
+    with pytest.raises(orgsphere.InputError):
+        main(["--debug", "ingest", "edges", str(tmp_path / "missing.csv"), "--store", str(tmp_path / "s.duckdb"),
+              "--key-file", str(tmp_path / "k")])  # fmt: skip
+    code, _, err = run(["ingest", "edges", "x.csv", "--map", "srcfrom"], capsys)
+    assert code == 2 and "FIELD=COLUMN" in err
+    code, _, err = run(["report", "--min-group-size", "zero"], capsys)
+    assert code == 1 and "min_group_size" in err and "whole number" in err
+
+
+def test_status_rejects_export_and_settings(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = ["--config", str(demo / "orgsphere.toml")]
+    code, out, _ = run(["status", *config], capsys)
+    assert code == 0 and "interactions" in out and "schema 1" in out
+    code, out, _ = run(["rejects", *config, "--limit", "3"], capsys)
+    assert code == 0 and len(out.strip().splitlines()) == 3 and "interactions.parquet: row " in out
+    for fmt in ("csv", "parquet", "xlsx"):
+        code, out, _ = run(["export", *config, "--format", fmt, "--out", str(tmp_path / fmt)], capsys)
+        assert code == 0 and (tmp_path / fmt / f"sphere.{fmt}").is_file()
+    code, out, _ = run(["analyse", *config, "--top", "3"], capsys)
+    assert code == 0 and "sphere exponent (line units" in out
+    code, out, _ = run(["settings", *config], capsys)
+    assert code == 0 and re.search(r"min_group_size\s+5\s+\(file ", out)
