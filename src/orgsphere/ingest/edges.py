@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,7 @@ EDGE_FIELDS = {
     "thread": ("thread_id", "conversation_id", "conversation"),
 }
 TS = pa.timestamp("us")
+EPOCH = datetime(1970, 1, 1)
 TS_PROBLEM = "ts is not a time; expected ISO 8601 (2024-03-01T09:30:00) or epoch seconds"
 MS_EPOCH_THRESHOLD = 1e11  # numbers above this are epoch milliseconds, below epoch seconds
 
@@ -64,9 +65,16 @@ def _one_ts(text: str) -> datetime | None:
     return parsed
 
 
+ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
 def parse_timestamps(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Timestamps from text, numbers (epoch seconds or milliseconds) or Arrow timestamps, as UTC-naive
-    microseconds; and a problem per row (null where fine or empty)."""
+    microseconds; and a problem per row (null where fine or empty).
+
+    Vectorised: a whole chunk of one clean format converts at once; in a mixed or dirty chunk each common
+    format is tried on all rows, and only the rows none of them reads are parsed one by one."""
     no_problem = pa.nulls(len(values), pa.string())
     if pa.types.is_timestamp(values.type):
         return values.cast(TS), no_problem
@@ -76,18 +84,29 @@ def parse_timestamps(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         return _numeric_to_ts(values), no_problem
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    for attempt in (lambda: _numeric_to_ts(text), lambda: text.cast(TS),
-                    lambda: text.cast(pa.timestamp("us", "UTC")).cast(TS)):  # fmt: skip
-        try:
-            return attempt(), no_problem
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            continue
-    parsed, problems = [], []
-    for item in text.to_pylist():
-        value = None if item is None else _one_ts(item)
-        parsed.append(value)
-        problems.append(None if item is None or value is not None else TS_PROBLEM)
-    return pa.array(parsed, TS), pa.array(problems, pa.string())
+    try:
+        return text.cast(TS), no_problem  # ISO 8601 without offset: the common case, all at once
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    numeric = pc.fill_null(pc.match_substring_regex(text, NUMBER), False)
+    parsed = pc.if_else(numeric, _numeric_to_ts(pc.if_else(numeric, text, pa.scalar(None, pa.string()))),
+                        pa.scalar(None, TS))  # fmt: skip
+    for fmt in ISO_FORMATS:
+        parsed = pc.coalesce(parsed, pc.strptime(text, format=fmt, unit="us", error_is_null=True))
+    left = np.flatnonzero(pc.and_(pc.is_valid(text), pc.is_null(parsed)).to_numpy(zero_copy_only=False))
+    if left.size == 0:
+        return parsed, no_problem
+    micros = pc.fill_null(parsed.cast(pa.int64()), 0).to_numpy().copy()
+    missing = pc.is_null(parsed).to_numpy(zero_copy_only=False).copy()
+    problems: list[str | None] = [None] * len(parsed)
+    for i, raw in zip(left, pc.take(text, pa.array(left)).to_pylist(), strict=True):
+        value = _one_ts(raw)
+        if value is None:
+            problems[i] = TS_PROBLEM
+        else:
+            micros[i] = (value - EPOCH) // timedelta(microseconds=1)
+            missing[i] = False
+    return pa.array(micros, pa.int64(), mask=missing).cast(TS), pa.array(problems, pa.string())
 
 
 def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
