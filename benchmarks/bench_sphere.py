@@ -8,7 +8,8 @@ list (Parquet, written in chunks), then measures, in one process:
   ingest      orgsphere's edge-list ingest (validation, pseudonymisation, resolution, rejects)
   load        baseline: DuckDB loading the same Parquet into a table (no validation, no hashing)
   sphere      orgsphere's sphere metrics (ibis expressions on the store)
-  sphere_sql  baseline: the same aggregate written by hand in DuckDB SQL (GROUPING SETS), checked equal
+  sphere_sql  baseline: the same aggregate written by hand in DuckDB SQL (unit pairs, GROUPING SETS), checked equal
+  scan        floor: one plain DuckDB scan-and-aggregate of the interactions (month, channel, sender)
 
 and prints seconds, rows per second, peak memory of the process and the ratios. Figures vary between
 machines and runs; compare ratios, never raw seconds, and never assert them in tests.
@@ -206,6 +207,9 @@ def main() -> None:
                                                                         groups["depth"].to_pylist(), strict=True)]  # fmt: skip
             con.register("groups", groups.append_column("key", pa.array(key)))
             plain = timed("sphere_sql", results, n, lambda: con.execute(SPHERE_SQL).to_arrow_table())
+            timed("scan", results, n, lambda: con.execute(
+                "SELECT strftime(ts, '%Y-%m') AS period, channel, src, count(*) AS n FROM interactions GROUP BY ALL"
+            ).to_arrow_table())  # fmt: skip
         cols = ["group_id", "period", "channel", "persons", "intra", "inter", "external", "customer"]
         ours = sorted(tuple(r[c] for c in cols) for r in sphere.select(cols).to_pylist())
         theirs = sorted(tuple(r[c] for c in cols) for r in plain.select(cols).to_pylist())
@@ -213,6 +217,7 @@ def main() -> None:
         print(f"\n  sphere tables identical to the hand-written SQL: {same} ({len(ours):,} rows)")
         print(f"  ingest / plain DuckDB load:       {results['ingest']['seconds'] / results['load']['seconds']:6.2f}x")
         print(f"  sphere / hand-written DuckDB SQL: {results['sphere']['seconds'] / results['sphere_sql']['seconds']:6.2f}x")
+        print(f"  sphere / plain scan-and-aggregate: {results['sphere']['seconds'] / results['scan']['seconds']:5.2f}x")
         if args.json:
             args.json.write_text(json.dumps({"persons": args.persons, "interactions": n, "identical": same,
                                              "figures": results}, indent=2))  # fmt: skip

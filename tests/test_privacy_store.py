@@ -103,3 +103,17 @@ def test_read_only_open_of_missing_store_says_what_to_do(tmp_path: Path) -> None
     with pytest.raises(StoreError, match="orgsphere demo"):
         orgsphere.open(tmp_path / "none.duckdb", key_file=tmp_path / "k", read_only=True)
     assert not os.path.exists(tmp_path / "none.duckdb")
+
+
+def test_an_older_store_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import orgsphere.store as store_module
+
+    store = tmp_path / "s.duckdb"
+    orgsphere.open(store, key_file=tmp_path / "k").close()
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {1: ("ALTER TABLE units ADD COLUMN cost_centre VARCHAR",)})
+    with pytest.raises(StoreError, match="needs migrating to 2"):
+        orgsphere.open(store, key_file=tmp_path / "k", read_only=True)
+    with orgsphere.open(store, key_file=tmp_path / "k") as ws:
+        assert ws.store.meta("schema_version") == "2"
+        assert "cost_centre" in ws.store.table("units").columns

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-__all__ = ["unit_groups", "ORGANISATION"]
+__all__ = ["unit_groups", "unit_ancestors", "ORGANISATION"]
 
 ORGANISATION = "(organisation)"
 
@@ -39,3 +39,22 @@ def unit_groups(units: pa.Table) -> pa.Table:
             add("level", depth, unit, chain[min(depth, len(chain) - 1)])
     return pa.table(rows, schema=pa.schema([("scope", pa.string()), ("depth", pa.int32()),
                                             ("unit_id", pa.string()), ("group_id", pa.string())]))  # fmt: skip
+
+
+def unit_ancestors(units: pa.Table) -> tuple[pa.Table, int]:
+    """One row per unit: ``unit_id`` and ``g0`` .. ``gD``, its ancestor at each depth (itself where the unit is
+    shallower than that depth); and D, the deepest depth."""
+    groups = unit_groups(units)
+    depths = [d for s, d in zip(groups["scope"].to_pylist(), groups["depth"].to_pylist(), strict=True) if s == "level"]
+    max_depth = max(depths, default=0)
+    columns: dict[str, list[str]] = {"unit_id": [], **{f"g{d}": [] for d in range(max_depth + 1)}}
+    by_unit: dict[str, dict[int, str]] = {}
+    for scope, depth, unit, group in zip(groups["scope"].to_pylist(), groups["depth"].to_pylist(),
+                                         groups["unit_id"].to_pylist(), groups["group_id"].to_pylist(), strict=True):  # fmt: skip
+        if scope == "level":
+            by_unit.setdefault(unit, {})[depth] = group
+    for unit, at in by_unit.items():
+        columns["unit_id"].append(unit)
+        for d in range(max_depth + 1):
+            columns[f"g{d}"].append(at[d])
+    return pa.table(columns, schema=pa.schema([(c, pa.string()) for c in columns])), max_depth

@@ -17,13 +17,15 @@ counted as ``unplaced`` and left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import pyarrow as pa
 from ibis import _
 
 from ..schema import PARTY, PERSON
 from ..store import Store
-from .hierarchy import ORGANISATION, unit_groups
+from .hierarchy import ORGANISATION, unit_ancestors
 
 __all__ = ["sphere_counts", "ALL", "UNDATED", "SPHERE_KEYS"]
 
@@ -76,72 +78,99 @@ def _placed(store: Store) -> ibis.Table:
     )
 
 
-def _rollups(t: ibis.Table, keys: list[str], metrics: dict[str, object]) -> ibis.Table:
+def _rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]]) -> ibis.Table:
     """The aggregate by keys+period+channel, and with period and/or channel rolled up to 'all'."""
     parts = []
     for by_period in (True, False):
         for by_channel in (True, False):
             group = list(keys) + (["period"] if by_period else []) + (["channel"] if by_channel else [])
-            agg = t.group_by(group).aggregate(**metrics)
+            agg = t.group_by(group).aggregate(**metrics(t))
             if not by_period:
                 agg = agg.mutate(period=ibis.literal(ALL))
             if not by_channel:
                 agg = agg.mutate(channel=ibis.literal(ALL))
-            parts.append(agg.select(*keys, "period", "channel", *metrics))
+            parts.append(agg.select(*keys, "period", "channel", *metrics(t)))
     return ibis.union(*parts)
 
 
+def _scopes(depth: int) -> list[tuple[str, int | None, str]]:
+    """(scope, depth, suffix of its columns): the unit itself, each level of the tree, the organisation."""
+    return [("unit", None, "unit"), *(("level", d, f"g{d}") for d in range(depth + 1)), ("organisation", None, "org")]
+
+
 def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
-    """The sphere table (before the minimum group size is applied) and overall tallies for the statement."""
+    """The sphere table (before the minimum group size is applied) and overall tallies for the statement.
+
+    One pass over the interactions classifies each end against the other at every scope at once (is the
+    other end in the same unit? the same subtree at depth d?) and aggregates per unit, period and channel;
+    everything after that works on that small per-unit table.
+    """
     placed = _placed(store)
-    units = store.table("units").to_pyarrow()
-    groups = ibis.memtable(unit_groups(units)).mutate(
-        key=ibis.ifelse(_.scope == "level", "level:" + _.depth.cast("string"), _.scope)
-    )
-    flows = placed.group_by(
-        ["period", "channel", "src_kind", "dst_kind", "src_unit", "dst_unit", "src_party_kind", "dst_party_kind"]
-    ).aggregate(n=_.count())
-
-    def end(me: str, other: str, counts_intra: bool) -> ibis.Table:
-        f = flows.filter(flows[f"{me}_unit"].notnull())
-        return f.select(
-            "period", "channel", "n",
-            unit=f[f"{me}_unit"],
-            other_unit=f[f"{other}_unit"],
-            other_person=f[f"{other}_kind"] == PERSON,
-            other_party_kind=ibis.ifelse(f[f"{other}_kind"] == PARTY, f[f"{other}_party_kind"].fill_null("other"),
-                                         ibis.null("string")),
-            counts_intra=ibis.literal(counts_intra),
-        )  # fmt: skip
-
-    ends = ibis.union(end("src", "dst", True), end("dst", "src", False))
-    g = groups.select(key="key", scope="scope", depth="depth", unit_id="unit_id", group_id="group_id")
-    go = groups.select(o_key="key", o_unit="unit_id", o_group="group_id")
-    e = ends.join(g, ends.unit == g.unit_id).left_join(go, [ends.other_unit == go.o_unit, g.key == go.o_key])
-    same = e.o_group.notnull() & (e.o_group == e.group_id)
+    ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
+    scopes = _scopes(depth)
+    anc = ibis.memtable(ancestors)
+    a_src = anc.view().rename({f"s_{c}": c for c in ancestors.column_names})
+    a_dst = anc.view().rename({f"d_{c}": c for c in ancestors.column_names})
+    with_src = placed.left_join(a_src, placed.src_unit == a_src.s_unit_id).select(placed, *a_src.columns)
+    wide = with_src.left_join(a_dst, with_src.dst_unit == a_dst.d_unit_id).select(with_src, *a_dst.columns)
     zero = ibis.literal(0, "int64")
-    counted = e.select(
-        "key", "scope", "depth", "group_id", "period", "channel",
-        intra=ibis.ifelse(same & e.counts_intra, e.n, zero),
-        inter=ibis.ifelse(e.other_person & e.o_group.notnull() & ~same, e.n, zero),
-        external=ibis.ifelse(e.other_party_kind.notnull(), e.n, zero),
-        customer=ibis.ifelse(e.other_party_kind == "customer", e.n, zero),
-    )  # fmt: skip
-    keys = ["key", "scope", "depth", "group_id"]
-    counts = _rollups(
-        counted, ["key", "group_id"],
-        {"intra": counted.intra.sum(), "inter": counted.inter.sum(), "external": counted.external.sum(),
-         "customer": counted.customer.sum()},
-    )  # fmt: skip
 
-    def active(me: str) -> ibis.Table:
+    def same(t: ibis.Table, suffix: str) -> ibis.Value:
+        if suffix == "unit":
+            return t.src_unit == t.dst_unit
+        if suffix == "org":
+            return ibis.literal(True)
+        return t[f"s_{suffix}"] == t[f"d_{suffix}"]
+
+    def end_counts(me: str, other: str, counts_intra: bool) -> ibis.Table:
+        t = wide.filter(wide[f"{me}_unit"].notnull())
+        other_placed = (t[f"{other}_kind"] == PERSON) & t[f"{other}_unit"].notnull()
+        other_party = t[f"{other}_kind"] == PARTY
+        metrics: dict[str, ibis.Value] = {
+            "external": ibis.ifelse(other_party, 1, zero).sum(),
+            "customer": ibis.ifelse(other_party & (t[f"{other}_party_kind"] == "customer"), 1, zero).sum(),
+        }
+        for _, _, suffix in scopes:
+            inside = other_placed & same(t, suffix).fill_null(False)
+            metrics[f"intra_{suffix}"] = ibis.ifelse(inside, 1, zero).sum() if counts_intra else zero
+            metrics[f"inter_{suffix}"] = ibis.ifelse(other_placed & ~inside, 1, zero).sum()
+        agg = t.group_by(["period", "channel", t[f"{me}_unit"].name("unit")]).aggregate(**metrics)
+        return agg.select("period", "channel", "unit", *metrics)
+
+    per_unit = ibis.union(end_counts("src", "dst", True), end_counts("dst", "src", False))
+    measures = [c for c in per_unit.columns if c not in ("period", "channel", "unit")]
+    # small (units x months x channels): computed once and kept for the scopes and rollups below
+    per_unit = per_unit.group_by(["period", "channel", "unit"]).aggregate(**{m: per_unit[m].sum() for m in measures})
+    per_unit = per_unit.cache()
+    a_unit = anc.view()
+    per_unit = per_unit.join(a_unit, per_unit.unit == a_unit.unit_id)
+
+    def activity(me: str) -> ibis.Table:
         t = placed.filter(placed[f"{me}_unit"].notnull())
         return t.select("period", "channel", person=t[me], unit=t[f"{me}_unit"])
 
-    activity = ibis.union(active("src"), active("dst")).distinct()
-    act = activity.join(g, activity.unit == g.unit_id)
-    persons = _rollups(act, keys, {"persons": act.person.nunique()})
-    table = persons.join(counts, ["key", "group_id", "period", "channel"])  # key, not depth: depth may be null
+    active = ibis.union(activity("src"), activity("dst")).distinct().cache()  # persons x months x channels
+    a_active = anc.view()
+    active = active.join(a_active, active.unit == a_active.unit_id)
+
+    counts_parts, persons_parts = [], []
+    for scope, d, suffix in scopes:
+        key = ibis.literal("(organisation)") if suffix == "org" else per_unit[suffix if suffix != "unit" else "unit"]
+        c = per_unit.mutate(group_id=key)
+        counts_parts.append(
+            _rollups(c, ["group_id"], lambda t, s=suffix: {
+                "intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
+                "external": t.external.sum(), "customer": t.customer.sum(),
+            }).mutate(scope=ibis.literal(scope), depth=ibis.literal(d, "int32"), key=ibis.literal(f"{scope}:{d}"))
+        )  # fmt: skip
+        akey = ibis.literal("(organisation)") if suffix == "org" else active[suffix if suffix != "unit" else "unit"]
+        p = active.mutate(group_id=akey)
+        persons_parts.append(
+            _rollups(p, ["group_id"], lambda t: {"persons": t.person.nunique()}).mutate(key=ibis.literal(f"{scope}:{d}"))
+        )
+    counts = ibis.union(*counts_parts)
+    persons = ibis.union(*persons_parts)
+    table = persons.join(counts, ["key", "group_id", "period", "channel"])
     internal = table.intra + table.inter
     table = table.mutate(
         internal=internal,
@@ -158,12 +187,11 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         R="R", R_customer="R_customer",
     ).order_by(["scope", "depth", "group_id", "period", "channel"])  # fmt: skip
     result = table.to_pyarrow()
-    tallies_t = flows.aggregate(
-        interactions=flows.n.sum(),
-        unplaced=ibis.ifelse(
-            ((flows.src_kind == PERSON) & flows.src_unit.isnull()) | ((flows.dst_kind == PERSON) & flows.dst_unit.isnull()),
-            flows.n, 0,
-        ).sum(),
-    ).to_pyarrow()  # fmt: skip
+    unplaced = ((placed.src_kind == PERSON) & placed.src_unit.isnull()) | (
+        (placed.dst_kind == PERSON) & placed.dst_unit.isnull()
+    )
+    tallies_t = placed.aggregate(
+        interactions=placed.count(), unplaced=ibis.ifelse(unplaced, 1, zero).sum()
+    ).to_pyarrow()
     tallies = {k: int(v[0].as_py() or 0) for k, v in zip(tallies_t.column_names, tallies_t.columns, strict=True)}
     return result.replace_schema_metadata({b"keys": ",".join(SPHERE_KEYS).encode()}), tallies
