@@ -231,8 +231,8 @@ def settings_cmd(settings: Any, markdown: bool) -> None:
         click.echo("| setting | option | environment | default | meaning |\n|---|---|---|---|---|")
         for s in SETTINGS:
             default = ", ".join(s.default) if isinstance(s.default, tuple) else s.default
-            click.echo(f"| `{s.name}` | `{s.option}` | `{s.env}` | `{default if default not in ('', (), {}) else ''}` "
-                       f"| {s.help} |")  # fmt: skip
+            shown = f"`{default}`" if default not in ("", (), {}, None) else ""
+            click.echo(f"| `{s.name}` | `{s.option}` | `{s.env}` | {shown} | {s.help} |")
         return
     for s in SETTINGS:
         click.echo(f"{s.name:<24} {getattr(settings, s.name)!s:<40} ({settings.source(s.name)})")

@@ -186,6 +186,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive
     ),
+    Setting(
+        "memory_limit",
+        _as_str,
+        "",
+        "Memory the store's engine may use, e.g. 2GB; beyond it, work spills to disk. Empty: DuckDB's default "
+        "(80% of the machine's memory).",
+        "text",
+    ),
     Setting("seed", _as_int, 0, "Seed of every random choice orgsphere makes (bootstrap, demo).", "number"),
 )
 

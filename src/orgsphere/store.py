@@ -17,7 +17,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
-from .errors import KeyMismatchError, StoreError, StoreLockedError
+from .errors import ConfigError, KeyMismatchError, StoreError, StoreLockedError
 from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
 from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from .settings import Settings
@@ -63,6 +63,15 @@ class Store:
             ) from None
         self.raw: duckdb.DuckDBPyConnection = self.ibis.con
         self.raw.execute("SET enable_progress_bar = false")  # nothing below the CLI prints
+        if settings.memory_limit:
+            try:
+                self.raw.execute("SET memory_limit = ?", [settings.memory_limit])
+            except duckdb.Error as exc:
+                self.close()
+                raise ConfigError(
+                    f"setting 'memory_limit': {settings.memory_limit!r} is not a memory size ({exc}); "
+                    "write it like 2GB or 500MB."
+                ) from None
         self._pseudonymiser: Pseudonymiser | None = None
         try:
             self._prepare()

@@ -150,26 +150,40 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         return t.select("period", "channel", person=t[me], unit=t[f"{me}_unit"])
 
     active = ibis.union(activity("src"), activity("dst")).distinct().cache()  # persons x months x channels
-    a_active = anc.view()
-    active = active.join(a_active, active.unit == a_active.unit_id)
+    # Active persons of a group: a person who stayed in one unit all along counts in that unit only, so
+    # stayers add up from units to groups; the few who moved are counted distinct per group directly.
+    units_of = active.group_by("person").aggregate(n_units=active.unit.nunique())
+    movers = units_of.filter(units_of.n_units > 1).select("person").cache()
+    stayers = _rollups(active.anti_join(movers, "person"), ["unit"], lambda t: {"persons": t.person.nunique()})
+    stayers = stayers.cache()
+    a_stay, a_move = anc.view(), anc.view()
+    stayers = stayers.join(a_stay, stayers.unit == a_stay.unit_id)
+    moved = active.semi_join(movers, "person")
+    moved = moved.join(a_move, moved.unit == a_move.unit_id)
 
     counts_parts, persons_parts = [], []
     for scope, d, suffix in scopes:
-        key = ibis.literal("(organisation)") if suffix == "org" else per_unit[suffix if suffix != "unit" else "unit"]
-        c = per_unit.mutate(group_id=key)
+        key = ibis.literal(f"{scope}:{d}")
+
+        def group_of(t: ibis.Table, suffix: str = suffix) -> ibis.Value:
+            return ibis.literal(ORGANISATION) if suffix == "org" else t["unit" if suffix == "unit" else suffix]
+
+        c = per_unit.mutate(group_id=group_of(per_unit))
         counts_parts.append(
             _rollups(c, ["group_id"], lambda t, s=suffix: {
                 "intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
                 "external": t.external.sum(), "customer": t.customer.sum(),
-            }).mutate(scope=ibis.literal(scope), depth=ibis.literal(d, "int32"), key=ibis.literal(f"{scope}:{d}"))
+            }).mutate(scope=ibis.literal(scope), depth=ibis.literal(d, "int32"), key=key)
         )  # fmt: skip
-        akey = ibis.literal("(organisation)") if suffix == "org" else active[suffix if suffix != "unit" else "unit"]
-        p = active.mutate(group_id=akey)
+        st = stayers.mutate(group_id=group_of(stayers))
         persons_parts.append(
-            _rollups(p, ["group_id"], lambda t: {"persons": t.person.nunique()}).mutate(key=ibis.literal(f"{scope}:{d}"))
+            st.group_by(["group_id", "period", "channel"]).aggregate(persons=st.persons.sum()).mutate(key=key)
         )
+        mv = moved.mutate(group_id=group_of(moved))
+        persons_parts.append(_rollups(mv, ["group_id"], lambda t: {"persons": t.person.nunique()}).mutate(key=key))
     counts = ibis.union(*counts_parts)
     persons = ibis.union(*persons_parts)
+    persons = persons.group_by(["key", "group_id", "period", "channel"]).aggregate(persons=persons.persons.sum())
     table = persons.join(counts, ["key", "group_id", "period", "channel"])
     internal = table.intra + table.inter
     table = table.mutate(
