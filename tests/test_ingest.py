@@ -139,6 +139,8 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     assert result.returncode == 3, result.stderr
     with orgsphere.open(store, key_file=key) as ws:
         assert ws.store.counts() == before
+        tables = ws.store.query("SELECT table_name FROM information_schema.tables")["table_name"].to_pylist()
+        assert not [t for t in tables if t.startswith("_staging_")]  # the half-read rows are gone too
         assert ws.ingest_edges(tmp_path / "big.parquet").kept == rows  # and the same file goes in whole later
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "PARTY_KINDS", "UNIT_KINDS"]
+__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "PARTY_KINDS", "UNIT_KINDS"]
 
 SCHEMA_VERSION = 1
+STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 
 PERSON, PARTY = "person", "party"
 PARTY_KINDS = ("customer", "supplier", "regulator", "partner", "other")

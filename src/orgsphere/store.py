@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from .errors import ConfigError, KeyMismatchError, StoreError, StoreLockedError
 from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
-from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+from .schema import MIGRATIONS, SCHEMA_VERSION, STAGING_PREFIX, TABLES
 from .settings import Settings
 
 __all__ = ["Store", "orgsphere_version"]
@@ -95,6 +95,11 @@ class Store:
                     self.raw.execute(f"CREATE TABLE {name} ({columns})")
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
                 self._set_meta("created_with", orgsphere_version())
+        if not self.read_only:  # staging tables of an ingest that was interrupted
+            for (name,) in self.raw.execute(
+                "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, ?)", [STAGING_PREFIX]
+            ).fetchall():
+                self.raw.execute(f'DROP TABLE "{name}"')
         found = int(self.meta("schema_version") or 0)
         if found > SCHEMA_VERSION:
             raise StoreError(

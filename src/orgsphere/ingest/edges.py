@@ -132,10 +132,6 @@ def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.fill_null(weights, 1.0), problem
 
 
-def _first_problem(*problems: pa.Array) -> pa.Array:
-    return pc.coalesce(*problems)
-
-
 class _EdgeReader:
     def __init__(self, store: Store, settings: Settings, session: IngestSession, cols: dict[str, str]):
         self.store, self.session, self.cols = store, session, cols
@@ -171,7 +167,7 @@ class _EdgeReader:
         thread = (table.column(self.cols["thread"]).combine_chunks().cast(pa.string())
                   if "thread" in self.cols else null_text)  # fmt: skip
         both_parties = pc.and_(pc.equal(src_kind, "party"), pc.equal(dst_kind, "party"))
-        problem = _first_problem(
+        problem = pc.coalesce(  # the first problem of each row
             pc.binary_join_element_wise("src ", src_problem, ""),
             pc.binary_join_element_wise("dst ", dst_problem, ""),
             pc.if_else(pc.fill_null(pc.equal(src, dst), False),
@@ -210,7 +206,7 @@ class _EdgeReader:
                 "source_id": source_id,
             }
         )
-        self.store.append("interactions", out)
+        self.session.stage("interactions", out)
         session.report.kept += kept
 
 
@@ -243,8 +239,8 @@ def ingest_edges(
         reader = _EdgeReader(store, settings, session, cols)
         for chunk in table_file.chunks(progress):
             reader.chunk(chunk)
-        reader.resolver.flush(store, path.name)
-        if reader.resolver.new_parties == {} and not store.raw.execute("SELECT 1 FROM aliases LIMIT 1").fetchone():
+        session.on_commit(lambda: reader.resolver.flush(store, path.name))
+        if not store.raw.execute("SELECT 1 FROM aliases LIMIT 1").fetchone():
             session.report.notes.append("the store has no org chart yet: ingest one first (orgsphere ingest orgchart)")
 
     return run_ingest(store, path, "interactions", read)

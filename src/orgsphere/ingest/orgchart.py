@@ -102,13 +102,17 @@ class _Chart:
                 setattr(known, name if name != "parent" else "parent_id", new)
         return None
 
-    def finish(self, store: Store) -> None:
+    def check(self) -> None:
+        """Complete and check the tree before anything is written."""
         # parents named but never described become units of their own
         for unit in list(self.units.values()):
             if unit.parent_id is not None and unit.parent_id not in self.units:
                 self.units[unit.parent_id] = _Unit(unit.parent_id, None, None, None, None, unit.where)
         self._check_cycles()
         self._inherit_kinds()
+
+    def finish(self, store: Store) -> None:
+        """Replace the org chart in the store (inside the ingest's transaction)."""
         people_by_person: dict[str, list[_Member]] = {}
         for m in self.members:
             people_by_person.setdefault(m.person, []).append(m)
@@ -332,6 +336,7 @@ def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None =
                 _read_table(chart, Path(path), progress)
         if not chart.units:
             raise InputError(f"{paths[0]}: no units found; the org chart needs at least one unit.")
-        chart.finish(store)
+        chart.check()
+        session.on_commit(lambda: chart.finish(store))
 
     return run_ingest(store, [Path(p) for p in paths], "orgchart", read)

@@ -94,6 +94,11 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
             new[party_id] = (kind, domain, name)
             session.report.kept += 1
     if new:
+        session.on_commit(lambda: _write_parties(store, new, path.name))
+
+
+def _write_parties(store: Store, new: dict[str, tuple[str, str | None, str | None]], declared_by: str) -> None:
+    if new:
         ids = list(new)
         store.raw.execute("DELETE FROM parties WHERE party_id IN (SELECT unnest(?))", [ids])
         store.append(
@@ -104,7 +109,7 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
                     "kind": [new[i][0] for i in ids],
                     "domain": [new[i][1] for i in ids],
                     "name": [new[i][2] for i in ids],
-                    "declared_by": [str(path.name)] * len(ids),
+                    "declared_by": [declared_by] * len(ids),
                 },
                 schema=pa.schema([(n, pa.string()) for n in ("party_id", "kind", "domain", "name", "declared_by")]),
             ),

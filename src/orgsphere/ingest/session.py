@@ -3,7 +3,9 @@
 - The source is identified by the SHA-256 of its bytes: the same bytes ingested again are skipped, whatever
   the file is called now, so nothing is ever counted twice.
 - A changed version of a file ingested before (same path, other bytes) replaces the earlier rows.
-- Everything happens in one transaction: an ingest that fails or is interrupted leaves the store as it was.
+- Rows are staged while the file is read and land in the canonical tables in one transaction at the end:
+  an ingest that fails or is interrupted leaves them as they were (a leftover staging table is dropped the
+  next time the store is opened for writing).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import InputError
+from ..schema import STAGING_PREFIX
 from ..store import Store, orgsphere_version
 
 __all__ = ["IngestReport", "IngestSession", "run_ingest", "file_sha256"]
@@ -65,17 +68,34 @@ def file_sha256(path: Path) -> str:
 
 
 class IngestSession:
-    """Handed to a reader inside the transaction: collects rejects and counts."""
+    """Handed to a reader. Bulk rows go to staging tables as they are read (each chunk written and
+    compressed at once, so memory stays bounded); small writes that must land together with them are
+    registered with :meth:`on_commit`. Nothing reaches the canonical tables before the final transaction."""
 
     def __init__(self, store: Store, source: Path, kind: str, sha256: str):
         self.store, self.source, self.kind, self.sha256 = store, source, kind, sha256
         self.report = IngestReport(str(source), kind)
         self._rejects: dict[str, list[str]] = {"locator": [], "reason": [], "raw_excerpt": []}
+        self._staged: dict[str, str] = {}  # canonical table -> its staging table
+        self._on_commit: list[Callable[[], None]] = []
 
     @property
     def source_prefix(self) -> str:
         """Prefix of the ``source_id`` of every row from this source."""
         return self.sha256[:16]
+
+    def stage(self, table: str, batch: pa.Table) -> None:
+        """Add rows for canonical ``table``; they land in it when the ingest commits."""
+        staging = self._staged.get(table)
+        if staging is None:
+            staging = self._staged[table] = f"{STAGING_PREFIX}{table}_{self.sha256[:16]}"
+            self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
+            self.store.raw.execute(f"CREATE TABLE {staging} AS SELECT * FROM {table} LIMIT 0")
+        self.store.append(staging, batch)
+
+    def on_commit(self, step: Callable[[], None]) -> None:
+        """Run ``step`` inside the final transaction (for small writes: org chart, parties)."""
+        self._on_commit.append(step)
 
     def reject(self, locator: str, reason: str, excerpt: str = "") -> None:
         self._rejects["locator"].append(locator)
@@ -84,20 +104,31 @@ class IngestSession:
         self.report.rejected += 1
         self.report.reasons[reason] += 1
         if len(self._rejects["reason"]) >= 10_000:
-            self.flush_rejects()
+            self._flush_rejects()
 
-    def flush_rejects(self) -> None:
+    def _flush_rejects(self) -> None:
         n = len(self._rejects["reason"])
         if n:
-            table = pa.table({"source": pa.array([str(self.source)] * n, pa.string()), **self._rejects})
-            self.store.append("rejects", table)
+            self.stage("rejects", pa.table({"source": pa.array([str(self.source)] * n, pa.string()), **self._rejects}))
             self._rejects = {"locator": [], "reason": [], "raw_excerpt": []}
+
+    def _commit(self) -> None:
+        for step in self._on_commit:
+            step()
+        self._flush_rejects()
+        for table, staging in self._staged.items():
+            self.store.raw.execute(f"INSERT INTO {table} SELECT * FROM {staging}")
+
+    def _drop_staging(self) -> None:
+        for staging in self._staged.values():
+            self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
 
 
 def run_ingest(
     store: Store, paths: Path | Sequence[Path], kind: str, read: Callable[[IngestSession], None]
 ) -> IngestReport:
-    """Run ``read`` over one source in one transaction, skipping bytes that were ingested before.
+    """Run ``read`` over one source and commit what it produced in one transaction; bytes that were
+    ingested before are skipped.
 
     A source is one file, or several files read together (an org chart split over a YAML tree of units and
     a CSV of people); then it is identified by all of their bytes.
@@ -120,33 +151,27 @@ def run_ingest(
         report.skipped = f"the same bytes were ingested as {kind} on {seen[1]:%Y-%m-%d %H:%M} from {seen[0]}"
         return report
     session = IngestSession(store, source, kind, sha)
-    with store.transaction():
-        earlier = store.raw.execute(
-            "SELECT sha256 FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind]
-        ).fetchall()
-        for (old_sha,) in earlier:
-            store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
-            store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
-        if earlier:
-            store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
-            store.raw.execute("DELETE FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind])
-            session.report.replaced = True
+    try:
         read(session)
-        session.flush_rejects()
-        report = session.report
-        report.seconds = time.perf_counter() - clock
-        store.raw.execute(
-            "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                str(source),
-                sha,
-                kind,
-                report.rows,
-                report.kept,
-                report.rejected,
-                started,
-                datetime.now(UTC).replace(tzinfo=None),
-                orgsphere_version(),
-            ],
-        )
+        with store.transaction():
+            earlier = store.raw.execute(
+                "SELECT sha256 FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind]
+            ).fetchall()
+            for (old_sha,) in earlier:
+                store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+                store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+            if earlier:
+                store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
+                store.raw.execute("DELETE FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind])
+                session.report.replaced = True
+            session._commit()
+            report = session.report
+            report.seconds = time.perf_counter() - clock
+            store.raw.execute(
+                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [str(source), sha, kind, report.rows, report.kept, report.rejected, started,
+                 datetime.now(UTC).replace(tzinfo=None), orgsphere_version()],
+            )  # fmt: skip
+    finally:
+        session._drop_staging()
     return report

@@ -276,7 +276,7 @@ class ParquetFile(TabularFile):
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
         total = self._file.metadata.num_rows
         done = 0
-        for batch in self._file.iter_batches(batch_size=256_000):
+        for batch in self._file.iter_batches(batch_size=245_760):
             table = pa.Table.from_batches([batch])
             yield Chunk(table, np.arange(done + 1, done + table.num_rows + 1, dtype=np.int64), "row")
             done += table.num_rows
