@@ -198,14 +198,11 @@ def export_cmd(settings: Any, out: Path, fmt: str) -> None:
 def status_cmd(settings: Any) -> None:
     """What the store holds: rows per table and the sources ingested."""
     with Workspace(settings, read_only=True) as ws:
-        counts = ws.store.counts()
-        log = ws.store.query("SELECT source, kind, rows, kept, rejects, finished FROM ingest_log ORDER BY finished")
-        version = ws.store.meta("schema_version")
-    click.echo(f"store {settings.store} (schema {version})")
-    for table, n in counts.items():
-        if table != "meta":
-            click.echo(f"  {table:<13} {n:>12,}")
-    for row in log.to_pylist():
+        status = ws.status()
+    click.echo(f"store {settings.store} (schema {status['schema_version']})")
+    for table, n in status["counts"].items():
+        click.echo(f"  {table:<13} {n:>12,}")
+    for row in status["sources"]:
         click.echo(f"  {row['finished']:%Y-%m-%d %H:%M}  {row['kind']:<12} {row['kept']:>10,} kept "
                    f"{row['rejects']:>8,} rejected  {row['source']}")  # fmt: skip
 
@@ -215,7 +212,7 @@ def status_cmd(settings: Any) -> None:
 def rejects_cmd(settings: Any, limit: int) -> None:
     """Show rejected rows: file, line and reason."""
     with Workspace(settings, read_only=True) as ws:
-        rows = ws.store.query("SELECT source, locator, reason, raw_excerpt FROM rejects LIMIT ?", [limit]).to_pylist()
+        rows = ws.rejects(limit)
     if not rows:
         click.echo("no rejected rows")
     for r in rows:
@@ -247,7 +244,7 @@ def demo_cmd(settings: Any, out: Path, scale: float) -> None:
     from .datasets import make_demo
 
     click.echo(f"generating the demo organisation in {out}/ ...")
-    files = make_demo(out, seed=settings.seed or 7, scale=scale)
+    files = make_demo(out, seed=settings.seed, scale=scale)
     for stale in (out / "orgsphere.duckdb", out / "orgsphere.duckdb.wal"):
         stale.unlink(missing_ok=True)
     demo_settings = load_settings(files.config, cli={"lang": settings.lang})

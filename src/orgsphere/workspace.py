@@ -50,6 +50,25 @@ class Workspace:
         """Ingest an edge list; ``columns`` maps fields (src, dst, ts, channel, weight, thread) to columns."""
         return ingest_edges(self.store, Path(path), self.settings, columns, progress)
 
+    # -- what the store holds ---------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """Schema version, rows per canonical table, and the ingest log."""
+        return {
+            "schema_version": self.store.meta("schema_version"),
+            "counts": {t: n for t, n in self.store.counts().items() if t != "meta"},
+            "sources": self.store.query(
+                "SELECT source, kind, rows, kept, rejects, finished FROM ingest_log ORDER BY finished"
+            ).to_pylist(),
+        }
+
+    def rejects(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Rejected rows in file order: source, locator (line or row), reason and the offending value."""
+        return self.store.query(
+            "SELECT source, locator, reason, raw_excerpt FROM rejects "
+            "ORDER BY source, try_cast(regexp_extract(locator, '[0-9]+$') AS BIGINT), locator LIMIT ?",
+            [limit],
+        ).to_pylist()
+
     # -- analysis and output --------------------------------------------------------------------------
     def analyse(self) -> Results:
         return analyse(self.store, self.settings)

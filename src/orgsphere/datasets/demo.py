@@ -116,7 +116,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
     members = [np.flatnonzero(unit_of == i) for i in range(len(units))]
     emails = np.array(_emails(rng, n_people), dtype=object)
     front = np.concatenate([_front_line(rng, u) for u in units])
-    activity = rng.lognormal(0.0, 0.35, n_people)
+    activity = rng.lognormal(0.0, 0.25, n_people)
 
     # people.csv, with some moves inside a division during the year
     movers = rng.choice(n_people, size=max(4, n_people // 40), replace=False)
