@@ -28,6 +28,8 @@ _ENV = jinja2.Environment(
 def _number(value: Any, lang: str, digits: int = 0) -> str:
     if value is None:
         return "–"
+    if round(value, digits) == 0:
+        value = 0  # no "−0.00"
     text = f"{value:,.{digits}f}"
     if lang == "nl":
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")
@@ -80,6 +82,9 @@ def render_report(results: Results, lang: str = "en") -> str:
         findings.append(words["fit_mixed"].format(slope=_number(overall.slope, lang, 2)))
     zero_units = max((f.n_zero for _, f in fits), default=0)
     levels = [r for r in _rows(sphere.filter(scope="level", period=ALL, channel=ALL)) if not r["suppressed"]]
+    deepest = max((r["depth"] for r in levels), default=0)
+    if deepest > 1:  # the deepest level repeats the units' table above
+        levels = [r for r in levels if r["depth"] < deepest]
     levels.sort(key=lambda r: (r["depth"], -(r["R"] or 0.0)))
     trend_rows = sphere.filter(scope="organisation")
     months = sorted({p for p in trend_rows["period"].to_pylist() if p not in (ALL, UNDATED)})
