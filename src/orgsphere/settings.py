@@ -21,7 +21,7 @@ __all__ = ["Setting", "SETTINGS", "Settings", "load_settings", "ENV_PREFIX", "DE
 
 ENV_PREFIX = "ORGSPHERE_"
 DEFAULT_CONFIG_FILE = "orgsphere.toml"
-EDGE_FIELDS = ("src", "dst", "ts", "channel", "weight")
+EDGE_FIELDS = ("src", "dst", "ts", "channel", "weight", "thread")  # the fields an edge list can map
 
 
 def _as_str(value: Any) -> str:
@@ -179,7 +179,7 @@ SETTINGS: tuple[Setting, ...] = (
         _as_mapping,
         {},
         "Column mapping of edge lists, e.g. src=from,dst=to,ts=Time (fields src, dst, ts, channel, "
-        "weight); unmapped fields are looked up under their usual names.",
+        "weight, thread); unmapped fields are looked up under their usual names.",
         "table",
     ),
     Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
