@@ -149,6 +149,18 @@ def ingest_edges_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> Non
     click.echo(report.summary())
 
 
+@command(ingest, "mail")
+@click.argument("path", type=click.Path(path_type=Path))
+def ingest_mail_cmd(settings: Any, path: Path) -> None:
+    """Ingest mail headers from an mbox file, a Maildir folder or a folder of .eml files.
+
+    Example: orgsphere ingest mail ~/export/archive.mbox --internal-domains acme.example
+    """
+    with Workspace(settings) as ws, _progress(path.name) as bar:
+        report = ws.ingest_mail(path, progress=bar)
+    click.echo(report.summary())
+
+
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 def analyse_cmd(settings: Any, top: int) -> None:

@@ -182,6 +182,15 @@ SETTINGS: tuple[Setting, ...] = (
         "weight, thread); unmapped fields are looked up under their usual names.",
         "table",
     ),
+    Setting(
+        "automated_senders",
+        _as_list,
+        ("noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "bounce",
+         "notification", "notifications"),
+        "Local parts of addresses that send automated mail (a message from them is not a contact between "
+        "people and is rejected with that reason); matched as a word of the local part.",
+        "list",
+    ),
     Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
     Setting(
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive

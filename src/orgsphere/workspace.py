@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
-from .ingest import IngestReport, ingest_edges, ingest_orgchart, ingest_parties
+from .ingest import IngestReport, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
@@ -50,6 +50,10 @@ class Workspace:
         """Ingest an edge list; ``columns`` maps fields (src, dst, ts, channel, weight, thread) to columns."""
         return ingest_edges(self.store, Path(path), self.settings, columns, progress)
 
+    def ingest_mail(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
+        """Ingest mail headers: an mbox file, a Maildir folder or a folder of .eml files."""
+        return ingest_mail(self.store, Path(path), self.settings, progress)
+
     # -- what the store holds ---------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         """Schema version, rows per canonical table, and the ingest log."""
@@ -65,7 +69,7 @@ class Workspace:
         """Rejected rows in file order: source, locator (line or row), reason and the offending value."""
         return self.store.query(
             "SELECT source, locator, reason, raw_excerpt FROM rejects "
-            "ORDER BY source, try_cast(regexp_extract(locator, '[0-9]+$') AS BIGINT), locator LIMIT ?",
+            "ORDER BY source, try_cast(regexp_extract(locator, '(line|row) ([0-9]+)', 2) AS BIGINT), rowid LIMIT ?",
             [limit],
         ).to_pylist()
 

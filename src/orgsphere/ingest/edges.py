@@ -23,7 +23,7 @@ from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
 
-__all__ = ["ingest_edges", "EDGE_FIELDS", "parse_timestamps"]
+__all__ = ["ingest_edges", "EDGE_FIELDS", "EdgeReader", "SOURCE_ID", "parse_timestamps"]
 
 EDGE_FIELDS = {
     "src": ("from", "source", "sender", "from_id", "source_id", "person", "organizer", "van"),
@@ -35,6 +35,7 @@ EDGE_FIELDS = {
 }
 TS = pa.timestamp("us")
 EPOCH = datetime(1970, 1, 1)
+SOURCE_ID = "_source_id"  # optional column of a chunk: the source_id of each row
 TS_PROBLEM = "ts is not a time; expected ISO 8601 (2024-03-01T09:30:00) or epoch seconds"
 MS_EPOCH_THRESHOLD = 1e11  # numbers above this are epoch milliseconds, below epoch seconds
 
@@ -132,7 +133,10 @@ def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.fill_null(weights, 1.0), problem
 
 
-class _EdgeReader:
+class EdgeReader:
+    """Turns chunks of raw edges (src, dst and optional ts, channel, weight, thread columns, named by
+    ``cols``) into interactions and rejects. Shared by every reader of interactions."""
+
     def __init__(self, store: Store, settings: Settings, session: IngestSession, cols: dict[str, str]):
         self.store, self.session, self.cols = store, session, cols
         self.resolver = Resolver(store, settings)
@@ -189,10 +193,11 @@ class _EdgeReader:
         kept = int(pc.sum(keep.cast(pa.int64())).as_py() or 0)
         if kept == 0:
             return
-        lines = pa.array(chunk.lines).filter(keep)
-        source_id = pc.binary_join_element_wise(
-            self.session.source_prefix, lines.cast(pa.string()), ":"
-        )
+        if SOURCE_ID in table.column_names:  # the reader knows a better identity (a mail's Message-ID)
+            source_id = table.column(SOURCE_ID).combine_chunks().filter(keep)
+        else:
+            lines = pa.array(chunk.lines).filter(keep)
+            source_id = pc.binary_join_element_wise(self.session.source_prefix, lines.cast(pa.string()), ":")
         out = pa.table(
             {
                 "ts": ts.filter(keep),
@@ -236,7 +241,7 @@ def ingest_edges(
     def read(session: IngestSession) -> None:
         if customers is not None:
             session.report.notes.append("customer list " + customers.summary().replace("\n", "; "))
-        reader = _EdgeReader(store, settings, session, cols)
+        reader = EdgeReader(store, settings, session, cols)
         for chunk in table_file.chunks(progress):
             reader.chunk(chunk)
         session.on_commit(lambda: reader.resolver.flush(store, path.name))

@@ -125,7 +125,11 @@ class IngestSession:
 
 
 def run_ingest(
-    store: Store, paths: Path | Sequence[Path], kind: str, read: Callable[[IngestSession], None]
+    store: Store,
+    paths: Path | Sequence[Path],
+    kind: str,
+    read: Callable[[IngestSession], None],
+    label: Path | None = None,
 ) -> IngestReport:
     """Run ``read`` over one source and commit what it produced in one transaction; bytes that were
     ingested before are skipped.
@@ -137,7 +141,12 @@ def run_ingest(
     for f in files:
         if not f.is_file():
             raise InputError(f"{f}: file not found; check the path.")
-    source = files[0] if len(files) == 1 else Path(" + ".join(str(f) for f in files))
+    if label is not None:  # a folder of many files (a Maildir) is named by the folder
+        source = label.resolve()
+    else:
+        source = files[0] if len(files) == 1 else Path(" + ".join(str(f) for f in files))
+    if not files:
+        raise InputError(f"{source}: no files to read.")
     sha = file_sha256(files[0]) if len(files) == 1 else hashlib.sha256(
         "".join(file_sha256(f) for f in files).encode()
     ).hexdigest()

@@ -40,8 +40,11 @@ class Chunk:
     lines: np.ndarray  # physical line (CSV) or row (XLSX, Parquet) number of each row
     word: str  # "line" or "row"
     invalid: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of rows that did not parse
+    labels: list[str] | None = None  # a locator per row, where "line N" does not say it (a mail file's name)
 
     def locator(self, i: int) -> str:
+        if self.labels is not None:
+            return self.labels[i]
         return f"{self.word} {int(self.lines[i])}"
 
 

@@ -1,0 +1,172 @@
+"""Reading the headers of email messages, fast and without ever touching a body.
+
+:func:`iter_mbox` walks an mbox file as a stream of lines and hands out the header block of each message
+(the lines up to the first blank line); body lines are only looked at to find the next ``From `` line.
+:func:`parse_headers` turns a header block into the fields orgsphere keeps: sender, recipients, date and the
+ids that make threads. Addresses are read with :func:`email.utils.getaddresses` (groups, comments,
+``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import BinaryIO
+
+__all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "hash_id"]
+
+WANTED = {b"from", b"sender", b"to", b"cc", b"bcc", b"date", b"message-id", b"in-reply-to", b"references",
+          b"list-id", b"auto-submitted", b"precedence"}  # fmt: skip
+MSG_ID = re.compile(r"<([^<>\s]+)>")
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+COMMENT = re.compile(r"\([^()]*\)")
+# once quoted names and comments are cut out: addresses in angle brackets or bare
+SIMPLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>|([^\s<>,;:\"()]+@[^\s<>,;:\"()]+)")
+
+
+def hash_id(value: str) -> str:
+    """A short, stable, non-reversible form of a message id (ids carry host and sometimes personal names)."""
+    return hashlib.sha256(value.strip().lower().encode("utf-8", "replace")).hexdigest()[:16]
+
+
+@dataclass
+class MailHeaders:
+    sender: str | None
+    recipients: list[str]
+    date: datetime | None
+    date_problem: str | None
+    message_id: str  # hashed; from the Message-ID, or from the headers when there is none
+    has_message_id: bool
+    thread_id: str  # hashed id of the first message of the thread
+    is_reply: bool
+    list_id: str | None
+    automated: bool  # Auto-Submitted / Precedence: bulk, list, junk
+
+
+def iter_mbox(fh: BinaryIO) -> Iterator[tuple[int, list[bytes]]]:
+    """(line number of the ``From `` line, header lines) of each message of an mbox stream."""
+    headers: list[bytes] = []
+    in_headers = False
+    start = 0
+    previous_blank = True
+    for number, line in enumerate(fh, start=1):
+        if line.startswith(b"From ") and previous_blank:
+            if in_headers or start:
+                yield start, headers
+            headers, in_headers, start = [], True, number
+            previous_blank = False
+            continue
+        blank = line in (b"\n", b"\r\n")
+        if in_headers:
+            if blank:
+                in_headers = False
+            else:
+                headers.append(line)
+        previous_blank = blank
+    if start:
+        yield start, headers
+
+
+def read_header_block(fh: BinaryIO) -> list[bytes]:
+    """The header lines of one message file (.eml, Maildir), reading nothing past the first blank line."""
+    lines = []
+    for line in fh:
+        if line in (b"\n", b"\r\n"):
+            break
+        lines.append(line)
+    return lines
+
+
+def _unfold(lines: list[bytes]) -> dict[bytes, list[str]]:
+    fields: dict[bytes, list[bytes]] = {}
+    name: bytes | None = None
+    for raw in lines:
+        if raw[:1] in (b" ", b"\t"):
+            if name is not None:
+                fields[name][-1] += b" " + raw.strip()
+            continue
+        key, colon, value = raw.partition(b":")
+        if not colon:
+            name = None
+            continue
+        name = key.strip().lower()
+        if name in WANTED:
+            fields.setdefault(name, []).append(value.strip())
+        else:
+            name = None
+    return {k: [_text(v) for v in vs] for k, vs in fields.items()}
+
+
+def _text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")  # addresses are ASCII; names we do not keep may be anything
+
+
+def _addresses(values: list[str]) -> list[str]:
+    out = []
+    for value in values:
+        bare = COMMENT.sub(" ", QUOTED.sub(" ", value))
+        if '"' in bare or "(" in bare or ")" in bare:  # nested comments, stray quotes: the full parser
+            found = [address for _name, address in getaddresses([value])]
+        else:
+            found = [a or b for a, b in SIMPLE_ADDRESS.findall(bare)]
+        for address in found:
+            address = address.strip().strip("<>").lower()
+            if "@" in address and " " not in address:
+                out.append(address)
+    return out
+
+
+def parse_headers(lines: list[bytes]) -> MailHeaders:
+    fields = _unfold(lines)
+    senders = _addresses(fields.get(b"from", []) or fields.get(b"sender", []))
+    recipients: list[str] = []
+    for key in (b"to", b"cc", b"bcc"):
+        for address in _addresses(fields.get(key, [])):
+            if address not in recipients:
+                recipients.append(address)
+    date, problem = None, None
+    raw_date = (fields.get(b"date") or [""])[0]
+    if not raw_date:
+        problem = "no Date header"
+    else:
+        try:
+            parsed = parsedate_to_datetime(raw_date)
+        except (TypeError, ValueError, IndexError):
+            problem = "Date header is not a date"
+        else:
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            date = parsed
+    own_ids = MSG_ID.findall((fields.get(b"message-id") or [""])[0])
+    has_id = bool(own_ids)
+    if has_id:
+        message_id = hash_id(own_ids[0])
+    else:  # no (readable) Message-ID: the same message in two folders still has the same headers
+        basis = "|".join([",".join(senders), ",".join(recipients), raw_date])
+        message_id = hash_id("no-id:" + basis)
+    references = MSG_ID.findall(" ".join(fields.get(b"references", [])))
+    reply_to = MSG_ID.findall(" ".join(fields.get(b"in-reply-to", [])))
+    root = references[0] if references else reply_to[0] if reply_to else None
+    auto = " ".join(fields.get(b"auto-submitted", [])).lower()
+    precedence = " ".join(fields.get(b"precedence", [])).lower()
+    list_ids = MSG_ID.findall(" ".join(fields.get(b"list-id", [])))
+    list_id = list_ids[0] if list_ids else ((fields.get(b"list-id") or [None])[0] or None)
+    return MailHeaders(
+        sender=senders[0] if senders else None,
+        recipients=recipients,
+        date=date,
+        date_problem=problem,
+        message_id=message_id,
+        has_message_id=has_id,
+        thread_id=hash_id(root) if root else message_id,
+        is_reply=root is not None,
+        list_id=list_id,
+        automated=(auto not in ("", "no")) or precedence in ("bulk", "junk", "list"),
+    )
