@@ -161,6 +161,20 @@ def ingest_mail_cmd(settings: Any, path: Path) -> None:
     click.echo(report.summary())
 
 
+@command(ingest, "calendar")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Expand recurring events from this day.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="... up to (not including) this day.")
+def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any) -> None:
+    """Ingest meetings from an iCalendar (.ics) file or a folder of them.
+
+    Example: orgsphere ingest calendar exports/ --from 2025-01-01 --to 2026-01-01
+    """
+    with Workspace(settings) as ws, _progress(path.name) as bar:
+        report = ws.ingest_calendar(path, start.date() if start else None, end.date() if end else None, progress=bar)
+    click.echo(report.summary())
+
+
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 def analyse_cmd(settings: Any, top: int) -> None:

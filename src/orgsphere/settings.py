@@ -191,6 +191,15 @@ SETTINGS: tuple[Setting, ...] = (
         "people and is rejected with that reason); matched as a word of the local part.",
         "list",
     ),
+    Setting(
+        "broadcast_size",
+        _as_int,
+        25,
+        "Meetings with more participants than this are broadcasts: kept apart (channel meeting-broadcast, "
+        "organiser to each attendee only), not counted as collaboration between every pair.",
+        "number",
+        _positive,
+    ),
     Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
     Setting(
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive

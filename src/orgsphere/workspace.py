@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
-from .ingest import IngestReport, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties
+from .ingest import IngestReport, ingest_calendar, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
@@ -53,6 +54,11 @@ class Workspace:
     def ingest_mail(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest mail headers: an mbox file, a Maildir folder or a folder of .eml files."""
         return ingest_mail(self.store, Path(path), self.settings, progress)
+
+    def ingest_calendar(self, path: PathLike, start: date | None = None, end: date | None = None,
+                        progress: Progress | None = None) -> IngestReport:  # fmt: skip
+        """Ingest meetings from an .ics file or a folder of them; recurring events expanded in [start, end)."""
+        return ingest_calendar(self.store, Path(path), self.settings, start, end, progress)
 
     # -- what the store holds ---------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -1,0 +1,108 @@
+"""The calendar reader: .ics written by hand (not by the library we read with), with real-world mess."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import orgsphere
+from orgsphere.errors import InputError
+
+from .conftest import write
+
+ORG = "person,email,unit\n" + "".join(f"p{i},p{i}@acme.example,{'Sales' if i < 4 else 'ICT'}\n" for i in range(8))
+
+
+def vevent(uid: str, start: str, end: str, organiser: str, attendees: list[str], extra: str = "") -> str:
+    lines = [
+        "BEGIN:VEVENT", f"UID:{uid}", f"DTSTART;TZID=Europe/Amsterdam:{start}", f"DTEND;TZID=Europe/Amsterdam:{end}",
+        f"ORGANIZER;CN=Org:mailto:{organiser}", "SUMMARY:Secret project name", *attendees, *filter(None, extra.split("\n")),
+        "END:VEVENT",
+    ]  # fmt: skip
+    return "\r\n".join(lines) + "\r\n"
+
+
+def calendar(*events: str) -> str:
+    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hand written//EN\r\n" + "".join(events) + "END:VCALENDAR\r\n"
+
+
+def att(address: str, status: str = "ACCEPTED", cutype: str = "INDIVIDUAL") -> str:
+    return f"ATTENDEE;CUTYPE={cutype};PARTSTAT={status};CN=Someone:mailto:{address}"
+
+
+@pytest.fixture
+def cws(tmp_path: Path) -> orgsphere.Workspace:
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example",
+                        customer_domains="client.example", broadcast_size=4)  # fmt: skip
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    return ws
+
+
+def test_meetings_pairs_recurrence_and_the_mess(cws: orgsphere.Workspace, tmp_path: Path) -> None:
+    ics = calendar(
+        # 1: organiser + 2 accepted + 1 declined + a room -> 3 people -> 3 pairs, 60 minutes, 09:00 CET = 08:00 UTC
+        vevent("one@acme", "20250106T090000", "20250106T100000", "p0@acme.example",
+               [att("p1@acme.example"), att("buyer@client.example"), att("p2@acme.example", "DECLINED"),
+                att("room1@acme.example", cutype="ROOM")]),
+        # 2: weekly, 4 times, one excluded -> 3 occurrences x 1 pair, 30 minutes
+        vevent("weekly@acme", "20250107T140000", "20250107T143000", "p4@acme.example", [att("p5@acme.example")],
+               "RRULE:FREQ=WEEKLY;COUNT=4\nEXDATE;TZID=Europe/Amsterdam:20250114T140000"),
+        # 3: broadcast: organiser + 5 attendees > 4 -> 5 rows organiser -> attendee
+        vevent("town@acme", "20250110T160000", "20250110T170000", "p0@acme.example",
+               [att(f"p{i}@acme.example") for i in range(1, 6)] + [att("p6@acme.example")]),
+        # 4: cancelled, 5: all-day
+        vevent("gone@acme", "20250108T090000", "20250108T100000", "p0@acme.example", [att("p1@acme.example")],
+               "STATUS:CANCELLED"),
+        "BEGIN:VEVENT\r\nUID:holiday@acme\r\nDTSTART;VALUE=DATE:20250109\r\nSUMMARY:Holiday\r\nEND:VEVENT\r\n",
+    )  # fmt: skip
+    report = cws.ingest_calendar(write(tmp_path / "cal.ics", ics))
+    rows = cws.store.query(
+        "SELECT strftime(ts, '%Y-%m-%d %H:%M') AS ts, channel, weight, dst_kind FROM interactions ORDER BY ts, channel"
+    ).to_pylist()
+    meeting1 = [r for r in rows if r["ts"] == "2025-01-06 08:00"]
+    assert len(meeting1) == 3 and {r["weight"] for r in meeting1} == {60.0}
+    assert sorted(r["dst_kind"] for r in meeting1) == ["party", "party", "person"]
+    weekly = [r for r in rows if r["ts"].endswith("13:00")]
+    assert [r["ts"][:10] for r in weekly] == ["2025-01-07", "2025-01-21", "2025-01-28"]
+    assert {r["weight"] for r in weekly} == {30.0}
+    town = [r for r in rows if r["channel"] == "meeting-broadcast"]
+    assert len(town) == 6
+    assert report.kept == len(rows) == 12
+    notes = " ".join(report.notes)
+    assert "1 cancelled" in notes and "1 all-day" in notes and "1 rooms" in notes and "1 attendees who did not accept" in notes
+    assert "Secret project" not in str(cws.store.query("SELECT * FROM interactions").to_pylist())
+
+
+def test_same_meeting_in_two_exports_counts_once(cws: orgsphere.Workspace, tmp_path: Path) -> None:
+    event = vevent("shared@acme", "20250106T090000", "20250106T100000", "p0@acme.example", [att("p1@acme.example")])
+    write(tmp_path / "exports" / "p0.ics", calendar(event))
+    write(tmp_path / "exports" / "p1.ics", calendar(event.replace("SUMMARY:Secret project name", "SUMMARY:Other")))
+    report = cws.ingest_calendar(tmp_path / "exports")
+    assert report.kept == 1 and any("1 already counted" in n for n in report.notes)
+    assert cws.ingest_calendar(tmp_path / "exports").skipped
+
+
+def test_not_a_calendar(cws: orgsphere.Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not an iCalendar file"):
+        cws.ingest_calendar(write(tmp_path / "x.ics", "hello"))
+    with pytest.raises(InputError, match="empty"):
+        cws.ingest_calendar(write(tmp_path / "e.ics", ""))
+    with pytest.raises(InputError, match="no .ics files"):
+        (tmp_path / "none").mkdir()
+        cws.ingest_calendar(tmp_path / "none")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_inside_a_calendar_never_crash(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    tmp = tmp_path_factory.mktemp("ics")
+    with orgsphere.open(tmp / "s.duckdb", key_file=tmp / "k") as ws:
+        ws.ingest_orgchart(write(tmp / "org.csv", ORG))
+        path = tmp / "c.ics"
+        path.write_bytes(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n" + data + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+        try:
+            report = ws.ingest_calendar(path)
+        except InputError:
+            return
+        assert report.rows == report.kept + report.rejected
