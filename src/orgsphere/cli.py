@@ -175,6 +175,20 @@ def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any) -> None
     click.echo(report.summary())
 
 
+@command(ingest, "crm")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column of a field: employee, account, type, time or duration. Repeat for each field.")  # fmt: skip
+def ingest_crm_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+    """Ingest CRM activities (calls, visits, emails with accounts); every account counts as a customer.
+
+    Example: orgsphere ingest crm activities.xlsx --map employee=Owner --map account="Account Name"
+    """
+    with Workspace(settings) as ws, _progress(file.name) as bar:
+        report = ws.ingest_crm(file, _mapping(mapping), progress=bar)
+    click.echo(report.summary())
+
+
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 def analyse_cmd(settings: Any, top: int) -> None:

@@ -1,10 +1,11 @@
 """Ingest: one reader per format, each turning a source into rows of the canonical tables plus rejects."""
 
 from .calendar import ingest_calendar
+from .crm import ingest_crm
 from .edges import ingest_edges
 from .mail import ingest_mail
 from .orgchart import ingest_orgchart
 from .parties import ingest_parties
 from .session import IngestReport
 
-__all__ = ["ingest_calendar", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport"]
+__all__ = ["ingest_calendar", "ingest_crm", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport"]

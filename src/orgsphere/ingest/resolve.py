@@ -91,6 +91,18 @@ class Resolver:
             self.new_parties[party_id] = (kind, domain)
         return party_id, PARTY
 
+    def declare(self, raw: str, kind: str) -> None:
+        """Make ``raw`` an outside party of ``kind`` unless it already is a person or a party (a reader that
+        knows, like a CRM, declares its accounts). A domain keeps its domain; an id or address is hashed."""
+        if not raw.strip() or not isinstance(self.one(raw), str):
+            return
+        text = raw.strip().lower().lstrip("@")
+        is_domain = "@" not in text and "." in text and " " not in text
+        party_id = domain_party_id(text) if is_domain else self.pseudo.one(raw)
+        self.parties[party_id] = kind
+        self.new_parties[party_id] = (kind, text if is_domain else domain_of(raw))
+        self._cache[raw] = (party_id, PARTY)
+
     def array(self, values: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
         """Resolve a string array: ids, kinds and problems (null where the value resolved)."""
         encoded = pc.dictionary_encode(pc.fill_null(values.cast(pa.string()), ""))
