@@ -189,6 +189,21 @@ def ingest_crm_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
     click.echo(report.summary())
 
 
+@command(ingest, "tickets")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column of a field: id, requester, group, opened, closed, category, priority, sla_due, title, "
+                   "text. Repeat for each field.")  # fmt: skip
+def ingest_tickets_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+    """Ingest a ServiceNow / Jira style ticket export (CSV / XLSX): work items and requester-to-team contacts.
+
+    Example: orgsphere ingest tickets incidents.xlsx --map group="Assignment group" --map requester=Caller
+    """
+    with Workspace(settings) as ws, _progress(file.name) as bar:
+        report = ws.ingest_tickets(file, _mapping(mapping), progress=bar)
+    click.echo(report.summary())
+
+
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 def analyse_cmd(settings: Any, top: int) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "PARTY_KINDS", "UNIT_KINDS"]
+__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
 
 SCHEMA_VERSION = 1
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 
-PERSON, PARTY = "person", "party"
+PERSON, PARTY, UNIT = "person", "party", "unit"  # a unit end: e.g. a ticket to an assignment group
 PARTY_KINDS = ("customer", "supplier", "regulator", "partner", "other")
 UNIT_KINDS = ("line", "staff")
 

@@ -200,6 +200,14 @@ SETTINGS: tuple[Setting, ...] = (
         "number",
         _positive,
     ),
+    Setting(
+        "keep_texts",
+        _as_bool,
+        False,
+        "Keep the titles and descriptions of work items (tickets) in the store; needed later for the role "
+        "and language analyses. Off by default: metadata only.",
+        "true/false",
+    ),
     Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
     Setting(
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive

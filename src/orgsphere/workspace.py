@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
-from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties
+from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_tickets
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
@@ -64,6 +64,11 @@ class Workspace:
                    progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest CRM activities (employee, account, type, time, duration); every account is a customer."""
         return ingest_crm(self.store, Path(path), self.settings, columns, progress)
+
+    def ingest_tickets(self, path: PathLike, columns: Mapping[str, str] | None = None,
+                       progress: Progress | None = None) -> IngestReport:  # fmt: skip
+        """Ingest a ServiceNow / Jira style ticket export into work items and requester-to-team interactions."""
+        return ingest_tickets(self.store, Path(path), self.settings, columns, progress)
 
     # -- what the store holds ---------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
-from ..schema import PARTY, PERSON
+from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
 from .hierarchy import ORGANISATION, unit_ancestors
 
@@ -71,8 +71,8 @@ def _placed(store: Store) -> ibis.Table:
         dst=i.dst,
         src_kind=i.src_kind,
         dst_kind=i.dst_kind,
-        src_unit=_.src_unit,
-        dst_unit=_.dst_unit,
+        src_unit=ibis.ifelse(_.src_kind == UNIT, _.src, _.src_unit),
+        dst_unit=ibis.ifelse(_.dst_kind == UNIT, _.dst, _.dst_unit),
         src_party_kind=_.src_party_kind,
         dst_party_kind=_.dst_party_kind,
     )
@@ -111,7 +111,8 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     anc = ibis.memtable(ancestors)
     a_src = anc.view().rename({f"s_{c}": c for c in ancestors.column_names})
     a_dst = anc.view().rename({f"d_{c}": c for c in ancestors.column_names})
-    with_src = placed.left_join(a_src, placed.src_unit == a_src.s_unit_id).select(placed, *a_src.columns)
+    base = placed.view()  # a relation of its own, so the joins below do not merge into _placed's join chain
+    with_src = base.left_join(a_src, base.src_unit == a_src.s_unit_id).select(base, *a_src.columns)
     wide = with_src.left_join(a_dst, with_src.dst_unit == a_dst.d_unit_id).select(with_src, *a_dst.columns)
     zero = ibis.literal(0, "int64")
 
@@ -124,7 +125,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
 
     def end_counts(me: str, other: str, counts_intra: bool) -> ibis.Table:
         t = wide.filter(wide[f"{me}_unit"].notnull())
-        other_placed = (t[f"{other}_kind"] == PERSON) & t[f"{other}_unit"].notnull()
+        other_placed = t[f"{other}_kind"].isin([PERSON, UNIT]) & t[f"{other}_unit"].notnull()
         other_party = t[f"{other}_kind"] == PARTY
         metrics: dict[str, ibis.Value] = {
             "external": ibis.ifelse(other_party, 1, zero).sum(),
@@ -146,7 +147,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     per_unit = per_unit.join(a_unit, per_unit.unit == a_unit.unit_id)
 
     def activity(me: str) -> ibis.Table:
-        t = placed.filter(placed[f"{me}_unit"].notnull())
+        t = placed.filter(placed[f"{me}_unit"].notnull() & (placed[f"{me}_kind"] == PERSON))
         return t.select("period", "channel", person=t[me], unit=t[f"{me}_unit"])
 
     active = ibis.union(activity("src"), activity("dst")).distinct().cache()  # persons x months x channels
@@ -184,7 +185,12 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     counts = ibis.union(*counts_parts)
     persons = ibis.union(*persons_parts)
     persons = persons.group_by(["key", "group_id", "period", "channel"]).aggregate(persons=persons.persons.sum())
-    table = persons.join(counts, ["key", "group_id", "period", "channel"])
+    # every group with an active person has counts; a team reached only as a unit (a ticket to its
+    # assignment group) has counts and no active person
+    on = ["key", "group_id", "period", "channel"]  # key, not depth: depth may be null
+    p = persons.rename({f"p_{k}": k for k in on})
+    table = counts.left_join(p, [counts[k] == p[f"p_{k}"] for k in on])
+    table = table.select(*counts.columns, persons=p.persons.fill_null(0))
     internal = table.intra + table.inter
     table = table.mutate(
         internal=internal,

@@ -142,14 +142,15 @@ class EdgeReader:
         self.resolver = Resolver(store, settings)
         self.default_channel = settings.default_channel.strip().lower() or "other"
 
-    def chunk(self, chunk: Chunk) -> None:
+    def chunk(self, chunk: Chunk) -> pa.Array:
+        """Stage the chunk's good rows as interactions, reject the others; returns which rows were kept."""
         session = self.session
         for line, reason in chunk.invalid:
             session.report.rows += 1
             session.reject(f"line {line}", reason)
         table, n = chunk.table, chunk.table.num_rows
         if n == 0:
-            return
+            return pa.array([], pa.bool_())
         session.report.rows += n
         src, src_kind, src_problem = self.resolver.array(table.column(self.cols["src"]).combine_chunks())
         dst, dst_kind, dst_problem = self.resolver.array(table.column(self.cols["dst"]).combine_chunks())
@@ -192,7 +193,7 @@ class EdgeReader:
         keep = pc.invert(bad)
         kept = int(pc.sum(keep.cast(pa.int64())).as_py() or 0)
         if kept == 0:
-            return
+            return keep
         if SOURCE_ID in table.column_names:  # the reader knows a better identity (a mail's Message-ID)
             source_id = table.column(SOURCE_ID).combine_chunks().filter(keep)
         else:
@@ -213,6 +214,7 @@ class EdgeReader:
         )
         self.session.stage("interactions", out)
         session.report.kept += kept
+        return keep
 
 
 def ingest_edges(

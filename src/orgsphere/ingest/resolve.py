@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..privacy import domain_of
-from ..schema import PARTY, PERSON
+from ..schema import PARTY, PERSON, UNIT
 from ..settings import Settings
 from ..store import Store
 from .parties import domain_party_id
@@ -52,6 +52,8 @@ class Resolver:
         self.keep_addresses: bool = settings.keep_external_addresses
         self.new_parties: dict[str, tuple[str, str]] = {}  # party_id -> (kind, domain)
         self._cache: dict[str, Resolved] = {}
+        self.store_units = store.raw.execute("SELECT unit_id FROM units").fetchall()
+        self.units: dict[str, str] = {}
 
     def one(self, raw: str) -> Resolved:
         hit = self._cache.get(raw)
@@ -67,6 +69,9 @@ class Resolver:
             return self.aliases[hashed], PERSON
         if hashed in self.parties:
             return hashed, PARTY
+        unit = self.units.get(raw.strip().lower())
+        if unit is not None:
+            return unit, UNIT
         domain = domain_of(raw)
         if domain is None:
             return "is neither a person of the org chart nor a declared outside party"
@@ -90,6 +95,11 @@ class Resolver:
             self.parties[party_id] = kind
             self.new_parties[party_id] = (kind, domain)
         return party_id, PARTY
+
+    def accept_units(self) -> None:
+        """Let unit names of the org chart (compared case-insensitively) stand as ends, for readers whose
+        rows go to a team rather than a person (a ticket to its assignment group)."""
+        self.units = {u.strip().lower(): u for (u,) in self.store_units}
 
     def declare(self, raw: str, kind: str) -> None:
         """Make ``raw`` an outside party of ``kind`` unless it already is a person or a party (a reader that

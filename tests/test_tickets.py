@@ -1,0 +1,51 @@
+"""Tickets: work items, requester-to-team interactions, and what the sphere metrics make of them."""
+
+from pathlib import Path
+
+import orgsphere
+from orgsphere.analysis.sphere import sphere_counts
+
+from .conftest import write
+
+ORG = "person,unit,parent,kind,function\nann,Sales,Acme,line,\nbob,Sales,Acme,line,\ncid,ICT Service Desk,Acme,staff,ict\n"
+EXPORT = """Number;Caller;Assignment group;Opened;Closed;Category;Priority;Short description
+INC001;ann;ICT Service Desk;2025-03-03 09:00:00;2025-03-03 11:00:00;Hardware;3;Laptop kapot
+INC002;bob;ict service desk;2025-03-04 09:00:00;;Access;2;Need a password reset
+INC003;bob;Facilities;2025-03-04 10:00:00;;Building;4;Lamp
+INC004;nobody;ICT Service Desk;2025-03-05 10:00:00;;Access;2;x
+;ann;ICT Service Desk;2025-03-05 10:00:00;;Access;2;no number
+INC001;ann;ICT Service Desk;2025-03-03 09:00:00;2025-03-03 11:00:00;Hardware;3;Laptop kapot
+"""
+
+
+def test_tickets(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", min_group_size=1) as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        report = ws.ingest_tickets(write(tmp_path / "incidents.csv", EXPORT))
+        assert (report.kept, report.rejected) == (2, 3)
+        assert any("1 tickets already in the store" in n for n in report.notes)
+        assert any("not kept" in n for n in report.notes)
+        reasons = sorted(r["reason"] for r in ws.rejects())
+        assert reasons == [
+            "dst is neither a person of the org chart nor a declared outside party",
+            "src is neither a person of the org chart nor a declared outside party",
+            "ticket has no id",
+        ]
+        items = ws.store.query("SELECT assignee_unit, category, priority, title, closed IS NOT NULL AS closed "
+                               "FROM work_items ORDER BY opened").to_pylist()  # fmt: skip
+        assert items == [
+            {"assignee_unit": "ICT Service Desk", "category": "Hardware", "priority": "3", "title": None, "closed": True},
+            {"assignee_unit": "ICT Service Desk", "category": "Access", "priority": "2", "title": None, "closed": False},
+        ]  # fmt: skip
+        assert "INC00" not in str(ws.store.query("SELECT * FROM work_items").to_pylist())
+        raw, _ = sphere_counts(ws.store)
+        units = {r["group_id"]: r for r in raw.to_pylist()
+                 if r["scope"] == "unit" and r["period"] == "all" and r["channel"] == "ticket"}  # fmt: skip
+        # two tickets from Sales to the service desk: inter-unit for both; the desk has no active person here
+        assert units["Sales"]["inter"] == 2 and units["Sales"]["persons"] == 2
+        assert units["ICT Service Desk"]["inter"] == 2
+    with orgsphere.open(tmp_path / "s2.duckdb", key_file=tmp_path / "k", keep_texts=True) as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_tickets(tmp_path / "incidents.csv")
+        titles = sorted(r["title"] for r in ws.store.query("SELECT title FROM work_items").to_pylist())
+        assert titles == ["Laptop kapot", "Need a password reset"]
