@@ -109,7 +109,9 @@ def test_results_apply_the_minimum_group_size_everywhere(acme: orgsphere.Workspa
     for row in pa.csv.read_csv(tmp_path / "out" / "sphere.csv").to_pylist():  # type: ignore[attr-defined]
         if row["scope"] == "unit":
             assert row["suppressed"] is True and row["intra"] is None
-    assert {p.name for p in written} == {"sphere.csv", "fits.csv", "processing_statement.json"}
+    assert {p.name for p in written} == {"sphere.csv", "fits.csv", "boundary.csv", "domains.csv",
+                                         "processing_statement.json"}  # fmt: skip
+    assert results.domains.num_rows == 0  # every outside domain was met by fewer than 4 persons
     strict.close()
 
 
@@ -135,3 +137,13 @@ def test_fit_recovers_a_known_exponent(slope: float) -> None:
 def test_fit_is_honest_about_thin_data() -> None:
     fit = fit_scaling(pa.table({"persons": [5, 10, 20, 40], "R": [0.4, 0.3, 0.2, 0.0]}), "R", "all", "all", 100, 0)
     assert fit.slope is None and "too few units" in fit.note and fit.n_zero == 1
+
+
+def test_the_boundary_says_how_each_party_was_classified(acme: orgsphere.Workspace) -> None:
+    results = acme.analyse()
+    rows = {(r["kind"], r["declared_by"]): r for r in results.boundary.arrow.to_pylist()}
+    assert rows[("customer", "setting customer_domains")]["interactions"] == 2
+    assert rows[("supplier", "setting supplier_domains")]["interactions"] == 1
+    assert rows[("other", "undeclared (outside the internal domains)")]["interactions"] == 1
+    domains = {r["domain"]: r for r in results.domains.arrow.to_pylist()}
+    assert domains["customer.example"]["persons"] == 2 and domains["customer.example"]["kind"] == "customer"

@@ -84,7 +84,8 @@ class Results:
     """Every result of one analysis, with small groups suppressed."""
 
     def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
-                 statement: ProcessingStatement, min_group_size: int):  # fmt: skip
+                 statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
+                 domains: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
@@ -105,12 +106,24 @@ class Results:
             "Sphere exponent: OLS slope of log R on log N across units, bootstrap 95% interval over units.",
         )
         self.fit_list = fits
+        empty = pa.table({"kind": pa.array([], pa.string()), "persons": pa.array([], pa.int64())})
+        self.boundary = ResultTable(
+            "boundary", suppress_small_groups(boundary if boundary is not None else empty, "persons", min_group_size),
+            "Outside parties by kind and how they were classified: parties, interactions, persons in contact.",
+        )
+        # a domain with fewer people in contact than the minimum group size is left out altogether: its
+        # name alone would say that someone wrote to it
+        shown = suppress_small_groups(domains if domains is not None else empty, "persons", min_group_size)
+        self.domains = ResultTable(
+            "domains", shown.filter(pc.invert(shown["suppressed"])),
+            "The busiest outside domains, their kind and how they were classified.",
+        )
         self.organisation = organisation
         self.statement = statement
         self.min_group_size = min_group_size
 
     def tables(self) -> list[ResultTable]:
-        return [self.sphere, self.fits]
+        return [self.sphere, self.fits, self.boundary, self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

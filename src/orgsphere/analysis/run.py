@@ -9,6 +9,7 @@ from ..results import Results
 from ..settings import Settings
 from ..statement import build_statement, organisation_summary
 from ..store import Store
+from .boundary import boundary_counts
 from .fit import fit_scaling
 from .sphere import ALL, sphere_counts
 
@@ -32,4 +33,6 @@ def analyse(store: Store, settings: Settings) -> Results:
             for measure in FIT_MEASURES:
                 fits.append(fit_scaling(rows, measure, channel, kind, settings.bootstrap_samples, settings.seed))
     statement = build_statement(store, settings, tallies)
-    return Results(sphere, fits, organisation_summary(store), statement, settings.min_group_size)
+    boundary, domains = boundary_counts(store)
+    return Results(sphere, fits, organisation_summary(store), statement, settings.min_group_size,
+                   boundary=boundary, domains=domains)  # fmt: skip

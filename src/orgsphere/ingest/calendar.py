@@ -216,6 +216,6 @@ def ingest_calendar(store: Store, path: Path, settings: Settings, start: date | 
         reader.flush()
         session.report.notes.extend(reader.notes())
         session.report.notes.append(f"recurring events expanded from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
-        session.on_commit(lambda: reader.edges.resolver.flush(store, path.name))
+        session.on_commit(lambda: reader.edges.resolver.flush(store))
 
     return run_ingest(store, files, "calendar", read, label=path if path.is_dir() else None)

@@ -54,7 +54,7 @@ def ingest_crm(store: Store, path: Path, settings: Settings, mapping: Mapping[st
             accounts = t.column(cols["account"]).combine_chunks().cast(pa.string())
             for raw in pc.unique(accounts).to_pylist():  # every account is a customer, declared by the CRM
                 if raw is not None:
-                    resolver.declare(raw, "customer")
+                    resolver.declare(raw, "customer", f"CRM {path.name}")
             kinds = (pc.utf8_lower(pc.utf8_trim_whitespace(t.column(cols["type"]).combine_chunks().cast(pa.string())))
                      if "type" in cols else pa.array(["crm"] * n))  # fmt: skip
             kinds = pa.array([TYPE_WORDS.get(k, k) if k else "crm" for k in kinds.to_pylist()], pa.string())
@@ -68,6 +68,6 @@ def ingest_crm(store: Store, path: Path, settings: Settings, mapping: Mapping[st
             }
             chunk.table = pa.table(edges)
             reader.chunk(chunk)
-        session.on_commit(lambda: resolver.flush(store, path.name))
+        session.on_commit(lambda: resolver.flush(store))
 
     return run_ingest(store, path, "crm", read)

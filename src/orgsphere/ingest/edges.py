@@ -246,7 +246,7 @@ def ingest_edges(
         reader = EdgeReader(store, settings, session, cols)
         for chunk in table_file.chunks(progress):
             reader.chunk(chunk)
-        session.on_commit(lambda: reader.resolver.flush(store, path.name))
+        session.on_commit(lambda: reader.resolver.flush(store))
         if not store.raw.execute("SELECT 1 FROM aliases LIMIT 1").fetchone():
             session.report.notes.append("the store has no org chart yet: ingest one first (orgsphere ingest orgchart)")
 

@@ -158,6 +158,6 @@ def ingest_mail(store: Store, path: Path, settings: Settings, progress: Progress
             reader.message(where, lines)
         reader.flush()
         session.report.notes.extend(reader.notes())
-        session.on_commit(lambda: reader.edges.resolver.flush(store, path.name))
+        session.on_commit(lambda: reader.edges.resolver.flush(store))
 
     return run_ingest(store, files, "mail", read, label=path if path.is_dir() else None)

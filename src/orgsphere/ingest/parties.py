@@ -94,7 +94,7 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
             new[party_id] = (kind, domain, name)
             session.report.kept += 1
     if new:
-        session.on_commit(lambda: _write_parties(store, new, path.name))
+        session.on_commit(lambda: _write_parties(store, new, f"parties file {path.name}"))
 
 
 def _write_parties(store: Store, new: dict[str, tuple[str, str | None, str | None]], declared_by: str) -> None:

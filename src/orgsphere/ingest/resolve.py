@@ -24,8 +24,9 @@ from ..settings import Settings
 from ..store import Store
 from .parties import domain_party_id
 
-__all__ = ["Resolver", "Resolved"]
+__all__ = ["Resolver", "Resolved", "UNDECLARED"]
 
+UNDECLARED = "undeclared (outside the internal domains)"
 Resolved = tuple[str, str] | str  # (id, kind person|party), or the reason it cannot be resolved
 
 
@@ -50,7 +51,7 @@ class Resolver:
             for domain in getattr(settings, f"{kind}_domains"):
                 self.rules[domain.lstrip("@")] = kind
         self.keep_addresses: bool = settings.keep_external_addresses
-        self.new_parties: dict[str, tuple[str, str]] = {}  # party_id -> (kind, domain)
+        self.new_parties: dict[str, tuple[str, str | None, str]] = {}  # party_id -> (kind, domain, declared by)
         self._cache: dict[str, Resolved] = {}
         self.store_units = store.raw.execute("SELECT unit_id FROM units").fetchall()
         self.units: dict[str, str] = {}
@@ -93,7 +94,8 @@ class Resolver:
                 party_id = domain_party_id(declared)
                 domain = declared
             self.parties[party_id] = kind
-            self.new_parties[party_id] = (kind, domain)
+            how = f"setting {kind}_domains" if declared else UNDECLARED
+            self.new_parties[party_id] = (kind, domain, how)
         return party_id, PARTY
 
     def accept_units(self) -> None:
@@ -101,7 +103,7 @@ class Resolver:
         rows go to a team rather than a person (a ticket to its assignment group)."""
         self.units = {u.strip().lower(): u for (u,) in self.store_units}
 
-    def declare(self, raw: str, kind: str) -> None:
+    def declare(self, raw: str, kind: str, how: str) -> None:
         """Make ``raw`` an outside party of ``kind`` unless it already is a person or a party (a reader that
         knows, like a CRM, declares its accounts). A domain keeps its domain; an id or address is hashed."""
         if not raw.strip() or not isinstance(self.one(raw), str):
@@ -110,7 +112,7 @@ class Resolver:
         is_domain = "@" not in text and "." in text and " " not in text
         party_id = domain_party_id(text) if is_domain else self.pseudo.one(raw)
         self.parties[party_id] = kind
-        self.new_parties[party_id] = (kind, text if is_domain else domain_of(raw))
+        self.new_parties[party_id] = (kind, text if is_domain else domain_of(raw), how)
         self._cache[raw] = (party_id, PARTY)
 
     def array(self, values: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
@@ -134,8 +136,8 @@ class Resolver:
             pc.take(pa.array(problems, pa.string()), idx),
         )
 
-    def flush(self, store: Store, declared_by: str) -> None:
-        """Store the parties that domain rules created during this ingest."""
+    def flush(self, store: Store) -> None:
+        """Store the parties that this ingest declared or met (with how each was classified)."""
         if not self.new_parties:
             return
         ids = list(self.new_parties)
@@ -147,7 +149,7 @@ class Resolver:
                     "kind": [self.new_parties[i][0] for i in ids],
                     "domain": [self.new_parties[i][1] for i in ids],
                     "name": [self.new_parties[i][1] if i.startswith("@") else None for i in ids],
-                    "declared_by": [declared_by] * len(ids),
+                    "declared_by": [self.new_parties[i][2] for i in ids],
                 },
                 schema=pa.schema([(n, pa.string()) for n in ("party_id", "kind", "domain", "name", "declared_by")]),
             ),

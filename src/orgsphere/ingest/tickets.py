@@ -112,7 +112,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
                 "source_id": source_id,
             }).filter(keep)  # fmt: skip
             session.stage("work_items", items)
-        session.on_commit(lambda: reader.resolver.flush(store, path.name))
+        session.on_commit(lambda: reader.resolver.flush(store))
         if duplicates:
             session.report.notes.append(f"{duplicates:,} tickets already in the store (same number) counted once")
         if not settings.keep_texts and ("title" in cols or "text" in cols):

@@ -110,6 +110,8 @@ def render_report(results: Results, lang: str = "en") -> str:
         "n_suppressed": units.num_rows - visible.num_rows,
         "levels": levels,
         "months": months,
+        "boundary": [r for r in results.boundary.arrow.to_pylist() if not r["suppressed"]],
+        "domains": results.domains.arrow.to_pylist(),
         "statement": results.statement,
         "k": results.min_group_size,
     }

@@ -99,6 +99,27 @@ TEXT: dict[str, dict[str, str]] = {
                    "nl": "Naar-buiten-gerichtheid van de hele organisatie per maand en kanaal."},
     "all_channels": {"en": "all channels", "nl": "alle kanalen"},
     "month": {"en": "month", "nl": "maand"},
+    "boundary": {"en": "Where the boundary is drawn", "nl": "Waar de grens ligt"},
+    "boundary_note": {
+        "en": "Every figure of outwardness depends on who counts as outside, and as a customer. This is how the "
+              "outside parties were classified, and how much of the traffic each class carries.",
+        "nl": "Elk cijfer over naar-buiten-gerichtheid hangt af van wie als buitenstaander, en als klant, telt. "
+              "Zo zijn de externe partijen ingedeeld, en zoveel verkeer draagt elke groep.",
+    },
+    "col_declared": {"en": "classified by", "nl": "ingedeeld door"},
+    "col_parties": {"en": "parties", "nl": "partijen"},
+    "col_in_contact": {"en": "persons in contact", "nl": "personen met contact"},
+    "col_domain": {"en": "domain", "nl": "domein"},
+    "top_domains": {"en": "Busiest outside domains", "nl": "Drukste externe domeinen"},
+    "top_domains_note": {
+        "en": "Only domains that at least {k} persons were in contact with.",
+        "nl": "Alleen domeinen waarmee minstens {k} personen contact hadden.",
+    },
+    "kind_customer": {"en": "customer", "nl": "klant"},
+    "kind_supplier": {"en": "supplier", "nl": "leverancier"},
+    "kind_regulator": {"en": "regulator", "nl": "toezichthouder"},
+    "kind_partner": {"en": "partner", "nl": "partner"},
+    "kind_other": {"en": "other", "nl": "overig"},
     "statement": {"en": "Processing statement", "nl": "Verwerkingsverklaring"},
     "statement_intro": {
         "en": "What orgsphere read and kept to make this report, for the privacy officer and the works council.",

@@ -1,0 +1,50 @@
+"""Where the boundary is drawn: how the outside parties were classified, and how much traffic each class
+carries. Every figure of outwardness moves with this, so the report shows it."""
+
+from __future__ import annotations
+
+import ibis
+import pyarrow as pa
+
+from ..schema import PARTY
+from ..store import Store
+
+__all__ = ["boundary_counts", "BOUNDARY_KEYS", "DOMAIN_KEYS", "TOP_DOMAINS"]
+
+BOUNDARY_KEYS = ("kind", "declared_by")
+DOMAIN_KEYS = ("domain", "kind", "declared_by")
+TOP_DOMAINS = 25
+
+
+def _contacts(store: Store) -> ibis.Table:
+    i = store.table("interactions")
+    ends = ibis.union(
+        i.filter(i.src_kind == PARTY).select(party=i.src, person=i.dst),
+        i.filter(i.dst_kind == PARTY).select(party=i.dst, person=i.src),
+    )
+    parties = store.table("parties")
+    return ends.join(parties, ends.party == parties.party_id)
+
+
+def boundary_counts(store: Store) -> tuple[pa.Table, pa.Table]:
+    """Per class of party (kind, how it was declared): parties, interactions, internal persons in contact;
+    and the busiest outside domains."""
+    j = _contacts(store)
+    classes = (
+        j.group_by(list(BOUNDARY_KEYS))
+        .aggregate(parties=j.party.nunique(), interactions=j.count(), persons=j.person.nunique())
+        .order_by([ibis.desc("interactions")])
+        .to_pyarrow()
+    )
+    d = j.filter(j.domain.notnull())
+    domains = (
+        d.group_by(list(DOMAIN_KEYS))
+        .aggregate(interactions=d.count(), persons=d.person.nunique())
+        .order_by([ibis.desc("interactions"), "domain"])
+        .limit(TOP_DOMAINS)
+        .to_pyarrow()
+    )
+    return (
+        classes.replace_schema_metadata({b"keys": ",".join(BOUNDARY_KEYS).encode()}),
+        domains.replace_schema_metadata({b"keys": ",".join(DOMAIN_KEYS).encode()}),
+    )
