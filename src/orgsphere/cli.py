@@ -204,6 +204,18 @@ def ingest_tickets_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> N
     click.echo(report.summary())
 
 
+@command(ingest, "slack")
+@click.argument("path", type=click.Path(path_type=Path))
+def ingest_slack_cmd(settings: Any, path: Path) -> None:
+    """Ingest a Slack workspace export (the .zip, or the folder it unpacks to).
+
+    Example: orgsphere ingest slack "Acme Slack export Jan 1 2025 - Dec 31 2025.zip"
+    """
+    with Workspace(settings) as ws, _progress(path.name) as bar:
+        report = ws.ingest_slack(path, progress=bar)
+    click.echo(report.summary())
+
+
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 def analyse_cmd(settings: Any, top: int) -> None:

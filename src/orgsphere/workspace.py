@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
-from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_tickets
+from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
@@ -69,6 +69,10 @@ class Workspace:
                        progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest a ServiceNow / Jira style ticket export into work items and requester-to-team interactions."""
         return ingest_tickets(self.store, Path(path), self.settings, columns, progress)
+
+    def ingest_slack(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
+        """Ingest a Slack workspace export (.zip or its folder)."""
+        return ingest_slack(self.store, Path(path), self.settings, progress)
 
     # -- what the store holds ---------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from .mail import ingest_mail
 from .orgchart import ingest_orgchart
 from .parties import ingest_parties
 from .session import IngestReport
+from .slack import ingest_slack
 from .tickets import ingest_tickets
 
-__all__ = ["ingest_calendar", "ingest_crm", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_tickets"]
+__all__ = ["ingest_calendar", "ingest_crm", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets"]

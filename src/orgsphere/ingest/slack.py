@@ -1,0 +1,211 @@
+"""Chat: a Slack workspace export (the .zip, or the folder it unpacks to).
+
+The export holds users.json, channels.json (public), groups.json (private), dms.json and mpims.json, and one
+folder per conversation with a file per day of messages. A message in a channel is an interaction from its
+author to each of the channel's active members (those who posted in it during the export), each weighted
+1 / (active members - 1), so a message weighs 1 in all; channels with more active members than
+``broadcast_size`` are ``chat-broadcast``. In a direct message it goes to the other person (weight 1), in a
+group DM to the others. Replies keep their thread. Joins, leaves and other system events are skipped, bot
+messages are rejected; message texts are never read into the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import json
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import InputError
+from ..settings import Settings
+from ..store import Store
+from .edges import SOURCE_ID, EdgeReader
+from .session import IngestReport, IngestSession, run_ingest
+from .tabular import Chunk, Progress
+
+__all__ = ["ingest_slack"]
+
+SYSTEM_SUBTYPES = {"channel_join", "channel_leave", "group_join", "group_leave", "channel_topic", "channel_purpose",
+                   "channel_name", "channel_archive", "channel_unarchive", "pinned_item", "unpinned_item",
+                   "tombstone", "joiner_notification_for_inviter"}  # fmt: skip
+COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "weight": "weight", "thread": "thread"}
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class _Export:
+    """Read access to the files of an export, zipped or unpacked."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        if path.is_file():
+            try:
+                self.zip: zipfile.ZipFile | None = zipfile.ZipFile(path)
+            except zipfile.BadZipFile:
+                raise InputError(f"{path}: not a zip file; expected a Slack export (.zip or its folder).") from None
+            names = [n for n in self.zip.namelist() if not n.endswith("/")]
+            roots = {n.split("/")[0] for n in names if n.endswith("users.json")}
+            prefix = "" if "users.json" in names else (next(iter(roots)) + "/" if len(roots) == 1 else "")
+            self.names = [n[len(prefix):] for n in names if n.startswith(prefix)]
+            self.prefix = prefix
+        elif path.is_dir():
+            self.zip = None
+            self.prefix = ""
+            self.names = [p.relative_to(path).as_posix() for p in path.rglob("*.json") if p.is_file()]
+        else:
+            raise InputError(f"{path}: not found; give a Slack export .zip or the folder it unpacks to.")
+        if "users.json" not in self.names:
+            raise InputError(f"{path}: no users.json; this does not look like a Slack workspace export.")
+
+    def load(self, name: str) -> Any:
+        try:
+            if self.zip is not None:
+                data = self.zip.read(self.prefix + name)
+            else:
+                data = (self.path / name).read_bytes()
+            return json.loads(data)
+        except (KeyError, FileNotFoundError):
+            return []
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{self.path}: {name} is not valid JSON ({exc}).") from None
+
+    def files(self) -> list[Path]:
+        return [self.path] if self.zip is not None else sorted(self.path / n for n in self.names)
+
+    def days(self) -> Iterator[tuple[str, str]]:
+        """(conversation folder, file name) of every day file, in order."""
+        for name in sorted(self.names):
+            parts = PurePosixPath(name).parts
+            if len(parts) == 2 and parts[1].endswith(".json"):
+                yield parts[0], name
+
+
+def _conversations(export: _Export) -> dict[str, tuple[str, list[str]]]:
+    """folder name -> (kind channel|dm|mpim, member ids)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for file, kind in (("channels.json", "channel"), ("groups.json", "channel"), ("dms.json", "dm"),
+                       ("mpims.json", "mpim")):  # fmt: skip
+        for conv in export.load(file) or []:
+            if isinstance(conv, dict):
+                folder = conv.get("name") or conv.get("id")
+                if folder:
+                    out[str(folder)] = (kind, [str(m) for m in conv.get("members") or []])
+    return out
+
+
+def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progress | None = None) -> IngestReport:
+    """Ingest a Slack workspace export (zip or folder)."""
+    path = Path(path)
+    export = _Export(path)
+    users = {}
+    for user in export.load("users.json") or []:
+        if isinstance(user, dict) and user.get("id"):
+            email = ((user.get("profile") or {}).get("email") or "").strip()
+            users[str(user["id"])] = {"who": email or str(user["id"]), "bot": bool(user.get("is_bot"))}
+    conversations = _conversations(export)
+
+    def read(session: IngestSession) -> None:
+        reader = EdgeReader(store, settings, session, COLUMNS)
+        seen = {r[0] for r in store.raw.execute(
+            "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'slack:')"
+        ).fetchall()}  # fmt: skip
+        # first pass: who is active where
+        messages: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        skipped = duplicates = 0
+        for folder, name in export.days():
+            day = export.load(name)
+            for message in day if isinstance(day, list) else []:
+                if not isinstance(message, dict) or message.get("type", "message") != "message":
+                    continue
+                if message.get("subtype") in SYSTEM_SUBTYPES:
+                    skipped += 1
+                    continue
+                messages[folder].append((name, message))
+        def is_bot(message: dict[str, Any]) -> bool:
+            author = str(message.get("user") or "")
+            return bool(message.get("subtype") == "bot_message" or message.get("bot_id")
+                        or users.get(author, {}).get("bot"))  # fmt: skip
+
+        rows: dict[str, list[Any]] = {k: [] for k in (*COLUMNS, SOURCE_ID)}
+        labels: list[str] = []
+        total = len(messages)
+        for done, (folder, items) in enumerate(sorted(messages.items()), start=1):
+            kind, members = conversations.get(folder, ("channel", []))
+            active = sorted({str(m.get("user")) for _, m in items if m.get("user") and not is_bot(m)})
+            audience = active if kind == "channel" else (members or active)
+            broadcast = kind == "channel" and len(audience) > settings.broadcast_size
+            channel = "chat-broadcast" if broadcast else "chat"
+            for n, (name, message) in enumerate(items):
+                author = str(message.get("user") or message.get("bot_id") or "")
+                where = f"{name} message {n + 1}"
+                if is_bot(message):
+                    session.report.rows += 1
+                    session.reject(where, "bot message; not a contact between people")
+                    continue
+                ts_text = str(message.get("ts") or "")
+                key = _hash(f"{folder}|{ts_text}")
+                if key in seen:
+                    duplicates += 1
+                    continue
+                seen.add(key)
+                others = [m for m in audience if m != author]
+                if not others:
+                    session.report.rows += 1
+                    session.reject(where, "nobody else is in this conversation")
+                    continue
+                try:
+                    ts = datetime.fromtimestamp(float(ts_text), tz=UTC).replace(tzinfo=None)
+                except ValueError:
+                    ts = None
+                thread = _hash(f"{folder}|{message.get('thread_ts') or ts_text}")
+                weight = 1.0 / len(others)
+                for k, other in enumerate(others):
+                    for col, value in (("src", users.get(author, {}).get("who", author)),
+                                       ("dst", users.get(other, {}).get("who", other)), ("ts", ts),
+                                       ("channel", channel), ("weight", weight), ("thread", thread),
+                                       (SOURCE_ID, f"slack:{key}:{k}")):  # fmt: skip
+                        rows[col].append(value)
+                    labels.append(f"{where}, recipient {k + 1}")
+                if len(labels) >= 100_000:
+                    _flush(reader, rows, labels)
+            if progress:
+                progress(done, total)
+        _flush(reader, rows, labels)
+        session.on_commit(lambda: reader.resolver.flush(store))
+        notes = session.report.notes
+        notes.append(f"{sum(len(v) for v in messages.values()):,} messages in {len(messages):,} conversations")
+        if skipped:
+            notes.append(f"{skipped:,} joins, leaves and other system events skipped")
+        if duplicates:
+            notes.append(f"{duplicates:,} messages already in the store counted once")
+
+    return run_ingest(store, export.files(), "slack", read, label=path if path.is_dir() else None)
+
+
+def _flush(reader: EdgeReader, rows: dict[str, list[Any]], labels: list[str]) -> None:
+    n = len(labels)
+    if not n:
+        return
+    table = pa.table({
+        "src": pa.array(rows["src"], pa.string()), "dst": pa.array(rows["dst"], pa.string()),
+        "ts": pa.array(rows["ts"], pa.timestamp("us")), "channel": pa.array(rows["channel"], pa.string()),
+        "weight": pa.array(rows["weight"], pa.float64()), "thread": pa.array(rows["thread"], pa.string()),
+        SOURCE_ID: pa.array(rows[SOURCE_ID], pa.string()),
+    })  # fmt: skip
+    reader.chunk(Chunk(table, np.zeros(n, np.int64), "message", labels=list(labels)))
+    for values in rows.values():
+        values.clear()
+    labels.clear()
+
+
+
