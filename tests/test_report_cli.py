@@ -103,3 +103,12 @@ def test_status_rejects_export_and_settings(demo: Path, tmp_path: Path, capsys: 
     assert code == 0 and "sphere exponent (line units" in out
     code, out, _ = run(["settings", *config], capsys)
     assert code == 0 and re.search(r"min_group_size\s+5\s+\(file ", out)
+
+
+def test_ingest_help_lists_every_format_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from orgsphere.cli import cli
+
+    code, out, _ = run(["ingest", "--help"], capsys)
+    assert code == 0
+    listed = {line.split()[0] for line in out.split("Options:")[0].splitlines()[3:] if line.startswith("    ")}
+    assert listed == set(cli.commands["ingest"].commands)  # type: ignore[attr-defined]

@@ -101,7 +101,21 @@ def cli(ctx: click.Context, debug: bool, config: str | None, **settings: Any) ->
 
 @cli.group()
 def ingest() -> None:
-    """Read sources into the store (org chart, parties, interactions)."""
+    """Read sources into the store. Every format, with an example:
+
+    \b
+      orgchart   units.yaml people.csv          org chart (YAML tree and/or CSV / XLSX of people)
+      parties    parties.csv [--kind customer]  outside parties: id, address or domain + kind
+      edges      log.csv --map src=From         generic edge list (CSV, TSV, CSV.gz, XLSX, Parquet)
+      mail       archive.mbox | Maildir/ | eml/ mail headers only (mbox, Maildir, .eml)
+      calendar   exports/ --from 2025-01-01     meetings from iCalendar (.ics) files
+      slack      "Slack export.zip"             a Slack workspace export (zip or folder)
+      tickets    incidents.xlsx                 ServiceNow / Jira ticket export
+      crm        activities.csv                 CRM activities (calls, visits, emails with accounts)
+
+    Each ingest is one transaction; the same file twice is counted once; bad rows go to the rejects
+    table with file, line and reason (orgsphere rejects).
+    """
 
 
 @command(ingest, "orgchart")
