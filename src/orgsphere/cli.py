@@ -112,6 +112,7 @@ def ingest() -> None:
       slack      "Slack export.zip"             a Slack workspace export (zip or folder)
       tickets    incidents.xlsx                 ServiceNow / Jira ticket export
       crm        activities.csv                 CRM activities (calls, visits, emails with accounts)
+      viva       "Person-to-person query.csv"   Viva Insights person-to-person or group-to-group query
 
     Each ingest is one transaction; the same file twice is counted once; bad rows go to the rejects
     table with file, line and reason (orgsphere rejects).
@@ -227,6 +228,21 @@ def ingest_slack_cmd(settings: Any, path: Path) -> None:
     """
     with Workspace(settings) as ws, _progress(path.name) as bar:
         report = ws.ingest_slack(path, progress=bar)
+    click.echo(report.summary())
+
+
+@command(ingest, "viva")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column of a field (person-to-person: src, dst, ts, weight; group-to-group: ts, emails, "
+                   "meetings).")  # fmt: skip
+def ingest_viva_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+    """Ingest a Viva Insights person-to-person or group-to-group query export (CSV / XLSX).
+
+    Example: orgsphere ingest viva "Group-to-group query.csv"
+    """
+    with Workspace(settings) as ws, _progress(file.name) as bar:
+        report = ws.ingest_viva(file, _mapping(mapping), progress=bar)
     click.echo(report.summary())
 
 

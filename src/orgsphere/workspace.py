@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
-from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets
+from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets, ingest_viva
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
@@ -73,6 +73,11 @@ class Workspace:
     def ingest_slack(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest a Slack workspace export (.zip or its folder)."""
         return ingest_slack(self.store, Path(path), self.settings, progress)
+
+    def ingest_viva(self, path: PathLike, columns: Mapping[str, str] | None = None,
+                    progress: Progress | None = None) -> IngestReport:  # fmt: skip
+        """Ingest a Viva Insights person-to-person or group-to-group query export."""
+        return ingest_viva(self.store, Path(path), self.settings, columns, progress)
 
     # -- what the store holds ---------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

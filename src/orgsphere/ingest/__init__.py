@@ -9,5 +9,6 @@ from .parties import ingest_parties
 from .session import IngestReport
 from .slack import ingest_slack
 from .tickets import ingest_tickets
+from .viva import ingest_viva
 
-__all__ = ["ingest_calendar", "ingest_crm", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets"]
+__all__ = ["ingest_calendar", "ingest_crm", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets", "ingest_viva"]

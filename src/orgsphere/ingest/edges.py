@@ -175,7 +175,7 @@ class EdgeReader:
         problem = pc.coalesce(  # the first problem of each row
             pc.binary_join_element_wise("src ", src_problem, ""),
             pc.binary_join_element_wise("dst ", dst_problem, ""),
-            pc.if_else(pc.fill_null(pc.equal(src, dst), False),
+            pc.if_else(pc.fill_null(pc.and_(pc.equal(src, dst), pc.not_equal(src_kind, "unit")), False),
                        pa.scalar("src and dst are the same person or party", pa.string()), null_text),
             pc.if_else(pc.fill_null(both_parties, False),
                        pa.scalar("neither end is a person of the organisation", pa.string()), null_text),

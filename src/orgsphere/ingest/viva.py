@@ -1,0 +1,144 @@
+"""Microsoft Viva Insights / Workplace Analytics network queries (CSV / XLSX / Parquet).
+
+- Person-to-person query: one row per tie and period (PrimaryCollaborator_PersonId ->
+  SecondaryCollaborator_PersonId, MetricDate, tie scores): one interaction per row, channel ``viva-tie``,
+  weight = the strong-tie score (or collaboration hours) when the export has one. Persons are matched to the
+  org chart by the PersonId the export uses.
+- Group-to-group query: rows of counts between groups (PrimaryCollaborator_<attribute> ->
+  SecondaryCollaborator_<attribute>, MetricDate, Group_email_sent_count, Group_meeting_count): the groups
+  must be units of the org chart (by name); each email and meeting counted becomes one interaction between
+  the two units (channel ``email`` or ``meeting``), so the sphere counts see what the query counted.
+
+Older Workplace Analytics exports name the same columns TieOrigin_ / TieDestination_ (person-to-person) and
+TimeInvestors_ / Collaborators_ (group-to-group); those spellings, and the metric names Emails_sent /
+Email_count / Meetings / Meeting_count, are recognised too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError
+from ..settings import Settings
+from ..store import Store
+from .columns import canonical_name, find_columns
+from .edges import EdgeReader
+from .session import IngestReport, IngestSession, run_ingest
+from .tabular import Chunk, Progress, open_tabular
+
+__all__ = ["ingest_viva", "P2P_FIELDS", "G2G_FIELDS"]
+
+P2P_FIELDS = {
+    "src": ("primarycollaborator_personid", "tieorigin_personid", "personid", "primary_personid"),
+    "dst": ("secondarycollaborator_personid", "tiedestination_personid", "collaborator_personid",
+            "secondary_personid"),
+    "ts": ("metricdate", "date", "week", "metric_date"),
+    "weight": ("strong_tie_score", "strongtiescore", "collaboration_hours", "diverse_tie_score"),
+}  # fmt: skip
+G2G_FIELDS = {
+    "ts": ("metricdate", "date", "week", "metric_date"),
+    "emails": ("group_email_sent_count", "emails_sent", "email_count", "emails", "group_emails_sent"),
+    "meetings": ("group_meeting_count", "meetings", "meeting_count", "group_meetings"),
+}
+GROUP_PREFIXES = (("primarycollaborator_", "secondarycollaborator_"), ("timeinvestors_", "collaborators_"))
+
+
+def _dates(values: pa.Array) -> pa.Array:
+    """MetricDate as Viva writes it: ISO, or the US month/day/year of its CSV downloads (a value that is
+    neither stays text, so the edge reader rejects its row with the usual reason)."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    us = pc.strptime(text, format="%m/%d/%Y", unit="us", error_is_null=True).cast(pa.string())
+    return pc.coalesce(us, text)
+
+
+def _group_columns(header: list[str]) -> tuple[str, str] | None:
+    """The (from, to) group columns of a group-to-group query: a prefixed attribute, not a group size."""
+    canon = {canonical_name(c): c for c in header}
+    for first, second in GROUP_PREFIXES:
+        for name, column in canon.items():
+            if name.startswith(first) and not name.endswith(("groupsize", "group_size", "personid")):
+                other = second + name[len(first):]
+                if other in canon:
+                    return column, canon[other]
+    return None
+
+
+def ingest_viva(store: Store, path: Path, settings: Settings, mapping: Mapping[str, str] | None = None,
+                progress: Progress | None = None) -> IngestReport:  # fmt: skip
+    """Ingest a Viva Insights person-to-person or group-to-group query export (told apart by its columns)."""
+    path = Path(path)
+    table_file = open_tabular(path, "Viva Insights query")
+    groups = _group_columns(table_file.columns)
+    canon = {canonical_name(c) for c in table_file.columns}
+    person_to_person = any(a in canon for a in P2P_FIELDS["src"][:3]) and groups is None
+    if person_to_person:
+        cols = find_columns(path, table_file.columns, P2P_FIELDS, required=("src", "dst"), mapping=mapping,
+                            what="Viva Insights person-to-person query")  # fmt: skip
+    elif groups is not None:
+        cols = find_columns(path, table_file.columns, G2G_FIELDS, required=(), mapping=mapping,
+                            what="Viva Insights group-to-group query")  # fmt: skip
+        if "emails" not in cols and "meetings" not in cols:
+            raise InputError(
+                f"{path}: line 1: a group-to-group query needs a count of emails or meetings (e.g. "
+                f"Group_email_sent_count, Group_meeting_count); the file has: {', '.join(table_file.columns)}."
+            )
+    else:
+        raise InputError(
+            f"{path}: line 1: not a person-to-person query (PrimaryCollaborator_PersonId, "
+            "SecondaryCollaborator_PersonId) nor a group-to-group query (PrimaryCollaborator_<attribute>, "
+            f"SecondaryCollaborator_<attribute>); the file has: {', '.join(table_file.columns)}."
+        )
+
+    def read(session: IngestSession) -> None:
+        if person_to_person:
+            reader = EdgeReader(store, settings, session, {**cols, "channel": "channel"})
+            for chunk in table_file.chunks(progress):
+                t = chunk.table.append_column("channel", pa.array(["viva-tie"] * chunk.table.num_rows))
+                if "ts" in cols:
+                    t = t.set_column(t.column_names.index(cols["ts"]), cols["ts"], _dates(t.column(cols["ts"]).combine_chunks()))
+                chunk.table = t
+                reader.chunk(chunk)
+        else:
+            assert groups is not None
+            reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts",
+                                                           "channel": "channel"})  # fmt: skip
+            reader.resolver.accept_units()
+            for chunk in table_file.chunks(progress):
+                _group_rows(reader, chunk, groups, cols)
+        session.on_commit(lambda: reader.resolver.flush(store))
+
+    return run_ingest(store, path, "viva", read)
+
+
+def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols: dict[str, str]) -> None:
+    """Expand each group-to-group row into one interaction per email and meeting it counts."""
+    t = chunk.table
+    session = reader.session
+    for line, reason in chunk.invalid:
+        session.report.rows += 1
+        session.reject(f"line {line}", reason)
+    for channel, field in (("email", "emails"), ("meeting", "meetings")):
+        if field not in cols:
+            continue
+        raw = t.column(cols[field]).combine_chunks().cast(pa.string())
+        numbers = pc.cast(pc.if_else(pc.equal(pc.utf8_trim_whitespace(raw), ""), "0", raw.fill_null("0")),
+                          pa.float64(), safe=False)  # fmt: skip
+        counts = np.nan_to_num(np.round(numbers.to_numpy(zero_copy_only=False)), nan=0.0).astype(np.int64)
+        if (counts < 0).any():
+            raise InputError(f"{cols[field]}: negative counts in the group-to-group query; expected counts >= 0.")
+        take = np.repeat(np.arange(t.num_rows), counts)
+        if take.size == 0:
+            continue
+        idx = pa.array(take)
+        table = pa.table({
+            "src": pc.take(t.column(groups[0]).combine_chunks().cast(pa.string()), idx),
+            "dst": pc.take(t.column(groups[1]).combine_chunks().cast(pa.string()), idx),
+            "ts": pc.take(_dates(t.column(cols["ts"]).combine_chunks()), idx) if "ts" in cols else pa.nulls(take.size),
+            "channel": pa.array([channel] * take.size, pa.string()),
+        })  # fmt: skip
+        reader.chunk(Chunk(table, chunk.lines[take], chunk.word, [], [f"{chunk.locator(i)} ({channel})" for i in take]))
