@@ -223,6 +223,11 @@ def test_parties_and_domain_rules(tmp_path: Path) -> None:
         ]
         # undeclared outside addresses are reduced to their domain: no local part is stored
         assert "someone" not in str(ws.store.query("SELECT * FROM parties").to_pylist())
+        # ... except at a free mail service, which is no organisation: there each address is a party
+        ws.ingest_edges(write(tmp_path / "free.csv", "src,dst\np0,jan@gmail.com\np1,piet@gmail.com\np2,jan@gmail.com\n"))
+        free = ws.store.query("SELECT party_id, domain FROM parties WHERE domain = 'gmail.com'").to_pylist()
+        assert len(free) == 2 and all(not p["party_id"].startswith("@") for p in free)
+        assert "jan" not in str(free)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

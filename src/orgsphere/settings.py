@@ -151,6 +151,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("regulator_domains", _as_list, (), "Email domains whose addresses are regulators.", "list"),
     Setting("partner_domains", _as_list, (), "Email domains whose addresses are partners.", "list"),
     Setting(
+        "freemail_domains",
+        _as_list,
+        ("gmail.com", "googlemail.com", "hotmail.com", "outlook.com", "live.com", "msn.com", "yahoo.com", "aol.com",
+         "icloud.com", "me.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de", "ziggo.nl",
+         "kpnmail.nl", "planet.nl", "hetnet.nl", "home.nl", "xs4all.nl", "telenet.be", "skynet.be"),
+        "Domains of free mail services: not one organisation, so each address there is its own (pseudonymised) "
+        "outside party instead of the domain.",
+        "list",
+    ),
+    Setting(
         "customer_list",
         _as_path,
         None,

@@ -9,7 +9,7 @@ inside and outside is drawn in one place:
    a colleague into an outsider);
 4. an address whose domain is declared (parties file or ``*_domains`` settings) -> the domain's party;
 5. any other address -> outside, kind ``other``, reduced to its domain (or kept as a pseudonym when
-   ``keep_external_addresses`` is set);
+   ``keep_external_addresses`` is set, and always at a free mail service, which is no organisation);
 6. anything else -> rejected: neither a person of the org chart nor a declared outside party.
 """
 
@@ -51,6 +51,7 @@ class Resolver:
             for domain in getattr(settings, f"{kind}_domains"):
                 self.rules[domain.lstrip("@")] = kind
         self.keep_addresses: bool = settings.keep_external_addresses
+        self.freemail = set(settings.freemail_domains)
         self.new_parties: dict[str, tuple[str, str | None, str]] = {}  # party_id -> (kind, domain, declared by)
         self._cache: dict[str, Resolved] = {}
         self.store_units = store.raw.execute("SELECT unit_id FROM units").fetchall()
@@ -88,8 +89,8 @@ class Resolver:
             if parent is not None and parent in self.parties:
                 return parent, PARTY
             kind = self.rules[declared] if declared else "other"
-            if kind == "other" and self.keep_addresses:
-                party_id = hashed
+            if (kind == "other" and self.keep_addresses) or domain in self.freemail:
+                party_id = hashed  # a free mail service is no organisation: each address is its own party
             elif declared:
                 party_id = domain_party_id(declared)
                 domain = declared
