@@ -248,3 +248,11 @@ def test_every_row_is_kept_or_rejected_exactly_once(tmp_path_factory: pytest.Tem
             name = channels[c] or "other"
             expected[name] = expected.get(name, 0) + 1
         assert {r["channel"]: r["n"] for r in got} == expected
+
+
+def test_windows_1252_csv_with_semicolons(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("person;unit;function\nann;Inkoop & Café;\nbob;Inkoop & Café;\n".encode("cp1252"))
+    report = ws.ingest_orgchart(path)
+    assert report.kept == 2
+    assert ws.store.query("SELECT unit_id FROM units").to_pylist() == [{"unit_id": "Inkoop & Café"}]

@@ -106,14 +106,7 @@ class CsvFile(TabularFile):
             self._skip_bom = 0
         if not sample.strip():
             raise InputError(f"{path}: the file is empty; expected a header line naming the columns of the {what}.")
-        try:
-            sample.decode("utf-8")
-            self.encoding = "utf8"
-        except UnicodeDecodeError as exc:
-            if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
-                self.encoding = "cp1252"
-            else:
-                self.encoding = "utf8"
+        self.encoding = _encoding(sample, truncated=len(sample) == 1 << 20)
         header, _, _ = sample.partition(b"\n")
         header_text = header.decode(self.encoding.replace("utf8", "utf-8"), errors="replace").rstrip("\r")
         counts = {d: header_text.count(d) for d in (",", ";", "\t", "|")}
@@ -209,6 +202,22 @@ class CsvFile(TabularFile):
             table = table.filter(keep)
             lines = lines[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
         return Chunk(table, lines, "line", bad)
+
+
+def _encoding(sample: bytes, truncated: bool) -> str:
+    """UTF-8 when the sample is (a character cut at the end of a truncated sample aside); else Windows-1252,
+    the usual encoding of Excel's CSV in western Europe; else Latin-1, which reads any byte."""
+    try:
+        sample.decode("utf-8")
+        return "utf8"
+    except UnicodeDecodeError as exc:
+        if truncated and exc.start >= len(sample) - 4:
+            return "utf8"
+    try:
+        sample.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 class XlsxFile(TabularFile):
