@@ -1,7 +1,6 @@
 """Every tabular reader, and the Slack reader, on arbitrary bytes: rows kept or rejected, or one clear error."""
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

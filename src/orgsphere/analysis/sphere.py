@@ -131,7 +131,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
             "external": ibis.ifelse(other_party, 1, zero).sum(),
             "customer": ibis.ifelse(other_party & (t[f"{other}_party_kind"] == "customer"), 1, zero).sum(),
         }
-        for _, _, suffix in scopes:
+        for _scope, _depth, suffix in scopes:
             inside = other_placed & same(t, suffix).fill_null(False)
             metrics[f"intra_{suffix}"] = ibis.ifelse(inside, 1, zero).sum() if counts_intra else zero
             metrics[f"inter_{suffix}"] = ibis.ifelse(other_placed & ~inside, 1, zero).sum()

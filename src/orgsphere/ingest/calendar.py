@@ -17,19 +17,15 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
 from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
-from .edges import SOURCE_ID, EdgeReader
+from .edges import EdgeBuffer, EdgeReader
 from .session import IngestReport, IngestSession, run_ingest
-from .tabular import Chunk, Progress
+from .tabular import Progress
 
 __all__ = ["ingest_calendar"]
 
-COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "weight": "weight", "thread": "thread"}
 NOT_PEOPLE = {"ROOM", "RESOURCE"}
 
 
@@ -97,15 +93,14 @@ def _period(calendars: list[Any], start: date | None, end: date | None) -> tuple
 class _CalendarReader:
     def __init__(self, store: Store, settings: Settings, session: IngestSession):
         self.session = session
-        self.edges = EdgeReader(store, settings, session, COLUMNS)
+        self.edges = EdgeReader(store, settings, session, EdgeBuffer.COLUMNS)
+        self.buffer = EdgeBuffer(self.edges, "event")
         self.broadcast = settings.broadcast_size
         self.seen: set[str] = {
             r[0] for r in store.raw.execute(
                 "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'ics:')"
             ).fetchall()
         }  # fmt: skip
-        self.rows: dict[str, list[Any]] = {k: [] for k in ("src", "dst", "ts", "channel", "weight", "thread", SOURCE_ID)}
-        self.labels: list[str] = []
         self.counts = {"occurrences": 0, "duplicates": 0, "cancelled": 0, "all_day": 0, "declined": 0,
                        "rooms": 0, "broadcasts": 0, "alone": 0}  # fmt: skip
 
@@ -159,26 +154,7 @@ class _CalendarReader:
             pairs = list(combinations(people, 2))
             channel = "meeting"
         for k, (a, b) in enumerate(pairs):
-            for name, value in (("src", a), ("dst", b), ("ts", start), ("channel", channel), ("weight", minutes),
-                                ("thread", thread), (SOURCE_ID, f"ics:{key}:{k}")):  # fmt: skip
-                self.rows[name].append(value)
-            self.labels.append(f"{label}, pair {k + 1}")
-        if len(self.labels) >= 100_000:
-            self.flush()
-
-    def flush(self) -> None:
-        n = len(self.labels)
-        if not n:
-            return
-        table = pa.table({
-            "src": pa.array(self.rows["src"], pa.string()), "dst": pa.array(self.rows["dst"], pa.string()),
-            "ts": pa.array(self.rows["ts"], pa.timestamp("us")), "channel": pa.array(self.rows["channel"], pa.string()),
-            "weight": pa.array(self.rows["weight"], pa.float64()), "thread": pa.array(self.rows["thread"], pa.string()),
-            SOURCE_ID: pa.array(self.rows[SOURCE_ID], pa.string()),
-        })  # fmt: skip
-        self.edges.chunk(Chunk(table, np.zeros(n, np.int64), "event", labels=self.labels))
-        self.rows = {k: [] for k in self.rows}
-        self.labels = []
+            self.buffer.add(f"{label}, pair {k + 1}", a, b, start, channel, thread, f"ics:{key}:{k}", minutes)
 
     def notes(self) -> list[str]:
         c = self.counts
@@ -213,7 +189,7 @@ def ingest_calendar(store: Store, path: Path, settings: Settings, start: date | 
                 reader.occurrence(f.name, event)
             if progress:
                 progress(i + 1, len(files))
-        reader.flush()
+        reader.buffer.flush()
         session.report.notes.extend(reader.notes())
         session.report.notes.append(f"recurring events expanded from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
         session.on_commit(lambda: reader.edges.resolver.flush(store))

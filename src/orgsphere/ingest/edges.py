@@ -23,7 +23,7 @@ from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
 
-__all__ = ["ingest_edges", "EDGE_FIELDS", "EdgeReader", "SOURCE_ID", "parse_timestamps"]
+__all__ = ["ingest_edges", "EDGE_FIELDS", "EdgeReader", "EdgeBuffer", "SOURCE_ID", "parse_timestamps"]
 
 EDGE_FIELDS = {
     "src": ("from", "source", "sender", "from_id", "source_id", "person", "organizer", "van"),
@@ -215,6 +215,38 @@ class EdgeReader:
         self.session.stage("interactions", out)
         session.report.kept += kept
         return keep
+
+
+class EdgeBuffer:
+    """Rows that a reader of messages or events finds one at a time, handed to an :class:`EdgeReader` in
+    chunks (so memory stays bounded and every row still gets its own locator for rejects)."""
+
+    COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "weight": "weight", "thread": "thread"}
+    TYPES = {"src": pa.string(), "dst": pa.string(), "ts": TS, "channel": pa.string(), "weight": pa.float64(),
+             "thread": pa.string(), SOURCE_ID: pa.string()}  # fmt: skip
+
+    def __init__(self, reader: EdgeReader, word: str, size: int = 100_000):
+        self.reader, self.word, self.size = reader, word, size
+        self.rows: dict[str, list[object]] = {k: [] for k in self.TYPES}
+        self.labels: list[str] = []
+
+    def add(self, label: str, src: str, dst: str, ts: datetime | None, channel: str, thread: str | None,
+            source_id: str, weight: float = 1.0) -> None:  # fmt: skip
+        for key, value in (("src", src), ("dst", dst), ("ts", ts), ("channel", channel), ("weight", weight),
+                           ("thread", thread), (SOURCE_ID, source_id)):  # fmt: skip
+            self.rows[key].append(value)
+        self.labels.append(label)
+        if len(self.labels) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        n = len(self.labels)
+        if not n:
+            return
+        table = pa.table({k: pa.array(v, self.TYPES[k]) for k, v in self.rows.items()})
+        self.reader.chunk(Chunk(table, np.zeros(n, np.int64), self.word, labels=self.labels))
+        self.rows = {k: [] for k in self.TYPES}
+        self.labels = []
 
 
 def ingest_edges(

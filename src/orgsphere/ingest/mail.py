@@ -14,21 +14,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-
 from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
-from .edges import SOURCE_ID, EdgeReader
+from .edges import EdgeBuffer, EdgeReader
 from .mailheaders import MailHeaders, iter_mbox, parse_headers, read_header_block
 from .session import IngestReport, IngestSession, run_ingest
-from .tabular import Chunk, Progress
+from .tabular import Progress
 
 __all__ = ["ingest_mail", "mail_files"]
 
 BATCH = 100_000  # interactions per chunk handed to the edge reader
-MAIL_COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "thread": "thread"}
 
 
 def mail_files(path: Path) -> tuple[str, list[Path]]:
@@ -58,15 +54,14 @@ def mail_files(path: Path) -> tuple[str, list[Path]]:
 class _MailReader:
     def __init__(self, store: Store, settings: Settings, session: IngestSession):
         self.session = session
-        self.edges = EdgeReader(store, settings, session, MAIL_COLUMNS)
+        self.edges = EdgeReader(store, settings, session, EdgeBuffer.COLUMNS)
+        self.buffer = EdgeBuffer(self.edges, "message", BATCH)
         self.automated = {a.lower() for a in settings.automated_senders}
         self.seen: set[str] = {
             r[0] for r in store.raw.execute(
                 "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'mail:')"
             ).fetchall()
         }  # fmt: skip
-        self.rows: dict[str, list[object]] = {k: [] for k in ("src", "dst", "ts", "channel", "thread", SOURCE_ID)}
-        self.labels: list[str] = []
         self.messages = self.duplicates = self.undated = self.no_id = 0
 
     def _is_automated(self, address: str | None) -> bool:
@@ -98,26 +93,8 @@ class _MailReader:
         self.no_id += not headers.has_message_id
         channel = "email-list" if headers.list_id else "email"
         for k, recipient in enumerate(headers.recipients):
-            for key, value in (("src", headers.sender), ("dst", recipient), ("ts", headers.date),
-                               ("channel", channel), ("thread", headers.thread_id),
-                               (SOURCE_ID, f"mail:{headers.message_id}:{k}")):  # fmt: skip
-                self.rows[key].append(value)
-            self.labels.append(f"{where}, recipient {k + 1}")
-        if len(self.labels) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        n = len(self.labels)
-        if not n:
-            return
-        table = pa.table({
-            "src": pa.array(self.rows["src"], pa.string()), "dst": pa.array(self.rows["dst"], pa.string()),
-            "ts": pa.array(self.rows["ts"], pa.timestamp("us")), "channel": pa.array(self.rows["channel"], pa.string()),
-            "thread": pa.array(self.rows["thread"], pa.string()), SOURCE_ID: pa.array(self.rows[SOURCE_ID], pa.string()),
-        })  # fmt: skip
-        self.edges.chunk(Chunk(table, np.zeros(n, np.int64), "message", labels=self.labels))
-        self.rows = {k: [] for k in self.rows}
-        self.labels = []
+            self.buffer.add(f"{where}, recipient {k + 1}", headers.sender, recipient, headers.date, channel,
+                            headers.thread_id, f"mail:{headers.message_id}:{k}")  # fmt: skip
 
     def notes(self) -> list[str]:
         out = [f"{self.messages:,} messages read"]
@@ -156,7 +133,7 @@ def ingest_mail(store: Store, path: Path, settings: Settings, progress: Progress
         reader = _MailReader(store, settings, session)
         for where, lines in _messages(kind, files, progress):
             reader.message(where, lines)
-        reader.flush()
+        reader.buffer.flush()
         session.report.notes.extend(reader.notes())
         session.on_commit(lambda: reader.edges.resolver.flush(store))
 

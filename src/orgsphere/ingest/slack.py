@@ -21,22 +21,18 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
 from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
-from .edges import SOURCE_ID, EdgeReader
+from .edges import EdgeBuffer, EdgeReader
 from .session import IngestReport, IngestSession, run_ingest
-from .tabular import Chunk, Progress
+from .tabular import Progress
 
 __all__ = ["ingest_slack"]
 
 SYSTEM_SUBTYPES = {"channel_join", "channel_leave", "group_join", "group_leave", "channel_topic", "channel_purpose",
                    "channel_name", "channel_archive", "channel_unarchive", "pinned_item", "unpinned_item",
                    "tombstone", "joiner_notification_for_inviter"}  # fmt: skip
-COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "weight": "weight", "thread": "thread"}
 
 
 def _hash(text: str) -> str:
@@ -115,7 +111,8 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
     conversations = _conversations(export)
 
     def read(session: IngestSession) -> None:
-        reader = EdgeReader(store, settings, session, COLUMNS)
+        reader = EdgeReader(store, settings, session, EdgeBuffer.COLUMNS)
+        buffer = EdgeBuffer(reader, "message")
         seen = {r[0] for r in store.raw.execute(
             "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'slack:')"
         ).fetchall()}  # fmt: skip
@@ -136,8 +133,6 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
             return bool(message.get("subtype") == "bot_message" or message.get("bot_id")
                         or users.get(author, {}).get("bot"))  # fmt: skip
 
-        rows: dict[str, list[Any]] = {k: [] for k in (*COLUMNS, SOURCE_ID)}
-        labels: list[str] = []
         total = len(messages)
         for done, (folder, items) in enumerate(sorted(messages.items()), start=1):
             kind, members = conversations.get(folder, ("channel", []))
@@ -170,17 +165,12 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                 thread = _hash(f"{folder}|{message.get('thread_ts') or ts_text}")
                 weight = 1.0 / len(others)
                 for k, other in enumerate(others):
-                    for col, value in (("src", users.get(author, {}).get("who", author)),
-                                       ("dst", users.get(other, {}).get("who", other)), ("ts", ts),
-                                       ("channel", channel), ("weight", weight), ("thread", thread),
-                                       (SOURCE_ID, f"slack:{key}:{k}")):  # fmt: skip
-                        rows[col].append(value)
-                    labels.append(f"{where}, recipient {k + 1}")
-                if len(labels) >= 100_000:
-                    _flush(reader, rows, labels)
+                    buffer.add(f"{where}, recipient {k + 1}", users.get(author, {}).get("who", author),
+                               users.get(other, {}).get("who", other), ts, channel, thread, f"slack:{key}:{k}",
+                               weight)  # fmt: skip
             if progress:
                 progress(done, total)
-        _flush(reader, rows, labels)
+        buffer.flush()
         session.on_commit(lambda: reader.resolver.flush(store))
         notes = session.report.notes
         notes.append(f"{sum(len(v) for v in messages.values()):,} messages in {len(messages):,} conversations")
@@ -190,22 +180,3 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
             notes.append(f"{duplicates:,} messages already in the store counted once")
 
     return run_ingest(store, export.files(), "slack", read, label=path if path.is_dir() else None)
-
-
-def _flush(reader: EdgeReader, rows: dict[str, list[Any]], labels: list[str]) -> None:
-    n = len(labels)
-    if not n:
-        return
-    table = pa.table({
-        "src": pa.array(rows["src"], pa.string()), "dst": pa.array(rows["dst"], pa.string()),
-        "ts": pa.array(rows["ts"], pa.timestamp("us")), "channel": pa.array(rows["channel"], pa.string()),
-        "weight": pa.array(rows["weight"], pa.float64()), "thread": pa.array(rows["thread"], pa.string()),
-        SOURCE_ID: pa.array(rows[SOURCE_ID], pa.string()),
-    })  # fmt: skip
-    reader.chunk(Chunk(table, np.zeros(n, np.int64), "message", labels=list(labels)))
-    for values in rows.values():
-        values.clear()
-    labels.clear()
-
-
-
