@@ -119,31 +119,7 @@ def ingest() -> None:
     """
 
 
-@command(ingest, "orgchart")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...]) -> None:
-    """Replace the org chart with FILES: a YAML tree of units and/or a CSV / XLSX of people.
-
-    People columns: person, unit, and optionally parent, kind (line/staff), function, email, valid_from,
-    valid_to, title, fte, intended_role.
-    """
-    with Workspace(settings) as ws, _progress("org chart") as bar:
-        report = ws.ingest_orgchart(*files, progress=bar)
-    click.echo(report.summary())
-
-
-@command(ingest, "parties")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["customer", "supplier", "regulator", "partner", "other"]),
-              help="Kind of every party in FILE, when it has no kind column (e.g. a list of customers).")  # fmt: skip
-def ingest_parties_cmd(settings: Any, file: Path, kind: str | None) -> None:
-    """Declare outside parties: FILE has a column id, address or domain, and kind."""
-    with Workspace(settings) as ws, _progress("parties") as bar:
-        report = ws.ingest_parties(file, kind, progress=bar)
-    click.echo(report.summary())
-
-
-def _mapping(values: tuple[str, ...]) -> dict[str, str]:
+def _mapping(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for item in values:
         if "=" not in item:
@@ -153,15 +129,45 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _map_option(fields: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --map FIELD=COLUMN option of a reader with these fields, handed on as a dict."""
+    return click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN", callback=_mapping,
+                        help=f"Column of a field: {fields}. Repeat for each field.")  # fmt: skip
+
+
+def _ingest(settings: Any, label: str, run: Callable[[Workspace, Callable[[int, int], None]], Any]) -> None:
+    """Open the store, run one ingest with a progress bar, print its summary."""
+    with Workspace(settings) as ws, _progress(label) as bar:
+        report = run(ws, bar)
+    click.echo(report.summary())
+
+
+@command(ingest, "orgchart")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...]) -> None:
+    """Replace the org chart with FILES: a YAML tree of units and/or a CSV / XLSX of people.
+
+    People columns: person, unit, and optionally parent, kind (line/staff), function, email, valid_from,
+    valid_to, title, fte, intended_role.
+    """
+    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar))
+
+
+@command(ingest, "parties")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["customer", "supplier", "regulator", "partner", "other"]),
+              help="Kind of every party in FILE, when it has no kind column (e.g. a list of customers).")  # fmt: skip
+def ingest_parties_cmd(settings: Any, file: Path, kind: str | None) -> None:
+    """Declare outside parties: FILE has a column id, address or domain, and kind."""
+    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar))
+
+
 @command(ingest, "edges")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
-              help="Column of a field: src, dst, ts, channel, weight or thread. Repeat for each field.")  # fmt: skip
-def ingest_edges_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+@_map_option("src, dst, ts, channel, weight or thread")
+def ingest_edges_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
     """Ingest an edge list (CSV, TSV, CSV.gz, XLSX or Parquet): one row per directed interaction."""
-    with Workspace(settings) as ws, _progress(file.name) as bar:
-        report = ws.ingest_edges(file, _mapping(mapping), progress=bar)
-    click.echo(report.summary())
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_edges(file, mapping, progress=bar))
 
 
 @command(ingest, "mail")
@@ -171,9 +177,7 @@ def ingest_mail_cmd(settings: Any, path: Path) -> None:
 
     Example: orgsphere ingest mail ~/export/archive.mbox --internal-domains acme.example
     """
-    with Workspace(settings) as ws, _progress(path.name) as bar:
-        report = ws.ingest_mail(path, progress=bar)
-    click.echo(report.summary())
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_mail(path, progress=bar))
 
 
 @command(ingest, "calendar")
@@ -185,38 +189,30 @@ def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any) -> None
 
     Example: orgsphere ingest calendar exports/ --from 2025-01-01 --to 2026-01-01
     """
-    with Workspace(settings) as ws, _progress(path.name) as bar:
-        report = ws.ingest_calendar(path, start.date() if start else None, end.date() if end else None, progress=bar)
-    click.echo(report.summary())
+    first, last = (start.date() if start else None), (end.date() if end else None)
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_calendar(path, first, last, progress=bar))
 
 
 @command(ingest, "crm")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
-              help="Column of a field: employee, account, type, time or duration. Repeat for each field.")  # fmt: skip
-def ingest_crm_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+@_map_option("employee, account, type, time or duration")
+def ingest_crm_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
     """Ingest CRM activities (calls, visits, emails with accounts); every account counts as a customer.
 
     Example: orgsphere ingest crm activities.xlsx --map employee=Owner --map account="Account Name"
     """
-    with Workspace(settings) as ws, _progress(file.name) as bar:
-        report = ws.ingest_crm(file, _mapping(mapping), progress=bar)
-    click.echo(report.summary())
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_crm(file, mapping, progress=bar))
 
 
 @command(ingest, "tickets")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
-              help="Column of a field: id, requester, group, opened, closed, category, priority, sla_due, title, "
-                   "text. Repeat for each field.")  # fmt: skip
-def ingest_tickets_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+@_map_option("id, requester, group, opened, closed, category, priority, sla_due, title or text")
+def ingest_tickets_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
     """Ingest a ServiceNow / Jira style ticket export (CSV / XLSX): work items and requester-to-team contacts.
 
     Example: orgsphere ingest tickets incidents.xlsx --map group="Assignment group" --map requester=Caller
     """
-    with Workspace(settings) as ws, _progress(file.name) as bar:
-        report = ws.ingest_tickets(file, _mapping(mapping), progress=bar)
-    click.echo(report.summary())
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_tickets(file, mapping, progress=bar))
 
 
 @command(ingest, "slack")
@@ -226,24 +222,18 @@ def ingest_slack_cmd(settings: Any, path: Path) -> None:
 
     Example: orgsphere ingest slack "Acme Slack export Jan 1 2025 - Dec 31 2025.zip"
     """
-    with Workspace(settings) as ws, _progress(path.name) as bar:
-        report = ws.ingest_slack(path, progress=bar)
-    click.echo(report.summary())
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_slack(path, progress=bar))
 
 
 @command(ingest, "viva")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
-              help="Column of a field (person-to-person: src, dst, ts, weight; group-to-group: ts, emails, "
-                   "meetings).")  # fmt: skip
-def ingest_viva_cmd(settings: Any, file: Path, mapping: tuple[str, ...]) -> None:
+@_map_option("src, dst, ts or weight (person-to-person); ts, emails or meetings (group-to-group)")
+def ingest_viva_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
     """Ingest a Viva Insights person-to-person or group-to-group query export (CSV / XLSX).
 
     Example: orgsphere ingest viva "Group-to-group query.csv"
     """
-    with Workspace(settings) as ws, _progress(file.name) as bar:
-        report = ws.ingest_viva(file, _mapping(mapping), progress=bar)
-    click.echo(report.summary())
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_viva(file, mapping, progress=bar))
 
 
 @command(cli, "analyse")
