@@ -117,3 +117,11 @@ def test_an_older_store_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.
     with orgsphere.open(store, key_file=tmp_path / "k") as ws:
         assert ws.store.meta("schema_version") == "2"
         assert "cost_centre" in ws.store.table("units").columns
+
+
+def test_suppression_applied_twice_is_applied_once() -> None:
+    t = pa.table({"group_id": ["a", "b"], "persons": [3, 8]}).replace_schema_metadata({b"keys": b"group_id"})
+    once = suppress_small_groups(t, "persons", 5)
+    assert suppress_small_groups(once, "persons", 5) is once
+    # a stricter size still applies on top of a looser one
+    assert suppress_small_groups(once, "persons", 10)["suppressed"].to_pylist() == [True, True]

@@ -116,7 +116,10 @@ def suppress_small_groups(table: pa.Table, size_column: str, min_size: int) -> p
     ``suppressed = true``; identifying columns (those named in ``table.schema.metadata[b"keys"]``,
     comma-separated) are kept, all other columns, the size among them, become null.
     """
-    keys = set((table.schema.metadata or {}).get(b"keys", b"").decode().split(","))
+    meta = table.schema.metadata or {}
+    if meta.get(b"min_group_size") == str(min_size).encode() and "suppressed" in table.column_names:
+        return table  # already applied with this size: nothing to do twice
+    keys = set(meta.get(b"keys", b"").decode().split(","))
     sizes = table.column(size_column)
     small = pc.fill_null(pc.less(sizes, min_size), True)
     columns, names = [], []

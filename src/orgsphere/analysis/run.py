@@ -34,5 +34,5 @@ def analyse(store: Store, settings: Settings) -> Results:
                 fits.append(fit_scaling(rows, measure, channel, kind, settings.bootstrap_samples, settings.seed))
     statement = build_statement(store, settings, tallies)
     boundary, domains = boundary_counts(store)
-    return Results(sphere, fits, organisation_summary(store), statement, settings.min_group_size,
+    return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains)  # fmt: skip
