@@ -17,6 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .analysis.fit import ScalingFit
+from .analysis.rent import RentFit
 from .errors import InputError, MissingExtraError
 from .privacy import suppress_small_groups
 
@@ -85,7 +86,8 @@ class Results:
 
     def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
-                 domains: pa.Table | None = None):  # fmt: skip
+                 domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
+                 rent: RentFit | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
@@ -97,16 +99,30 @@ class Results:
             "Interaction counts, active persons and outwardness R per unit, level and organisation, "
             "per month and channel ('all' = rolled up).",
         )  # fmt: skip
+        empty = pa.table({"kind": pa.array([], pa.string()), "persons": pa.array([], pa.int64())})
+        self.rent = rent
+        all_fits = list(fits) + ([f for f in (rent.fit, rent.inner) if f is not None] if rent else [])
         self.fits = ResultTable(
             "fits",
             pa.Table.from_pylist(
-                [{**asdict(f), "sphere_in_interval": f.sphere_in_interval, "zero_in_interval": f.zero_in_interval}
-                 for f in fits]  # fmt: skip
+                [{**asdict(f), "sphere_in_interval": f.sphere_in_interval, "zero_in_interval": f.zero_in_interval,
+                  "differs_from_null": f.differs_from_null, "verdict": f.verdict} for f in all_fits]  # fmt: skip
             ),
-            "Sphere exponent: OLS slope of log R on log N across units, bootstrap 95% interval over units.",
+            "Power-law fits of log y on log N (slope = exponent): OLS with a bootstrap 95% interval over the "
+            "points (units, level groups, subtrees, months), Theil-Sen, p-values against -1/3 and 0, and the "
+            "null model's slope with the interval of the difference.",
         )
-        self.fit_list = fits
-        empty = pa.table({"kind": pa.array([], pa.string()), "persons": pa.array([], pa.int64())})
+        self.fit_list = all_fits
+        self.nulls = ResultTable(
+            "nulls", suppress_small_groups(nulls if nulls is not None else empty, "persons", min_group_size),
+            "Per unit and channel: observed counts, R and B against random mixing and degree-preserving "
+            "rewiring (mean and 95% band), excess inwardness and its p-value.",
+        )
+        self.subtrees = ResultTable(
+            "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
+            "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
+            "boundary.",
+        )
         self.boundary = ResultTable(
             "boundary", suppress_small_groups(boundary if boundary is not None else empty, "persons", min_group_size),
             "Outside parties by kind and how they were classified: parties, interactions, persons in contact.",
@@ -123,16 +139,17 @@ class Results:
         self.min_group_size = min_group_size
 
     def tables(self) -> list[ResultTable]:
-        return [self.sphere, self.fits, self.boundary, self.domains]
+        return [self.sphere, self.fits, self.nulls, self.subtrees, self.boundary, self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""
         return self.sphere.filter(scope="unit", period=period, channel=channel)
 
-    def fit(self, measure: str = "R", channel: str = "all", kind: str = "all") -> ScalingFit | None:
-        return next(
-            (f for f in self.fit_list if f.measure == measure and f.channel == channel and f.kind == kind), None
-        )
+    def fit(self, measure: str = "R", channel: str = "all", kind: str = "all", scope: str = "units",
+            null_model: str = "mixing") -> ScalingFit | None:  # fmt: skip
+        """One fit; across units it is the one compared with random mixing unless ``null_model`` says otherwise."""
+        return next((f for f in self.fit_list if f.measure == measure and f.channel == channel and f.kind == kind
+                     and f.scope == scope and (scope != "units" or f.null_model == null_model)), None)  # fmt: skip
 
     def export(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
         """Write every result table (and the processing statement as JSON) to ``out_dir``."""

@@ -93,6 +93,12 @@ def _positive(value: int) -> int:
     return value
 
 
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise ValueError(f"expected a number of at least 0, found {value}")
+    return value
+
+
 def _choice(*options: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = _as_str(value).strip().lower()
@@ -221,6 +227,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
     Setting(
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive
+    ),
+    Setting(
+        "null_samples", _as_int, 500,
+        "Degree-preserving rewirings drawn per channel for the null model (0: random mixing only).", "number",
+        _not_negative,
     ),
     Setting(
         "memory_limit",

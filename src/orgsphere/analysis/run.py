@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..privacy import suppress_small_groups
@@ -10,29 +11,95 @@ from ..settings import Settings
 from ..statement import build_statement, organisation_summary
 from ..store import Store
 from .boundary import boundary_counts
-from .fit import fit_scaling
-from .sphere import ALL, sphere_counts
+from .fit import ScalingFit, fit_scaling
+from .flows import unit_flows
+from .nulls import margins, null_table
+from .rent import rent_fit, subtrees
+from .sphere import ALL, UNDATED, sphere_counts
 
-__all__ = ["analyse"]
+__all__ = ["analyse", "FIT_MEASURES"]
 
-FIT_MEASURES = ("R", "R_customer")
+FIT_MEASURES = ("R", "R_customer", "B")
 FIT_KINDS = (ALL, "line", "staff")  # all units, and line and staff apart: they meet different outsiders
+NULL_KEYS = ("channel", "unit", "name", "kind", "function")
+
+
+def _where(table: pa.Table, **equals: object) -> pa.Table:
+    mask = None
+    for column, value in equals.items():
+        test = pc.fill_null(pc.equal(table[column], value), False)
+        mask = test if mask is None else pc.and_(mask, test)
+    return table.filter(mask) if mask is not None else table
+
+
+def _nulls(flows: pa.Table, units: pa.Table, settings: Settings) -> pa.Table:
+    """The null-model table of every channel, with each unit's name, kind and active persons (from the
+    sphere rows ``units``: scope unit, whole period, every channel)."""
+    parts = []
+    info = {(r["channel"], r["group_id"]): r for r in units.to_pylist()}
+    for channel in sorted(set(flows["channel"].to_pylist()), key=lambda c: (c != ALL, c)):
+        table = null_table(margins(flows, channel), settings.null_samples, settings.seed)
+        rows = [info.get((channel, u), {}) for u in table["unit"].to_pylist()]
+        extra = {
+            "channel": pa.array([channel] * table.num_rows, pa.string()),
+            "name": pa.array([r.get("name") for r in rows], pa.string()),
+            "kind": pa.array([r.get("kind") for r in rows], pa.string()),
+            "function": pa.array([r.get("function") for r in rows], pa.string()),
+            "persons": pa.array([r.get("persons") for r in rows], pa.int64()),
+        }
+        parts.append(pa.table({**extra, **{c: table[c] for c in table.column_names}}))
+    if not parts:
+        return pa.table({"channel": pa.array([], pa.string()), "unit": pa.array([], pa.string()),
+                         "persons": pa.array([], pa.int64())})  # fmt: skip
+    table = pa.concat_tables(parts, promote_options="default")
+    order = ["channel", "unit", "name", "kind", "function", "persons"]
+    table = table.select(order + [c for c in table.column_names if c not in order])
+    return table.replace_schema_metadata({b"keys": ",".join(NULL_KEYS).encode()})
+
+
+def _unit_fits(nulls: pa.Table, settings: Settings) -> list[ScalingFit]:
+    """Each measure across units, per channel and kind, against random mixing (and, over all channels,
+    against the rewired null too)."""
+    fits = []
+    for channel in sorted(set(nulls["channel"].to_pylist()), key=lambda c: (c != ALL, c)):
+        for kind in FIT_KINDS:
+            rows = _where(nulls, channel=channel) if kind == ALL else _where(nulls, channel=channel, kind=kind)
+            for measure in FIT_MEASURES:
+                fits.append(fit_scaling(rows, measure, channel, kind, settings.bootstrap_samples, settings.seed,
+                                        null=f"{measure}_mixing", null_model="mixing"))  # fmt: skip
+                if channel == ALL and f"{measure}_rewired" in rows.column_names:
+                    fits.append(fit_scaling(rows, measure, channel, kind, settings.bootstrap_samples, settings.seed,
+                                            null=f"{measure}_rewired", null_model="rewired"))  # fmt: skip
+    return fits
+
+
+def _group_fits(visible: pa.Table, settings: Settings) -> list[ScalingFit]:
+    """Across the groups of each level of the tree, and across the months of the organisation's life."""
+    fits = []
+    levels = _where(visible, scope="level", period=ALL, channel=ALL)
+    depths = sorted({d for d in levels["depth"].to_pylist() if d is not None and d > 0})
+    for depth in depths[:-1]:  # the deepest level holds the units themselves: fitted above
+        rows = _where(levels, depth=depth)
+        for measure in ("R", "B"):
+            fits.append(fit_scaling(rows, measure, ALL, ALL, settings.bootstrap_samples, settings.seed,
+                                    scope=f"level {depth}"))  # fmt: skip
+    months = _where(visible, scope="organisation", channel=ALL)
+    months = months.filter(pc.invert(pc.is_in(months["period"], pa.array([ALL, UNDATED]))))
+    for measure in ("R", "R_customer"):
+        fits.append(fit_scaling(months, measure, ALL, ALL, settings.bootstrap_samples, settings.seed, scope="months"))
+    return fits
 
 
 def analyse(store: Store, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
     visible = suppress_small_groups(sphere, "persons", settings.min_group_size)
-    unit_rows = visible.filter(pc.and_(pc.equal(visible["scope"], "unit"), pc.equal(visible["period"], ALL)))
-    fits = []
-    for channel in sorted(set(unit_rows["channel"].to_pylist()), key=lambda c: (c != ALL, c)):
-        for kind in FIT_KINDS:
-            rows = unit_rows.filter(pc.equal(unit_rows["channel"], channel))
-            if kind != ALL:
-                rows = rows.filter(pc.fill_null(pc.equal(rows["kind"], kind), False))
-            for measure in FIT_MEASURES:
-                fits.append(fit_scaling(rows, measure, channel, kind, settings.bootstrap_samples, settings.seed))
+    unit_rows = _where(visible, scope="unit", period=ALL)
+    nulls = suppress_small_groups(_nulls(unit_flows(store), unit_rows, settings), "persons", settings.min_group_size)
+    fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)
+    trees = subtrees(visible, store.table("units").to_pyarrow())
+    rent = rent_fit(trees.filter(pc.invert(trees["suppressed"])), settings.bootstrap_samples, settings.seed)
     statement = build_statement(store, settings, tallies)
     boundary, domains = boundary_counts(store)
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
-                   boundary=boundary, domains=domains)  # fmt: skip
+                   boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent)  # fmt: skip

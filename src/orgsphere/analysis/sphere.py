@@ -9,7 +9,10 @@ Counting rules, for a group G (a unit, a subtree at some level, or the organisat
 - inter: one end in G, the other a person placed in another group;
 - external: one end in G, the other an outside party; customer: those whose party is a customer;
 - persons: distinct persons of G at an end of at least one interaction in the period;
-- R = external / (intra + inter); R_customer = customer / (intra + inter).
+- R = external / (intra + inter); R_customer = customer / (intra + inter);
+- B = (inter + external) / intra: the contacts crossing the group's own surface against those inside it
+  (for the organisation B = R; for a unit, other units are outside too). B is what Rent's rule and the
+  sphere model speak of at every scope. B is infinite when contacts cross the surface and none stays inside.
 A person is placed in the unit their org-chart membership gives at the interaction's time (an undated
 interaction uses the current membership). Interactions with a person who has no membership then are
 counted as ``unplaced`` and left out.
@@ -27,14 +30,14 @@ from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
 from .hierarchy import ORGANISATION, unit_ancestors
 
-__all__ = ["sphere_counts", "ALL", "UNDATED", "SPHERE_KEYS"]
+__all__ = ["sphere_counts", "placed_interactions", "ALL", "UNDATED", "SPHERE_KEYS"]
 
 ALL = "all"
 UNDATED = "undated"
 SPHERE_KEYS = ("scope", "depth", "group_id", "name", "kind", "function", "period", "channel")
 
 
-def _placed(store: Store) -> ibis.Table:
+def placed_interactions(store: Store) -> ibis.Table:
     """Interactions with the unit of each person end and the kind of each party end."""
     i = store.table("interactions")
     people = store.table("people")
@@ -105,13 +108,13 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     other end in the same unit? the same subtree at depth d?) and aggregates per unit, period and channel;
     everything after that works on that small per-unit table.
     """
-    placed = _placed(store)
+    placed = placed_interactions(store)
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     scopes = _scopes(depth)
     anc = ibis.memtable(ancestors)
     a_src = anc.view().rename({f"s_{c}": c for c in ancestors.column_names})
     a_dst = anc.view().rename({f"d_{c}": c for c in ancestors.column_names})
-    base = placed.view()  # a relation of its own, so the joins below do not merge into _placed's join chain
+    base = placed.view()  # a relation of its own, so the joins below do not merge into the placement join chain
     with_src = base.left_join(a_src, base.src_unit == a_src.s_unit_id).select(base, *a_src.columns)
     wide = with_src.left_join(a_dst, with_src.dst_unit == a_dst.d_unit_id).select(with_src, *a_dst.columns)
     zero = ibis.literal(0, "int64")
@@ -196,6 +199,11 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         internal=internal,
         R=ibis.ifelse(internal > 0, table.external.cast("float64") / internal, ibis.null("float64")),
         R_customer=ibis.ifelse(internal > 0, table.customer.cast("float64") / internal, ibis.null("float64")),
+        B=ibis.cases(
+            (table.intra > 0, (table.inter + table.external).cast("float64") / table.intra),
+            (table.inter + table.external > 0, ibis.literal(float("inf"), "float64")),
+            else_=ibis.null("float64"),
+        ),
     )
     unit_info = store.table("units").select(u_id="unit_id", name="name", kind="kind", function="function")
     table = table.left_join(unit_info, table.group_id == unit_info.u_id)
@@ -204,7 +212,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         name=ibis.ifelse(table.group_id == ORGANISATION, ORGANISATION, table.name),
         kind="kind", function="function", period="period", channel="channel", persons="persons",
         intra="intra", inter="inter", internal="internal", external="external", customer="customer",
-        R="R", R_customer="R_customer",
+        R="R", R_customer="R_customer", B="B",
     ).order_by(["scope", "depth", "group_id", "period", "channel"])  # fmt: skip
     result = table.to_pyarrow()
     unplaced = ((placed.src_kind == PERSON) & placed.src_unit.isnull()) | (
