@@ -87,7 +87,7 @@ class Results:
     def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
                  domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
-                 rent: RentFit | None = None):  # fmt: skip
+                 rent: RentFit | None = None, model: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
@@ -118,6 +118,11 @@ class Results:
             "Per unit and channel: observed counts, R and B against random mixing and degree-preserving "
             "rewiring (mean and 95% band), excess inwardness and its p-value.",
         )
+        self.model = ResultTable(
+            "model", model if model is not None else pa.table({"intervention": pa.array([], pa.string())}),
+            "The sphere model's what-if: interventions on a model organisation of this size, before and after "
+            "(mean over five seeds, and the lowest and highest after).",
+        )
         self.subtrees = ResultTable(
             "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
             "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
@@ -139,7 +144,7 @@ class Results:
         self.min_group_size = min_group_size
 
     def tables(self) -> list[ResultTable]:
-        return [self.sphere, self.fits, self.nulls, self.subtrees, self.boundary, self.domains]
+        return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.boundary, self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

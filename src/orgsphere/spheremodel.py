@@ -25,6 +25,7 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import pyarrow as pa
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
@@ -33,7 +34,7 @@ from .analysis.fit import ScalingFit, fit_power
 from .errors import InputError
 
 __all__ = ["Snapshot", "ball", "tree", "network", "simulate", "exponent", "grow", "what_if", "SHAPES",
-           "INTERVENTIONS", "dimension_from_slope"]  # fmt: skip
+           "INTERVENTIONS", "dimension_from_slope", "what_if_table"]  # fmt: skip
 
 SHAPES = ("ball", "tree", "network")
 INTERVENTIONS = ("rotate", "embed", "flatten")
@@ -222,3 +223,22 @@ def what_if(intervention: str, n: int = 2000, share: float = 0.2, d: int = 3, se
             extra = np.column_stack([np.repeat(chosen, 2), partners.ravel()])
             edges = np.concatenate([edges, extra])
     return before, _snapshot("ball", n, edges, external)
+
+
+WHAT_IF_MEASURES = ("R", "customer_facing", "line_of_sight")
+
+
+def what_if_table(n: int, share: float = 0.2, d: int = 3, seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> pa.Table:
+    """Every intervention on a model organisation of ``n`` people, repeated over seeds: per intervention and
+    measure the mean before and after, and the lowest and highest after over the seeds."""
+    n = max(50, min(int(n), 20000))  # the model's answer hardly changes above 20,000 people; keep it quick
+    rows = []
+    for intervention in INTERVENTIONS:
+        runs = [what_if(intervention, n=n, share=share, d=d, seed=s) for s in seeds]
+        for measure in WHAT_IF_MEASURES:
+            before = [float(getattr(b, measure)) for b, _ in runs]
+            after = [float(getattr(a, measure)) for _, a in runs]
+            rows.append({"intervention": intervention, "shape": runs[0][0].shape, "persons": n, "share": share,
+                         "measure": measure, "before": float(np.mean(before)), "after": float(np.mean(after)),
+                         "after_low": min(after), "after_high": max(after)})  # fmt: skip
+    return pa.Table.from_pylist(rows)

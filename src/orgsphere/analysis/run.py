@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 from ..privacy import suppress_small_groups
 from ..results import Results
 from ..settings import Settings
+from ..spheremodel import what_if_table
 from ..statement import build_statement, organisation_summary
 from ..store import Store
 from .boundary import boundary_counts
@@ -101,5 +102,7 @@ def analyse(store: Store, settings: Settings) -> Results:
     rent = rent_fit(trees.filter(pc.invert(trees["suppressed"])), settings.bootstrap_samples, settings.seed)
     statement = build_statement(store, settings, tallies)
     boundary, domains = boundary_counts(store)
+    whole = _where(visible, scope="organisation", period=ALL, channel=ALL)["persons"].to_pylist()
+    model = what_if_table(whole[0] if whole and whole[0] else 1000)
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
-                   boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent)  # fmt: skip
+                   boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model)  # fmt: skip

@@ -13,8 +13,9 @@ import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 from ..analysis.fit import SPHERE_SLOPE, ScalingFit  # noqa: E402
+from ..analysis.rent import RentFit  # noqa: E402
 
-__all__ = ["scaling_chart", "trend_chart"]
+__all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart"]
 
 COLOURS = {"line": "#1f6f8b", "staff": "#d1495b", None: "#8d99ae"}
 plt.rcParams.update(
@@ -90,4 +91,79 @@ def trend_chart(months: list[str], series: dict[str, list[float | None]], words:
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.25)
     ax.legend(frameon=False, fontsize=8.5, ncol=min(4, len(series)))
+    return _svg(fig)
+
+
+def _floats(table: pa.Table, column: str) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in table[column].to_pylist()], dtype=float)
+
+
+def _fit_line(ax: Any, fit: ScalingFit, xs: np.ndarray, colour: str, label: str, dashed: bool = False) -> None:
+    if fit.slope is None or fit.log_n_mean is None or fit.log_r_mean is None:
+        return
+    cx, cy = fit.log_n_mean, fit.log_r_mean
+    ax.plot(np.exp(xs), np.exp(cy + fit.slope * (xs - cx)), color=colour, lw=2, ls="--" if dashed else "-",
+            label=label, zorder=4)  # fmt: skip
+    if fit.ci_low is not None and fit.ci_high is not None:
+        lo, hi = cy + fit.ci_low * (xs - cx), cy + fit.ci_high * (xs - cx)
+        ax.fill_between(np.exp(xs), np.exp(np.minimum(lo, hi)), np.exp(np.maximum(lo, hi)), color=colour,
+                        alpha=0.12, zorder=2)  # fmt: skip
+
+
+def _finish(ax: Any, xlabel: str, ylabel: str) -> None:
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.25)
+    ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+
+
+def null_chart(nulls: pa.Table, fit: ScalingFit | None, words: dict[str, str], decimal: str) -> str:
+    """Each unit's B (boundary / inside contacts) against its size, next to what random mixing expects for
+    it; the observed fit with its band, and the line through the expected values."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    n, b, e = _floats(nulls, "persons"), _floats(nulls, "B"), _floats(nulls, "B_mixing")
+    ok = np.isfinite(n) & (n > 0) & np.isfinite(b) & (b > 0) & np.isfinite(e) & (e > 0)
+    for i in np.flatnonzero(ok):
+        ax.plot([n[i], n[i]], [b[i], e[i]], color="#c5cad3", lw=0.8, zorder=1)
+    ax.scatter(n[ok], e[ok], s=30, facecolor="white", edgecolor="#5c677d", linewidth=1.1, zorder=3,
+               label=words["plot_expected"])  # fmt: skip
+    ax.scatter(n[ok], b[ok], s=34, color=COLOURS["line"], edgecolor="white", linewidth=0.6, zorder=3,
+               label=words["plot_observed"])  # fmt: skip
+    if fit is not None and fit.slope is not None and ok.any():
+        xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
+        text = f"{fit.slope:.2f}".replace(".", decimal).replace("-", "−")
+        _fit_line(ax, fit, xs, COLOURS["line"], words["plot_fit_observed"].format(slope=text))
+        if fit.null_slope is not None:
+            ey = np.log(e[ok])
+            mixing = ScalingFit("B_mixing", fit.channel, fit.kind, int(ok.sum()), 0, fit.null_slope, None, None,
+                                None, None, "", float(np.log(n[ok]).mean()), float(ey.mean()))  # fmt: skip
+            null_text = f"{fit.null_slope:.2f}".replace(".", decimal).replace("-", "−")
+            _fit_line(ax, mixing, xs, "#5c677d", words["plot_fit_expected"].format(slope=null_text), dashed=True)
+    _finish(ax, words["plot_x"], words["plot_y_B"])
+    return _svg(fig)
+
+
+def rent_chart(subtrees: pa.Table, rent: RentFit, words: dict[str, str], decimal: str) -> str:
+    """Every subtree's boundary contacts against its size, coloured by level; the Rent fit where the law
+    holds, and the sphere's p = 2/3 for reference."""
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    n, t = _floats(subtrees, "persons"), _floats(subtrees, "boundary")
+    depth = np.array([-1 if v is None else v for v in subtrees["depth"].to_pylist()])
+    ok = np.isfinite(n) & (n > 0) & np.isfinite(t) & (t > 0)
+    palette = ["#1d2433", "#1f6f8b", "#66a182", "#e09f3e", "#d1495b", "#8d99ae"]
+    for d in sorted(set(depth[ok].tolist())):
+        mask = ok & (depth == d)
+        ax.scatter(n[mask], t[mask], s=34, color=palette[d % len(palette)], edgecolor="white", linewidth=0.6,
+                   zorder=3, label=words["plot_level"].format(d=d))  # fmt: skip
+    fit = rent.p
+    if fit.slope is not None and ok.any():
+        xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
+        text = f"{fit.slope:.2f}".replace(".", decimal)
+        _fit_line(ax, fit, xs, "#1d2433", words["plot_rent"].format(p=text))
+        sphere = ScalingFit("boundary", "all", "all", 0, 0, 2 / 3, None, None, None, None, "", fit.log_n_mean,
+                            fit.log_r_mean)  # fmt: skip
+        _fit_line(ax, sphere, xs, "#e09f3e", words["plot_rent_sphere"], dashed=True)
+    _finish(ax, words["plot_x"], words["plot_y_boundary"])
     return _svg(fig)

@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..results import Results
 from .charts import scaling_chart, trend_chart
 from .i18n import LANGS, text_for
+from .science import science_context
 
 __all__ = ["render_report"]
 
@@ -26,8 +27,10 @@ _ENV = jinja2.Environment(
 
 
 def _number(value: Any, lang: str, digits: int = 0) -> str:
-    if value is None:
+    if value is None or value != value:  # None or NaN
         return "–"
+    if value in (float("inf"), float("-inf")):
+        return "∞" if value > 0 else "−∞"
     if round(value, digits) == 0:
         value = 0  # no "−0.00"
     text = f"{value:,.{digits}f}"
@@ -114,6 +117,8 @@ def render_report(results: Results, lang: str = "en") -> str:
         "domains": results.domains.arrow.to_pylist(),
         "statement": results.statement,
         "k": results.min_group_size,
+        "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),
+        "sci": science_context(results, words, lambda v, d=0: _number(v, lang, d), decimal),
     }
     if lang == "nl" and context["org_name"] == "the organisation":
         context["org_name"] = "de organisatie"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .i18n_science import SCIENCE
+
 __all__ = ["TEXT", "text_for", "LANGS"]
 
 LANGS = ("en", "nl")
@@ -54,10 +56,10 @@ TEXT: dict[str, dict[str, str]] = {
     "fit_flatter": {"en": "Outwardness falls more slowly with size than the sphere model predicts.",
                     "nl": "De naar-buiten-gerichtheid daalt langzamer met de omvang dan het bolmodel voorspelt."},
     "fit_caution": {
-        "en": "Read this with care: random mixing alone also makes outward shares fall with unit size; "
-              "null-model comparisons come in a later release.",
-        "nl": "Lees dit met zorg: ook willekeurig contact laat het aandeel naar buiten dalen met de omvang; "
-              "vergelijkingen met nulmodellen volgen in een latere versie.",
+        "en": "Read this with care: random mixing alone also makes outward shares fall with unit size; the next "
+              "section holds these figures against chance.",
+        "nl": "Lees dit met zorg: ook willekeurig contact laat het aandeel naar buiten dalen met de omvang; de "
+              "volgende sectie zet deze cijfers af tegen toeval.",
     },
     "fit_none": {"en": "No fit: {note}.", "nl": "Geen fit: {note}."},
     "fit_zero_left": {"en": "{n} units with no external contact at all (R = 0) are not on the log scale.",
@@ -151,6 +153,9 @@ TEXT: dict[str, dict[str, str]] = {
     "key_fp": {"en": "Key fingerprint", "nl": "Vingerafdruk van de sleutel"},
     "none": {"en": "none", "nl": "geen"},
 }
+
+
+TEXT.update(SCIENCE)
 
 
 def text_for(lang: str) -> dict[str, str]:
