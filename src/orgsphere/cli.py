@@ -239,20 +239,25 @@ def ingest_viva_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 def analyse_cmd(settings: Any, top: int) -> None:
-    """Print the sphere fit and the units ranked by outwardness R."""
+    """Print the sphere fits (against random mixing), Rent's exponent and the units ranked by outwardness R."""
     with Workspace(settings, read_only=True) as ws:
         results = ws.analyse()
     for fit in results.fit_list:
-        if fit.channel != "all" or fit.measure != "R":
+        if fit.channel != "all" or fit.measure not in ("R", "B") or fit.scope != "units" or fit.null_model != "mixing":
             continue
+        what = f"{fit.measure} across {fit.kind} units"
         if fit.slope is None:
-            click.echo(f"sphere exponent ({fit.kind} units): {fit.note}")
-        else:
-            click.echo(
-                f"sphere exponent ({fit.kind} units, n={fit.n_units}): {fit.slope:+.3f} "
-                f"[95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}]; sphere model -0.333 "
-                f"{'inside' if fit.sphere_in_interval else 'outside'} the interval"
-            )
+            click.echo(f"{what}: {fit.note}")
+            continue
+        click.echo(f"{what} (n={fit.n_units}): slope {fit.slope:+.3f} [95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}], "
+                   f"robust {fit.robust_slope:+.3f}; random mixing {fit.null_slope:+.3f}, difference "
+                   f"[{fit.diff_low:+.3f}, {fit.diff_high:+.3f}] -> {fit.verdict}")  # fmt: skip
+    rent = results.rent
+    if rent is not None and rent.p.slope is not None:
+        p = rent.p
+        where = f" from level {rent.break_depth} down" if rent.break_depth is not None else " (holds at every level)"
+        click.echo(f"Rent exponent p over {p.n_units} subtrees{where}: {p.slope:.3f} [95% {p.ci_low:.3f}, "
+                   f"{p.ci_high:.3f}]; the sphere is 0.667")  # fmt: skip
     rows = [r for r in results.units().to_pylist() if not r["suppressed"]]
     rows.sort(key=lambda r: -(r["R"] or 0.0))
     click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")
@@ -367,3 +372,6 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; an unfinished ingest leaves the store as it was", err=True)
         sys.exit(130)
+
+
+from . import cli_science  # noqa: E402,F401  (registers the sphere-science commands)

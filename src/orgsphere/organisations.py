@@ -1,0 +1,166 @@
+"""Many organisations: the sphere exponent across organisations rather than across units of one.
+
+Two ways in:
+
+- **One corpus that holds many organisations** (a mailing list, a consortium, a supply chain): every address
+  belongs to the organisation of its email domain. :func:`derive_orgchart` reads the addresses of an edge list
+  and writes an org chart with one unit per organisation (a domain-to-organisation map merges domains such
+  as ``mail.acme.example`` and ``acme.example``; free mail services and excluded domains such as mailing-list
+  hosts belong to no organisation, so their addresses stay outside parties). Ingest that org chart and the
+  edge list as usual: each organisation's own interactions are then internal (``intra``) and everything else
+  crosses its boundary, so the units fit of B is the cross-organisation exponent.
+- **Several organisations analysed apart** (each its own store, sharing only its exported results):
+  :func:`compare` reads each export's organisation row (or each store) and fits R against active persons
+  across the organisations, the bootstrap resampling organisations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .analysis.fit import ScalingFit, fit_power
+from .analysis.sphere import ALL
+from .errors import InputError
+from .ingest.columns import find_columns
+from .ingest.edges import EDGE_FIELDS
+from .ingest.tabular import open_tabular
+from .privacy import domain_of
+from .settings import Settings
+
+__all__ = ["derive_orgchart", "write_orgchart", "read_domain_map", "compare", "CORPUS_ROOT"]
+
+CORPUS_ROOT = "(corpus)"
+
+
+def _within(domain: str, domains: set[str]) -> bool:
+    """Whether ``domain`` is one of ``domains`` or a subdomain of one."""
+    parts = domain.split(".")
+    return any(".".join(parts[i:]) in domains for i in range(len(parts) - 1))
+
+
+def _organisation(domain: str, domain_map: Mapping[str, str]) -> str:
+    """The mapped organisation of ``domain`` or of its nearest mapped parent domain, else the domain itself."""
+    parts = domain.split(".")
+    for i in range(len(parts) - 1):
+        hit = domain_map.get(".".join(parts[i:]))
+        if hit:
+            return hit
+    return domain
+
+
+def read_domain_map(path: str | Path) -> dict[str, str]:
+    """A CSV/XLSX/Parquet file with columns domain and organisation."""
+    table = open_tabular(path, "domain map")
+    cols = find_columns(table.path, table.columns, {"domain": ("domains",), "organisation": ("organization", "org")},
+                        ["domain", "organisation"], what="domain map")  # fmt: skip
+    out: dict[str, str] = {}
+    for chunk in table.chunks():
+        for i, (domain, org) in enumerate(zip(chunk.table[cols["domain"]].to_pylist(),
+                                              chunk.table[cols["organisation"]].to_pylist(), strict=True)):  # fmt: skip
+            if not domain or not org:
+                raise InputError(f"{table.path}: {chunk.locator(i)}: a domain and an organisation are both needed; "
+                                 "fill in or remove the row.")  # fmt: skip
+            out[str(domain).strip().lower().lstrip("@")] = str(org).strip()
+    return out
+
+
+def _addresses(path: Path, mapping: Mapping[str, str] | None) -> Iterable[str]:
+    table = open_tabular(path, "edge list")
+    cols = find_columns(table.path, table.columns, EDGE_FIELDS, ["src", "dst"], mapping, what="edge list")
+    for chunk in table.chunks():
+        for field in ("src", "dst"):
+            yield from (v for v in chunk.table[cols[field]].cast(pa.string()).to_pylist() if v)
+
+
+def derive_orgchart(paths: Iterable[str | Path], settings: Settings, domain_map: Mapping[str, str] | None = None,
+                    exclude: Iterable[str] = (), columns: Mapping[str, str] | None = None) -> tuple[pa.Table, Counter]:  # fmt: skip
+    """An org chart (person, unit, parent, kind) with one unit per organisation found in the edge lists, and
+    a count of the addresses left outside and why."""
+    domain_map = {k.lower().lstrip("@"): v for k, v in (domain_map or {}).items()}
+    freemail = set(settings.freemail_domains)
+    excluded = {d.lower().lstrip("@") for d in exclude}
+    seen: dict[str, str] = {}
+    outside: Counter = Counter()
+    for path in paths:
+        for raw in _addresses(Path(path), columns):
+            address = raw.strip().lower()
+            if address in seen:
+                continue
+            domain = domain_of(address)
+            if domain is None:
+                outside["not an email address"] += 1
+                seen[address] = ""
+            elif _within(domain, freemail):
+                outside["free mail service"] += 1
+                seen[address] = ""
+            elif _within(domain, excluded):
+                outside["excluded domain"] += 1
+                seen[address] = ""
+            else:
+                seen[address] = _organisation(domain, domain_map)
+    people = sorted((a, o) for a, o in seen.items() if o)
+    if not people:
+        raise InputError("no address in the edge lists belongs to an organisation (all were free mail, excluded "
+                         "or not addresses); check the src and dst columns (--map src=COLUMN,dst=COLUMN).")  # fmt: skip
+    table = pa.table({"person": [a for a, _ in people], "unit": [o for _, o in people],
+                      "parent": [CORPUS_ROOT] * len(people), "kind": [None] * len(people)},
+                     schema=pa.schema([("person", pa.string()), ("unit", pa.string()), ("parent", pa.string()),
+                                       ("kind", pa.string())]))  # fmt: skip
+    return table, outside
+
+
+def write_orgchart(table: pa.Table, out: str | Path) -> Path:
+    out = Path(out)
+    pacsv.write_csv(table, out)
+    return out
+
+
+def _organisation_row(path: Path) -> dict[str, object]:
+    """The whole-organisation row (period and channel 'all') of an export folder or file, or of a store."""
+    if path.is_dir():
+        found = [p for p in (path / "sphere.parquet", path / "sphere.csv") if p.exists()]
+        if not found:
+            raise InputError(f"{path}: no sphere.parquet or sphere.csv here; export the results first "
+                             "(orgsphere export --out FOLDER).")  # fmt: skip
+        path = found[0]
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+    elif path.suffix == ".csv":
+        table = pacsv.read_csv(path)
+    else:
+        raise InputError(f"{path}: expected an export folder, sphere.csv or sphere.parquet.")
+    need = {"scope", "period", "channel", "persons", "internal", "external", "R"}
+    if not need <= set(table.column_names):
+        raise InputError(f"{path}: not an orgsphere sphere table (columns {', '.join(sorted(need))} expected).")
+    rows = table.filter(pc.and_(pc.and_(pc.equal(table["scope"], "organisation"), pc.equal(table["period"], ALL)),
+                                pc.equal(table["channel"], ALL))).to_pylist()  # fmt: skip
+    if not rows:
+        raise InputError(f"{path}: has no whole-organisation row (scope organisation, period and channel 'all').")
+    return rows[0]
+
+
+def compare(paths: Iterable[str | Path], names: Iterable[str] | None = None, samples: int = 2000,
+            seed: int = 0) -> tuple[pa.Table, ScalingFit]:  # fmt: skip
+    """One row per organisation (name, persons, internal, external, R) and the fit of R against persons."""
+    paths = [Path(p) for p in paths]
+    labels = list(names) if names is not None else [p.name if p.is_dir() else p.parent.name for p in paths]
+    if len(labels) != len(paths):
+        raise InputError(f"{len(labels)} names for {len(paths)} organisations; give one name per path.")
+    rows = []
+    for label, path in zip(labels, paths, strict=True):
+        r = _organisation_row(path)
+        rows.append({"organisation": label, "source": str(path), "persons": r["persons"], "internal": r["internal"],
+                     "external": r["external"], "R": r["R"]})  # fmt: skip
+    table = pa.Table.from_pylist(rows)
+    fit = fit_power(np.array([r["persons"] or 0 for r in rows], dtype=float),
+                    np.array([np.nan if r["R"] is None else r["R"] for r in rows], dtype=float),
+                    samples=samples, seed=seed, measure="R", scope="organisations")  # fmt: skip
+    return table, fit

@@ -1,0 +1,121 @@
+"""Many organisations: one corpus split by email domain, and organisations analysed apart compared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+import orgsphere
+from orgsphere.cli import main
+from orgsphere.errors import InputError
+from orgsphere.organisations import compare, derive_orgchart, read_domain_map
+from orgsphere.settings import load_settings
+
+from .conftest import write
+
+SIZES = [6, 9, 14, 20, 30, 45, 70, 100, 150]
+
+
+def corpus(folder: Path, seed: int = 0) -> Path:
+    """Organisations o0..o8 (o3 also writes from mail.o3.example), each with 20·N messages inside and
+    6·N^(2/3) to other organisations' people, the receiving organisation drawn in proportion to N^(2/3)
+    (its surface), plus mail to free mail addresses and a mailing-list host."""
+    rng = np.random.default_rng(seed)
+    people = {i: [f"p{j}@{'mail.' if i == 3 and j % 2 else ''}o{i}.example" for j in range(n)]
+              for i, n in enumerate(SIZES)}  # fmt: skip
+    surface = np.array([n ** (2 / 3) for n in SIZES])
+    rows = ["from,to"]
+    for i, n in enumerate(SIZES):
+        a = rng.integers(0, n, 20 * n)
+        b = (a + rng.integers(1, n, a.size)) % n
+        rows += [f"{people[i][x]},{people[i][y]}" for x, y in zip(a, b, strict=True)]
+        weights = surface.copy()
+        weights[i] = 0
+        for _ in range(int(round(6 * n ** (2 / 3) * np.exp(rng.normal(0, 0.15))))):
+            j = rng.choice(len(SIZES), p=weights / weights.sum())
+            rows.append(f"{rng.choice(people[i])},{rng.choice(people[j])}")
+        rows.append(f"{people[i][0]},someone@gmail.com")
+        rows.append(f"{people[i][0]},announce@lists.example.org")
+    return write(folder / "corpus.csv", "\n".join(rows) + "\n")
+
+
+def test_corpus_of_many_organisations_gives_the_cross_organisation_exponent(tmp_path: Path) -> None:
+    edges = corpus(tmp_path)
+    domain_map = write(tmp_path / "domains.csv", "domain,organisation\no3.example,Org Three\n")
+    settings = load_settings(None, cli={"store": str(tmp_path / "s.duckdb"), "key_file": str(tmp_path / "k"),
+                                        "bootstrap_samples": 500, "null_samples": 100})  # fmt: skip
+    table, outside = derive_orgchart([edges], settings, read_domain_map(domain_map), exclude=["lists.example.org"],
+                                     columns={"src": "from", "dst": "to"})  # fmt: skip
+    units = table["unit"].to_pylist()
+    assert len(set(units)) == len(SIZES) and units.count("Org Three") == SIZES[3]  # both o3 domains merged
+    assert outside == {"free mail service": 1, "excluded domain": 1}
+    pacsv.write_csv(table, tmp_path / "org.csv")
+    with orgsphere.Workspace(settings) as ws:
+        ws.ingest_orgchart(tmp_path / "org.csv")
+        ws.ingest_edges(edges, {"src": "from", "dst": "to"})
+        results = ws.analyse()
+    fit = results.fit("B")
+    # independently, from the raw corpus: each organisation's messages inside and across its boundary
+    raw = pacsv.read_csv(edges).to_pylist()
+
+    def org(address: str) -> str | None:
+        domain = address.split("@")[1]
+        if domain in ("gmail.com", "lists.example.org"):
+            return None
+        return "Org Three" if domain.endswith("o3.example") else domain
+
+    inside: dict[str, int] = {}
+    boundary: dict[str, int] = {}
+    for r in raw:
+        a, b = org(r["from"]), org(r["to"])
+        if a is not None and a == b:
+            inside[a] = inside.get(a, 0) + 1
+            continue
+        for me in (a, b):
+            if me is not None:
+                boundary[me] = boundary.get(me, 0) + 1
+    names = sorted(inside)
+    size = {u: units.count(u) for u in names}
+    x = np.log([size[u] for u in names])
+    y = np.log([boundary[u] / inside[u] for u in names])
+    assert fit.n_units == len(SIZES) and fit.slope == pytest.approx(np.polyfit(x, y, 1)[0], abs=1e-9)
+    assert -0.5 < fit.slope < -0.25 and fit.differs_from_null and fit.null_slope < -0.8
+
+
+def _export(folder: Path, persons: int, internal: int, external: int) -> Path:
+    folder.mkdir(parents=True)
+    pacsv.write_csv(pa.table({"scope": ["organisation"], "period": ["all"], "channel": ["all"],
+                              "persons": [persons], "internal": [internal], "external": [external],
+                              "R": [external / internal]}), folder / "sphere.csv")  # fmt: skip
+    return folder
+
+
+def test_compare_fits_across_organisations_analysed_apart(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    folders = []
+    for i, n in enumerate([200, 500, 1200, 3000, 8000, 20000, 50000]):
+        internal = 40 * n
+        folders.append(_export(tmp_path / f"org{i}", n, internal, int(internal * 0.9 * n ** (-1 / 3)
+                                                                     * np.exp(rng.normal(0, 0.1)))))  # fmt: skip
+    table, fit = compare(folders, samples=500)
+    assert table["organisation"].to_pylist()[0] == "org0" and table.num_rows == 7
+    assert fit.scope == "organisations" and fit.ci_low <= -1 / 3 <= fit.ci_high
+
+
+def test_compare_reads_a_real_export_and_says_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", min_group_size=1, bootstrap_samples=50)
+    ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit\na,U\nb,U\n"))
+    ws.ingest_edges(write(tmp_path / "e.csv", "src,dst\na,b\na,x@client.example\n"))
+    ws.export(tmp_path / "export", "parquet")
+    ws.close()
+    table, fit = compare([tmp_path / "export"], samples=50)
+    assert table.to_pylist()[0]["R"] == pytest.approx(1.0) and fit.verdict == "thin"
+    with pytest.raises(InputError, match="no sphere.parquet or sphere.csv here; export the results first"):
+        compare([tmp_path])
+    with pytest.raises(SystemExit):
+        main(["compare", str(tmp_path / "export"), "--name", "a", "--name", "b"])
+    assert "2 names for 1 organisations" in capsys.readouterr().err
