@@ -10,7 +10,7 @@ import pytest
 
 import orgsphere
 from orgsphere.analysis.fit import fit_power
-from orgsphere.analysis.flows import unit_flows
+from orgsphere.analysis.margins import unit_margins
 from orgsphere.analysis.nulls import margins, random_mixing, rewired
 from orgsphere.analysis.rent import dimension_from_rent, rent_fit
 from orgsphere.analysis.sphere import sphere_counts
@@ -107,8 +107,7 @@ def test_rewiring_sampler_matches_rewiring_people_one_by_one(tmp_path: Path) -> 
     """The unit-level sampler against the model itself: receivers of a small interaction list shuffled
     over senders, person by person, many times."""
     ws = build_org(tmp_path, seed=2, contacts="sphere", sizes=[5, 8, 12, 20])
-    flows = unit_flows(ws.store)
-    m = margins(flows)
+    m = margins(unit_margins(ws.store))
     rows = ws.store.query("""
         select coalesce(ps.unit_id, 'party:' || pa.kind) src, coalesce(pd.unit_id, 'party:' || pb.kind) dst
         from interactions i left join people ps on i.src = ps.person_id left join people pd on i.dst = pd.person_id
@@ -128,9 +127,9 @@ def test_rewiring_sampler_matches_rewiring_people_one_by_one(tmp_path: Path) -> 
     assert mix["intra"].sum() + mix["inter"].sum() / 2 + mix["external"].sum() <= m.total
 
 
-def test_flows_add_up_to_the_sphere_counts(tmp_path: Path) -> None:
+def test_margins_add_up_to_the_sphere_counts(tmp_path: Path) -> None:
     ws = build_org(tmp_path, seed=4, contacts="sphere", sizes=[5, 9, 14])
-    m = margins(unit_flows(ws.store))
+    m = margins(unit_margins(ws.store))
     table, _ = sphere_counts(ws.store)
     for r in table.to_pylist():
         if r["scope"] == "unit" and r["period"] == "all" and r["channel"] == "all":

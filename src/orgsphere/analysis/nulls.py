@@ -16,8 +16,8 @@ those inside it) follow:
   of the parties), drawn here per unit without materialising any interaction; the small dependence
   between units (of order a·b/M²) is ignored. Each unit gets its expected ratios (from the mean counts) and a 95% band over the samples.
 
-Both need only the unit-level flows (:func:`~orgsphere.analysis.flows.unit_flows`), computed inside the
-engine; nothing here touches the interactions.
+Both need only the unit margins (:func:`~orgsphere.analysis.margins.unit_margins`: at most two rows per unit
+and channel), computed inside the engine; nothing here touches the interactions.
 
 Excess inwardness of a unit = its observed intra-unit contacts / those random mixing expects: 1 is what
 chance gives, 3 means three times as turned inward. ``inward_p`` is the share of rewired samples with at
@@ -33,17 +33,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .flows import PARTY_PREFIX
 
 __all__ = ["Margins", "margins", "random_mixing", "rewired", "null_table", "NULL_MODELS"]
 
 NULL_MODELS = ("mixing", "rewired")
-CUSTOMER = PARTY_PREFIX + "customer"
 
 
 @dataclass(frozen=True)
 class Margins:
-    """Unit-level margins of one channel's flows, and the observed counts per unit."""
+    """Unit-level margins of one channel, and the observed counts per unit."""
 
     units: list[str]
     out: np.ndarray  # a: interactions each unit sends
@@ -59,38 +57,25 @@ class Margins:
     customer: np.ndarray
 
 
-def margins(flows: pa.Table, channel: str = "all") -> Margins:
-    """The margins of one channel from a flows table (channel, src_group, dst_group, n)."""
-    f = flows.filter(pc.equal(flows["channel"], channel))
-    src = np.asarray(f["src_group"].to_pylist(), dtype=object)
-    dst = np.asarray(f["dst_group"].to_pylist(), dtype=object)
-    n = np.asarray(f["n"].to_numpy(zero_copy_only=False), dtype=np.int64)
-    src_party = np.asarray(pc.starts_with(f["src_group"], PARTY_PREFIX).to_numpy(zero_copy_only=False), bool)
-    dst_party = np.asarray(pc.starts_with(f["dst_group"], PARTY_PREFIX).to_numpy(zero_copy_only=False), bool)
-    units = sorted(set(src[~src_party].tolist()) | set(dst[~dst_party].tolist()))
-    index = {u: i for i, u in enumerate(units)}
-    k = len(units)
-    si = np.array([index.get(s, -1) for s in src], dtype=np.int64)
-    di = np.array([index.get(d, -1) for d in dst], dtype=np.int64)
+def margins(table: pa.Table, channel: str = "all") -> Margins:
+    """The margins of one channel from a :func:`~orgsphere.analysis.margins.unit_margins` table."""
+    t = table.filter(pc.equal(table["channel"], channel))
 
-    def add(where: np.ndarray, at: np.ndarray) -> np.ndarray:
-        return np.bincount(at[where], weights=n[where], minlength=k).astype(np.int64)
+    def col(name: str) -> np.ndarray:
+        return np.asarray(pc.fill_null(t[name], 0).to_numpy(zero_copy_only=False), dtype=np.int64)
 
-    both = ~src_party & ~dst_party
-    same = both & (si == di)
-    cross = both & (si != di)
-    to_party, from_party = ~src_party & dst_party, src_party & ~dst_party
-    to_customer, from_customer = to_party & (dst == CUSTOMER), from_party & (src == CUSTOMER)
+    out, into, intra = col("out"), col("into"), col("intra")
+    to_party, from_party = col("to_party"), col("from_party")
     return Margins(
-        units=units,
-        out=add(~src_party, si), into=add(~dst_party, di),
-        party_out=int(n[src_party].sum()), party_in=int(n[dst_party].sum()),
-        customer_out=int(n[src == CUSTOMER].sum()), customer_in=int(n[dst == CUSTOMER].sum()),
-        total=int(n.sum()),
-        intra=add(same, si),
-        inter=add(cross, si) + add(cross, di),
-        external=add(to_party, si) + add(from_party, di),
-        customer=add(to_customer, si) + add(from_customer, di),
+        units=t["unit"].to_pylist(),
+        out=out, into=into,
+        party_out=int(from_party.sum()), party_in=int(to_party.sum()),
+        customer_out=int(col("from_customer").sum()), customer_in=int(col("to_customer").sum()),
+        total=int(out.sum() + from_party.sum()),
+        intra=intra,
+        inter=(out - intra - to_party) + (into - intra - from_party),
+        external=to_party + from_party,
+        customer=col("to_customer") + col("from_customer"),
     )  # fmt: skip
 
 

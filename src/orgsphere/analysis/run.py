@@ -13,7 +13,7 @@ from ..statement import build_statement, organisation_summary
 from ..store import Store
 from .boundary import boundary_counts
 from .fit import ScalingFit, fit_scaling
-from .flows import unit_flows
+from .margins import unit_margins
 from .nulls import margins, null_table
 from .rent import rent_fit, subtrees
 from .sphere import ALL, UNDATED, sphere_counts
@@ -33,13 +33,13 @@ def _where(table: pa.Table, **equals: object) -> pa.Table:
     return table.filter(mask) if mask is not None else table
 
 
-def _nulls(flows: pa.Table, units: pa.Table, settings: Settings) -> pa.Table:
+def _nulls(unit_counts: pa.Table, units: pa.Table, settings: Settings) -> pa.Table:
     """The null-model table of every channel, with each unit's name, kind and active persons (from the
     sphere rows ``units``: scope unit, whole period, every channel)."""
     parts = []
     info = {(r["channel"], r["group_id"]): r for r in units.to_pylist()}
-    for channel in sorted(set(flows["channel"].to_pylist()), key=lambda c: (c != ALL, c)):
-        table = null_table(margins(flows, channel), settings.null_samples, settings.seed)
+    for channel in sorted(set(unit_counts["channel"].to_pylist()), key=lambda c: (c != ALL, c)):
+        table = null_table(margins(unit_counts, channel), settings.null_samples, settings.seed)
         rows = [info.get((channel, u), {}) for u in table["unit"].to_pylist()]
         extra = {
             "channel": pa.array([channel] * table.num_rows, pa.string()),
@@ -96,7 +96,7 @@ def analyse(store: Store, settings: Settings) -> Results:
     sphere, tallies = sphere_counts(store)
     visible = suppress_small_groups(sphere, "persons", settings.min_group_size)
     unit_rows = _where(visible, scope="unit", period=ALL)
-    nulls = suppress_small_groups(_nulls(unit_flows(store), unit_rows, settings), "persons", settings.min_group_size)
+    nulls = suppress_small_groups(_nulls(unit_margins(store), unit_rows, settings), "persons", settings.min_group_size)
     fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)
     trees = subtrees(visible, store.table("units").to_pyarrow())
     rent = rent_fit(trees.filter(pc.invert(trees["suppressed"])), settings.bootstrap_samples, settings.seed)
