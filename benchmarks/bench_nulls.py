@@ -61,7 +61,8 @@ def build(store_path: Path, key: Path, units: int, persons: int, interactions: i
                'p' || s AS src,
                CASE WHEN r < 0.1 THEN 'c' || CAST(floor(random() * 1000) AS BIGINT)
                     WHEN r < 0.4 THEN 'p' || CAST(floor(random() * {persons}) AS BIGINT)
-                    ELSE 'p' || least({persons - 1}, greatest(0, s + CAST(floor(random() * 11) AS BIGINT) - 5))
+                    ELSE 'p' || ((s + {persons} + (CASE WHEN random() < 0.5 THEN -1 ELSE 1 END)
+                                           * CAST(1 + floor(random() * 5) AS BIGINT)) % {persons})
                END AS dst,
                'person', CASE WHEN r < 0.1 THEN 'party' ELSE 'person' END, 'email', 1.0, NULL, 'bench:' || i
         FROM (SELECT i, CAST(floor(random() * {persons}) AS BIGINT) AS s, random() AS r FROM range({interactions}) t(i))

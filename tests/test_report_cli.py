@@ -34,7 +34,12 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     # nothing is fetched when the report opens: no external script, style, font or image
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<link" not in html and "@import" not in html and "url(http" not in html
-    assert html.count("<svg") >= 2  # the scaling plot and the monthly trend
+    assert html.count("<svg") >= 4  # the scaling plot, observed against expected, Rent's plot, the trend
+    # held against chance: the null models, Rent's rule and the sphere model, each with its figures
+    science = html[html.index('id="science"'):html.index('id="ranking"')]
+    assert "Random mixing would give a slope of" in science and "Excess inwardness per unit" in science
+    assert "Rent exponent p = " in science and "behaves like a ball of dimension d ≈" in science
+    assert "rotate staff to the front line" in science
     assert "sphere model, slope −1/3" in html or "sphere model" in html
     assert "Processing statement" in html and "HMAC-SHA256" in html
     # the demo's mess is visible: rejected rows with their reasons
@@ -52,6 +57,8 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     html = (demo / "rapport.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in html and "Verwerkingsverklaring" in html and "Hoe ver staat" in html
     assert re.search(r"R = 0,\d{3}", html)  # Dutch decimal comma
+    assert "Afgezet tegen toeval" in html and "Willekeurig mengen zou hier een helling van" in html
+    assert "Rent-exponent p = 0," in html
 
 
 def test_every_report_text_exists_in_both_languages() -> None:
@@ -100,7 +107,8 @@ def test_status_rejects_export_and_settings(demo: Path, tmp_path: Path, capsys: 
         code, out, _ = run(["export", *config, "--format", fmt, "--out", str(tmp_path / fmt)], capsys)
         assert code == 0 and (tmp_path / fmt / f"sphere.{fmt}").is_file()
     code, out, _ = run(["analyse", *config, "--top", "3"], capsys)
-    assert code == 0 and "sphere exponent (line units" in out
+    assert code == 0 and re.search(r"R across line units \(n=\d+\): slope -0\.\d+ \[95% .*random mixing", out)
+    assert "Rent exponent p over" in out
     code, out, _ = run(["settings", *config], capsys)
     assert code == 0 and re.search(r"min_group_size\s+5\s+\(file ", out)
 
@@ -112,3 +120,14 @@ def test_ingest_help_lists_every_format_with_an_example(capsys: pytest.CaptureFi
     assert code == 0
     listed = {line.split()[0] for line in out.split("Options:")[0].splitlines()[3:] if line.startswith("    ")}
     assert listed == set(cli.commands["ingest"].commands)  # type: ignore[attr-defined]
+
+
+def test_simulate_reproduces_the_ball_and_runs_a_what_if(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["simulate", "--dimension", "2", "--sizes", "2000,8000,32000", "--seeds", "2",
+                        "--bootstrap-samples", "200"], capsys)  # fmt: skip
+    assert code == 0 and "ball of dimension 2 (expect -0.500)" in out
+    slope = float(re.search(r"slope ([-+][\d.]+)", out).group(1))  # type: ignore[union-attr]
+    assert abs(slope + 0.5) < 0.04
+    code, out, _ = run(["simulate", "--what-if", "embed", "--share", "0.5"], capsys)
+    before, after = (float(v) for v in re.search(r"line_of_sight\s+([\d.]+)\s+([\d.]+)", out).groups())  # type: ignore[union-attr]
+    assert code == 0 and after > before
