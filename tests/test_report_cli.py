@@ -59,6 +59,8 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert re.search(r"R = 0,\d{3}", html)  # Dutch decimal comma
     assert "Afgezet tegen toeval" in html and "Willekeurig mengen zou hier een helling van" in html
     assert "Rent-exponent p = 0," in html
+    assert "all months have the same size" not in html  # the library's English notes are put in Dutch
+    assert "In de tijd: het aantal actieve mensen was elke maand gelijk" in html
 
 
 def test_every_report_text_exists_in_both_languages() -> None:

@@ -99,6 +99,12 @@ SCIENCE: dict[str, dict[str, str]] = {
               "(95%-interval {lo} tot {hi}; maanden volgen elkaar op, lees het interval dus als een ruw).",
     },
     "time_none": {"en": "Over time: {note}.", "nl": "In de tijd: {note}."},
+    "time_same_size": {"en": "Over time: the number of active people was the same every month, so no slope of R "
+                             "against size can be fitted; the monthly trend is shown further on.",
+                       "nl": "In de tijd: het aantal actieve mensen was elke maand gelijk, dus valt er geen helling "
+                             "van R tegen de omvang te fitten; het maandverloop staat verderop."},
+    "time_few": {"en": "Over time: fewer than five months with data, too few for a slope.",
+                 "nl": "In de tijd: minder dan vijf maanden met gegevens, te weinig voor een helling."},
     "model": {"en": "The sphere model", "nl": "Het bolmodel"},
     "model_explain": {
         "en": "In the model, people fill a ball of dimension d and work with whoever is near; customers fill the "

@@ -89,8 +89,12 @@ def science_context(results: Results, words: dict[str, str], n: Number, decimal:
     if months is not None and months.slope is not None:
         time_text = words["time_found"].format(n=months.n_units, slope=n(months.slope, 2), lo=n(months.ci_low, 2),
                                                hi=n(months.ci_high, 2))  # fmt: skip
+    elif months is None or "too few" in months.note:
+        time_text = words["time_few"]
+    elif "same size" in months.note:
+        time_text = words["time_same_size"]
     else:
-        time_text = words["time_none"].format(note=months.note if months is not None else "–")
+        time_text = words["time_none"].format(note=months.note)
     model = results.model.arrow.to_pylist()
     return {
         "chance": [Markup(c) for c in chance],
