@@ -109,12 +109,14 @@ def test_results_apply_the_minimum_group_size_everywhere(acme: orgsphere.Workspa
     for row in pa.csv.read_csv(tmp_path / "out" / "sphere.csv").to_pylist():  # type: ignore[attr-defined]
         if row["scope"] == "unit":
             assert row["suppressed"] is True and row["intra"] is None
-    assert {p.name for p in written} == {"sphere.csv", "fits.csv", "nulls.csv", "subtrees.csv", "model.csv", "boundary.csv",
+    assert {p.name for p in written} == {"sphere.csv", "fits.csv", "nulls.csv", "subtrees.csv", "model.csv",
+                                         "distance.csv", "boundary.csv",
                                          "domains.csv", "processing_statement.json"}  # fmt: skip
-    for name in ("nulls", "subtrees"):  # the null models and Rent's subtrees hide small groups too
+    for name in ("nulls", "subtrees", "distance"):  # null models, Rent's subtrees, distances hide small groups too
         for row in pa.csv.read_csv(tmp_path / "out" / f"{name}.csv").to_pylist():  # type: ignore[attr-defined]
             if row["name"] in ("Sales", "Support"):
-                assert row["suppressed"] is True and row["intra"] is None and row["persons"] is None
+                figure = "d0" if name == "distance" else "intra"
+                assert row["suppressed"] is True and row[figure] is None and row["persons"] is None
     assert results.domains.num_rows == 0  # every outside domain was met by fewer than 4 persons
     strict.close()
 

@@ -87,7 +87,8 @@ class Results:
     def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
                  domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
-                 rent: RentFit | None = None, model: pa.Table | None = None):  # fmt: skip
+                 rent: RentFit | None = None, model: pa.Table | None = None,
+                 distance: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
@@ -123,6 +124,12 @@ class Results:
             "The sphere model's what-if: interventions on a model organisation of this size, before and after "
             "(mean over five seeds, and the lowest and highest after).",
         )
+        self.distance = ResultTable(
+            "distance", suppress_small_groups(distance if distance is not None else empty, "persons", min_group_size),
+            "Customer distance per unit, period, channel and target: active persons by hops to the nearest person "
+            "with direct contact (0, 1, 2, 3, 4+, unreachable), median, line of sight (within 1 and 2 hops), "
+            "FTE-weighted share within 1 hop.",
+        )
         self.subtrees = ResultTable(
             "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
             "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
@@ -144,7 +151,8 @@ class Results:
         self.min_group_size = min_group_size
 
     def tables(self) -> list[ResultTable]:
-        return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.boundary, self.domains]
+        return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.boundary,
+                self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

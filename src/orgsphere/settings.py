@@ -229,6 +229,11 @@ SETTINGS: tuple[Setting, ...] = (
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive
     ),
     Setting(
+        "min_contacts", _as_int, 2,
+        "Interactions two people need in a period to count as a working contact for customer distance.", "number",
+        _positive,
+    ),
+    Setting(
         "null_samples", _as_int, 500,
         "Degree-preserving rewirings drawn per channel for the null model (0: random mixing only).", "number",
         _not_negative,

@@ -1,0 +1,114 @@
+"""Benchmark: customer distance on 100,000 persons with 5 million distinct contacts, against networkx.
+
+    python benchmarks/bench_distance.py                     # 100,000 persons, 5,000,000 contacts
+    python benchmarks/bench_distance.py --contacts 1000000  # quicker
+
+Writes a synthetic store straight into DuckDB: every contact is a pair of persons (mostly near each other in
+id, so units and distances form) with two interactions, and 5% of persons meet a customer. Measures in one
+process: the engine's extraction of the graph (pairs with counts, each person's unit and customer contacts,
+with month and channel roll-ups), the breadth-first search for the whole period, and networkx on the same
+graph (building it, and multi-source shortest paths), checking that both give the same distances. Prints
+seconds, peak memory after each step and the ratio to networkx. Never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.compute as pc
+
+import orgsphere
+from orgsphere.analysis.distance import _extract, hop_distances
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:
+    ws = orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
+    con = ws.store.raw
+    units = max(1, persons // 10)
+    con.execute("INSERT INTO units VALUES ('Firm', 'Firm', NULL, NULL, NULL, NULL)")
+    con.execute(f"INSERT INTO units SELECT 'T' || u, 'T' || u, 'Firm', 'line', NULL, NULL FROM range({units}) t(u)")
+    con.execute(f"INSERT INTO people SELECT 'p' || i, 'T' || (i // 10), NULL, NULL, NULL, NULL FROM range({persons}) t(i)")
+    con.execute("INSERT INTO parties VALUES ('c0', 'customer', NULL, NULL, 'benchmark')")
+    con.execute("SELECT setseed(0.42)")
+    # distinct pairs (a < b): mostly a few ids apart, some anywhere
+    con.execute(f"""
+        CREATE TEMP TABLE pairs AS
+        SELECT DISTINCT least(a, b) AS a, greatest(a, b) AS b FROM (
+            SELECT CAST(floor(random() * {persons}) AS BIGINT) AS a, random() AS r FROM range({int(contacts * 1.15)})
+        ) s, LATERAL (SELECT CASE WHEN r < 0.8 THEN (a + 1 + CAST(floor(random() * 300) AS BIGINT)) % {persons}
+                                  ELSE CAST(floor(random() * {persons}) AS BIGINT) END AS b)
+        WHERE a <> b LIMIT {contacts}
+    """)
+    con.execute("""INSERT INTO interactions SELECT TIMESTAMP '2025-03-01', 'p' || a, 'p' || b, 'person', 'person',
+                   'email', 1.0, NULL, 'bench:' || a || ':' || b || ':' || k FROM pairs, range(2) t(k)""")
+    con.execute(f"""INSERT INTO interactions SELECT TIMESTAMP '2025-03-01', 'p' || i, 'c0', 'person', 'party',
+                    'email', 1.0, NULL, 'bench:c:' || i FROM range({persons}) t(i) WHERE random() < 0.05""")
+    return ws
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--persons", type=int, default=100_000)
+    ap.add_argument("--contacts", type=int, default=5_000_000)
+    args = ap.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="orgsphere-bench-distance-"))
+    try:
+        t = time.perf_counter()
+        ws = build(folder, args.persons, args.contacts)
+        n_pairs = ws.store.raw.execute("SELECT count(*) FROM pairs").fetchone()[0]
+        print(f"built {n_pairs:,} distinct contacts among {args.persons:,} persons in {time.perf_counter() - t:.0f} s")
+        t = time.perf_counter()
+        ex = _extract(ws.store)
+        extract_s = time.perf_counter() - t
+        print(f"  extract    {extract_s:>8.2f} s   peak {peak_mib():>8,.0f} MiB   (pairs, units, customer contacts; "
+              f"month and channel roll-ups)", flush=True)  # fmt: skip
+        pairs = ex.pairs.filter(pc.and_(pc.equal(ex.pairs["period"], "all"), pc.equal(ex.pairs["channel"], "all")))
+        pairs = pairs.filter(pc.greater_equal(pairs["n"], 2))
+        sources_raw = ex.targets.filter(pc.and_(pc.equal(ex.targets["period"], "all"),
+                                                pc.equal(ex.targets["channel"], "all")))["person"]  # fmt: skip
+        t = time.perf_counter()
+        whole = ex.units.filter(pc.and_(pc.equal(ex.units["period"], "all"), pc.equal(ex.units["channel"], "all")))
+        names = pc.unique(whole["person"]).to_pylist()
+        index = {p: i for i, p in enumerate(names)}
+        a = np.array([index[x] for x in pairs["a"].to_pylist()])
+        b = np.array([index[x] for x in pairs["b"].to_pylist()])
+        sources = np.array([index[x] for x in sources_raw.to_pylist()])
+        index_s = time.perf_counter() - t
+        t = time.perf_counter()
+        d = hop_distances(len(names), a, b, sources)
+        bfs_s = time.perf_counter() - t
+        print(f"  index      {index_s:>8.2f} s   (person ids to integers)")
+        print(f"  bfs        {bfs_s:>8.2f} s   peak {peak_mib():>8,.0f} MiB   {len(a):,} edges, max distance {d.max()}")
+        import networkx as nx
+
+        t = time.perf_counter()
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(names)))
+        graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+        build_s = time.perf_counter() - t
+        t = time.perf_counter()
+        expected = nx.multi_source_dijkstra_path_length(graph, set(sources.tolist()))
+        nx_s = time.perf_counter() - t
+        print(f"  networkx   {build_s:>8.2f} s build + {nx_s:.2f} s shortest paths   peak {peak_mib():>8,.0f} MiB")
+        same = all(expected.get(i, -1) == int(d[i]) for i in range(len(names)))
+        print(f"\nsame distances as networkx: {same}")
+        print(f"orgsphere BFS {bfs_s:.2f} s vs networkx shortest paths {nx_s:.2f} s: {nx_s / bfs_s:.1f}x faster; "
+              f"with graph building ({index_s + bfs_s:.2f} s vs {build_s + nx_s:.2f} s): "
+              f"{(build_s + nx_s) / (index_s + bfs_s):.1f}x")  # fmt: skip
+        ws.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

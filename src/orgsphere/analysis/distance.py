@@ -1,0 +1,164 @@
+"""Customer distance: how many hops of real working contact lie between each person and the customer.
+
+Over the undirected graph of a period's person-to-person contacts (a pair counts as a contact when they had
+at least ``min_contacts`` interactions in the period, as collaboration analytics usually does), the hop
+distance of every active person to the nearest person with direct contact with a target party (a customer
+by default; suppliers, regulators or partners as alternatives) — distance 0. A person with no path gets no
+distance ("unreachable"), never a large number.
+
+The engine extracts the graph (pairs with their counts, per period and channel, with 'all' roll-ups) and
+each person's unit and target contacts; the breadth-first search runs level by level as sparse
+matrix-vector products (scipy.sparse), every source at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
+
+from ..schema import PARTY, PERSON
+from ..store import Store
+from .sphere import ALL, UNDATED, placed_interactions
+
+__all__ = ["hop_distances", "person_distances", "unit_distances", "TARGETS", "DISTANCE_BANDS"]
+
+TARGETS = ("customer", "supplier", "regulator", "partner")
+DISTANCE_BANDS = ("d0", "d1", "d2", "d3", "d4_plus", "unreachable")
+
+
+def hop_distances(n: int, a: np.ndarray, b: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Hops from the nearest source for nodes 0..n-1 of the undirected graph with edges (a[i], b[i]);
+    -1 where no path leads to a source. Level-synchronous BFS: one sparse product per level."""
+    distance = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return distance
+    graph = sparse.coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    graph = (graph + graph.T).tocsr()
+    frontier = np.zeros(n, dtype=bool)
+    frontier[sources] = True
+    distance[frontier] = 0
+    level = 0
+    while frontier.any():
+        level += 1
+        reached = graph @ frontier.astype(np.int8) > 0
+        frontier = reached & (distance < 0)
+        distance[frontier] = level
+    return distance
+
+
+@dataclass(frozen=True)
+class _Extract:
+    pairs: pa.Table  # period, channel, a, b, n
+    targets: pa.Table  # period, channel, person, kind, n
+    units: pa.Table  # period, channel, person, unit (the unit they were placed in most often)
+
+
+def _rollups(t: ibis.Table, keys: list[str], metric: str) -> ibis.Table:
+    parts = []
+    for by_period in (True, False):
+        for by_channel in (True, False):
+            group = keys + (["period"] if by_period else []) + (["channel"] if by_channel else [])
+            agg = t.group_by(group).aggregate(n=t[metric].sum() if metric else t.count())
+            agg = agg.mutate(period=ibis.literal(ALL)) if not by_period else agg
+            agg = agg.mutate(channel=ibis.literal(ALL)) if not by_channel else agg
+            parts.append(agg.select("period", "channel", *keys, "n"))
+    return ibis.union(*parts)
+
+
+def _extract(store: Store) -> _Extract:
+    p = placed_interactions(store).view()
+    people = p.filter((p.src_kind == PERSON) & (p.dst_kind == PERSON) & p.src_unit.notnull() & p.dst_unit.notnull()
+                      & (p.src != p.dst))  # fmt: skip
+    pairs = people.select("period", "channel", a=ibis.least(people.src, people.dst),
+                          b=ibis.greatest(people.src, people.dst))  # fmt: skip
+    pairs = _rollups(pairs, ["a", "b"], "")
+    ends = []
+    for me, other in (("src", "dst"), ("dst", "src")):
+        t = p.filter((p[f"{me}_kind"] == PERSON) & p[f"{me}_unit"].notnull())
+        ends.append(t.select("period", "channel", person=t[me], unit=t[f"{me}_unit"],
+                             kind=ibis.ifelse(t[f"{other}_kind"] == PARTY, t[f"{other}_party_kind"].fill_null("other"),
+                                              ibis.null("string"))))  # fmt: skip
+    end = ibis.union(*ends, distinct=False)
+    targets = _rollups(end.filter(end.kind.notnull()), ["person", "kind"], "")
+    units = _rollups(end, ["person", "unit"], "")
+    return _Extract(pairs.to_pyarrow(), targets.to_pyarrow(), units.to_pyarrow())
+
+
+def _slice(table: pa.Table, period: str, channel: str) -> pa.Table:
+    return table.filter(pc.and_(pc.equal(table["period"], period), pc.equal(table["channel"], channel)))
+
+
+def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",)) -> pa.Table:
+    """Per period, channel and target: every active person's unit and hop distance (null = unreachable)."""
+    ex = _extract(store)
+    keys = sorted({(p, c) for p, c in zip(ex.units["period"].to_pylist(), ex.units["channel"].to_pylist(),
+                                          strict=True)})  # fmt: skip
+    out = []
+    for period, channel in keys:
+        if period == UNDATED:
+            continue
+        units = _slice(ex.units, period, channel)
+        # each person in the unit they were placed in most often in this period (a move splits a month)
+        order = pc.sort_indices(units, [("person", "ascending"), ("n", "descending"), ("unit", "ascending")])
+        units = units.take(order)
+        persons = units["person"].to_pylist()
+        first = np.r_[True, np.array(persons[1:], dtype=object) != np.array(persons[:-1], dtype=object)] \
+            if persons else np.array([], dtype=bool)  # fmt: skip
+        units = units.filter(pa.array(first))
+        names = units["person"]
+        index = {name: i for i, name in enumerate(names.to_pylist())}
+        pairs = _slice(ex.pairs, period, channel)
+        pairs = pairs.filter(pc.greater_equal(pairs["n"], min_contacts))
+        a = np.array([index[x] for x in pairs["a"].to_pylist()], dtype=np.int64)
+        b = np.array([index[x] for x in pairs["b"].to_pylist()], dtype=np.int64)
+        contacts = _slice(ex.targets, period, channel)
+        for target in targets:
+            hit = contacts.filter(pc.equal(contacts["kind"], target))
+            sources = np.array(sorted({index[x] for x in hit["person"].to_pylist() if x in index}), dtype=np.int64)
+            d = hop_distances(len(index), a, b, sources)
+            out.append(pa.table({
+                "period": pa.array([period] * len(d), pa.string()),
+                "channel": pa.array([channel] * len(d), pa.string()),
+                "target": pa.array([target] * len(d), pa.string()),
+                "person": names, "unit": units["unit"],
+                "distance": pa.array(np.where(d >= 0, d, 0), mask=d < 0, type=pa.int64()),
+            }))  # fmt: skip
+    if not out:
+        return pa.table({c: pa.array([], t) for c, t in (("period", pa.string()), ("channel", pa.string()),
+                         ("target", pa.string()), ("person", pa.string()), ("unit", pa.string()),
+                         ("distance", pa.int64()))})  # fmt: skip
+    return pa.concat_tables(out)
+
+
+def unit_distances(persons: pa.Table, fte: dict[str, float] | None = None) -> pa.Table:
+    """Per unit, period, channel and target: persons, the distribution over distance bands, the median
+    distance (null when more than half are unreachable), the shares within 1 and 2 hops (line of sight) and
+    the FTE-weighted share within 1 hop."""
+    fte = fte or {}
+    rows: dict[tuple[str, str, str, str], list[tuple[str, int | None]]] = {}
+    for r in persons.to_pylist():
+        rows.setdefault((r["unit"], r["period"], r["channel"], r["target"]), []).append((r["person"], r["distance"]))
+    out = []
+    for (unit, period, channel, target), members in sorted(rows.items()):
+        d = np.array([-1 if v is None else v for _, v in members])
+        weight = np.array([fte.get(p, 1.0) or 1.0 for p, _ in members])
+        n = len(d)
+        bands = {"d0": int((d == 0).sum()), "d1": int((d == 1).sum()), "d2": int((d == 2).sum()),
+                 "d3": int((d == 3).sum()), "d4_plus": int((d >= 4).sum()), "unreachable": int((d < 0).sum())}  # fmt: skip
+        ranked = np.sort(np.where(d < 0, np.iinfo(np.int64).max, d))
+        median = ranked[(n - 1) // 2]
+        within1 = (d >= 0) & (d <= 1)
+        out.append({"unit": unit, "period": period, "channel": channel, "target": target, "persons": n, **bands,
+                    "median": None if median == np.iinfo(np.int64).max else int(median),
+                    "within_1": float(within1.mean()), "within_2": float(((d >= 0) & (d <= 2)).mean()),
+                    "within_1_fte": float(weight[within1].sum() / weight.sum())})  # fmt: skip
+    schema = pa.schema([("unit", pa.string()), ("period", pa.string()), ("channel", pa.string()),
+                        ("target", pa.string()), ("persons", pa.int64()),
+                        *((b, pa.int64()) for b in DISTANCE_BANDS), ("median", pa.int64()),
+                        ("within_1", pa.float64()), ("within_2", pa.float64()), ("within_1_fte", pa.float64())])  # fmt: skip
+    return pa.Table.from_pylist(out, schema=schema.with_metadata({b"keys": b"unit,period,channel,target"}))

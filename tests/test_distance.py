@@ -1,0 +1,111 @@
+"""Customer distance: graphs whose distances are known, thresholds, units, and a real ward against networkx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import orgsphere
+from orgsphere.analysis.distance import hop_distances, person_distances, unit_distances
+
+from .conftest import real_data, write
+
+
+def test_path_star_and_disconnected_parts() -> None:
+    # path 0-1-2-3-4 with the customer at 0; a separate pair 5-6; a lone node 7
+    a, b = np.array([0, 1, 2, 3, 5]), np.array([1, 2, 3, 4, 6])
+    assert hop_distances(8, a, b, np.array([0])).tolist() == [0, 1, 2, 3, 4, -1, -1, -1]
+    # two sources: the nearest counts
+    assert hop_distances(5, a[:4], b[:4], np.array([0, 4])).tolist() == [0, 1, 2, 1, 0]
+    # a star: every leaf one hop from the hub; from a leaf, the others are two hops
+    hub = np.zeros(9, dtype=int)
+    leaves = np.arange(1, 10)
+    assert hop_distances(10, hub, leaves, np.array([0])).tolist() == [0] + [1] * 9
+    assert hop_distances(10, hub, leaves, np.array([3])).tolist() == [1, 2, 2, 0, 2, 2, 2, 2, 2, 2]
+    # no source at all: everyone unreachable, not a large number
+    assert set(hop_distances(4, a[:3], b[:3], np.array([], dtype=int)).tolist()) == {-1}
+
+
+def test_ring_of_a_thousand() -> None:
+    n = 1000
+    a = np.arange(n)
+    d = hop_distances(n, a, (a + 1) % n, np.array([0]))
+    assert d.tolist() == [min(i, n - i) for i in range(n)]
+    assert d.max() == 500
+
+
+ORG = "person,unit,parent,kind\n" + "".join(f"s{i},Sales,Co,line\n" for i in range(5)) + "".join(
+    f"h{i},HR,Co,staff\n" for i in range(5))  # fmt: skip
+
+
+def test_threshold_units_and_months(tmp_path: Path) -> None:
+    # s0 meets the customer; s0-s1-h0 a chain of real contact (2 interactions each); s2-h1 only once (no tie);
+    # in February h0 writes s0 twice: one hop that month
+    rows = ["src,dst,ts", "s0,buyer@client.example,2025-01-05"]
+    rows += ["s0,s1,2025-01-06", "s1,s0,2025-01-07", "s1,h0,2025-01-08", "h0,s1,2025-01-09", "s2,h1,2025-01-10"]
+    rows += ["s0,buyer@client.example,2025-02-05", "h0,s0,2025-02-06", "h0,s0,2025-02-07"]
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_domains="client.example")
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    ws.ingest_edges(write(tmp_path / "e.csv", "\n".join(rows) + "\n"))
+    people = person_distances(ws.store, min_contacts=2).to_pandas()
+    pseudo = ws.store.pseudonymiser()
+
+    def d(period: str, who: str) -> float | None:
+        row = people[(people.period == period) & (people.channel == "all") & (people.person == pseudo.one(who))]
+        assert len(row) == 1, (period, who)
+        value = row.distance.iloc[0]
+        return None if pd.isna(value) else int(value)
+
+    assert [d("2025-01", w) for w in ("s0", "s1", "h0", "s2", "h1")] == [0, 1, 2, None, None]
+    assert d("2025-02", "h0") == 1
+    # over the whole year the h0-s0 tie (two in February) makes h0 one hop away
+    assert d("all", "h0") == 1
+    january = people[(people.period == "2025-01") & (people.channel == "all")]
+    units = unit_distances(pa.Table.from_pandas(january, preserve_index=False)).to_pylist()
+    hr = next(u for u in units if u["unit"] == "HR")
+    assert (hr["persons"], hr["d2"], hr["unreachable"], hr["median"]) == (2, 1, 1, 2)
+    assert hr["within_2"] == pytest.approx(0.5) and hr["within_1"] == 0.0
+
+
+def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:
+    folder = real_data("hospital-rfid")
+    vertices = pd.read_csv(folder / "vertices.csv")
+    edges = pd.read_csv(folder / "edges.csv")
+    staff = vertices[vertices.Status != "PAT"]
+    staff.assign(unit=staff.Status, parent="Ward", kind="line").rename(columns={"id": "person"})[
+        ["person", "unit", "parent", "kind"]
+    ].to_csv(tmp_path / "org.csv", index=False)
+    patients = vertices[vertices.Status == "PAT"]
+    write(tmp_path / "patients.csv", "id\n" + "".join(f"{i}\n" for i in patients.id))
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(tmp_path / "org.csv")
+        ws.ingest_parties(tmp_path / "patients.csv", kind="customer")
+        ws.ingest_edges(folder / "edges.csv", {"ts": "Time"})
+        got = person_distances(ws.store, min_contacts=2).to_pandas()
+        pseudo = ws.store.pseudonymiser()
+    got = got[(got.period == "all") & (got.channel == "all")].set_index("person")
+
+    # networkx on the raw file: staff pairs with at least two contacts; sources: staff who met a patient
+    is_patient = set(patients.id)
+    e = edges[edges["from"] != edges["to"]]
+    both_staff = e[~e["from"].isin(is_patient) & ~e["to"].isin(is_patient)]
+    pairs = both_staff.assign(a=both_staff[["from", "to"]].min(axis=1), b=both_staff[["from", "to"]].max(axis=1))
+    counts = pairs.groupby(["a", "b"]).size()
+    graph = nx.Graph()
+    active = set(e.loc[~e["from"].isin(is_patient), "from"]) | set(e.loc[~e["to"].isin(is_patient), "to"])
+    graph.add_nodes_from(active)
+    graph.add_edges_from(pair for pair, n in counts.items() if n >= 2)
+    sources = set(e.loc[e["to"].isin(is_patient) & ~e["from"].isin(is_patient), "from"]) | set(
+        e.loc[e["from"].isin(is_patient) & ~e["to"].isin(is_patient), "to"])  # fmt: skip
+    expected = nx.multi_source_dijkstra_path_length(graph, sources)
+    assert len(got) == len(active) == len(staff)
+    for person in active:
+        mine = got.loc[pseudo.one(str(person)), "distance"]
+        want = expected.get(person)
+        assert (None if pd.isna(mine) else int(mine)) == want, person
+    assert set(got.distance.dropna().astype(int)) >= {0, 1}
