@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 import orgsphere
@@ -46,3 +49,33 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@dataclass
+class Ward:
+    """The hospital ward of ../shared/data/real/hospital-rfid in a store: staff units ADM, MED and NUR,
+    patients declared customers (the ward's real customers)."""
+
+    ws: orgsphere.Workspace
+    vertices: pd.DataFrame
+    edges: pd.DataFrame
+    patients: pd.DataFrame
+    parties_kept: int
+    edges_report: Any
+
+
+def hospital_ward(tmp_path: Path, **settings: Any) -> Ward:
+    """Open a store in ``tmp_path`` with the ward ingested; the caller closes ``ward.ws``."""
+    folder = real_data("hospital-rfid")
+    vertices = pd.read_csv(folder / "vertices.csv")
+    staff = vertices[vertices.Status != "PAT"]
+    staff.assign(unit=staff.Status, parent="Ward", kind="line").rename(columns={"id": "person"})[
+        ["person", "unit", "parent", "kind"]
+    ].to_csv(tmp_path / "org.csv", index=False)
+    patients = vertices[vertices.Status == "PAT"]
+    write(tmp_path / "patients.csv", "id\n" + "".join(f"{i}\n" for i in patients.id))
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", **settings)
+    ws.ingest_orgchart(tmp_path / "org.csv")
+    kept = ws.ingest_parties(tmp_path / "patients.csv", kind="customer").kept
+    report = ws.ingest_edges(folder / "edges.csv", {"ts": "Time"})
+    return Ward(ws, vertices, pd.read_csv(folder / "edges.csv"), patients, kept, report)

@@ -13,7 +13,7 @@ import pytest
 import orgsphere
 from orgsphere.analysis.distance import hop_distances, person_distances, unit_distances
 
-from .conftest import real_data, write
+from .conftest import hospital_ward, write
 
 
 def test_path_star_and_disconnected_parts() -> None:
@@ -73,21 +73,12 @@ def test_threshold_units_and_months(tmp_path: Path) -> None:
 
 
 def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:
-    folder = real_data("hospital-rfid")
-    vertices = pd.read_csv(folder / "vertices.csv")
-    edges = pd.read_csv(folder / "edges.csv")
-    staff = vertices[vertices.Status != "PAT"]
-    staff.assign(unit=staff.Status, parent="Ward", kind="line").rename(columns={"id": "person"})[
-        ["person", "unit", "parent", "kind"]
-    ].to_csv(tmp_path / "org.csv", index=False)
-    patients = vertices[vertices.Status == "PAT"]
-    write(tmp_path / "patients.csv", "id\n" + "".join(f"{i}\n" for i in patients.id))
-    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
-        ws.ingest_orgchart(tmp_path / "org.csv")
-        ws.ingest_parties(tmp_path / "patients.csv", kind="customer")
-        ws.ingest_edges(folder / "edges.csv", {"ts": "Time"})
+    ward = hospital_ward(tmp_path)
+    with ward.ws as ws:
         got = person_distances(ws.store, min_contacts=2).to_pandas()
         pseudo = ws.store.pseudonymiser()
+    vertices, edges, patients = ward.vertices, ward.edges, ward.patients
+    staff = vertices[vertices.Status != "PAT"]
     got = got[(got.period == "all") & (got.channel == "all")].set_index("person")
 
     # networkx on the raw file: staff pairs with at least two contacts; sources: staff who met a patient

@@ -8,7 +8,7 @@ import pytest
 import orgsphere
 from orgsphere.analysis.sphere import sphere_counts
 
-from .conftest import real_data, write
+from .conftest import hospital_ward, real_data
 
 
 def unit_totals(ws: orgsphere.Workspace) -> pd.DataFrame:
@@ -55,20 +55,12 @@ def test_email_eu_core_departments(tmp_path: Path) -> None:
 
 
 def test_hospital_ward_with_patients_as_customers(tmp_path: Path) -> None:
-    folder = real_data("hospital-rfid")
-    vertices = pd.read_csv(folder / "vertices.csv")
-    edges = pd.read_csv(folder / "edges.csv")
-    staff = vertices[vertices.Status != "PAT"]
-    staff.assign(unit=staff.Status, parent="Ward", kind="line").rename(columns={"id": "person"})[
-        ["person", "unit", "parent", "kind"]
-    ].to_csv(tmp_path / "org.csv", index=False)
-    patients = vertices[vertices.Status == "PAT"]
-    write(tmp_path / "patients.csv", "id\n" + "".join(f"{i}\n" for i in patients.id))
-    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", bootstrap_samples=200) as ws:
-        ws.ingest_orgchart(tmp_path / "org.csv")
-        assert ws.ingest_parties(tmp_path / "patients.csv", kind="customer").kept == len(patients)
-        report = ws.ingest_edges(folder / "edges.csv", {"ts": "Time"})
+    ward = hospital_ward(tmp_path, bootstrap_samples=200)
+    with ward.ws as ws:
+        assert ward.parties_kept == len(ward.patients)
+        report = ward.edges_report
         got = unit_totals(ws)
+    vertices, edges = ward.vertices, ward.edges
 
     status = vertices.set_index("id")["Status"]
     e = edges.assign(a=edges["from"].map(status), b=edges["to"].map(status))

@@ -9,7 +9,7 @@ import pandas as pd
 
 import orgsphere
 
-from .conftest import real_data, write
+from .conftest import hospital_ward, real_data
 
 
 def departments(tmp_path: Path, name: str, columns: dict[str, str] | None = None) -> orgsphere.Results:
@@ -50,19 +50,8 @@ def test_workfrance_departments_scale_like_a_sphere_not_like_chance(tmp_path: Pa
 
 
 def test_hospital_ward_nurses_meet_patients_more_than_chance(tmp_path: Path) -> None:
-    folder = real_data("hospital-rfid")
-    vertices = pd.read_csv(folder / "vertices.csv")
-    staff = vertices[vertices.Status != "PAT"]
-    staff.assign(unit=staff.Status, parent="Ward", kind="line").rename(columns={"id": "person"})[
-        ["person", "unit", "parent", "kind"]
-    ].to_csv(tmp_path / "org.csv", index=False)
-    patients = vertices[vertices.Status == "PAT"]
-    write(tmp_path / "patients.csv", "id\n" + "".join(f"{i}\n" for i in patients.id))
-    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", bootstrap_samples=200,
-                        null_samples=1000) as ws:  # fmt: skip
-        ws.ingest_orgchart(tmp_path / "org.csv")
-        ws.ingest_parties(tmp_path / "patients.csv", kind="customer")
-        ws.ingest_edges(folder / "edges.csv", {"ts": "Time"})
+    ward = hospital_ward(tmp_path, bootstrap_samples=200, null_samples=1000)
+    with ward.ws as ws:
         nulls = shown(ws.analyse()).set_index("unit")
     nurses, admin = nulls.loc["NUR"], nulls.loc["ADM"]
     assert nurses.R_customer > max(nurses.R_customer_mixing, nurses.R_customer_rewired_high)
