@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 import orgsphere
-from orgsphere.analysis.distance import _extract, hop_distances
+from orgsphere.analysis.distance import _extract, _ties, hop_distances
 
 
 def peak_mib() -> float:
@@ -72,35 +72,29 @@ def main() -> None:
         extract_s = time.perf_counter() - t
         print(f"  extract    {extract_s:>8.2f} s   peak {peak_mib():>8,.0f} MiB   (pairs, units, customer contacts; "
               f"month and channel roll-ups)", flush=True)  # fmt: skip
-        pairs = ex.pairs.filter(pc.and_(pc.equal(ex.pairs["period"], "all"), pc.equal(ex.pairs["channel"], "all")))
-        pairs = pairs.filter(pc.greater_equal(pairs["n"], 2))
-        sources_raw = ex.targets.filter(pc.and_(pc.equal(ex.targets["period"], "all"),
-                                                pc.equal(ex.targets["channel"], "all")))["person"]  # fmt: skip
         t = time.perf_counter()
-        whole = ex.units.filter(pc.and_(pc.equal(ex.units["period"], "all"), pc.equal(ex.units["channel"], "all")))
-        names = pc.unique(whole["person"]).to_pylist()
-        index = {p: i for i, p in enumerate(names)}
-        a = np.array([index[x] for x in pairs["a"].to_pylist()])
-        b = np.array([index[x] for x in pairs["b"].to_pylist()])
-        sources = np.array([index[x] for x in sources_raw.to_pylist()])
+        n_persons = len(ex.persons)
+        a, b = _ties(ex, "all", "all", 2, n_persons)
+        hits = ex.targets.filter(pc.and_(pc.equal(ex.targets["period"], "all"), pc.equal(ex.targets["channel"], "all")))
+        sources = np.unique(hits["person"].to_numpy())
         index_s = time.perf_counter() - t
         t = time.perf_counter()
-        d = hop_distances(len(names), a, b, sources)
+        d = hop_distances(n_persons, a, b, sources)
         bfs_s = time.perf_counter() - t
-        print(f"  index      {index_s:>8.2f} s   (person ids to integers)")
+        print(f"  ties       {index_s:>8.2f} s   (pairs summed over months and channels, at least 2 interactions)")
         print(f"  bfs        {bfs_s:>8.2f} s   peak {peak_mib():>8,.0f} MiB   {len(a):,} edges, max distance {d.max()}")
         import networkx as nx
 
         t = time.perf_counter()
         graph = nx.Graph()
-        graph.add_nodes_from(range(len(names)))
+        graph.add_nodes_from(range(n_persons))
         graph.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
         build_s = time.perf_counter() - t
         t = time.perf_counter()
         expected = nx.multi_source_dijkstra_path_length(graph, set(sources.tolist()))
         nx_s = time.perf_counter() - t
         print(f"  networkx   {build_s:>8.2f} s build + {nx_s:.2f} s shortest paths   peak {peak_mib():>8,.0f} MiB")
-        same = all(expected.get(i, -1) == int(d[i]) for i in range(len(names)))
+        same = all(expected.get(i, -1) == int(d[i]) for i in range(n_persons))
         print(f"\nsame distances as networkx: {same}")
         print(f"orgsphere BFS {bfs_s:.2f} s vs networkx shortest paths {nx_s:.2f} s: {nx_s / bfs_s:.1f}x faster; "
               f"with graph building ({index_s + bfs_s:.2f} s vs {build_s + nx_s:.2f} s): "

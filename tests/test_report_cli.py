@@ -40,6 +40,11 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     assert "Random mixing would give a slope of" in science and "Excess inwardness per unit" in science
     assert "Rent exponent p = " in science and "behaves like a ball of dimension d ≈" in science
     assert "rotate staff to the front line" in science
+    # line of sight: staff further from the customer than the line, per unit with its distance bands
+    sight = html[html.index('id="line-of-sight"'):html.index('id="ranking"')]
+    line, staff = (int(v) for v in re.search(r"In a typical month (\d+)% of the people in line units and (\d+)%",
+                                               sight).groups())  # fmt: skip
+    assert line > staff and sight.count('class="bands"') >= 40 and "Board Office" not in sight
     assert "sphere model, slope −1/3" in html or "sphere model" in html
     assert "Processing statement" in html and "HMAC-SHA256" in html
     # the demo's mess is visible: rejected rows with their reasons
@@ -61,6 +66,7 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Rent-exponent p = 0," in html
     assert "all months have the same size" not in html  # the library's English notes are put in Dutch
     assert "In de tijd: het aantal actieve mensen was elke maand gelijk" in html
+    assert "Zicht op de klant" in html and "In een doorsnee maand heeft" in html
 
 
 def test_every_report_text_exists_in_both_languages() -> None:

@@ -53,17 +53,20 @@ def hop_distances(n: int, a: np.ndarray, b: np.ndarray, sources: np.ndarray) -> 
 
 @dataclass(frozen=True)
 class _Extract:
-    pairs: pa.Table  # period, channel, a, b, n
-    targets: pa.Table  # period, channel, person, kind, n
-    units: pa.Table  # period, channel, person, unit (the unit they were placed in most often)
+    persons: pa.Array  # person id (pseudonym) of each index
+    pairs: dict[str, np.ndarray]  # period, channel (codes), a, b (person indices, a < b), n; per month and channel
+    periods: list[str]  # the codes' meaning
+    channels: list[str]
+    targets: pa.Table  # period, channel, person (index), kind, n; with 'all' roll-ups
+    units: pa.Table  # period, channel, person (index), unit, n; with 'all' roll-ups
 
 
-def _rollups(t: ibis.Table, keys: list[str], metric: str) -> ibis.Table:
+def _rollups(t: ibis.Table, keys: list[str]) -> ibis.Table:
     parts = []
     for by_period in (True, False):
         for by_channel in (True, False):
             group = keys + (["period"] if by_period else []) + (["channel"] if by_channel else [])
-            agg = t.group_by(group).aggregate(n=t[metric].sum() if metric else t.count())
+            agg = t.group_by(group).aggregate(n=t.count())
             agg = agg.mutate(period=ibis.literal(ALL)) if not by_period else agg
             agg = agg.mutate(channel=ibis.literal(ALL)) if not by_channel else agg
             parts.append(agg.select("period", "channel", *keys, "n"))
@@ -71,12 +74,8 @@ def _rollups(t: ibis.Table, keys: list[str], metric: str) -> ibis.Table:
 
 
 def _extract(store: Store) -> _Extract:
+    """The graph and the persons' units and outside contacts, from the engine, with persons as integers."""
     p = placed_interactions(store).view()
-    people = p.filter((p.src_kind == PERSON) & (p.dst_kind == PERSON) & p.src_unit.notnull() & p.dst_unit.notnull()
-                      & (p.src != p.dst))  # fmt: skip
-    pairs = people.select("period", "channel", a=ibis.least(people.src, people.dst),
-                          b=ibis.greatest(people.src, people.dst))  # fmt: skip
-    pairs = _rollups(pairs, ["a", "b"], "")
     ends = []
     for me, other in (("src", "dst"), ("dst", "src")):
         t = p.filter((p[f"{me}_kind"] == PERSON) & p[f"{me}_unit"].notnull())
@@ -84,18 +83,55 @@ def _extract(store: Store) -> _Extract:
                              kind=ibis.ifelse(t[f"{other}_kind"] == PARTY, t[f"{other}_party_kind"].fill_null("other"),
                                               ibis.null("string"))))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
-    targets = _rollups(end.filter(end.kind.notnull()), ["person", "kind"], "")
-    units = _rollups(end, ["person", "unit"], "")
-    return _Extract(pairs.to_pyarrow(), targets.to_pyarrow(), units.to_pyarrow())
+    names = end.select("person").distinct()
+    names = names.mutate(idx=ibis.row_number().over(order_by=names.person)).cache()
+    persons = names.order_by("idx").to_pyarrow()["person"].combine_chunks()
+    people = p.filter((p.src_kind == PERSON) & (p.dst_kind == PERSON) & p.src_unit.notnull() & p.dst_unit.notnull()
+                      & (p.src != p.dst))  # fmt: skip
+    pairs = people.select("period", "channel", lo=ibis.least(people.src, people.dst),
+                          hi=ibis.greatest(people.src, people.dst))  # fmt: skip
+    pairs = pairs.group_by(["period", "channel", "lo", "hi"]).aggregate(n=pairs.count())
+    na, nb = names.view(), names.view()
+    pairs = pairs.join(na, pairs.lo == na.person).select(pairs.period, pairs.channel, pairs.hi, pairs.n, a=na.idx)
+    pairs = pairs.join(nb, pairs.hi == nb.person).select("period", "channel", "a", "n", b=nb.idx)
+    raw = pairs.to_pyarrow()
+    period = pc.dictionary_encode(raw["period"].combine_chunks())
+    channel = pc.dictionary_encode(raw["channel"].combine_chunks())
+    arrays = {
+        "period": period.indices.to_numpy(zero_copy_only=False), "channel": channel.indices.to_numpy(zero_copy_only=False),
+        "a": raw["a"].to_numpy(), "b": raw["b"].to_numpy(), "n": raw["n"].to_numpy(),
+    }  # fmt: skip
+    ne = names.view()
+    with_idx = end.join(ne, end.person == ne.person).select(end.period, end.channel, end.unit, end.kind, person=ne.idx)
+    targets = _rollups(with_idx.filter(with_idx.kind.notnull()), ["person", "kind"]).to_pyarrow()
+    units = _rollups(with_idx, ["person", "unit"]).to_pyarrow()
+    return _Extract(persons, arrays, period.dictionary.to_pylist(), channel.dictionary.to_pylist(), targets, units)
 
 
 def _slice(table: pa.Table, period: str, channel: str) -> pa.Table:
     return table.filter(pc.and_(pc.equal(table["period"], period), pc.equal(table["channel"], channel)))
 
 
+def _ties(ex: _Extract, period: str, channel: str, min_contacts: int, n_persons: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs with at least ``min_contacts`` interactions in the period and channel ('all' sums them)."""
+    pairs = ex.pairs
+    keep = np.ones(len(pairs["a"]), dtype=bool)
+    if period != ALL:
+        keep &= pairs["period"] == (ex.periods.index(period) if period in ex.periods else -1)
+    if channel != ALL:
+        keep &= pairs["channel"] == (ex.channels.index(channel) if channel in ex.channels else -1)
+    a, b, n = pairs["a"][keep], pairs["b"][keep], pairs["n"][keep]
+    key = a.astype(np.int64) * (n_persons + 1) + b
+    unique, inverse = np.unique(key, return_inverse=True)
+    total = np.bincount(inverse, weights=n)
+    strong = unique[total >= min_contacts]
+    return strong // (n_persons + 1), strong % (n_persons + 1)
+
+
 def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",)) -> pa.Table:
     """Per period, channel and target: every active person's unit and hop distance (null = unreachable)."""
     ex = _extract(store)
+    n_persons = len(ex.persons)
     keys = sorted({(p, c) for p, c in zip(ex.units["period"].to_pylist(), ex.units["channel"].to_pylist(),
                                           strict=True)})  # fmt: skip
     out = []
@@ -104,28 +140,21 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
             continue
         units = _slice(ex.units, period, channel)
         # each person in the unit they were placed in most often in this period (a move splits a month)
-        order = pc.sort_indices(units, [("person", "ascending"), ("n", "descending"), ("unit", "ascending")])
-        units = units.take(order)
-        persons = units["person"].to_pylist()
-        first = np.r_[True, np.array(persons[1:], dtype=object) != np.array(persons[:-1], dtype=object)] \
-            if persons else np.array([], dtype=bool)  # fmt: skip
+        units = units.take(pc.sort_indices(units, [("person", "ascending"), ("n", "descending"), ("unit", "ascending")]))
+        idx = units["person"].to_numpy()
+        first = np.r_[True, idx[1:] != idx[:-1]] if len(idx) else np.array([], dtype=bool)
         units = units.filter(pa.array(first))
-        names = units["person"]
-        index = {name: i for i, name in enumerate(names.to_pylist())}
-        pairs = _slice(ex.pairs, period, channel)
-        pairs = pairs.filter(pc.greater_equal(pairs["n"], min_contacts))
-        a = np.array([index[x] for x in pairs["a"].to_pylist()], dtype=np.int64)
-        b = np.array([index[x] for x in pairs["b"].to_pylist()], dtype=np.int64)
+        active = units["person"].to_numpy()  # the persons active in this period, as global indices
+        a, b = _ties(ex, period, channel, min_contacts, n_persons)
         contacts = _slice(ex.targets, period, channel)
         for target in targets:
-            hit = contacts.filter(pc.equal(contacts["kind"], target))
-            sources = np.array(sorted({index[x] for x in hit["person"].to_pylist() if x in index}), dtype=np.int64)
-            d = hop_distances(len(index), a, b, sources)
+            hit = contacts.filter(pc.equal(contacts["kind"], target))["person"].to_numpy()
+            d = hop_distances(n_persons, a, b, np.unique(hit))[active]
             out.append(pa.table({
                 "period": pa.array([period] * len(d), pa.string()),
                 "channel": pa.array([channel] * len(d), pa.string()),
                 "target": pa.array([target] * len(d), pa.string()),
-                "person": names, "unit": units["unit"],
+                "person": ex.persons.take(pa.array(active)), "unit": units["unit"],
                 "distance": pa.array(np.where(d >= 0, d, 0), mask=d < 0, type=pa.int64()),
             }))  # fmt: skip
     if not out:

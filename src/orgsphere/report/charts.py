@@ -76,8 +76,9 @@ def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: di
     return _svg(fig)
 
 
-def trend_chart(months: list[str], series: dict[str, list[float | None]], words: dict[str, str]) -> str:
-    """Outwardness per month, one line per channel."""
+def trend_chart(months: list[str], series: dict[str, list[float | None]], words: dict[str, str],
+                ylabel: str = "R", ymax: float | None = None) -> str:
+    """A measure per month (outwardness by default), one line per series (channel, or line and staff)."""
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     palette = ["#222", "#1f6f8b", "#d1495b", "#e09f3e", "#66a182", "#8d99ae"]
     for i, (name, values) in enumerate(series.items()):
@@ -87,8 +88,8 @@ def trend_chart(months: list[str], series: dict[str, list[float | None]], words:
     step = max(1, len(months) // 12)
     ax.set_xticks(range(0, len(months), step))
     ax.set_xticklabels(months[::step], rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("R")
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0, top=ymax)
     ax.grid(True, alpha=0.25)
     ax.legend(frameon=False, fontsize=8.5, ncol=min(4, len(series)))
     return _svg(fig)

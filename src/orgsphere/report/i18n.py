@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .i18n_distance import DISTANCE
 from .i18n_science import SCIENCE
 
 __all__ = ["TEXT", "text_for", "LANGS"]
@@ -156,6 +157,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 TEXT.update(SCIENCE)
+TEXT.update(DISTANCE)
 
 
 def text_for(lang: str) -> dict[str, str]:
