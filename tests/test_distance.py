@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 import orgsphere
-from orgsphere.analysis.distance import hop_distances, person_distances, unit_distances
+from orgsphere.analysis.distance import hop_distances, person_distances, route_labels, unit_distances, unit_routes
 
 from .conftest import hospital_ward, write
 
@@ -29,6 +29,22 @@ def test_path_star_and_disconnected_parts() -> None:
     assert hop_distances(10, hub, leaves, np.array([3])).tolist() == [1, 2, 2, 0, 2, 2, 2, 2, 2, 2]
     # no source at all: everyone unreachable, not a large number
     assert set(hop_distances(4, a[:3], b[:3], np.array([], dtype=int)).tolist()) == {-1}
+
+
+def test_a_hub_with_hundreds_of_sources_next_to_it() -> None:
+    # 300 customer-facing leaves around one hub: the hub is one hop away (a count that overflows small ints)
+    leaves = np.arange(1, 301)
+    d = hop_distances(301, np.zeros(300, dtype=int), leaves, leaves)
+    assert d[0] == 1 and (d[1:] == 0).all()
+
+
+def test_routes_lead_to_the_nearest_source_and_its_label() -> None:
+    # 0 (label 7) - 1 - 2 - 3 - 4 (label 9); 5 hangs off 2; 6 is alone
+    a, b = np.array([0, 1, 2, 3, 2]), np.array([1, 2, 3, 4, 5])
+    d = hop_distances(7, a, b, np.array([0, 4]))
+    assert d.tolist() == [0, 1, 2, 1, 0, 3, -1]
+    own = np.array([7, 1, 1, 1, 9, 1, 1])
+    assert route_labels(a, b, d, own).tolist() == [7, 7, 7, 9, 9, 7, -1]  # 2 ties: the smaller predecessor, 1
 
 
 def test_ring_of_a_thousand() -> None:
@@ -70,6 +86,12 @@ def test_threshold_units_and_months(tmp_path: Path) -> None:
     hr = next(u for u in units if u["unit"] == "HR")
     assert (hr["persons"], hr["d2"], hr["unreachable"], hr["median"]) == (2, 1, 1, 2)
     assert hr["within_2"] == pytest.approx(0.5) and hr["within_1"] == 0.0
+    # routes: s1 (Sales) and h0 (HR) reach the customer through Sales, in January and (h0) in February
+    routes = unit_routes(pa.Table.from_pandas(people, preserve_index=False), min_group_size=1).to_pylist()
+    assert {(r["unit"], r["via_unit"], r["person_months"]) for r in routes if r["target"] == "customer"} == {
+        ("Sales", "Sales", 1), ("HR", "Sales", 2)}  # fmt: skip
+    folded = unit_routes(pa.Table.from_pandas(people, preserve_index=False), min_group_size=5).to_pylist()
+    assert {r["via_unit"] for r in folded} == {"(other)"}
 
 
 def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:

@@ -45,6 +45,8 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     line, staff = (int(v) for v in re.search(r"In a typical month (\d+)% of the people in line units and (\d+)%",
                                                sight).groups())  # fmt: skip
     assert line > staff and sight.count('class="bands"') >= 40 and "Board Office" not in sight
+    facility = re.search(r"<td>Facility Services</td>.*?</div></td>\s*<td>([^<]+)</td>", sight, re.S)
+    assert facility and re.match(r"[A-Z][^()]+ \(\d+%\)", facility.group(1))  # the units it reaches customers through
     assert "sphere model, slope −1/3" in html or "sphere model" in html
     assert "Processing statement" in html and "HMAC-SHA256" in html
     # the demo's mess is visible: rejected rows with their reasons

@@ -88,7 +88,7 @@ class Results:
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
                  domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
                  rent: RentFit | None = None, model: pa.Table | None = None,
-                 distance: pa.Table | None = None):  # fmt: skip
+                 distance: pa.Table | None = None, routes: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
@@ -130,6 +130,11 @@ class Results:
             "with direct contact (0, 1, 2, 3, 4+, unreachable), median, line of sight (within 1 and 2 hops), "
             "FTE-weighted share within 1 hop.",
         )
+        self.routes = ResultTable(
+            "routes", routes if routes is not None else pa.table({"unit": pa.array([], pa.string())}),
+            "The units each unit reaches the customer (and other targets) through, in person-months over the "
+            "months; routes with fewer person-months than the minimum group size are folded into '(other)'.",
+        )
         self.subtrees = ResultTable(
             "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
             "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
@@ -151,8 +156,8 @@ class Results:
         self.min_group_size = min_group_size
 
     def tables(self) -> list[ResultTable]:
-        return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.boundary,
-                self.domains]
+        return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.routes,
+                self.boundary, self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

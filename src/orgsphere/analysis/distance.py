@@ -25,10 +25,12 @@ from ..schema import PARTY, PERSON
 from ..store import Store
 from .sphere import ALL, UNDATED, placed_interactions
 
-__all__ = ["hop_distances", "person_distances", "unit_distances", "TARGETS", "DISTANCE_BANDS"]
+__all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "unit_distances", "unit_routes", "TARGETS",
+           "DISTANCE_BANDS"]
 
 TARGETS = ("customer", "supplier", "regulator", "partner")
 DISTANCE_BANDS = ("d0", "d1", "d2", "d3", "d4_plus", "unreachable")
+OTHER_ROUTE = "(other)"
 
 
 def hop_distances(n: int, a: np.ndarray, b: np.ndarray, sources: np.ndarray) -> np.ndarray:
@@ -45,10 +47,31 @@ def hop_distances(n: int, a: np.ndarray, b: np.ndarray, sources: np.ndarray) -> 
     level = 0
     while frontier.any():
         level += 1
-        reached = graph @ frontier.astype(np.int8) > 0
+        reached = graph @ frontier.astype(np.int32) > 0  # (int32: a hub's count of frontier neighbours)
         frontier = reached & (distance < 0)
         distance[frontier] = level
     return distance
+
+
+def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """For every node, the label (``own`` of the source) of the source its shortest path leads to: a source
+    keeps its own label, every other node takes its predecessor's (the neighbour one hop closer with the
+    smallest index, so the answer is deterministic); -1 where unreachable."""
+    label = np.where(distance == 0, own, -1)
+    x, y = np.concatenate([a, b]), np.concatenate([b, a])
+    closer = (distance[x] >= 1) & (distance[y] == distance[x] - 1)
+    x, y = x[closer], y[closer]
+    order = np.lexsort((y, x))
+    x, y = x[order], y[order]
+    first = np.r_[True, x[1:] != x[:-1]] if len(x) else np.array([], dtype=bool)
+    x, y = x[first], y[first]  # each node with its smallest predecessor
+    by_level = np.argsort(distance[x], kind="stable")
+    x, y = x[by_level], y[by_level]
+    levels = distance[x]
+    for level in np.unique(levels):
+        sel = levels == level
+        label[x[sel]] = label[y[sel]]
+    return label
 
 
 @dataclass(frozen=True)
@@ -129,7 +152,8 @@ def _ties(ex: _Extract, period: str, channel: str, min_contacts: int, n_persons:
 
 
 def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",)) -> pa.Table:
-    """Per period, channel and target: every active person's unit and hop distance (null = unreachable)."""
+    """Per period, channel and target: every active person's unit, hop distance (null = unreachable) and
+    ``via_unit``, the unit of the colleague with direct contact that their shortest path leads to."""
     ex = _extract(store)
     n_persons = len(ex.persons)
     keys = sorted({(p, c) for p, c in zip(ex.units["period"].to_pylist(), ex.units["channel"].to_pylist(),
@@ -147,20 +171,26 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
         active = units["person"].to_numpy()  # the persons active in this period, as global indices
         a, b = _ties(ex, period, channel, min_contacts, n_persons)
         contacts = _slice(ex.targets, period, channel)
+        unit_names = pc.dictionary_encode(units["unit"].combine_chunks())
+        own = np.full(n_persons, -1, dtype=np.int64)
+        own[active] = unit_names.indices.to_numpy(zero_copy_only=False)
         for target in targets:
             hit = contacts.filter(pc.equal(contacts["kind"], target))["person"].to_numpy()
-            d = hop_distances(n_persons, a, b, np.unique(hit))[active]
+            everyone = hop_distances(n_persons, a, b, np.unique(hit))
+            via = route_labels(a, b, everyone, own)[active]
+            d = everyone[active]
             out.append(pa.table({
                 "period": pa.array([period] * len(d), pa.string()),
                 "channel": pa.array([channel] * len(d), pa.string()),
                 "target": pa.array([target] * len(d), pa.string()),
                 "person": ex.persons.take(pa.array(active)), "unit": units["unit"],
                 "distance": pa.array(np.where(d >= 0, d, 0), mask=d < 0, type=pa.int64()),
+                "via_unit": unit_names.dictionary.take(pa.array(np.where(via >= 0, via, 0), mask=via < 0)),
             }))  # fmt: skip
     if not out:
         return pa.table({c: pa.array([], t) for c, t in (("period", pa.string()), ("channel", pa.string()),
                          ("target", pa.string()), ("person", pa.string()), ("unit", pa.string()),
-                         ("distance", pa.int64()))})  # fmt: skip
+                         ("distance", pa.int64()), ("via_unit", pa.string()))})  # fmt: skip
     return pa.concat_tables(out)
 
 
@@ -191,3 +221,29 @@ def unit_distances(persons: pa.Table, fte: dict[str, float] | None = None) -> pa
                         *((b, pa.int64()) for b in DISTANCE_BANDS), ("median", pa.int64()),
                         ("within_1", pa.float64()), ("within_2", pa.float64()), ("within_1_fte", pa.float64())])  # fmt: skip
     return pa.Table.from_pylist(out, schema=schema.with_metadata({b"keys": b"unit,period,channel,target"}))
+
+
+def unit_routes(persons: pa.Table, min_group_size: int) -> pa.Table:
+    """Per unit and target: the units its people reach the target through (the unit of the colleague with
+    direct contact at the end of their shortest path), as person-months over the months, and the share.
+    Only people at distance 1 or more count (those with direct contact reach it themselves); a route with
+    fewer than ``min_group_size`` person-months is folded into "(other)" so no small group shows."""
+    monthly = pc.and_(pc.equal(persons["channel"], ALL),
+                      pc.invert(pc.is_in(persons["period"], pa.array([ALL, UNDATED]))))  # fmt: skip
+    t = persons.filter(pc.and_(monthly, pc.greater_equal(pc.fill_null(persons["distance"], 0), 1)))
+    counts: dict[tuple[str, str, str], int] = {}
+    for unit, target, via in zip(t["unit"].to_pylist(), t["target"].to_pylist(), t["via_unit"].to_pylist(), strict=True):
+        if via is not None:
+            counts[(unit, target, via)] = counts.get((unit, target, via), 0) + 1
+    totals: dict[tuple[str, str], int] = {}
+    for (unit, target, _), n in counts.items():
+        totals[(unit, target)] = totals.get((unit, target), 0) + n
+    rows: dict[tuple[str, str, str], int] = {}
+    for (unit, target, via), n in counts.items():
+        key = (unit, target, via if n >= min_group_size else OTHER_ROUTE)
+        rows[key] = rows.get(key, 0) + n
+    out = [{"unit": u, "target": t_, "via_unit": v, "person_months": n, "share": n / totals[(u, t_)]}
+           for (u, t_, v), n in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1]))]  # fmt: skip
+    schema = pa.schema([("unit", pa.string()), ("target", pa.string()), ("via_unit", pa.string()),
+                        ("person_months", pa.int64()), ("share", pa.float64())])  # fmt: skip
+    return pa.Table.from_pylist(out, schema=schema)

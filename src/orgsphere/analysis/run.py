@@ -12,7 +12,7 @@ from ..spheremodel import what_if_table
 from ..statement import build_statement, organisation_summary
 from ..store import Store
 from .boundary import boundary_counts
-from .distance import TARGETS, person_distances, unit_distances
+from .distance import TARGETS, person_distances, unit_distances, unit_routes
 from .fit import ScalingFit, fit_scaling
 from .margins import unit_margins
 from .nulls import margins, null_table
@@ -92,17 +92,20 @@ def _group_fits(visible: pa.Table, settings: Settings) -> list[ScalingFit]:
     return fits
 
 
-def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> pa.Table:
-    """Customer distance per unit (and to the other kinds of outside party the store has), with unit names."""
+def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Customer distance per unit (and to the other kinds of outside party the store has), with unit names,
+    and the units each unit reaches them through."""
     kinds = {k for (k,) in store.raw.execute("SELECT DISTINCT kind FROM parties").fetchall()}
     targets = ("customer",) + tuple(t for t in TARGETS if t != "customer" and t in kinds)
     fte = dict(store.raw.execute("SELECT person_id, max(fte) FROM people WHERE fte IS NOT NULL GROUP BY 1").fetchall())
-    table = unit_distances(person_distances(store, settings.min_contacts, targets), fte)
+    persons = person_distances(store, settings.min_contacts, targets)
+    table = unit_distances(persons, fte)
+    routes = unit_routes(persons, settings.min_group_size)
     info = {r["group_id"]: r for r in unit_rows.to_pylist() if r["channel"] == ALL}
     names = [info.get(u, {}).get("name") or u for u in table["unit"].to_pylist()]
     kinds_of = [info.get(u, {}).get("kind") for u in table["unit"].to_pylist()]
     table = table.add_column(1, "name", pa.array(names, pa.string())).add_column(2, "kind", pa.array(kinds_of, pa.string()))
-    return table.replace_schema_metadata({b"keys": b"unit,name,kind,period,channel,target"})
+    return table.replace_schema_metadata({b"keys": b"unit,name,kind,period,channel,target"}), routes
 
 
 def analyse(store: Store, settings: Settings) -> Results:
@@ -118,7 +121,7 @@ def analyse(store: Store, settings: Settings) -> Results:
     boundary, domains = boundary_counts(store)
     whole = _where(visible, scope="organisation", period=ALL, channel=ALL)["persons"].to_pylist()
     model = what_if_table(whole[0] if whole and whole[0] else 1000)
-    distance = _distances(store, settings, unit_rows)
+    distance, routes = _distances(store, settings, unit_rows)
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
-                   distance=distance)  # fmt: skip
+                   distance=distance, routes=routes)  # fmt: skip

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..analysis.distance import DISTANCE_BANDS
+from ..analysis.distance import DISTANCE_BANDS, OTHER_ROUTE
 from ..analysis.sphere import ALL, UNDATED
 from ..results import Results
 from .charts import trend_chart
@@ -50,6 +50,13 @@ def distance_context(results: Results, words: dict[str, str]) -> dict[str, Any]:
         u["within_1"] = _share(u["d0"] + u["d1"], total)
         u["within_2"] = _share(u["d0"] + u["d1"] + u["d2"], total)
         u["bands"] = [(band, 100.0 * u[band] / total if total else 0.0) for band in DISTANCE_BANDS]
+    routes: dict[str, list[tuple[str, float]]] = {}
+    for r in results.routes.arrow.to_pylist():
+        if r["target"] == "customer" and r["via_unit"] not in (r["unit"], OTHER_ROUTE):
+            routes.setdefault(r["unit"], []).append((r["via_unit"], r["share"]))
+    names = {u["unit"]: u["name"] for u in units.values()}
+    for u in units.values():
+        u["via"] = [(names.get(v, v), share) for v, share in sorted(routes.get(u["unit"], []), key=lambda x: -x[1])[:2]]
     ordered = sorted(units.values(), key=lambda u: (u["kind"] != "line", -(u["within_1"] or 0.0), u["name"] or ""))
     kinds = {}
     for kind in ("line", "staff"):

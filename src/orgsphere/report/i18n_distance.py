@@ -30,6 +30,7 @@ DISTANCE: dict[str, dict[str, str]] = {
     "col_within_1": {"en": "within 1 hop", "nl": "binnen 1 stap"},
     "col_within_2": {"en": "within 2 hops", "nl": "binnen 2 stappen"},
     "col_bands": {"en": "distance to the customer", "nl": "afstand tot de klant"},
+    "col_via": {"en": "reaches the customer mainly through", "nl": "bereikt de klant vooral via"},
     "band_d0": {"en": "0: direct", "nl": "0: direct"},
     "band_d1": {"en": "1 hop", "nl": "1 stap"},
     "band_d2": {"en": "2 hops", "nl": "2 stappen"},
