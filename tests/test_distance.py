@@ -13,7 +13,7 @@ import pytest
 import orgsphere
 from orgsphere.analysis.distance import hop_distances, person_distances, route_labels, unit_distances, unit_routes
 
-from .conftest import hospital_ward, write
+from .conftest import hospital_ward, real_data, write
 
 
 def test_path_star_and_disconnected_parts() -> None:
@@ -122,3 +122,34 @@ def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:
         want = expected.get(person)
         assert (None if pd.isna(mine) else int(mine)) == want, person
     assert set(got.distance.dropna().astype(int)) >= {0, 1}
+
+
+def test_email_eu_core_with_one_department_customer_facing(tmp_path: Path) -> None:
+    folder = real_data("email-eu-core")
+    vertices = pd.read_csv(folder / "vertices.csv")
+    edges = pd.read_csv(folder / "edges.csv")
+    org = vertices.assign(unit="D" + vertices["dept"].astype(str), parent="Institution", kind="line")
+    org[["id", "unit", "parent", "kind"]].rename(columns={"id": "person"}).to_csv(tmp_path / "org.csv", index=False)
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_facing_units="d4") as ws:
+        ws.ingest_orgchart(tmp_path / "org.csv")
+        ws.ingest_edges(folder / "edges.csv")
+        got = person_distances(ws.store, 2, ("customer",), ws.settings.customer_facing_units).to_pandas()
+        pseudo = ws.store.pseudonymiser()
+        results = ws.analyse()
+    got = got[(got.period == "all") & (got.channel == "all")].set_index("person")
+    e = edges[edges["from"] != edges["to"]]
+    pairs = e.assign(a=e[["from", "to"]].min(axis=1), b=e[["from", "to"]].max(axis=1)).groupby(["a", "b"]).size()
+    graph = nx.Graph()
+    active = set(e["from"]) | set(e["to"])
+    graph.add_nodes_from(active)
+    graph.add_edges_from(pair for pair, n in pairs.items() if n >= 2)  # two messages: one each way, as a rule
+    dept = vertices.set_index("id")["dept"]
+    expected = nx.multi_source_dijkstra_path_length(graph, {p for p in active if dept[p] == 4})
+    assert len(got) == len(active)
+    for person in active:
+        mine = got.loc[pseudo.one(str(person)), "distance"]
+        assert (None if pd.isna(mine) else int(mine)) == expected.get(person), person
+    assert got.distance.isna().any() and got.distance.max() >= 3  # some far away, some with no path
+    # per department: D4 itself all at 0; the rest spread out
+    d4 = results.distance.filter(unit="D4", period="all", channel="all", target="customer").to_pylist()[0]
+    assert d4["d0"] == d4["persons"] and d4["within_1"] == 1.0

@@ -229,6 +229,11 @@ SETTINGS: tuple[Setting, ...] = (
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive
     ),
     Setting(
+        "customer_facing_units", _as_list, (),
+        "Units whose people count as having direct customer contact for customer distance, even where the data "
+        "shows none (a counter, a shop floor).", "list",
+    ),
+    Setting(
         "min_contacts", _as_int, 2,
         "Interactions two people need in a period to count as a working contact for customer distance.", "number",
         _positive,

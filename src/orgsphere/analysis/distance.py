@@ -151,9 +151,12 @@ def _ties(ex: _Extract, period: str, channel: str, min_contacts: int, n_persons:
     return strong // (n_persons + 1), strong % (n_persons + 1)
 
 
-def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",)) -> pa.Table:
+def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
+                     facing_units: tuple[str, ...] = ()) -> pa.Table:  # fmt: skip
     """Per period, channel and target: every active person's unit, hop distance (null = unreachable) and
-    ``via_unit``, the unit of the colleague with direct contact that their shortest path leads to."""
+    ``via_unit``, the unit of the colleague with direct contact that their shortest path leads to.
+    ``facing_units``: units (ids, compared case-insensitively) whose active people count as having direct
+    customer contact even where the data holds none (a counter, a shop floor)."""
     ex = _extract(store)
     n_persons = len(ex.persons)
     keys = sorted({(p, c) for p, c in zip(ex.units["period"].to_pylist(), ex.units["channel"].to_pylist(),
@@ -176,6 +179,9 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
         own[active] = unit_names.indices.to_numpy(zero_copy_only=False)
         for target in targets:
             hit = contacts.filter(pc.equal(contacts["kind"], target))["person"].to_numpy()
+            if target == "customer" and facing_units:
+                facing = pc.is_in(pc.utf8_lower(units["unit"]), pa.array([f.lower() for f in facing_units]))
+                hit = np.concatenate([hit, active[np.asarray(facing.to_numpy(zero_copy_only=False), dtype=bool)]])
             everyone = hop_distances(n_persons, a, b, np.unique(hit))
             via = route_labels(a, b, everyone, own)[active]
             d = everyone[active]
