@@ -79,3 +79,13 @@ def hospital_ward(tmp_path: Path, **settings: Any) -> Ward:
     kept = ws.ingest_parties(tmp_path / "patients.csv", kind="customer").kept
     report = ws.ingest_edges(folder / "edges.csv", {"ts": "Time"})
     return Ward(ws, vertices, pd.read_csv(folder / "edges.csv"), patients, kept, report)
+
+
+def department_orgchart(tmp_path: Path, name: str) -> tuple[Path, pd.DataFrame]:
+    """For a real network with a department per person (email-eu-core, workfrance): write ``org.csv`` with one
+    unit per department (D<dept>) under one institution; return the data folder and the vertices."""
+    folder = real_data(name)
+    vertices = pd.read_csv(folder / "vertices.csv")
+    org = vertices.assign(unit="D" + vertices["dept"].astype(str), parent="Institution", kind="line")
+    org[["id", "unit", "parent", "kind"]].rename(columns={"id": "person"}).to_csv(tmp_path / "org.csv", index=False)
+    return folder, vertices

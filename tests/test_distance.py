@@ -13,7 +13,7 @@ import pytest
 import orgsphere
 from orgsphere.analysis.distance import hop_distances, person_distances, route_labels, unit_distances, unit_routes
 
-from .conftest import hospital_ward, real_data, write
+from .conftest import department_orgchart, hospital_ward, write
 
 
 def test_path_star_and_disconnected_parts() -> None:
@@ -125,11 +125,8 @@ def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:
 
 
 def test_email_eu_core_with_one_department_customer_facing(tmp_path: Path) -> None:
-    folder = real_data("email-eu-core")
-    vertices = pd.read_csv(folder / "vertices.csv")
+    folder, vertices = department_orgchart(tmp_path, "email-eu-core")
     edges = pd.read_csv(folder / "edges.csv")
-    org = vertices.assign(unit="D" + vertices["dept"].astype(str), parent="Institution", kind="line")
-    org[["id", "unit", "parent", "kind"]].rename(columns={"id": "person"}).to_csv(tmp_path / "org.csv", index=False)
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_facing_units="d4") as ws:
         ws.ingest_orgchart(tmp_path / "org.csv")
         ws.ingest_edges(folder / "edges.csv")

@@ -8,7 +8,7 @@ import pytest
 import orgsphere
 from orgsphere.analysis.sphere import sphere_counts
 
-from .conftest import hospital_ward, real_data
+from .conftest import department_orgchart, hospital_ward
 
 
 def unit_totals(ws: orgsphere.Workspace) -> pd.DataFrame:
@@ -18,11 +18,8 @@ def unit_totals(ws: orgsphere.Workspace) -> pd.DataFrame:
 
 
 def test_email_eu_core_departments(tmp_path: Path) -> None:
-    folder = real_data("email-eu-core")
-    vertices = pd.read_csv(folder / "vertices.csv")
+    folder, vertices = department_orgchart(tmp_path, "email-eu-core")
     edges = pd.read_csv(folder / "edges.csv")
-    org = vertices.assign(unit="D" + vertices["dept"].astype(str), parent="Institution", kind="line")
-    org[["id", "unit", "parent", "kind"]].rename(columns={"id": "person"}).to_csv(tmp_path / "org.csv", index=False)
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", bootstrap_samples=200) as ws:
         assert ws.ingest_orgchart(tmp_path / "org.csv").kept == len(vertices)
         report = ws.ingest_edges(folder / "edges.csv")

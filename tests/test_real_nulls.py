@@ -9,14 +9,11 @@ import pandas as pd
 
 import orgsphere
 
-from .conftest import hospital_ward, real_data
+from .conftest import department_orgchart, hospital_ward
 
 
 def departments(tmp_path: Path, name: str, columns: dict[str, str] | None = None) -> orgsphere.Results:
-    folder = real_data(name)
-    vertices = pd.read_csv(folder / "vertices.csv")
-    org = vertices.assign(unit="D" + vertices["dept"].astype(str), parent="Institution", kind="line")
-    org[["id", "unit", "parent", "kind"]].rename(columns={"id": "person"}).to_csv(tmp_path / "org.csv", index=False)
+    folder, _ = department_orgchart(tmp_path, name)
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", bootstrap_samples=1000,
                         null_samples=500) as ws:  # fmt: skip
         ws.ingest_orgchart(tmp_path / "org.csv")
