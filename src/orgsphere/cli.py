@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from .analysis.fit import describe
 from .errors import OrgsphereError
 from .settings import SETTINGS, load_settings
 from .workspace import Workspace
@@ -245,13 +246,7 @@ def analyse_cmd(settings: Any, top: int) -> None:
     for fit in results.fit_list:
         if fit.channel != "all" or fit.measure not in ("R", "B") or fit.scope != "units" or fit.null_model != "mixing":
             continue
-        what = f"{fit.measure} across {fit.kind} units"
-        if fit.slope is None:
-            click.echo(f"{what}: {fit.note}")
-            continue
-        click.echo(f"{what} (n={fit.n_units}): slope {fit.slope:+.3f} [95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}], "
-                   f"robust {fit.robust_slope:+.3f}; random mixing {fit.null_slope:+.3f}, difference "
-                   f"[{fit.diff_low:+.3f}, {fit.diff_high:+.3f}] -> {fit.verdict}")  # fmt: skip
+        click.echo(describe(fit, f"{fit.measure} across {fit.kind} units"))
     rent = results.rent
     if rent is not None and rent.p.slope is not None:
         p = rent.p

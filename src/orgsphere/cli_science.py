@@ -8,19 +8,10 @@ from typing import Any
 import click
 import pyarrow.csv as pacsv
 
-from .analysis.fit import ScalingFit
+from .analysis.fit import describe
 from .cli import _map_option, cli, command
 
 __all__: list[str] = []
-
-
-def _echo_fit(what: str, fit: ScalingFit) -> None:
-    if fit.slope is None:
-        click.echo(f"{what}: {fit.note}")
-        return
-    click.echo(f"{what} (n={fit.n_units}): slope {fit.slope:+.3f} [95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}], "
-               f"robust {fit.robust_slope:+.3f}; p(slope = -1/3) = {fit.p_sphere:.3f}, p(slope = 0) = "
-               f"{fit.p_zero:.3f} -> {fit.verdict}")  # fmt: skip
 
 
 @command(cli, "organisations")
@@ -69,7 +60,7 @@ def compare_cmd(settings: Any, paths: tuple[Path, ...], names: tuple[str, ...], 
         rr = "-" if r["R"] is None else f"{r['R']:.3f}"
         click.echo(f"{r['organisation'][:28]:<28} {r['persons'] or 0:>9,} {r['internal'] or 0:>11,} "
                    f"{r['external'] or 0:>10,} {rr:>7}")  # fmt: skip
-    _echo_fit("R across organisations", fit)
+    click.echo(describe(fit, "R across organisations"))
     if out is not None:
         pacsv.write_csv(table, out)
         click.echo(f"table written to {out}")
@@ -108,5 +99,5 @@ def simulate_cmd(settings: Any, shape: str, dimension: int, sizes: str, seeds: i
     click.echo(f"{'persons':>8} {'internal':>10} {'external':>9} {'R':>7}")
     for shot in shots:
         click.echo(f"{shot.persons:>8,} {shot.internal:>10,} {shot.external:>9,} {shot.R:>7.4f}")
-    _echo_fit(f"R against size, {shape}" + (f" of dimension {dimension} (expect {-1 / dimension:+.3f})"
-                                             if shape == "ball" else ""), fit)  # fmt: skip
+    click.echo(describe(fit, f"R against size, {shape}" + (f" of dimension {dimension} (expect {-1 / dimension:+.3f})"
+                                                           if shape == "ball" else "")))  # fmt: skip

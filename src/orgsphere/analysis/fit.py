@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from scipy import stats
 
 __all__ = [
-    "SPHERE_SLOPE", "ScalingFit", "fit_power", "fit_scaling", "verdict", "MIN_POINTS_FOR_FIT", "VERDICTS",
+    "SPHERE_SLOPE", "ScalingFit", "fit_power", "fit_scaling", "verdict", "describe", "MIN_POINTS_FOR_FIT", "VERDICTS",
 ]  # fmt: skip
 
 SPHERE_SLOPE = -1.0 / 3.0
@@ -95,6 +95,18 @@ def verdict(fit: ScalingFit) -> str:
     if fit.zero_in_interval:
         return "flat"
     return "steeper" if (fit.ci_high or 0.0) < SPHERE_SLOPE else "flatter"
+
+
+def describe(fit: ScalingFit, what: str) -> str:
+    """One line of text for a fit: slope, interval, robust slope, p-values, the null model and the verdict."""
+    if fit.slope is None:
+        return f"{what}: {fit.note}"
+    text = (f"{what} (n={fit.n_units}): slope {fit.slope:+.3f} [95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}], "
+            f"robust {fit.robust_slope:+.3f}; p(slope = -1/3) = {fit.p_sphere:.3f}, p(slope = 0) = {fit.p_zero:.3f}")  # fmt: skip
+    if fit.null_slope is not None:
+        model = {"mixing": "random mixing", "rewired": "rewiring"}.get(fit.null_model, fit.null_model)
+        text += f"; {model} {fit.null_slope:+.3f}, difference [{fit.diff_low:+.3f}, {fit.diff_high:+.3f}]"
+    return f"{text} -> {fit.verdict}"
 
 
 def _slopes(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
