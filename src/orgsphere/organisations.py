@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -33,6 +32,7 @@ from .ingest.columns import find_columns
 from .ingest.edges import EDGE_FIELDS
 from .ingest.tabular import open_tabular
 from .privacy import domain_of
+from .rows import rows_where
 from .settings import Settings
 
 __all__ = ["derive_orgchart", "write_orgchart", "read_domain_map", "compare", "CORPUS_ROOT"]
@@ -140,8 +140,7 @@ def _organisation_row(path: Path) -> dict[str, object]:
     need = {"scope", "period", "channel", "persons", "internal", "external", "R"}
     if not need <= set(table.column_names):
         raise InputError(f"{path}: not an orgsphere sphere table (columns {', '.join(sorted(need))} expected).")
-    rows = table.filter(pc.and_(pc.and_(pc.equal(table["scope"], "organisation"), pc.equal(table["period"], ALL)),
-                                pc.equal(table["channel"], ALL))).to_pylist()  # fmt: skip
+    rows = rows_where(table, scope="organisation", period=ALL, channel=ALL).to_pylist()
     if not rows:
         raise InputError(f"{path}: has no whole-organisation row (scope organisation, period and channel 'all').")
     return rows[0]

@@ -20,6 +20,7 @@ from .analysis.fit import ScalingFit
 from .analysis.rent import RentFit
 from .errors import InputError, MissingExtraError
 from .privacy import suppress_small_groups
+from .rows import rows_where
 
 __all__ = ["ResultTable", "Results", "ProcessingStatement", "EXPORT_FORMATS"]
 
@@ -48,12 +49,7 @@ class ResultTable:
 
     def filter(self, **equals: Any) -> pa.Table:
         """Rows whose columns equal the given values, e.g. ``filter(scope="unit", period="all")``."""
-        mask = None
-        for column, value in equals.items():
-            col = self.arrow.column(column)
-            test = pc.is_null(col) if value is None else pc.fill_null(pc.equal(col, value), False)
-            mask = test if mask is None else pc.and_(mask, test)
-        return self.arrow if mask is None else self.arrow.filter(mask)
+        return rows_where(self.arrow, **equals)
 
     def __repr__(self) -> str:
         return f"<ResultTable {self.name}: {self.num_rows} rows; {', '.join(self.arrow.column_names)}>"
@@ -91,9 +87,7 @@ class Results:
                  distance: pa.Table | None = None, routes: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
-            pc.sum(suppressed.filter(pc.and_(pc.equal(suppressed["period"], "all"),
-                                             pc.equal(suppressed["channel"], "all")))["suppressed"]
-                   .cast(pa.int64())).as_py() or 0  # fmt: skip
+            pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
         )
         self.sphere = ResultTable(
             "sphere", suppressed,

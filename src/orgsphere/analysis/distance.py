@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
+from ..rows import rows_where
 from ..schema import PARTY, PERSON
 from ..store import Store
 from .sphere import ALL, UNDATED, placed_interactions
@@ -131,10 +132,6 @@ def _extract(store: Store) -> _Extract:
     return _Extract(persons, arrays, period.dictionary.to_pylist(), channel.dictionary.to_pylist(), targets, units)
 
 
-def _slice(table: pa.Table, period: str, channel: str) -> pa.Table:
-    return table.filter(pc.and_(pc.equal(table["period"], period), pc.equal(table["channel"], channel)))
-
-
 def _ties(ex: _Extract, period: str, channel: str, min_contacts: int, n_persons: int) -> tuple[np.ndarray, np.ndarray]:
     """The pairs with at least ``min_contacts`` interactions in the period and channel ('all' sums them)."""
     pairs = ex.pairs
@@ -165,7 +162,7 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
     for period, channel in keys:
         if period == UNDATED:
             continue
-        units = _slice(ex.units, period, channel)
+        units = rows_where(ex.units, period=period, channel=channel)
         # each person in the unit they were placed in most often in this period (a move splits a month)
         units = units.take(pc.sort_indices(units, [("person", "ascending"), ("n", "descending"), ("unit", "ascending")]))
         idx = units["person"].to_numpy()
@@ -173,7 +170,7 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
         units = units.filter(pa.array(first))
         active = units["person"].to_numpy()  # the persons active in this period, as global indices
         a, b = _ties(ex, period, channel, min_contacts, n_persons)
-        contacts = _slice(ex.targets, period, channel)
+        contacts = rows_where(ex.targets, period=period, channel=channel)
         unit_names = pc.dictionary_encode(units["unit"].combine_chunks())
         own = np.full(n_persons, -1, dtype=np.int64)
         own[active] = unit_names.indices.to_numpy(zero_copy_only=False)

@@ -33,6 +33,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..rows import rows_where
+
 
 __all__ = ["Margins", "margins", "random_mixing", "rewired", "null_table", "NULL_MODELS"]
 
@@ -59,7 +61,7 @@ class Margins:
 
 def margins(table: pa.Table, channel: str = "all") -> Margins:
     """The margins of one channel from a :func:`~orgsphere.analysis.margins.unit_margins` table."""
-    t = table.filter(pc.equal(table["channel"], channel))
+    t = rows_where(table, channel=channel)
 
     def col(name: str) -> np.ndarray:
         return np.asarray(pc.fill_null(t[name], 0).to_numpy(zero_copy_only=False), dtype=np.int64)

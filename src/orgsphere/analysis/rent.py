@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..rows import rows_where
 from .fit import MIN_POINTS_FOR_FIT, ScalingFit, fit_power
 from .hierarchy import unit_groups
 from .sphere import ALL
@@ -56,8 +57,7 @@ def subtrees(sphere: pa.Table, units: pa.Table, channel: str = ALL) -> pa.Table:
     groups = unit_groups(units)
     own = groups.filter(pc.equal(groups["scope"], "unit"))
     depth_of = dict(zip(own["unit_id"].to_pylist(), own["depth"].to_pylist(), strict=True))
-    rows = sphere.filter(pc.and_(pc.and_(pc.equal(sphere["scope"], "level"), pc.equal(sphere["period"], ALL)),
-                                 pc.equal(sphere["channel"], channel)))  # fmt: skip
+    rows = rows_where(sphere, scope="level", period=ALL, channel=channel)
     out = []
     for r in rows.to_pylist():
         if depth_of.get(r["group_id"]) != r["depth"]:

@@ -7,6 +7,7 @@ import pyarrow.compute as pc
 
 from ..privacy import suppress_small_groups
 from ..results import Results
+from ..rows import rows_where
 from ..settings import Settings
 from ..spheremodel import what_if_table
 from ..statement import build_statement, organisation_summary
@@ -24,14 +25,6 @@ __all__ = ["analyse", "FIT_MEASURES"]
 FIT_MEASURES = ("R", "R_customer", "B")
 FIT_KINDS = (ALL, "line", "staff")  # all units, and line and staff apart: they meet different outsiders
 NULL_KEYS = ("channel", "unit", "name", "kind", "function")
-
-
-def _where(table: pa.Table, **equals: object) -> pa.Table:
-    mask = None
-    for column, value in equals.items():
-        test = pc.fill_null(pc.equal(table[column], value), False)
-        mask = test if mask is None else pc.and_(mask, test)
-    return table.filter(mask) if mask is not None else table
 
 
 def _nulls(unit_counts: pa.Table, units: pa.Table, settings: Settings) -> pa.Table:
@@ -65,7 +58,7 @@ def _unit_fits(nulls: pa.Table, settings: Settings) -> list[ScalingFit]:
     fits = []
     for channel in sorted(set(nulls["channel"].to_pylist()), key=lambda c: (c != ALL, c)):
         for kind in FIT_KINDS:
-            rows = _where(nulls, channel=channel) if kind == ALL else _where(nulls, channel=channel, kind=kind)
+            rows = rows_where(nulls, channel=channel) if kind == ALL else rows_where(nulls, channel=channel, kind=kind)
             for measure in FIT_MEASURES:
                 fits.append(fit_scaling(rows, measure, channel, kind, settings.bootstrap_samples, settings.seed,
                                         null=f"{measure}_mixing", null_model="mixing"))  # fmt: skip
@@ -78,14 +71,14 @@ def _unit_fits(nulls: pa.Table, settings: Settings) -> list[ScalingFit]:
 def _group_fits(visible: pa.Table, settings: Settings) -> list[ScalingFit]:
     """Across the groups of each level of the tree, and across the months of the organisation's life."""
     fits = []
-    levels = _where(visible, scope="level", period=ALL, channel=ALL)
+    levels = rows_where(visible, scope="level", period=ALL, channel=ALL)
     depths = sorted({d for d in levels["depth"].to_pylist() if d is not None and d > 0})
     for depth in depths[:-1]:  # the deepest level holds the units themselves: fitted above
-        rows = _where(levels, depth=depth)
+        rows = rows_where(levels, depth=depth)
         for measure in ("R", "B"):
             fits.append(fit_scaling(rows, measure, ALL, ALL, settings.bootstrap_samples, settings.seed,
                                     scope=f"level {depth}"))  # fmt: skip
-    months = _where(visible, scope="organisation", channel=ALL)
+    months = rows_where(visible, scope="organisation", channel=ALL)
     months = months.filter(pc.invert(pc.is_in(months["period"], pa.array([ALL, UNDATED]))))
     for measure in ("R", "R_customer"):
         fits.append(fit_scaling(months, measure, ALL, ALL, settings.bootstrap_samples, settings.seed, scope="months"))
@@ -112,14 +105,14 @@ def analyse(store: Store, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
     visible = suppress_small_groups(sphere, "persons", settings.min_group_size)
-    unit_rows = _where(visible, scope="unit", period=ALL)
+    unit_rows = rows_where(visible, scope="unit", period=ALL)
     nulls = suppress_small_groups(_nulls(unit_margins(store), unit_rows, settings), "persons", settings.min_group_size)
     fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)
     trees = subtrees(visible, store.table("units").to_pyarrow())
     rent = rent_fit(trees.filter(pc.invert(trees["suppressed"])), settings.bootstrap_samples, settings.seed)
     statement = build_statement(store, settings, tallies)
     boundary, domains = boundary_counts(store)
-    whole = _where(visible, scope="organisation", period=ALL, channel=ALL)["persons"].to_pylist()
+    whole = rows_where(visible, scope="organisation", period=ALL, channel=ALL)["persons"].to_pylist()
     model = what_if_table(whole[0] if whole and whole[0] else 1000)
     distance, routes = _distances(store, settings, unit_rows)
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,

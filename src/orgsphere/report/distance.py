@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..analysis.distance import DISTANCE_BANDS, OTHER_ROUTE
 from ..analysis.sphere import ALL, UNDATED
 from ..results import Results
+from ..rows import rows_where
 from .charts import trend_chart
 
 __all__ = ["distance_context"]
@@ -28,10 +29,8 @@ def distance_context(results: Results, words: dict[str, str]) -> dict[str, Any]:
     table = results.distance.arrow
     if table.num_rows == 0 or "target" not in table.column_names:
         return {"rows": []}
-    mask = pc.and_(pc.equal(table["channel"], ALL), pc.equal(table["target"], "customer"))
-    mask = pc.and_(mask, pc.invert(pc.is_in(table["period"], pa.array([ALL, UNDATED]))))
-    mask = pc.and_(mask, pc.invert(pc.fill_null(table["suppressed"], True)))
-    rows = table.filter(mask).to_pylist()
+    table = rows_where(table, channel=ALL, target="customer", suppressed=False)
+    rows = table.filter(pc.invert(pc.is_in(table["period"], pa.array([ALL, UNDATED])))).to_pylist()
     units: dict[str, dict[str, Any]] = {}
     months: dict[tuple[str, str], list[int]] = {}
     for r in rows:
