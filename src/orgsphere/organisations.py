@@ -30,6 +30,7 @@ from .analysis.sphere import ALL
 from .errors import InputError
 from .ingest.columns import find_columns
 from .ingest.edges import EDGE_FIELDS
+from .ingest.resolve import matching_domain
 from .ingest.tabular import open_tabular
 from .privacy import domain_of
 from .rows import rows_where
@@ -40,20 +41,10 @@ __all__ = ["derive_orgchart", "write_orgchart", "read_domain_map", "compare", "C
 CORPUS_ROOT = "(corpus)"
 
 
-def _within(domain: str, domains: set[str]) -> bool:
-    """Whether ``domain`` is one of ``domains`` or a subdomain of one."""
-    parts = domain.split(".")
-    return any(".".join(parts[i:]) in domains for i in range(len(parts) - 1))
-
-
 def _organisation(domain: str, domain_map: Mapping[str, str]) -> str:
     """The mapped organisation of ``domain`` or of its nearest mapped parent domain, else the domain itself."""
-    parts = domain.split(".")
-    for i in range(len(parts) - 1):
-        hit = domain_map.get(".".join(parts[i:]))
-        if hit:
-            return hit
-    return domain
+    mapped = matching_domain(domain, domain_map)
+    return domain_map[mapped] if mapped else domain
 
 
 def read_domain_map(path: str | Path) -> dict[str, str]:
@@ -98,10 +89,10 @@ def derive_orgchart(paths: Iterable[str | Path], settings: Settings, domain_map:
             if domain is None:
                 outside["not an email address"] += 1
                 seen[address] = ""
-            elif _within(domain, freemail):
+            elif matching_domain(domain, freemail):
                 outside["free mail service"] += 1
                 seen[address] = ""
-            elif _within(domain, excluded):
+            elif matching_domain(domain, excluded):
                 outside["excluded domain"] += 1
                 seen[address] = ""
             else:

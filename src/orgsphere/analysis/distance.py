@@ -24,7 +24,7 @@ from scipy import sparse
 from ..rows import rows_where
 from ..schema import PARTY, PERSON
 from ..store import Store
-from .sphere import ALL, UNDATED, placed_interactions
+from .sphere import ALL, UNDATED, placed_interactions, rollups
 
 __all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "unit_distances", "unit_routes", "TARGETS",
            "DISTANCE_BANDS"]
@@ -85,16 +85,8 @@ class _Extract:
     units: pa.Table  # period, channel, person (index), unit, n; with 'all' roll-ups
 
 
-def _rollups(t: ibis.Table, keys: list[str]) -> ibis.Table:
-    parts = []
-    for by_period in (True, False):
-        for by_channel in (True, False):
-            group = keys + (["period"] if by_period else []) + (["channel"] if by_channel else [])
-            agg = t.group_by(group).aggregate(n=t.count())
-            agg = agg.mutate(period=ibis.literal(ALL)) if not by_period else agg
-            agg = agg.mutate(channel=ibis.literal(ALL)) if not by_channel else agg
-            parts.append(agg.select("period", "channel", *keys, "n"))
-    return ibis.union(*parts)
+def _count_rollups(t: ibis.Table, keys: list[str]) -> ibis.Table:
+    return rollups(t, keys, lambda t: {"n": t.count()})
 
 
 def _extract(store: Store) -> _Extract:
@@ -127,8 +119,8 @@ def _extract(store: Store) -> _Extract:
     }  # fmt: skip
     ne = names.view()
     with_idx = end.join(ne, end.person == ne.person).select(end.period, end.channel, end.unit, end.kind, person=ne.idx)
-    targets = _rollups(with_idx.filter(with_idx.kind.notnull()), ["person", "kind"]).to_pyarrow()
-    units = _rollups(with_idx, ["person", "unit"]).to_pyarrow()
+    targets = _count_rollups(with_idx.filter(with_idx.kind.notnull()), ["person", "kind"]).to_pyarrow()
+    units = _count_rollups(with_idx, ["person", "unit"]).to_pyarrow()
     return _Extract(persons, arrays, period.dictionary.to_pylist(), channel.dictionary.to_pylist(), targets, units)
 
 

@@ -30,7 +30,7 @@ from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
 from .hierarchy import ORGANISATION, unit_ancestors
 
-__all__ = ["sphere_counts", "placed_interactions", "ALL", "UNDATED", "SPHERE_KEYS"]
+__all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS"]
 
 ALL = "all"
 UNDATED = "undated"
@@ -81,7 +81,7 @@ def placed_interactions(store: Store) -> ibis.Table:
     )
 
 
-def _rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]]) -> ibis.Table:
+def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]]) -> ibis.Table:
     """The aggregate by keys+period+channel, and with period and/or channel rolled up to 'all'."""
     parts = []
     for by_period in (True, False):
@@ -158,7 +158,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     # stayers add up from units to groups; the few who moved are counted distinct per group directly.
     units_of = active.group_by("person").aggregate(n_units=active.unit.nunique())
     movers = units_of.filter(units_of.n_units > 1).select("person").cache()
-    stayers = _rollups(active.anti_join(movers, "person"), ["unit"], lambda t: {"persons": t.person.nunique()})
+    stayers = rollups(active.anti_join(movers, "person"), ["unit"], lambda t: {"persons": t.person.nunique()})
     stayers = stayers.cache()
     a_stay, a_move = anc.view(), anc.view()
     stayers = stayers.join(a_stay, stayers.unit == a_stay.unit_id)
@@ -174,7 +174,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
 
         c = per_unit.mutate(group_id=group_of(per_unit))
         counts_parts.append(
-            _rollups(c, ["group_id"], lambda t, s=suffix: {
+            rollups(c, ["group_id"], lambda t, s=suffix: {
                 "intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
                 "external": t.external.sum(), "customer": t.customer.sum(),
             }).mutate(scope=ibis.literal(scope), depth=ibis.literal(d, "int32"), key=key)
@@ -184,7 +184,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
             st.group_by(["group_id", "period", "channel"]).aggregate(persons=st.persons.sum()).mutate(key=key)
         )
         mv = moved.mutate(group_id=group_of(moved))
-        persons_parts.append(_rollups(mv, ["group_id"], lambda t: {"persons": t.person.nunique()}).mutate(key=key))
+        persons_parts.append(rollups(mv, ["group_id"], lambda t: {"persons": t.person.nunique()}).mutate(key=key))
     counts = ibis.union(*counts_parts)
     persons = ibis.union(*persons_parts)
     persons = persons.group_by(["key", "group_id", "period", "channel"]).aggregate(persons=persons.persons.sum())

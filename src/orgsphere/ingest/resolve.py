@@ -15,6 +15,8 @@ inside and outside is drawn in one place:
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,13 +26,13 @@ from ..settings import Settings
 from ..store import Store
 from .parties import domain_party_id
 
-__all__ = ["Resolver", "Resolved", "UNDECLARED"]
+__all__ = ["Resolver", "Resolved", "UNDECLARED", "matching_domain"]
 
 UNDECLARED = "undeclared (outside the internal domains)"
 Resolved = tuple[str, str] | str  # (id, kind person|party), or the reason it cannot be resolved
 
 
-def _matches(domain: str, domains: set[str]) -> str | None:
+def matching_domain(domain: str, domains: Container[str]) -> str | None:
     """The entry of ``domains`` that ``domain`` is, or is a subdomain of."""
     parts = domain.split(".")
     for i in range(len(parts) - 1):
@@ -77,14 +79,14 @@ class Resolver:
         domain = domain_of(raw)
         if domain is None:
             return "is neither a person of the org chart nor a declared outside party"
-        if _matches(domain, self.internal):
+        if matching_domain(domain, self.internal):
             return (
                 f"is an address in the internal domain {domain} that is not in the org chart "
                 "(add the person, or their email column, to the org chart)"
             )
         party_id = domain_party_id(domain)
         if party_id not in self.parties:
-            declared = _matches(domain, {d.lstrip("@") for d in self.rules})
+            declared = matching_domain(domain, {d.lstrip("@") for d in self.rules})
             parent = domain_party_id(declared) if declared else None
             if parent is not None and parent in self.parties:
                 return parent, PARTY
