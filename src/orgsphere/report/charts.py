@@ -29,6 +29,10 @@ plt.rcParams.update(
 )
 
 
+def _slope_text(value: float, decimal: str) -> str:
+    return f"{value:.2f}".replace(".", decimal).replace("-", "−")
+
+
 def _svg(fig: Any) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -55,18 +59,12 @@ def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: di
             continue
         mask = ok & (np.array([k == kind for k in kinds]) if kind in ("line", "staff") else True)
         xs = np.linspace(np.log(n[mask].min()), np.log(n[mask].max()), 50)
-        cx, cy = fit.log_n_mean, fit.log_r_mean
         colour = COLOURS.get(kind, "#222") if kind in ("line", "staff") else "#222"
-        slope_text = f"{fit.slope:.2f}".replace(".", decimal).replace("-", "−")
-        ax.plot(np.exp(xs), np.exp(cy + fit.slope * (xs - cx)), color=colour, lw=2, zorder=4,
-                label=words["plot_fit"].format(which=words[f"which_{kind}"], slope=slope_text))  # fmt: skip
-        lo = cy + fit.ci_low * (xs - cx)  # type: ignore[operator]
-        hi = cy + fit.ci_high * (xs - cx)  # type: ignore[operator]
-        ax.fill_between(np.exp(xs), np.exp(np.minimum(lo, hi)), np.exp(np.maximum(lo, hi)), color=colour,
-                        alpha=0.12, zorder=2, label=words["plot_band"] if i == 0 else None)  # fmt: skip
+        _fit_line(ax, fit, xs, colour,
+                  words["plot_fit"].format(which=words[f"which_{kind}"], slope=_slope_text(fit.slope, decimal)),
+                  band_label=words["plot_band"] if i == 0 else None)  # fmt: skip
         if i == 0:
-            ax.plot(np.exp(xs), np.exp(cy + SPHERE_SLOPE * (xs - cx)), color="#e09f3e", lw=2, ls="--",
-                    label=words["plot_sphere"], zorder=4)  # fmt: skip
+            _line(ax, xs, fit.log_n_mean, fit.log_r_mean, SPHERE_SLOPE, "#e09f3e", words["plot_sphere"], dashed=True)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(words["plot_x"])
@@ -99,16 +97,23 @@ def _floats(table: pa.Table, column: str) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in table[column].to_pylist()], dtype=float)
 
 
-def _fit_line(ax: Any, fit: ScalingFit, xs: np.ndarray, colour: str, label: str, dashed: bool = False) -> None:
+def _line(ax: Any, xs: np.ndarray, cx: float, cy: float, slope: float, colour: str, label: str | None,
+          dashed: bool = False, band: tuple[float, float] | None = None, band_label: str | None = None) -> None:
+    """A power law through (e^cx, e^cy) over log sizes ``xs``, with the band of slopes ``band`` if given."""
+    ax.plot(np.exp(xs), np.exp(cy + slope * (xs - cx)), color=colour, lw=2, ls="--" if dashed else "-",
+            label=label, zorder=4)  # fmt: skip
+    if band is not None:
+        lo, hi = cy + band[0] * (xs - cx), cy + band[1] * (xs - cx)
+        ax.fill_between(np.exp(xs), np.exp(np.minimum(lo, hi)), np.exp(np.maximum(lo, hi)), color=colour,
+                        alpha=0.12, zorder=2, label=band_label)  # fmt: skip
+
+
+def _fit_line(ax: Any, fit: ScalingFit, xs: np.ndarray, colour: str, label: str, band_label: str | None = None) -> None:
+    """A fit's line through its centroid, with its 95% interval as a band."""
     if fit.slope is None or fit.log_n_mean is None or fit.log_r_mean is None:
         return
-    cx, cy = fit.log_n_mean, fit.log_r_mean
-    ax.plot(np.exp(xs), np.exp(cy + fit.slope * (xs - cx)), color=colour, lw=2, ls="--" if dashed else "-",
-            label=label, zorder=4)  # fmt: skip
-    if fit.ci_low is not None and fit.ci_high is not None:
-        lo, hi = cy + fit.ci_low * (xs - cx), cy + fit.ci_high * (xs - cx)
-        ax.fill_between(np.exp(xs), np.exp(np.minimum(lo, hi)), np.exp(np.maximum(lo, hi)), color=colour,
-                        alpha=0.12, zorder=2)  # fmt: skip
+    band = (fit.ci_low, fit.ci_high) if fit.ci_low is not None and fit.ci_high is not None else None
+    _line(ax, xs, fit.log_n_mean, fit.log_r_mean, fit.slope, colour, label, band=band, band_label=band_label)
 
 
 def _finish(ax: Any, xlabel: str, ylabel: str) -> None:
@@ -134,14 +139,10 @@ def null_chart(nulls: pa.Table, fit: ScalingFit | None, words: dict[str, str], d
                label=words["plot_observed"])  # fmt: skip
     if fit is not None and fit.slope is not None and ok.any():
         xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
-        text = f"{fit.slope:.2f}".replace(".", decimal).replace("-", "−")
-        _fit_line(ax, fit, xs, COLOURS["line"], words["plot_fit_observed"].format(slope=text))
-        if fit.null_slope is not None:
-            ey = np.log(e[ok])
-            mixing = ScalingFit("B_mixing", fit.channel, fit.kind, int(ok.sum()), 0, fit.null_slope, None, None,
-                                None, None, "", float(np.log(n[ok]).mean()), float(ey.mean()))  # fmt: skip
-            null_text = f"{fit.null_slope:.2f}".replace(".", decimal).replace("-", "−")
-            _fit_line(ax, mixing, xs, "#5c677d", words["plot_fit_expected"].format(slope=null_text), dashed=True)
+        _fit_line(ax, fit, xs, COLOURS["line"], words["plot_fit_observed"].format(slope=_slope_text(fit.slope, decimal)))
+        if fit.null_slope is not None:  # through the centroid of the expected values
+            _line(ax, xs, float(np.log(n[ok]).mean()), float(np.log(e[ok]).mean()), fit.null_slope, "#5c677d",
+                  words["plot_fit_expected"].format(slope=_slope_text(fit.null_slope, decimal)), dashed=True)  # fmt: skip
     _finish(ax, words["plot_x"], words["plot_y_B"])
     return _svg(fig)
 
@@ -161,10 +162,7 @@ def rent_chart(subtrees: pa.Table, rent: RentFit, words: dict[str, str], decimal
     fit = rent.p
     if fit.slope is not None and ok.any():
         xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
-        text = f"{fit.slope:.2f}".replace(".", decimal)
-        _fit_line(ax, fit, xs, "#1d2433", words["plot_rent"].format(p=text))
-        sphere = ScalingFit("boundary", "all", "all", 0, 0, 2 / 3, None, None, None, None, "", fit.log_n_mean,
-                            fit.log_r_mean)  # fmt: skip
-        _fit_line(ax, sphere, xs, "#e09f3e", words["plot_rent_sphere"], dashed=True)
+        _fit_line(ax, fit, xs, "#1d2433", words["plot_rent"].format(p=_slope_text(fit.slope, decimal)))
+        _line(ax, xs, fit.log_n_mean, fit.log_r_mean, 2 / 3, "#e09f3e", words["plot_rent_sphere"], dashed=True)
     _finish(ax, words["plot_x"], words["plot_y_boundary"])
     return _svg(fig)
