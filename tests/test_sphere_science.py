@@ -100,7 +100,9 @@ def test_a_slope_the_null_model_reproduces_is_called_arithmetic() -> None:
 
 def test_thin_data_gets_no_slope_and_says_why() -> None:
     fit = fit_power(np.array([5, 10, 20]), np.array([0.3, 0.2, 0.1]), samples=100, seed=0, scope="organisations")
-    assert fit.slope is None and fit.verdict == "thin" and "too few organisations" in fit.note
+    assert fit.slope is None and fit.verdict == "thin" and "too few organisations" in fit.note and fit.thin == "few"
+    same = fit_power(np.full(6, 40.0), np.linspace(0.1, 0.2, 6), samples=100, seed=0, scope="months")
+    assert same.thin == "same_size" and "same size" in same.note
 
 
 def test_rewiring_sampler_matches_rewiring_people_one_by_one(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from scipy import stats
 
 __all__ = [
     "SPHERE_SLOPE", "ScalingFit", "fit_power", "fit_scaling", "verdict", "describe", "MIN_POINTS_FOR_FIT", "VERDICTS",
+    "THIN",
 ]  # fmt: skip
 
 SPHERE_SLOPE = -1.0 / 3.0
@@ -30,6 +31,7 @@ MIN_POINTS_FOR_FIT = 5
 THEIL_SEN_MAX_POINTS = 3000  # Theil–Sen looks at every pair of points; above this a seeded sample of points
 BOOTSTRAP_BATCH = 250
 VERDICTS = ("thin", "null", "sphere", "flat", "steeper", "flatter")
+THIN = ("zero", "few", "same_size")  # no point above zero; fewer than MIN_POINTS_FOR_FIT; no spread in size
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ScalingFit:
     diff_low: float | None = None  # 95% interval of (observed − null) slope, paired bootstrap
     diff_high: float | None = None
     null_model: str = ""
+    thin: str = ""  # why there is no slope, for those who word it: "zero", "few" or "same_size" (see THIN)
 
     @property
     def sphere_in_interval(self) -> bool | None:
@@ -154,13 +157,13 @@ def fit_power(size: np.ndarray, value: np.ndarray, *, samples: int, seed: int, m
             "n_zero": int(zero.sum()), "null_model": null_model if null_value is not None else ""}  # fmt: skip
     empty = {"slope": None, "intercept": None, "ci_low": None, "ci_high": None, "r2": None}
     if ok.sum() == 0 and zero.sum() > 0:
-        return ScalingFit(**base, **empty, note=f"no {scope[:-1] if scope.endswith('s') else scope} has "
+        return ScalingFit(**base, **empty, thin="zero", note=f"no {scope[:-1] if scope.endswith('s') else scope} has "
                           f"{measure} above zero here ({measure} = 0 everywhere)")  # fmt: skip
     if ok.sum() < MIN_POINTS_FOR_FIT:
-        return ScalingFit(**base, **empty, note=f"too few {scope} with a value above zero ({int(ok.sum())}; "
+        return ScalingFit(**base, **empty, thin="few", note=f"too few {scope} with a value above zero ({int(ok.sum())}; "
                           f"need {MIN_POINTS_FOR_FIT}) for a fit")  # fmt: skip
     if np.ptp(x) == 0:
-        return ScalingFit(**base, **empty, note=f"all {scope} have the same size; no slope can be fitted")
+        return ScalingFit(**base, **empty, thin="same_size", note=f"all {scope} have the same size; no slope can be fitted")
     slope = float(_slopes(x[None, :], y[None, :])[0])
     intercept = float(y.mean() - slope * x.mean())
     residual = y - (intercept + slope * x)

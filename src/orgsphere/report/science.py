@@ -89,9 +89,9 @@ def science_context(results: Results, words: dict[str, str], n: Number, decimal:
     if months is not None and months.slope is not None:
         time_text = words["time_found"].format(n=months.n_units, slope=n(months.slope, 2), lo=n(months.ci_low, 2),
                                                hi=n(months.ci_high, 2))  # fmt: skip
-    elif months is None or "too few" in months.note:
+    elif months is None or months.thin == "few":
         time_text = words["time_few"]
-    elif "same size" in months.note:
+    elif months.thin == "same_size":
         time_text = words["time_same_size"]
     else:
         time_text = words["time_none"].format(note=months.note)
