@@ -14,7 +14,6 @@ seconds, peak memory after each step and the ratio to networkx. Never asserted i
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
@@ -25,10 +24,7 @@ import pyarrow.compute as pc
 
 import orgsphere
 from orgsphere.analysis.distance import _extract, _ties, hop_distances
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 
 def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import tempfile
 import time
@@ -34,10 +33,7 @@ import orgsphere
 from orgsphere.analysis.fit import fit_power
 from orgsphere.analysis.margins import unit_margins
 from orgsphere.analysis.nulls import margins, random_mixing, rewired
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 
 def build(store_path: Path, key: Path, units: int, persons: int, interactions: int) -> orgsphere.Workspace:

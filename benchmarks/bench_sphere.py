@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import tempfile
 import time
@@ -32,12 +31,9 @@ import pyarrow.parquet as pq
 import orgsphere
 from orgsphere.analysis.hierarchy import unit_groups
 from orgsphere.analysis.sphere import sphere_counts
+from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 CHUNK = 2_000_000
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def make_org(folder: Path, persons: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
