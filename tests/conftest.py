@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import orgsphere
+from orgsphere.store import Store
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
 
@@ -89,3 +90,51 @@ def department_orgchart(tmp_path: Path, name: str) -> tuple[Path, pd.DataFrame]:
     org = vertices.assign(unit="D" + vertices["dept"].astype(str), parent="Institution", kind="line")
     org[["id", "unit", "parent", "kind"]].rename(columns={"id": "person"}).to_csv(tmp_path / "org.csv", index=False)
     return folder, vertices
+
+
+def _need(what: str, ok: bool) -> None:
+    """Skip (fail under CI) when a tool a test needs is missing from this machine."""
+    if ok:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what}; under CI it must be present")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A local Spark session (two cores, no web UI, UTC), reached through ibis; shared by the whole run."""
+    import shutil
+
+    _need("Java is not on this machine (Spark needs Java 17 or newer)", shutil.which("java") is not None)
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        _need("pyspark is not installed (pip install 'orgsphere[spark]')", False)
+    import ibis
+
+    session = (
+        SparkSession.builder.master("local[2]").appName("orgsphere-tests")
+        .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4").config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
+        .getOrCreate()
+    )  # fmt: skip
+    session.sparkContext.setLogLevel("ERROR")
+    yield ibis.pyspark.connect(session)
+    session.stop()
+
+
+class SparkTables:
+    """Tables a DuckDB store holds, copied into Spark and read through the same ibis calls as the store."""
+
+    def __init__(self, spark: Any, store: Store, names: tuple[str, ...], prefix: str) -> None:
+        self.ibis = spark
+        self._names = {}
+        for name in names:
+            view = f"{prefix}_{name}"
+            spark._session.createDataFrame(store.table(name).to_pyarrow()).createOrReplaceTempView(view)
+            self._names[name] = view
+
+    def table(self, name: str) -> Any:
+        return self.ibis.table(self._names[name])

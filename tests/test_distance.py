@@ -59,7 +59,11 @@ ORG = "person,unit,parent,kind\n" + "".join(f"s{i},Sales,Co,line\n" for i in ran
     f"h{i},HR,Co,staff\n" for i in range(5))  # fmt: skip
 
 
-def test_threshold_units_and_months(tmp_path: Path) -> None:
+SEARCHES = pytest.mark.parametrize("search", ["scipy", "frontier"])
+
+
+@SEARCHES
+def test_threshold_units_and_months(tmp_path: Path, search: str) -> None:
     # s0 meets the customer; s0-s1-h0 a chain of real contact (2 interactions each); s2-h1 only once (no tie);
     # in February h0 writes s0 twice: one hop that month
     rows = ["src,dst,ts", "s0,buyer@client.example,2025-01-05"]
@@ -68,7 +72,7 @@ def test_threshold_units_and_months(tmp_path: Path) -> None:
     ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_domains="client.example")
     ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
     ws.ingest_edges(write(tmp_path / "e.csv", "\n".join(rows) + "\n"))
-    people = person_distances(ws.store, min_contacts=2).to_pandas()
+    people = person_distances(ws.store, min_contacts=2, search=search).to_pandas()
     pseudo = ws.store.pseudonymiser()
 
     def d(period: str, who: str) -> float | None:
@@ -94,10 +98,11 @@ def test_threshold_units_and_months(tmp_path: Path) -> None:
     assert {r["via_unit"] for r in folded} == {"(other)"}
 
 
-def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:
+@SEARCHES
+def test_hospital_ward_distances_match_networkx(tmp_path: Path, search: str) -> None:
     ward = hospital_ward(tmp_path)
     with ward.ws as ws:
-        got = person_distances(ws.store, min_contacts=2).to_pandas()
+        got = person_distances(ws.store, min_contacts=2, search=search).to_pandas()
         pseudo = ws.store.pseudonymiser()
     vertices, edges, patients = ward.vertices, ward.edges, ward.patients
     staff = vertices[vertices.Status != "PAT"]
@@ -124,13 +129,15 @@ def test_hospital_ward_distances_match_networkx(tmp_path: Path) -> None:
     assert set(got.distance.dropna().astype(int)) >= {0, 1}
 
 
-def test_email_eu_core_with_one_department_customer_facing(tmp_path: Path) -> None:
+@SEARCHES
+def test_email_eu_core_with_one_department_customer_facing(tmp_path: Path, search: str) -> None:
     folder, vertices = department_orgchart(tmp_path, "email-eu-core")
     edges = pd.read_csv(folder / "edges.csv")
-    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_facing_units="d4") as ws:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_facing_units="d4",
+                        distance_search=search) as ws:  # fmt: skip
         ws.ingest_orgchart(tmp_path / "org.csv")
         ws.ingest_edges(folder / "edges.csv")
-        got = person_distances(ws.store, 2, ("customer",), ws.settings.customer_facing_units).to_pandas()
+        got = person_distances(ws.store, 2, ("customer",), ws.settings.customer_facing_units, search).to_pandas()
         pseudo = ws.store.pseudonymiser()
         results = ws.analyse()
     got = got[(got.period == "all") & (got.channel == "all")].set_index("person")

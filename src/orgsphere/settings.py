@@ -239,6 +239,12 @@ SETTINGS: tuple[Setting, ...] = (
         _positive,
     ),
     Setting(
+        "distance_search", _choice("auto", "scipy", "frontier"), "auto",
+        "How customer distance is searched: scipy (the graph in memory, fastest on one machine), frontier (a "
+        "loop of joins in the engine, for Spark or a graph larger than memory) or auto (scipy on DuckDB, "
+        "frontier elsewhere). Both give the same answer.", "choice",
+    ),
+    Setting(
         "null_samples", _as_int, 500,
         "Degree-preserving rewirings drawn per channel for the null model (0: random mixing only).", "number",
         _not_negative,

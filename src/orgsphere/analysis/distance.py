@@ -24,6 +24,7 @@ from scipy import sparse
 from ..rows import rows_where
 from ..schema import PARTY, PERSON
 from ..store import Store
+from .frontier import frontier_search, materialise, release
 from .sphere import ALL, UNDATED, placed_interactions, rollups
 
 __all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "unit_distances", "unit_routes", "TARGETS",
@@ -82,15 +83,24 @@ class _Extract:
     periods: list[str]  # the codes' meaning
     channels: list[str]
     targets: pa.Table  # period, channel, person (index), kind, n; with 'all' roll-ups
-    units: pa.Table  # period, channel, person (index), unit, n; with 'all' roll-ups
+    units: pa.Table  # period, channel, person (index), unit: each active person's unit; with 'all' roll-ups
 
 
 def _count_rollups(t: ibis.Table, keys: list[str]) -> ibis.Table:
     return rollups(t, keys, lambda t: {"n": t.count()})
 
 
-def _extract(store: Store) -> _Extract:
-    """The graph and the persons' units and outside contacts, from the engine, with persons as integers."""
+@dataclass(frozen=True)
+class _Contacts:
+    """The engine's view of the contact graph, for either search."""
+
+    ends: ibis.Table  # period, channel, person, unit, kind (of the party at the other end, or null)
+    pairs: ibis.Table  # period, channel, lo, hi (person ids, lo < hi), n: per month and channel
+    units: ibis.Table  # period, channel, person, unit; with 'all' roll-ups; no undated period
+    targets: ibis.Table  # period, channel, person, kind: who had direct contact with which kind of party
+
+
+def _contacts(store: Store) -> _Contacts:
     p = placed_interactions(store).view()
     ends = []
     for me, other in (("src", "dst"), ("dst", "src")):
@@ -99,14 +109,28 @@ def _extract(store: Store) -> _Extract:
                              kind=ibis.ifelse(t[f"{other}_kind"] == PARTY, t[f"{other}_party_kind"].fill_null("other"),
                                               ibis.null("string"))))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
-    names = end.select("person").distinct()
-    names = names.mutate(idx=ibis.row_number().over(order_by=names.person)).cache()
-    persons = names.order_by("idx").to_pyarrow()["person"].combine_chunks()
     people = p.filter((p.src_kind == PERSON) & (p.dst_kind == PERSON) & p.src_unit.notnull() & p.dst_unit.notnull()
                       & (p.src != p.dst))  # fmt: skip
     pairs = people.select("period", "channel", lo=ibis.least(people.src, people.dst),
                           hi=ibis.greatest(people.src, people.dst))  # fmt: skip
     pairs = pairs.group_by(["period", "channel", "lo", "hi"]).aggregate(n=pairs.count())
+    # each person in the unit they were placed in most often in the period (a move splits a month)
+    units = _count_rollups(end, ["person", "unit"])
+    units = units.filter(units.period != UNDATED)
+    main = ibis.window(group_by=[units.period, units.channel, units.person], order_by=[ibis.desc(units.n), units.unit])
+    units = units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
+    targets = _count_rollups(end.filter(end.kind.notnull()), ["person", "kind"])
+    targets = targets.filter(targets.period != UNDATED).select("period", "channel", "person", "kind")
+    return _Contacts(end, pairs, units.select("period", "channel", "person", "unit"), targets)
+
+
+def _extract(store: Store) -> _Extract:
+    """The graph and the persons' units and outside contacts, from the engine, with persons as integers."""
+    c = _contacts(store)
+    names = c.ends.select("person").distinct()
+    names = names.mutate(idx=ibis.row_number().over(order_by=names.person)).cache()
+    persons = names.order_by("idx").to_pyarrow()["person"].combine_chunks()
+    pairs = c.pairs
     na, nb = names.view(), names.view()
     pairs = pairs.join(na, pairs.lo == na.person).select(pairs.period, pairs.channel, pairs.hi, pairs.n, a=na.idx)
     pairs = pairs.join(nb, pairs.hi == nb.person).select("period", "channel", "a", "n", b=nb.idx)
@@ -117,10 +141,14 @@ def _extract(store: Store) -> _Extract:
         "period": period.indices.to_numpy(zero_copy_only=False), "channel": channel.indices.to_numpy(zero_copy_only=False),
         "a": raw["a"].to_numpy(), "b": raw["b"].to_numpy(), "n": raw["n"].to_numpy(),
     }  # fmt: skip
-    ne = names.view()
-    with_idx = end.join(ne, end.person == ne.person).select(end.period, end.channel, end.unit, end.kind, person=ne.idx)
-    targets = _count_rollups(with_idx.filter(with_idx.kind.notnull()), ["person", "kind"]).to_pyarrow()
-    units = _count_rollups(with_idx, ["person", "unit"]).to_pyarrow()
+
+    def indexed(t: ibis.Table, *columns: str) -> pa.Table:
+        n = names.view()
+        t = t.join(n, t.person == n.person).select(t.period, t.channel, *columns, person=n.idx)
+        return t.order_by(["period", "channel", "person", *columns]).to_pyarrow()
+
+    targets, units = indexed(c.targets, "kind"), indexed(c.units, "unit")
+    names.release()
     return _Extract(persons, arrays, period.dictionary.to_pylist(), channel.dictionary.to_pylist(), targets, units)
 
 
@@ -141,25 +169,65 @@ def _ties(ex: _Extract, period: str, channel: str, min_contacts: int, n_persons:
 
 
 def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
-                     facing_units: tuple[str, ...] = ()) -> pa.Table:  # fmt: skip
+                     facing_units: tuple[str, ...] = (), search: str = "auto") -> pa.Table:  # fmt: skip
     """Per period, channel and target: every active person's unit, hop distance (null = unreachable) and
     ``via_unit``, the unit of the colleague with direct contact that their shortest path leads to.
     ``facing_units``: units (ids, compared case-insensitively) whose active people count as having direct
-    customer contact even where the data holds none (a counter, a shop floor)."""
+    customer contact even where the data holds none (a counter, a shop floor). ``search``: "scipy" brings
+    the graph into memory and searches it there (fastest on one machine); "frontier" searches with a loop
+    of joins in the engine (Spark, or a graph larger than memory); "auto": scipy on DuckDB, frontier on any
+    other engine. Both give the same table."""
+    if search == "auto":
+        search = "scipy" if store.ibis.name == "duckdb" else "frontier"
+    if search == "frontier":
+        return _frontier_distances(store, min_contacts, targets, facing_units)
+    if search != "scipy":
+        raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
+    return _scipy_distances(store, min_contacts, targets, facing_units)
+
+
+PERSON_DISTANCE_SCHEMA = pa.schema([("period", pa.string()), ("channel", pa.string()), ("target", pa.string()),
+                                    ("person", pa.string()), ("unit", pa.string()), ("distance", pa.int64()),
+                                    ("via_unit", pa.string())])  # fmt: skip
+
+
+def _frontier_distances(store: Store, min_contacts: int, targets: tuple[str, ...],
+                        facing_units: tuple[str, ...]) -> pa.Table:  # fmt: skip
+    c = _contacts(store)
+    units = materialise(c.units)
+    ties = rollups(c.pairs, ["lo", "hi"], lambda t: {"n": t.n.sum()})
+    ties = ties.filter((ties.n >= min_contacts) & (ties.period != UNDATED))
+    ties = materialise(ties.select("period", "channel", a=ties.lo, b=ties.hi))
+    direct = c.targets.filter(c.targets.kind.isin(list(targets)))
+    direct = direct.select("period", "channel", "person", target=direct.kind)
+    if facing_units and "customer" in targets:
+        facing = units.filter(units.unit.lower().isin([f.lower() for f in facing_units]))
+        direct = ibis.union(direct, facing.select("period", "channel", "person", target=ibis.literal("customer")))
+    direct = direct.distinct()
+    u = units.view()
+    sources = direct.join(u, [direct.period == u.period, direct.channel == u.channel, direct.person == u.person])
+    sources = sources.select(direct.period, direct.channel, direct.target, node=direct.person, label=u.unit)
+    reached = frontier_search(ties, sources, ["period", "channel"], ["target"])
+    wanted = units.cross_join(ibis.memtable(pa.table({"target": pa.array(list(targets), pa.string())})))
+    out = wanted.left_join(reached, [wanted.period == reached.period, wanted.channel == reached.channel,
+                                     wanted.target == reached.target, wanted.person == reached.node])  # fmt: skip
+    out = out.select(wanted.period, wanted.channel, wanted.target, wanted.person, wanted.unit,
+                     distance=reached.distance, via_unit=reached.label)  # fmt: skip
+    table = out.order_by(["period", "channel", "target", "person"]).to_pyarrow()
+    for t in (units, ties, reached):
+        release(t)
+    return table.cast(PERSON_DISTANCE_SCHEMA)
+
+
+def _scipy_distances(store: Store, min_contacts: int, targets: tuple[str, ...],
+                     facing_units: tuple[str, ...]) -> pa.Table:  # fmt: skip
     ex = _extract(store)
     n_persons = len(ex.persons)
     keys = sorted({(p, c) for p, c in zip(ex.units["period"].to_pylist(), ex.units["channel"].to_pylist(),
                                           strict=True)})  # fmt: skip
     out = []
     for period, channel in keys:
-        if period == UNDATED:
-            continue
         units = rows_where(ex.units, period=period, channel=channel)
-        # each person in the unit they were placed in most often in this period (a move splits a month)
-        units = units.take(pc.sort_indices(units, [("person", "ascending"), ("n", "descending"), ("unit", "ascending")]))
-        idx = units["person"].to_numpy()
-        first = np.r_[True, idx[1:] != idx[:-1]] if len(idx) else np.array([], dtype=bool)
-        units = units.filter(pa.array(first))
         active = units["person"].to_numpy()  # the persons active in this period, as global indices
         a, b = _ties(ex, period, channel, min_contacts, n_persons)
         contacts = rows_where(ex.targets, period=period, channel=channel)
@@ -183,10 +251,8 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
                 "via_unit": unit_names.dictionary.take(pa.array(np.where(via >= 0, via, 0), mask=via < 0)),
             }))  # fmt: skip
     if not out:
-        return pa.table({c: pa.array([], t) for c, t in (("period", pa.string()), ("channel", pa.string()),
-                         ("target", pa.string()), ("person", pa.string()), ("unit", pa.string()),
-                         ("distance", pa.int64()), ("via_unit", pa.string()))})  # fmt: skip
-    return pa.concat_tables(out)
+        return PERSON_DISTANCE_SCHEMA.empty_table()
+    return pa.concat_tables(out).cast(PERSON_DISTANCE_SCHEMA)
 
 
 def unit_distances(persons: pa.Table, fte: dict[str, float] | None = None) -> pa.Table:

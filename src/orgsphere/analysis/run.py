@@ -91,7 +91,8 @@ def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[p
     kinds = {k for (k,) in store.raw.execute("SELECT DISTINCT kind FROM parties").fetchall()}
     targets = ("customer",) + tuple(t for t in TARGETS if t != "customer" and t in kinds)
     fte = dict(store.raw.execute("SELECT person_id, max(fte) FROM people WHERE fte IS NOT NULL GROUP BY 1").fetchall())
-    persons = person_distances(store, settings.min_contacts, targets, settings.customer_facing_units)
+    persons = person_distances(store, settings.min_contacts, targets, settings.customer_facing_units,
+                               settings.distance_search)
     table = unit_distances(persons, fte)
     routes = unit_routes(persons, settings.min_group_size)
     info = {r["group_id"]: r for r in unit_rows.to_pylist() if r["channel"] == ALL}
