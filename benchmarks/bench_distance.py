@@ -2,13 +2,17 @@
 
     python benchmarks/bench_distance.py                     # 100,000 persons, 5,000,000 contacts
     python benchmarks/bench_distance.py --contacts 1000000  # quicker
+    python benchmarks/bench_distance.py --searches          # also both searches end to end
 
 Writes a synthetic store straight into DuckDB: every contact is a pair of persons (mostly near each other in
 id, so units and distances form) with two interactions, and 5% of persons meet a customer. Measures in one
 process: the engine's extraction of the graph (pairs with counts, each person's unit and customer contacts,
 with month and channel roll-ups), the breadth-first search for the whole period, and networkx on the same
 graph (building it, and multi-source shortest paths), checking that both give the same distances. Prints
-seconds, peak memory after each step and the ratio to networkx. Never asserted in tests.
+seconds, peak memory after each step and the ratio to networkx, and the extraction as a multiple of one
+plain scan of the interactions. With ``--searches``: the whole per-person table (every month, channel and
+the roll-ups) by the in-memory search and by the frontier loop of joins in DuckDB, checked equal, with the
+ratio between them. Never asserted in tests.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 import orgsphere
-from orgsphere.analysis.distance import _extract, _ties, hop_distances
+from orgsphere.analysis.distance import _extract, _ties, hop_distances, person_distances
 from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 
@@ -52,10 +56,24 @@ def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:
     return ws
 
 
+def compare_searches(ws: orgsphere.Workspace) -> None:
+    """The whole per-person table both ways: in memory with scipy, and as a loop of joins in DuckDB."""
+    times, tables = {}, {}
+    for search in ("scipy", "frontier"):
+        t = time.perf_counter()
+        tables[search] = person_distances(ws.store, 2, ("customer",), (), search=search)
+        times[search] = time.perf_counter() - t
+        print(f"  {search:<10} {times[search]:>8.2f} s   peak {peak_mib():>8,.0f} MiB   "
+              f"{tables[search].num_rows:,} person rows (every month, channel and roll-up)", flush=True)  # fmt: skip
+    print(f"same table from both searches: {tables['scipy'].equals(tables['frontier'])}; the frontier search takes "
+          f"{times['frontier'] / times['scipy']:.1f}x the in-memory search")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--persons", type=int, default=100_000)
     ap.add_argument("--contacts", type=int, default=5_000_000)
+    ap.add_argument("--searches", action="store_true", help="also time person_distances with both searches")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="orgsphere-bench-distance-"))
     try:
@@ -64,10 +82,14 @@ def main() -> None:
         n_pairs = ws.store.raw.execute("SELECT count(*) FROM pairs").fetchone()[0]
         print(f"built {n_pairs:,} distinct contacts among {args.persons:,} persons in {time.perf_counter() - t:.0f} s")
         t = time.perf_counter()
+        ws.store.raw.execute("SELECT src, dst, count(*) FROM interactions GROUP BY ALL").to_arrow_table()
+        scan_s = time.perf_counter() - t
+        print(f"  baseline   {scan_s:>8.2f} s   one scan of the interactions, counted per pair")
+        t = time.perf_counter()
         ex = _extract(ws.store)
         extract_s = time.perf_counter() - t
         print(f"  extract    {extract_s:>8.2f} s   peak {peak_mib():>8,.0f} MiB   (pairs, units, customer contacts; "
-              f"month and channel roll-ups)", flush=True)  # fmt: skip
+              f"month and channel roll-ups): {extract_s / scan_s:.1f}x the baseline scan", flush=True)  # fmt: skip
         t = time.perf_counter()
         n_persons = len(ex.persons)
         a, b = _ties(ex, "all", "all", 2, n_persons)
@@ -95,6 +117,9 @@ def main() -> None:
         print(f"orgsphere BFS {bfs_s:.2f} s vs networkx shortest paths {nx_s:.2f} s: {nx_s / bfs_s:.1f}x faster; "
               f"with graph building ({index_s + bfs_s:.2f} s vs {build_s + nx_s:.2f} s): "
               f"{(build_s + nx_s) / (index_s + bfs_s):.1f}x")  # fmt: skip
+        if args.searches:
+            del graph, expected
+            compare_searches(ws)
         ws.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

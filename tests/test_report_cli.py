@@ -45,6 +45,12 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     line, staff = (int(v) for v in re.search(r"In a typical month (\d+)% of the people in line units and (\d+)%",
                                                sight).groups())  # fmt: skip
     assert line > staff and sight.count('class="bands"') >= 40 and "Board Office" not in sight
+    # the map: every unit shown once with its figures on hover, Facility Services under Facilities
+    units_map = sight[sight.index('class="unit-map"'):sight.index("</svg>", sight.index('class="unit-map"'))]
+    assert units_map.count("<title>") >= 50 and "Facilities › Facility Services (staff): " in units_map
+    assert sight.count('class="spark"') >= 40  # each unit's line of sight month by month
+    # per channel and per kind of outside party, line / staff
+    assert re.search(r"<td>supplier</td>(<td class=\"num\">(\d+%|–) / (\d+%|–)</td>){4}</tr>", sight)
     facility = re.search(r"<td>Facility Services</td>.*?</div></td>\s*<td>([^<]+)</td>", sight, re.S)
     assert facility and re.match(r"[A-Z][^()]+ \(\d+%\)", facility.group(1))  # the units it reaches customers through
     assert "sphere model, slope −1/3" in html or "sphere model" in html
@@ -69,6 +75,8 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "all months have the same size" not in html  # the library's English notes are put in Dutch
     assert "In de tijd: het aantal actieve mensen was elke maand gelijk" in html
     assert "Zicht op de klant" in html and "In een doorsnee maand heeft" in html
+    assert "Waar de klant uit zicht is" in html and "binnen één stap van een klant" in html
+    assert "<td>leverancier</td>" in html
 
 
 def test_every_report_text_exists_in_both_languages() -> None:

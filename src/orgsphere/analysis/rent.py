@@ -53,8 +53,10 @@ def dimension_from_rent(p: float | None) -> float | None:
 
 def subtrees(sphere: pa.Table, units: pa.Table, channel: str = ALL) -> pa.Table:
     """One row per subtree (a unit and everything under it) over the whole period: group_id, name, kind,
-    depth, persons, intra, boundary (inter + external) and B; suppressed rows keep their nulls."""
+    depth, parent_id (the unit above, null for a root), persons, intra, boundary (inter + external) and B;
+    suppressed rows keep their nulls."""
     groups = unit_groups(units)
+    parent_of = dict(zip(units["unit_id"].to_pylist(), units["parent_id"].to_pylist(), strict=True))
     own = groups.filter(pc.equal(groups["scope"], "unit"))
     depth_of = dict(zip(own["unit_id"].to_pylist(), own["depth"].to_pylist(), strict=True))
     rows = rows_where(sphere, scope="level", period=ALL, channel=channel)
@@ -64,12 +66,12 @@ def subtrees(sphere: pa.Table, units: pa.Table, channel: str = ALL) -> pa.Table:
             continue  # at level d, a unit shallower than d stands for itself only: not a whole subtree
         boundary = None if r["inter"] is None else r["inter"] + r["external"]
         out.append({"group_id": r["group_id"], "name": r["name"], "kind": r["kind"], "depth": r["depth"],
-                    "persons": r["persons"], "intra": r["intra"], "boundary": boundary, "B": r["B"],
+                    "parent_id": parent_of.get(r["group_id"]), "persons": r["persons"], "intra": r["intra"], "boundary": boundary, "B": r["B"],
                     "suppressed": r.get("suppressed", False)})  # fmt: skip
     schema = pa.schema([("group_id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
-                        ("depth", pa.int32()), ("persons", pa.int64()), ("intra", pa.int64()),
+                        ("depth", pa.int32()), ("parent_id", pa.string()), ("persons", pa.int64()), ("intra", pa.int64()),
                         ("boundary", pa.int64()), ("B", pa.float64()), ("suppressed", pa.bool_())])  # fmt: skip
-    return pa.Table.from_pylist(out, schema=schema.with_metadata({b"keys": b"group_id,name,kind,depth"}))
+    return pa.Table.from_pylist(out, schema=schema.with_metadata({b"keys": b"group_id,name,kind,depth,parent_id"}))
 
 
 def rent_fit(trees: pa.Table, samples: int, seed: int, channel: str = ALL) -> RentFit:

@@ -6,17 +6,19 @@ person-months within one hop (two hops as the wider view)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..analysis.distance import DISTANCE_BANDS, OTHER_ROUTE
+from ..analysis.distance import DISTANCE_BANDS, OTHER_ROUTE, TARGETS
 from ..analysis.sphere import ALL, UNDATED
 from ..results import Results
 from ..rows import rows_where
 from .charts import trend_chart
+from .distance_svg import MapUnit, sparkline, unit_map
 
 __all__ = ["distance_context"]
 
@@ -25,30 +27,65 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def distance_context(results: Results, words: dict[str, str]) -> dict[str, Any]:
+def _months(table: pa.Table) -> pa.Table:
+    return table.filter(pc.invert(pc.is_in(table["period"], pa.array([ALL, UNDATED]))))
+
+
+def _kind_shares(rows: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Line of sight over the person-months of line units, of staff units and of all units."""
+    out = {}
+    for kind in ("line", "staff", None):
+        mine = [r for r in rows if kind is None or r["kind"] == kind]
+        out[kind or "all"] = _share(sum(r["d0"] + r["d1"] for r in mine), sum(r["persons"] for r in mine))
+    return out
+
+
+def _by_channel(table: pa.Table) -> tuple[list[str], list[dict[str, Any]]]:
+    """Line of sight per target kind of outside party and channel, line and staff apart."""
+    shown = _months(rows_where(table, suppressed=False))
+    channels = sorted(set(shown["channel"].to_pylist()) - {ALL})
+    channels = [ALL, *channels] if channels else []
+    present = set(shown["target"].to_pylist())
+    rows = []
+    for target in [t for t in TARGETS if t in present]:
+        cells = [_kind_shares(rows_where(shown, target=target, channel=c).to_pylist()) for c in channels]
+        rows.append({"target": target, "cells": cells})
+    return channels, rows
+
+
+def _map(results: Results, units: dict[str, dict[str, Any]], words: dict[str, str], n: Callable[..., str]) -> str:
+    tree = results.subtrees.arrow
+    nodes = {}
+    for r in tree.to_pylist() if "parent_id" in tree.column_names else []:
+        nodes[r["group_id"]] = MapUnit(r["group_id"], r["name"] or r["group_id"], r["kind"], r["parent_id"])
+    for u in units.values():
+        node = nodes.setdefault(u["unit"], MapUnit(u["unit"], u["name"] or u["unit"], u["kind"], None))
+        node.near, node.near2, node.total = u["d0"] + u["d1"], u["d0"] + u["d1"] + u["d2"], u["person_months"]
+    return unit_map(list(nodes.values()), words, n)
+
+
+def distance_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
     table = results.distance.arrow
     if table.num_rows == 0 or "target" not in table.column_names:
         return {"rows": []}
-    table = rows_where(table, channel=ALL, target="customer", suppressed=False)
-    rows = table.filter(pc.invert(pc.is_in(table["period"], pa.array([ALL, UNDATED])))).to_pylist()
+    rows = _months(rows_where(table, channel=ALL, target="customer", suppressed=False)).to_pylist()
+    periods = sorted({r["period"] for r in rows})
     units: dict[str, dict[str, Any]] = {}
-    months: dict[tuple[str, str], list[int]] = {}
     for r in rows:
         u = units.setdefault(r["unit"], {"unit": r["unit"], "name": r["name"], "kind": r["kind"], "months": 0,
-                                         "person_months": 0, **{b: 0 for b in DISTANCE_BANDS}})  # fmt: skip
+                                         "person_months": 0, "by_month": {}, **{b: 0 for b in DISTANCE_BANDS}})  # fmt: skip
         u["months"] += 1
         u["person_months"] += r["persons"]
+        u["by_month"][r["period"]] = r["within_1"]
         for band in DISTANCE_BANDS:
             u[band] += r[band]
-        if r["kind"] in ("line", "staff"):
-            m = months.setdefault((r["period"], r["kind"]), [0, 0])
-            m[0] += r["d0"] + r["d1"]
-            m[1] += r["persons"]
     for u in units.values():
         total = u["person_months"]
         u["within_1"] = _share(u["d0"] + u["d1"], total)
         u["within_2"] = _share(u["d0"] + u["d1"] + u["d2"], total)
         u["bands"] = [(band, 100.0 * u[band] / total if total else 0.0) for band in DISTANCE_BANDS]
+        u["spark"] = Markup(sparkline([u["by_month"].get(p) for p in periods],
+                                      words["spark_tip"].format(first=periods[0], last=periods[-1])))  # fmt: skip
     routes: dict[str, list[tuple[str, float]]] = {}
     for r in results.routes.arrow.to_pylist():
         if r["target"] == "customer" and r["via_unit"] not in (r["unit"], OTHER_ROUTE):
@@ -57,13 +94,11 @@ def distance_context(results: Results, words: dict[str, str]) -> dict[str, Any]:
     for u in units.values():
         u["via"] = [(names.get(v, v), share) for v, share in sorted(routes.get(u["unit"], []), key=lambda x: -x[1])[:2]]
     ordered = sorted(units.values(), key=lambda u: (u["kind"] != "line", -(u["within_1"] or 0.0), u["name"] or ""))
-    kinds = {}
-    for kind in ("line", "staff"):
-        mine = [u for u in units.values() if u["kind"] == kind]
-        kinds[kind] = _share(sum(u["d0"] + u["d1"] for u in mine), sum(u["person_months"] for u in mine))
-    periods = sorted({p for p, _ in months})
-    series = {words[kind]: [(lambda v: v[0] / v[1] if v and v[1] else None)(months.get((p, kind)))
-                            for p in periods] for kind in ("line", "staff")}  # fmt: skip
+    kinds = _kind_shares(rows)
+    series = {words[kind]: [_kind_shares([r for r in rows if r["period"] == p])[kind] for p in periods]
+              for kind in ("line", "staff")}  # fmt: skip
     chart = Markup(trend_chart(periods, series, words, ylabel=words["los_axis"], ymax=1.0)) if len(periods) > 1 else None
+    channels, by_channel = _by_channel(table)
     return {"rows": ordered, "line": kinds["line"], "staff": kinds["staff"], "trend_svg": chart,
+            "map_svg": Markup(_map(results, units, words, n)), "channels": channels, "by_channel": by_channel,
             "min_contacts": next((s["value"] for s in results.statement.settings if s["name"] == "min_contacts"), "")}

@@ -119,7 +119,7 @@ def render_report(results: Results, lang: str = "en") -> str:
         "statement": results.statement,
         "k": results.min_group_size,
         "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),
-        "los": distance_context(results, words),
+        "los": distance_context(results, words, lambda v, d=0: _number(v, lang, d)),
         "sci": science_context(results, words, lambda v, d=0: _number(v, lang, d), decimal),
     }
     if lang == "nl" and context["org_name"] == "the organisation":

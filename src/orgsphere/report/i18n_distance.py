@@ -37,4 +37,30 @@ DISTANCE: dict[str, dict[str, str]] = {
     "band_d3": {"en": "3 hops", "nl": "3 stappen"},
     "band_d4_plus": {"en": "4+ hops", "nl": "4+ stappen"},
     "band_unreachable": {"en": "no path", "nl": "geen pad"},
+    "col_trend": {"en": "by month", "nl": "per maand"},
+    "spark_tip": {"en": "share within one hop, month by month, {first} to {last}",
+                  "nl": "aandeel binnen één stap, maand voor maand, {first} tot {last}"},
+    "map": {"en": "Where the customer is out of sight", "nl": "Waar de klant uit zicht is"},
+    "map_note": {
+        "en": "The org chart from top (left) to team (right): each box is a unit with everything under it, as tall "
+              "as its person-months; the colour is the share of those person-months within one hop of a "
+              "customer. Hover a box for its figures.",
+        "nl": "Het organogram van top (links) tot team (rechts): elk vak is een eenheid met alles eronder, zo hoog "
+              "als haar persoonsmaanden; de kleur is het aandeel van die persoonsmaanden binnen één stap van een "
+              "klant. Wijs een vak aan voor de cijfers.",
+    },
+    "map_label": {"en": "Org chart coloured by line of sight to the customer",
+                  "nl": "Organogram gekleurd naar zicht op de klant"},
+    "map_tip": {"en": "{unit}: {near}% within one hop of a customer, {near2}% within two; {pm} person-months",
+                "nl": "{unit}: {near}% binnen één stap van een klant, {near2}% binnen twee; {pm} persoonsmaanden"},
+    "map_far": {"en": "nobody within one hop", "nl": "niemand binnen één stap"},
+    "map_near": {"en": "everybody", "nl": "iedereen"},
+    "by_channel": {"en": "By channel, and other outside parties", "nl": "Per kanaal, en andere externe partijen"},
+    "by_channel_note": {
+        "en": "Share of person-months within one hop of someone with direct contact with each kind of outside "
+              "party, counting only the contact on that channel; line units / staff units.",
+        "nl": "Aandeel persoonsmaanden binnen één stap van iemand met direct contact met elk soort externe partij, "
+              "alleen het contact via dat kanaal geteld; lijneenheden / stafeenheden.",
+    },
+    "col_target": {"en": "within one hop of a", "nl": "binnen één stap van een"},
 }
