@@ -110,13 +110,30 @@ def test_an_older_store_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.
 
     store = tmp_path / "s.duckdb"
     orgsphere.open(store, key_file=tmp_path / "k").close()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: ("ALTER TABLE units ADD COLUMN cost_centre VARCHAR",)})
-    with pytest.raises(StoreError, match="needs migrating to 2"):
+    later = store_module.SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {**store_module.MIGRATIONS,
+                                                     later - 1: ("ALTER TABLE units ADD COLUMN cost_centre VARCHAR",)})
+    with pytest.raises(StoreError, match=f"needs migrating to {later}"):
         orgsphere.open(store, key_file=tmp_path / "k", read_only=True)
     with orgsphere.open(store, key_file=tmp_path / "k") as ws:
-        assert ws.store.meta("schema_version") == "2"
+        assert ws.store.meta("schema_version") == str(later)
         assert "cost_centre" in ws.store.table("units").columns
+
+
+def test_a_version_one_store_gets_the_unit_of_its_documents(tmp_path: Path) -> None:
+    import duckdb
+
+    store = tmp_path / "s.duckdb"
+    orgsphere.open(store, key_file=tmp_path / "k").close()
+    con = duckdb.connect(str(store))
+    con.execute("ALTER TABLE documents DROP COLUMN unit_id")
+    con.execute("INSERT INTO documents VALUES ('d1', 'beleid.md', 'nl', 'De interne klant.')")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with orgsphere.open(store, key_file=tmp_path / "k") as ws:
+        assert ws.store.meta("schema_version") == "2"
+        assert ws.store.raw.execute("SELECT doc_id, unit_id FROM documents").fetchall() == [("d1", None)]
 
 
 def test_suppression_applied_twice_is_applied_once() -> None:

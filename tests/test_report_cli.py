@@ -50,9 +50,22 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     assert units_map.count("<title>") >= 50 and "Facilities › Facility Services (staff): " in units_map
     assert sight.count('class="spark"') >= 40  # each unit's line of sight month by month
     # per channel and per kind of outside party, line / staff
-    assert re.search(r"<td>supplier</td>(<td class=\"num\">(\d+%|–) / (\d+%|–)</td>){4}</tr>", sight)
+    assert re.search(r"<td>supplier</td>(<td class=\"num\">(\d+%|–) / (\d+%|–)</td>){4,}</tr>", sight)
     facility = re.search(r"<td>Facility Services</td>.*?</div></td>\s*<td>([^<]+)</td>", sight, re.S)
     assert facility and re.match(r"[A-Z][^()]+ \(\d+%\)", facility.group(1))  # the units it reaches customers through
+    # partners or suppliers: the line asks the ICT Service Desk by ticket; Corporate Clients and Compliance
+    # Advisory meet customers together; each verdict with the figures that decided it
+    rel = html[html.index('id="relations"'):html.index('id="ranking"')]
+    assert re.search(r"<td>[^<]+ – ICT Service Desk</td><td><span class=\"tag v-supplier\">supplier</span></td>"
+                     r".*?<td>\d+% of the contact is tickets; [^<]+ starts \d+% of the threads, meetings and "
+                     r"tickets; no customer work together</td>", rel, re.S)  # fmt: skip
+    assert re.search(r"<td>Corporate Clients – Compliance Advisory</td><td><span class=\"tag v-partner\">partner"
+                     r"</span></td>.*?<td>\d+ meetings or threads with a customer together", rel, re.S)  # fmt: skip
+    assert 'class="relation-map"' in rel and "Staff units, most supplier-like first" in rel
+    # the language audit of the demo's documents: the desks write of internal customers and SLAs
+    assert re.search(r"\d+ times internal-customer language in 3 documents\.", rel)
+    assert re.search(r"<td>“internal customer”</td><td class=\"num\">[1-9]", rel)
+    assert "colleagues in the line: partners for the same customer" in rel
     assert "sphere model, slope −1/3" in html or "sphere model" in html
     assert "Processing statement" in html and "HMAC-SHA256" in html
     # the demo's mess is visible: rejected rows with their reasons
@@ -77,6 +90,8 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Zicht op de klant" in html and "In een doorsnee maand heeft" in html
     assert "Waar de klant uit zicht is" in html and "binnen één stap van een klant" in html
     assert "<td>leverancier</td>" in html
+    assert "Partners of leveranciers?" in html and "geen klantwerk samen" in html
+    assert "keer taal van de interne klant in 3 documenten" in html and "„u vraagt, wij draaien”" in html
 
 
 def test_every_report_text_exists_in_both_languages() -> None:
@@ -118,7 +133,7 @@ def test_errors_are_one_line_with_exit_code_1(demo: Path, tmp_path: Path, capsys
 def test_status_rejects_export_and_settings(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = ["--config", str(demo / "orgsphere.toml")]
     code, out, _ = run(["status", *config], capsys)
-    assert code == 0 and "interactions" in out and "schema 1" in out
+    assert code == 0 and "interactions" in out and "schema 2" in out
     code, out, _ = run(["rejects", *config, "--limit", "3"], capsys)
     assert code == 0 and len(out.strip().splitlines()) == 3 and "interactions.parquet: row " in out
     for fmt in ("csv", "parquet", "xlsx"):

@@ -114,6 +114,7 @@ def ingest() -> None:
       tickets    incidents.xlsx                 ServiceNow / Jira ticket export
       crm        activities.csv                 CRM activities (calls, visits, emails with accounts)
       viva       "Person-to-person query.csv"   Viva Insights person-to-person or group-to-group query
+      documents  policies/ --unit ICT           texts for the language audit (.txt .md .html .docx .pdf)
 
     Each ingest is one transaction; the same file twice is counted once; bad rows go to the rejects
     table with file, line and reason (orgsphere rejects).
@@ -340,6 +341,8 @@ def demo_cmd(settings: Any, out: Path, scale: float) -> None:
         click.echo(ws.ingest_parties(files.parties).summary())
         with _progress("interactions") as bar:
             click.echo(ws.ingest_edges(files.interactions, progress=bar).summary())
+        click.echo(ws.ingest_tickets(files.tickets).summary())
+        click.echo("\n".join(r.summary() for r in ws.ingest_documents(files.documents)))
         results = ws.analyse()
         report = ws.report(out / "report.html", results=results)
         ws.export(out / "results", "csv", results=results)
@@ -369,4 +372,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
-from . import cli_science  # noqa: E402,F401  (registers the sphere-science commands)
+from . import cli_language, cli_science  # noqa: E402,F401  (register the language and sphere-science commands)

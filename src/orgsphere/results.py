@@ -84,7 +84,8 @@ class Results:
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
                  domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
                  rent: RentFit | None = None, model: pa.Table | None = None,
-                 distance: pa.Table | None = None, routes: pa.Table | None = None):  # fmt: skip
+                 distance: pa.Table | None = None, routes: pa.Table | None = None,
+                 relations: pa.Table | None = None, language: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
@@ -129,6 +130,17 @@ class Results:
             "The units each unit reaches the customer (and other targets) through, in person-months over the "
             "months; routes with fewer person-months than the minimum group size are folded into '(other)'.",
         )
+        self.relations = ResultTable(
+            "relations", suppress_small_groups(relations if relations is not None else empty, "persons", min_group_size),
+            "Pairs of units with at least one staff unit, per period: contact each way, reciprocity, who starts "
+            "threads and tickets, the share of tickets, joint customer work, and the verdict (partner, supplier, "
+            "mixed, too_little) with the figures that decided it; 'persons' is the smaller unit's active persons.",
+        )
+        self.language = ResultTable(
+            "language", language if language is not None else pa.table({"term": pa.array([], pa.string())}),
+            "Internal-customer language: hits per document and term, and per unit and term in the ticket texts "
+            "(where they were kept); a document read without a hit has one row with no term.",
+        )
         self.subtrees = ResultTable(
             "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
             "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
@@ -151,7 +163,7 @@ class Results:
 
     def tables(self) -> list[ResultTable]:
         return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.routes,
-                self.boundary, self.domains]
+                self.relations, self.language, self.boundary, self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 
 PERSON, PARTY, UNIT = "person", "party", "unit"  # a unit end: e.g. a ticket to an assignment group
@@ -36,7 +36,8 @@ TABLES: dict[str, str] = {
         "item_id VARCHAR, opened TIMESTAMP, closed TIMESTAMP, requester VARCHAR, assignee_unit VARCHAR, "
         "category VARCHAR, priority VARCHAR, sla_due TIMESTAMP, title VARCHAR, text VARCHAR, source_id VARCHAR"
     ),
-    "documents": "doc_id VARCHAR, path VARCHAR, lang VARCHAR, text VARCHAR",
+    # documents for the language audit: policies, service catalogues, SLA texts (not mail bodies)
+    "documents": "doc_id VARCHAR, path VARCHAR, lang VARCHAR, text VARCHAR, unit_id VARCHAR",
     "rejects": "source VARCHAR NOT NULL, locator VARCHAR, reason VARCHAR NOT NULL, raw_excerpt VARCHAR",
     "ingest_log": (
         "source VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL, rows BIGINT, kept BIGINT, "
@@ -45,4 +46,6 @@ TABLES: dict[str, str] = {
 }
 
 # MIGRATIONS[n] holds the statements that take a store from schema version n to n + 1.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE documents ADD COLUMN unit_id VARCHAR",),  # the unit a document belongs to
+}

@@ -87,6 +87,20 @@ def _as_mapping(value: Any) -> dict[str, str]:
     return out
 
 
+def _as_share(value: Any) -> float:
+    """A share between 0 and 1, written as 0.25 or 25%."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a share between 0 and 1, found {value!r}")
+    text = str(value).strip()
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(f"expected a share between 0 and 1 (0.25 or 25%), found {value!r}") from None
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"expected a share between 0 and 1 (0.25 or 25%), found {value!r}")
+    return share
+
+
 def _positive(value: int) -> int:
     if value < 1:
         raise ValueError(f"expected a number of at least 1, found {value}")
@@ -116,7 +130,7 @@ class Setting:
     parse: Callable[[Any], Any]
     default: Any
     help: str
-    kind: str  # how the value is written: text, number, list, path, table, true/false, choice
+    kind: str  # how the value is written: text, number, share, list, path, table, true/false, choice
     check: Callable[[Any], Any] | None = None
 
     @property
@@ -243,6 +257,34 @@ SETTINGS: tuple[Setting, ...] = (
         "How customer distance is searched: scipy (the graph in memory, fastest on one machine), frontier (a "
         "loop of joins in the engine, for Spark or a graph larger than memory) or auto (scipy on DuckDB, "
         "frontier elsewhere). Both give the same answer.", "choice",
+    ),
+    Setting(
+        "relation_min_interactions", _as_int, 30,
+        "Interactions a pair of units needs in a period before orgsphere calls it partner or supplier.", "number",
+        _positive,
+    ),
+    Setting(
+        "relation_ticket_share", _as_share, 0.25,
+        "Share of a relation's contact running through tickets that makes it a supplier relation (without joint "
+        "customer work).", "share",
+    ),
+    Setting(
+        "relation_one_sided", _as_share, 0.8,
+        "Share of the threads, meetings and tickets one side starts that makes a relation one-way.", "share",
+    ),
+    Setting(
+        "relation_reciprocity", _as_share, 0.5,
+        "Smaller direction over the larger below which a one-way relation counts as unanswered.", "share",
+    ),
+    Setting(
+        "relation_joint_work", _as_int, 3,
+        "Threads or meetings with a customer that both units took part in, plus customers both met, that make "
+        "a partnership.", "number", _not_negative,
+    ),
+    Setting(
+        "lexicon", _as_path, None,
+        "A TOML file of your own internal-customer terms for the language audit, added to the built-in lexicon "
+        "(same format as orgsphere/language/lexicon.toml).", "path",
     ),
     Setting(
         "null_samples", _as_int, 500,

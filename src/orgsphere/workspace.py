@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
-from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets, ingest_viva
+from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_documents, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets, ingest_viva
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
@@ -69,6 +69,11 @@ class Workspace:
                        progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest a ServiceNow / Jira style ticket export into work items and requester-to-team interactions."""
         return ingest_tickets(self.store, Path(path), self.settings, columns, progress)
+
+    def ingest_documents(self, *paths: PathLike, unit: str | None = None) -> list[IngestReport]:
+        """Documents for the language audit (.txt, .md, .html, .docx, .pdf; folders searched); ``unit``: the
+        unit they belong to, else the folder named like a unit."""
+        return ingest_documents(self.store, [Path(p) for p in paths], unit)
 
     def ingest_slack(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest a Slack workspace export (.zip or its folder)."""

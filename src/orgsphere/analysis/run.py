@@ -17,6 +17,9 @@ from .distance import TARGETS, person_distances, unit_distances, unit_routes
 from .fit import ScalingFit, fit_scaling
 from .margins import unit_margins
 from .nulls import margins, null_table
+from ..language.lexicon import load_lexicon
+from .language import language_table
+from .relations import RelationRules, relation_table
 from .rent import rent_fit, subtrees
 from .sphere import ALL, UNDATED, sphere_counts
 
@@ -102,6 +105,21 @@ def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[p
     return table.replace_schema_metadata({b"keys": b"unit,name,kind,period,channel,target"}), routes
 
 
+def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
+    """Line-staff and staff-staff relations with their verdicts; 'persons' is the smaller unit's active
+    persons in the period, so the minimum group size covers both ends."""
+    kinds = dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+    rules = RelationRules(settings.relation_min_interactions, settings.relation_ticket_share,
+                          settings.relation_one_sided, settings.relation_reciprocity, settings.relation_joint_work)  # fmt: skip
+    table = relation_table(store, kinds, rules)
+    units = rows_where(sphere, scope="unit", channel=ALL)
+    persons = {(r["period"], r["group_id"]): r["persons"] or 0
+               for r in units.select(["period", "group_id", "persons"]).to_pylist()}  # fmt: skip
+    smaller = [min(persons.get((p, a), 0), persons.get((p, b), 0)) for p, a, b in
+               zip(table["period"].to_pylist(), table["unit_a"].to_pylist(), table["unit_b"].to_pylist(), strict=True)]
+    return table.append_column("persons", pa.array(smaller, pa.int64()))
+
+
 def analyse(store: Store, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
@@ -116,6 +134,8 @@ def analyse(store: Store, settings: Settings) -> Results:
     whole = rows_where(visible, scope="organisation", period=ALL, channel=ALL)["persons"].to_pylist()
     model = what_if_table(whole[0] if whole and whole[0] else 1000)
     distance, routes = _distances(store, settings, unit_rows)
+    relations = _relations(store, settings, sphere)
+    language = language_table(store, load_lexicon(*([settings.lexicon] if settings.lexicon else [])))
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
-                   distance=distance, routes=routes)  # fmt: skip
+                   distance=distance, routes=routes, relations=relations, language=language)  # fmt: skip

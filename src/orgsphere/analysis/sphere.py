@@ -69,6 +69,8 @@ def placed_interactions(store: Store) -> ibis.Table:
     )
     return joined.select(
         period=ibis.ifelse(i.ts.isnull(), UNDATED, i.ts.strftime("%Y-%m")),
+        ts=i.ts,
+        thread_id=i.thread_id,
         channel=i.channel,
         src=i.src,
         dst=i.dst,

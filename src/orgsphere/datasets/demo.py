@@ -19,7 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from .demo_documents import write_documents
 from .demo_units import DEMO_UNITS, DOMAIN, ORG_NAME, DemoUnit
+from .demo_work import conversation_ids, joint_meetings, write_tickets
 
 __all__ = ["DemoFiles", "make_demo", "DEMO_YEAR"]
 
@@ -46,6 +48,8 @@ class DemoFiles:
     people: Path
     parties: Path
     interactions: Path
+    tickets: Path
+    documents: Path
     config: Path
 
 
@@ -250,7 +254,16 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
                 "minutes": np.where(ch == "meeting", rng.choice([30, 60], size=who.size), 1),
             })  # fmt: skip
 
+        joint = joint_meetings(rng, units, members, emails, business, _month_times(rng, month, 14), month)
+        if joint:
+            frames.append(joint)
+
     ts = np.concatenate([f["ts"] for f in frames])
+    thread = np.concatenate([f.get("thread", np.full(len(f["ts"]), None, dtype=object)) for f in frames])
+    loose = thread == None  # noqa: E711 (elementwise)
+    thread[loose] = conversation_ids(ts[loose], np.concatenate([f["sender"] for f in frames])[loose].astype(str),
+                                     np.concatenate([f["recipient"] for f in frames])[loose].astype(str),
+                                     np.concatenate([f["channel"] for f in frames])[loose].astype(str))  # fmt: skip
     order = np.argsort(ts, kind="stable")
     ts_text = np.datetime_as_string(ts[order], unit="s").astype(object)
     sender = np.concatenate([f["sender"] for f in frames])[order]
@@ -266,6 +279,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         "recipient": pa.array(recipient, pa.string()),
         "channel": pa.array(np.concatenate([f["channel"] for f in frames])[order].astype(str)),
         "minutes": pa.array(np.concatenate([f["minutes"] for f in frames])[order].astype(np.int64)),
+        "conversation_id": pa.array(thread[order], pa.string()),
     })  # fmt: skip
     interactions_path = data / "interactions.parquet"
     pq.write_table(table, interactions_path, row_group_size=250_000)
@@ -280,5 +294,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         "min_group_size = 5\n",
         encoding="utf-8",
     )
-    return DemoFiles(out, units_path, people_path, parties_path, interactions_path, config)
+    tickets_path = write_tickets(data / "tickets.csv", rng, units, unit_of, emails, DEMO_YEAR)
+    documents = write_documents(data / "documents")
+    return DemoFiles(out, units_path, people_path, parties_path, interactions_path, tickets_path, documents, config)
 

@@ -2,6 +2,7 @@
 
 from .calendar import ingest_calendar
 from .crm import ingest_crm
+from .documents import ingest_documents
 from .edges import ingest_edges
 from .mail import ingest_mail
 from .orgchart import ingest_orgchart
@@ -11,4 +12,4 @@ from .slack import ingest_slack
 from .tickets import ingest_tickets
 from .viva import ingest_viva
 
-__all__ = ["ingest_calendar", "ingest_crm", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets", "ingest_viva"]
+__all__ = ["ingest_calendar", "ingest_crm", "ingest_documents", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets", "ingest_viva"]

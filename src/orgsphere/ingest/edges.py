@@ -169,8 +169,11 @@ class EdgeReader:
             channel = pc.if_else(pc.fill_null(pc.equal(channel, ""), True), self.default_channel, channel)
         else:
             channel = pa.array([self.default_channel] * n, pa.string())
-        thread = (table.column(self.cols["thread"]).combine_chunks().cast(pa.string())
-                  if "thread" in self.cols else null_text)  # fmt: skip
+        if "thread" in self.cols:  # an empty thread field is no thread
+            thread = pc.utf8_trim_whitespace(table.column(self.cols["thread"]).combine_chunks().cast(pa.string()))
+            thread = pc.if_else(pc.equal(thread, ""), pa.scalar(None, pa.string()), thread)
+        else:
+            thread = null_text
         both_parties = pc.and_(pc.equal(src_kind, "party"), pc.equal(dst_kind, "party"))
         problem = pc.coalesce(  # the first problem of each row
             pc.binary_join_element_wise("src ", src_problem, ""),

@@ -169,6 +169,7 @@ def run_ingest(
             for (old_sha,) in earlier:
                 store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
                 store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+                store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
             if earlier:
                 store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
                 store.raw.execute("DELETE FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .i18n_distance import DISTANCE
+from .i18n_relations import RELATIONS
 from .i18n_science import SCIENCE
 
 __all__ = ["TEXT", "text_for", "LANGS"]
@@ -158,6 +159,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 TEXT.update(SCIENCE)
 TEXT.update(DISTANCE)
+TEXT.update(RELATIONS)
 
 
 def text_for(lang: str) -> dict[str, str]:

@@ -1,0 +1,59 @@
+"""The language audit over what the store holds: its documents and, where their texts were kept, its tickets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from ..language.audit import find_hits
+from ..language.lexicon import Lexicon
+from ..store import Store
+
+__all__ = ["language_table", "store_texts", "Text", "LANGUAGE_SCHEMA"]
+
+LANGUAGE_SCHEMA = pa.schema([("source", pa.string()), ("name", pa.string()), ("unit", pa.string()),
+                             ("lang", pa.string()), ("term", pa.string()), ("hits", pa.int64()),
+                             ("suggest_en", pa.string()), ("suggest_nl", pa.string())])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Text:
+    source: str  # document | tickets
+    name: str  # the document's path, or the ticket's hashed number
+    unit: str | None
+    lang: str | None  # None: guessed from the text
+    text: str
+
+
+def store_texts(store: Store) -> Iterator[Text]:
+    """The store's documents, then the title and description of every ticket that kept them."""
+    for path, lang, text, unit in store.raw.execute(
+        "SELECT path, lang, text, unit_id FROM documents ORDER BY path"
+    ).fetchall():
+        yield Text("document", path, unit, lang, text or "")
+    for item, unit, title, text in store.raw.execute(
+        "SELECT item_id, assignee_unit, title, text FROM work_items WHERE title IS NOT NULL OR text IS NOT NULL "
+        "ORDER BY opened, item_id"
+    ).fetchall():
+        yield Text("tickets", item, unit, None, ". ".join(t for t in (title, text) if t))
+
+
+def language_table(store: Store, lexicon: Lexicon) -> pa.Table:
+    """Hits per document and term, and per unit and term over the ticket texts (source 'tickets'), with the
+    term's partner wording. A document or unit read without a hit has one row with no term and 0 hits, so
+    what was read shows."""
+    found: dict[tuple[str, str, str | None, str | None], Counter[str]] = {}
+    for t in store_texts(store):
+        key = (t.source, t.name if t.source == "document" else "tickets", t.unit, t.lang)
+        found.setdefault(key, Counter()).update(h.term for h in find_hits(t.text, lexicon, t.lang))
+    suggest = {t.id: t.suggest for t in lexicon.terms}
+    rows = []
+    for (source, name, unit, lang), counts in found.items():
+        base = {"source": source, "name": name, "unit": unit, "lang": lang}
+        rows += [{**base, "term": term, "hits": n, "suggest_en": suggest[term].get("en"),
+                  "suggest_nl": suggest[term].get("nl")} for term, n in sorted(counts.items())] or [
+            {**base, "term": None, "hits": 0}]  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=LANGUAGE_SCHEMA)

@@ -1,0 +1,91 @@
+"""How the demo's people work together beyond single messages: conversations (a message answering the last one
+of the same two people within a week continues its thread), tickets from the line to the service desks, and
+meetings with business customers that Corporate Clients and Compliance Advisory hold together.
+
+These give the demo one relation of each kind the report looks for: the line and the ICT Service Desk as
+internal customer and supplier (tickets one way), and Corporate Clients with Compliance Advisory as partners
+(both start, both in front of the same customers).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from .demo_units import DemoUnit
+
+__all__ = ["conversation_ids", "joint_meetings", "write_tickets", "PARTNERS", "DESKS"]
+
+REPLY_WINDOW = np.timedelta64(7, "D")
+PARTNERS = ("Corporate Clients", "Compliance Advisory")
+# service desks and how many tickets a line person files with each per month (staff a quarter of that)
+DESKS = {"ICT Service Desk": 1.2, "HR Shared Services": 0.35, "Facility Services": 0.3}
+CATEGORIES = {"ICT Service Desk": ("Incident", "Service request", "Access request"),
+              "HR Shared Services": ("Payroll", "Leave", "Contract change"),
+              "Facility Services": ("Workplace", "Building", "Catering")}  # fmt: skip
+
+
+def conversation_ids(ts: np.ndarray, sender: np.ndarray, recipient: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """A thread id per message: a message to someone whose last message to the sender (in the same pair's
+    history, within a week) it follows continues that thread; every other message, and every meeting, starts
+    one."""
+    a = np.where(sender < recipient, sender, recipient)
+    b = np.where(sender < recipient, recipient, sender)
+    order = np.lexsort((ts, b, a))
+    sa, sb, st, ss, sc = a[order], b[order], ts[order], sender[order], channel[order]
+    same_pair = np.r_[False, (sa[1:] == sa[:-1]) & (sb[1:] == sb[:-1])]
+    answers = np.r_[False, ss[1:] != ss[:-1]]
+    recent = np.r_[False, (st[1:] - st[:-1]) <= REPLY_WINDOW]
+    meeting = sc == "meeting"
+    prev_meeting = np.r_[True, meeting[:-1]]
+    reply = same_pair & answers & recent & ~meeting & ~prev_meeting
+    number = np.cumsum(~reply)
+    out = np.empty(len(ts), dtype=object)
+    out[order] = np.char.add("conv-", number.astype(str)).astype(object)
+    return out
+
+
+def joint_meetings(rng: np.random.Generator, units: tuple[DemoUnit, ...], members: list[np.ndarray],
+                   emails: np.ndarray, customers: np.ndarray, times: np.ndarray, month: int) -> dict[str, np.ndarray]:  # fmt: skip
+    """Meetings with a business customer organised in turn by someone of each partner unit, with a colleague
+    of the other; one row organiser -> colleague and one organiser -> customer per meeting."""
+    index = {u.name: i for i, u in enumerate(units)}
+    first, second = (members[index[name]] for name in PARTNERS)
+    n = len(times)
+    if n == 0 or not first.size or not second.size:
+        return {}
+    turn = np.arange(n) % 2 == 0
+    organiser = np.where(turn, first[rng.integers(0, first.size, n)], second[rng.integers(0, second.size, n)])
+    colleague = np.where(turn, second[rng.integers(0, second.size, n)], first[rng.integers(0, first.size, n)])
+    customer = np.array([f"contact@{d}" for d in customers[rng.integers(0, customers.size, n)]], dtype=object)
+    thread = np.array([f"joint-{month}-{k}" for k in range(n)], dtype=object)
+    return {
+        "ts": np.r_[times, times], "sender": np.r_[emails[organiser], emails[organiser]],
+        "recipient": np.r_[emails[colleague], customer], "channel": np.array(["meeting"] * (2 * n)),
+        "minutes": np.full(2 * n, 60), "thread": np.r_[thread, thread],
+    }  # fmt: skip
+
+
+def write_tickets(path: Path, rng: np.random.Generator, units: tuple[DemoUnit, ...], unit_of: np.ndarray,
+                  emails: np.ndarray, year: int) -> Path:  # fmt: skip
+    """A ServiceNow-like incident export: the line asks, the desks deliver."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["number", "caller_id", "assignment_group", "opened_at", "closed_at", "category", "priority"])
+        number = 10000
+        for person, unit in enumerate(unit_of):
+            kind = units[unit].kind
+            for desk, rate in DESKS.items():
+                if units[unit].name == desk:
+                    continue
+                for month in range(1, 13):
+                    for _ in range(rng.poisson(rate if kind == "line" else rate / 4)):
+                        number += 1
+                        opened = np.datetime64(f"{year}-{month:02d}-01T08:00") + np.timedelta64(
+                            int(rng.integers(0, 27 * 24 * 60)), "m")  # fmt: skip
+                        closed = opened + np.timedelta64(int(rng.integers(30, 5 * 24 * 60)), "m")
+                        w.writerow([f"INC{number:07d}", emails[person], desk, str(opened), str(closed),
+                                    rng.choice(CATEGORIES[desk]), rng.choice(["3 - Moderate", "4 - Low", "2 - High"])])  # fmt: skip
+    return path

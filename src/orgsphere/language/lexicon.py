@@ -1,0 +1,94 @@
+"""The lexicon of internal-customer language: loading the TOML file(s) and turning each term into patterns
+that find its inflections, hyphenations and compounds in text compared without case or diacritics."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["Term", "Lexicon", "load_lexicon", "fold"]
+
+ENDINGS = "(?:'s|e|en|ten|s|es|er|ers|n)?"  # Dutch and English inflections of a stem (pakket-ten)
+SEPARATOR = r"(?:,?[\s\-]*)"  # apart, hyphenated, glued into a compound, or across a comma
+SHORT = 3  # acronyms (sla, kto, dvo) and short words: no compound tail, or 'slapen' would be 'sla'
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (so offsets into the text stay valid)."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        base = (base or ch).lower()
+        out.append(base[0] if len(base) >= 1 else ch)
+    return "".join(out).replace("\u2019", "'").replace("\u00ad", "-")
+
+
+def _pattern(words: list[str]) -> str:
+    parts = []
+    for k, word in enumerate(words):
+        w = re.escape(fold(word))
+        last = k == len(words) - 1
+        if last and len(word) <= SHORT:
+            parts.append(rf"{w}(?:'?s)?(?:-[a-z]+)?(?![a-z])")
+        elif last:
+            parts.append(rf"{w}[a-z]*")  # the last word may go on as a compound
+        else:
+            parts.append(w + ENDINGS)
+    return r"(?<![a-z0-9])" + SEPARATOR.join(parts)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    patterns: tuple[re.Pattern[str], ...]
+    internal: bool  # needs a word of internal context in the same sentence
+    suggest: dict[str, str]  # lang -> a partner wording
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[Term, ...]
+    context: re.Pattern[str]
+
+
+def _read(path: Path | None) -> dict[str, object]:
+    try:
+        if path is None:
+            return tomllib.loads(resources.files("orgsphere.language").joinpath("lexicon.toml").read_text("utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the lexicon ({exc.strerror}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not a valid TOML lexicon ({exc}); see the built-in lexicon.toml for the "
+                         "format.") from None  # fmt: skip
+
+
+def load_lexicon(*extra: Path) -> Lexicon:
+    """The built-in lexicon, with the terms and context words of ``extra`` files added (a term with an id
+    already known replaces it)."""
+    terms: dict[str, Term] = {}
+    context: list[str] = []
+    for path in (None, *extra):
+        data = _read(path)
+        where = path or "lexicon.toml"
+        for lang_words in dict(data.get("context", {})).values():  # type: ignore[call-overload]
+            context += [fold(w) for w in lang_words]
+        for k, raw in enumerate(data.get("term", [])):  # type: ignore[arg-type]
+            if not isinstance(raw, dict) or not raw.get("id") or not isinstance(raw.get("any"), list):
+                raise InputError(f"{where}: term {k + 1} needs an id and a list 'any' of word lists, e.g. "
+                                 'id = "internal_customer", any = [["interne", "klant"]].')  # fmt: skip
+            alternatives = raw["any"]
+            if not all(isinstance(a, list) and a and all(isinstance(w, str) and w for w in a) for a in alternatives):
+                raise InputError(f"{where}: term {raw['id']!r}: every entry of 'any' must be a list of words.")
+            terms[raw["id"]] = Term(
+                raw["id"], tuple(re.compile(_pattern(a)) for a in alternatives), bool(raw.get("internal", False)),
+                {lang: raw[f"suggest_{lang}"] for lang in ("nl", "en") if raw.get(f"suggest_{lang}")},
+            )  # fmt: skip
+    markers = "|".join(re.escape(w) for w in sorted(set(context), key=len, reverse=True))
+    return Lexicon(tuple(terms.values()), re.compile(rf"(?<![a-z0-9])(?:{markers})" if markers else r"(?!x)x"))
