@@ -128,12 +128,14 @@ def test_a_version_one_store_gets_the_unit_of_its_documents(tmp_path: Path) -> N
     orgsphere.open(store, key_file=tmp_path / "k").close()
     con = duckdb.connect(str(store))
     con.execute("ALTER TABLE documents DROP COLUMN unit_id")
+    con.execute("ALTER TABLE interactions DROP COLUMN topic")
     con.execute("INSERT INTO documents VALUES ('d1', 'beleid.md', 'nl', 'De interne klant.')")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with orgsphere.open(store, key_file=tmp_path / "k") as ws:
-        assert ws.store.meta("schema_version") == "2"
+        assert ws.store.meta("schema_version") == "3"
         assert ws.store.raw.execute("SELECT doc_id, unit_id FROM documents").fetchall() == [("d1", None)]
+        assert "topic" in ws.store.table("interactions").columns
 
 
 def test_suppression_applied_twice_is_applied_once() -> None:

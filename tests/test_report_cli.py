@@ -66,6 +66,10 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     assert re.search(r"\d+ times internal-customer language in 3 documents\.", rel)
     assert re.search(r"<td>“internal customer”</td><td class=\"num\">[1-9]", rel)
     assert "colleagues in the line: partners for the same customer" in rel
+    # the machinery: the desks send satisfaction surveys and SLA reports to the line
+    mach = rel[rel.index("Surveys, SLAs and requirements in the traffic"):]
+    desk = re.search(r"<tr><td>ICT Service Desk</td>(.*?)</tr>", mach, re.S)
+    assert desk and max(int(v) for v in re.findall(r'data-v="(\d+)"', desk.group(1))) > 0
     assert "sphere model, slope −1/3" in html or "sphere model" in html
     assert "Processing statement" in html and "HMAC-SHA256" in html
     # the demo's mess is visible: rejected rows with their reasons
@@ -133,7 +137,7 @@ def test_errors_are_one_line_with_exit_code_1(demo: Path, tmp_path: Path, capsys
 def test_status_rejects_export_and_settings(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = ["--config", str(demo / "orgsphere.toml")]
     code, out, _ = run(["status", *config], capsys)
-    assert code == 0 and "interactions" in out and "schema 2" in out
+    assert code == 0 and "interactions" in out and "schema 3" in out
     code, out, _ = run(["rejects", *config, "--limit", "3"], capsys)
     assert code == 0 and len(out.strip().splitlines()) == 3 and "interactions.parquet: row " in out
     for fmt in ("csv", "parquet", "xlsx"):

@@ -85,7 +85,8 @@ class Results:
                  domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
                  rent: RentFit | None = None, model: pa.Table | None = None,
                  distance: pa.Table | None = None, routes: pa.Table | None = None,
-                 relations: pa.Table | None = None, language: pa.Table | None = None):  # fmt: skip
+                 relations: pa.Table | None = None, language: pa.Table | None = None,
+                 machinery: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
@@ -141,6 +142,12 @@ class Results:
             "Internal-customer language: hits per document and term, and per unit and term in the ticket texts "
             "(where they were kept); a document read without a hit has one row with no term.",
         )
+        self.machinery = ResultTable(
+            "machinery", suppress_small_groups(machinery if machinery is not None else empty, "persons", min_group_size),
+            "Traffic of the internal customer's machinery per staff unit and period: interactions about "
+            "satisfaction surveys, SLAs and requirements packages it sent and received (recognised in subjects, "
+            "meeting titles and ticket categories with read_subjects), and the units at the other end.",
+        )
         self.subtrees = ResultTable(
             "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
             "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
@@ -163,7 +170,7 @@ class Results:
 
     def tables(self) -> list[ResultTable]:
         return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.routes,
-                self.relations, self.language, self.boundary, self.domains]
+                self.relations, self.language, self.machinery, self.boundary, self.domains]
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

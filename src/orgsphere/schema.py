@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 
 PERSON, PARTY, UNIT = "person", "party", "unit"  # a unit end: e.g. a ticket to an assignment group
@@ -30,7 +30,7 @@ TABLES: dict[str, str] = {
     "interactions": (
         "ts TIMESTAMP, src VARCHAR NOT NULL, dst VARCHAR NOT NULL, src_kind VARCHAR NOT NULL, "
         "dst_kind VARCHAR NOT NULL, channel VARCHAR NOT NULL, weight DOUBLE NOT NULL, thread_id VARCHAR, "
-        "source_id VARCHAR NOT NULL"
+        "source_id VARCHAR NOT NULL, topic VARCHAR"
     ),
     "work_items": (
         "item_id VARCHAR, opened TIMESTAMP, closed TIMESTAMP, requester VARCHAR, assignee_unit VARCHAR, "
@@ -48,4 +48,5 @@ TABLES: dict[str, str] = {
 # MIGRATIONS[n] holds the statements that take a store from schema version n to n + 1.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE documents ADD COLUMN unit_id VARCHAR",),  # the unit a document belongs to
+    2: ("ALTER TABLE interactions ADD COLUMN topic VARCHAR",),  # internal-customer machinery (read_subjects)
 }

@@ -21,7 +21,7 @@ __all__ = ["Setting", "SETTINGS", "Settings", "load_settings", "ENV_PREFIX", "DE
 
 ENV_PREFIX = "ORGSPHERE_"
 DEFAULT_CONFIG_FILE = "orgsphere.toml"
-EDGE_FIELDS = ("src", "dst", "ts", "channel", "weight", "thread")  # the fields an edge list can map
+EDGE_FIELDS = ("src", "dst", "ts", "channel", "weight", "thread", "subject")  # the fields an edge list can map
 
 
 def _as_str(value: Any) -> str:
@@ -229,6 +229,12 @@ SETTINGS: tuple[Setting, ...] = (
         "organiser to each attendee only), not counted as collaboration between every pair.",
         "number",
         _positive,
+    ),
+    Setting(
+        "read_subjects", _as_bool, False,
+        "Read mail subjects, meeting titles and ticket categories and titles, only to recognise the machinery "
+        "of the internal customer (satisfaction surveys, SLA reports, requirements packages); only that kind "
+        "is stored with the interaction, never the text. Off by default: metadata only.", "true/false",
     ),
     Setting(
         "keep_texts",

@@ -19,6 +19,7 @@ from .margins import unit_margins
 from .nulls import margins, null_table
 from ..language.lexicon import load_lexicon
 from .language import language_table
+from .machinery import machinery_table
 from .relations import RelationRules, relation_table
 from .rent import rent_fit, subtrees
 from .sphere import ALL, UNDATED, sphere_counts
@@ -112,12 +113,26 @@ def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
     rules = RelationRules(settings.relation_min_interactions, settings.relation_ticket_share,
                           settings.relation_one_sided, settings.relation_reciprocity, settings.relation_joint_work)  # fmt: skip
     table = relation_table(store, kinds, rules)
-    units = rows_where(sphere, scope="unit", channel=ALL)
-    persons = {(r["period"], r["group_id"]): r["persons"] or 0
-               for r in units.select(["period", "group_id", "persons"]).to_pylist()}  # fmt: skip
+    persons = _unit_persons(sphere)
     smaller = [min(persons.get((p, a), 0), persons.get((p, b), 0)) for p, a, b in
                zip(table["period"].to_pylist(), table["unit_a"].to_pylist(), table["unit_b"].to_pylist(), strict=True)]
     return table.append_column("persons", pa.array(smaller, pa.int64()))
+
+
+def _unit_persons(sphere: pa.Table) -> dict[tuple[str, str], int]:
+    """(period, unit) -> active persons, for the minimum group size of tables by unit."""
+    units = rows_where(sphere, scope="unit", channel=ALL)
+    return {(r["period"], r["group_id"]): r["persons"] or 0
+            for r in units.select(["period", "group_id", "persons"]).to_pylist()}  # fmt: skip
+
+
+def _machinery(store: Store, sphere: pa.Table) -> pa.Table:
+    kinds = dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+    table = machinery_table(store, kinds)
+    persons = _unit_persons(sphere)
+    sizes = [persons.get((p, u), 0) for p, u in zip(table["period"].to_pylist(), table["unit"].to_pylist(), strict=True)]
+    table = table.append_column("persons", pa.array(sizes, pa.int64()))
+    return table.replace_schema_metadata({b"keys": b"period,unit,topic"})
 
 
 def analyse(store: Store, settings: Settings) -> Results:
@@ -136,6 +151,8 @@ def analyse(store: Store, settings: Settings) -> Results:
     distance, routes = _distances(store, settings, unit_rows)
     relations = _relations(store, settings, sphere)
     language = language_table(store, load_lexicon(*([settings.lexicon] if settings.lexicon else [])))
+    machinery = _machinery(store, sphere)
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
-                   distance=distance, routes=routes, relations=relations, language=language)  # fmt: skip
+                   distance=distance, routes=routes, relations=relations, language=language,
+                   machinery=machinery)  # fmt: skip

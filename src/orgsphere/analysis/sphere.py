@@ -71,6 +71,7 @@ def placed_interactions(store: Store) -> ibis.Table:
         period=ibis.ifelse(i.ts.isnull(), UNDATED, i.ts.strftime("%Y-%m")),
         ts=i.ts,
         thread_id=i.thread_id,
+        topic=i.topic,
         channel=i.channel,
         src=i.src,
         dst=i.dst,

@@ -21,7 +21,7 @@ import yaml
 
 from .demo_documents import write_documents
 from .demo_units import DEMO_UNITS, DOMAIN, ORG_NAME, DemoUnit
-from .demo_work import conversation_ids, joint_meetings, write_tickets
+from .demo_work import conversation_ids, joint_meetings, subjects, write_tickets
 
 __all__ = ["DemoFiles", "make_demo", "DEMO_YEAR"]
 
@@ -280,6 +280,9 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         "channel": pa.array(np.concatenate([f["channel"] for f in frames])[order].astype(str)),
         "minutes": pa.array(np.concatenate([f["minutes"] for f in frames])[order].astype(np.int64)),
         "conversation_id": pa.array(thread[order], pa.string()),
+        "subject": pa.array(subjects(rng, sender, recipient, units, {e: int(u) for e, u in zip(emails, unit_of,
+                                                                                               strict=True)}),
+                            pa.string()),
     })  # fmt: skip
     interactions_path = data / "interactions.parquet"
     pq.write_table(table, interactions_path, row_group_size=250_000)
@@ -291,7 +294,9 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         f'key_file = "demo-pseudonym.key"\n'
         f'internal_domains = ["{DOMAIN}"]\n'
         f"supplier_domains = [{', '.join(repr(d).replace(chr(39), chr(34)) for d in SUPPLIER_DOMAINS)}]\n"
-        "min_group_size = 5\n",
+        "min_group_size = 5\n"
+        "# subjects are read only to recognise satisfaction surveys, SLA reports and requirements packages\n"
+        "read_subjects = true\n",
         encoding="utf-8",
     )
     tickets_path = write_tickets(data / "tickets.csv", rng, units, unit_of, emails, DEMO_YEAR)

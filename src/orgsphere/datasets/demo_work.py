@@ -89,3 +89,33 @@ def write_tickets(path: Path, rng: np.random.Generator, units: tuple[DemoUnit, .
                         w.writerow([f"INC{number:07d}", emails[person], desk, str(opened), str(closed),
                                     rng.choice(CATEGORIES[desk]), rng.choice(["3 - Moderate", "4 - Low", "2 - High"])])  # fmt: skip
     return path
+
+
+SUBJECTS = ("Overleg", "Vraag", "Afstemming", "Planning", "Update", "Voorstel", "Agenda", "Notulen")
+MACHINERY = {  # (from desk to the line, share of its messages): the machinery of the internal customer
+    "ICT Service Desk": ("Klanttevredenheidsonderzoek ICT Service Desk - uw mening telt", "SLA-rapportage ICT"),
+    "HR Shared Services": ("KTO HR Shared Services", "DVO-rapportage HR"),
+    "Facility Services": ("Klanttevredenheid Facilitair: uw mening", "SLA Facilitair: maandrapport"),
+}
+
+
+def subjects(rng: np.random.Generator, sender: np.ndarray, recipient: np.ndarray, units: tuple[DemoUnit, ...],
+             unit_of_email: dict[str, int]) -> np.ndarray:  # fmt: skip
+    """A subject per message: everyday words, and from the service desks to the line now and then a
+    satisfaction survey or an SLA report; from the line to HR and Facilities now and then a requirements
+    package."""
+    out = np.array(SUBJECTS, dtype=object)[rng.integers(0, len(SUBJECTS), len(sender))]
+    out = np.char.add(out.astype(str), np.char.add(" ", rng.integers(1, 99, len(sender)).astype(str))).astype(object)
+    names, inverse = np.unique(sender, return_inverse=True)
+    from_unit = np.array([unit_of_email.get(e, -1) for e in names])[inverse]
+    names, inverse = np.unique(recipient, return_inverse=True)
+    to_unit = np.array([unit_of_email.get(e, -1) for e in names])[inverse]
+    is_line = np.array([u.kind == "line" for u in units] + [False])
+    index = {u.name: i for i, u in enumerate(units)}
+    for desk, texts in MACHINERY.items():
+        pick = (from_unit == index[desk]) & is_line[to_unit] & (rng.random(len(sender)) < 0.12)
+        out[pick] = np.array(texts, dtype=object)[rng.integers(0, len(texts), int(pick.sum()))]
+    for desk in ("HR Shared Services", "Facility Services"):
+        pick = is_line[from_unit] & (to_unit == index[desk]) & (rng.random(len(sender)) < 0.04)
+        out[pick] = "Pakket van eisen " + desk
+    return out

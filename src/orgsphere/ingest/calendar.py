@@ -6,7 +6,8 @@ interaction between each pair of its participants, the organiser and the attende
 are broadcasts: channel ``meeting-broadcast``, one row from the organiser to each attendee. The same
 meeting in several people's exports is counted once (by UID and occurrence). Declined attendees, rooms and
 resources, cancelled events and all-day entries are left out and counted in the summary. Titles,
-descriptions and locations are never read into the store.
+descriptions and locations are never read into the store; with ``read_subjects`` the title is looked at for
+the internal-customer machinery it announces (an SLA review, a satisfaction survey) and only that is kept.
 """
 
 from __future__ import annotations
@@ -153,8 +154,9 @@ class _CalendarReader:
         else:
             pairs = list(combinations(people, 2))
             channel = "meeting"
+        title = str(event.get("SUMMARY") or "") or None  # for its topic only (read_subjects)
         for k, (a, b) in enumerate(pairs):
-            self.buffer.add(f"{label}, pair {k + 1}", a, b, start, channel, thread, f"ics:{key}:{k}", minutes)
+            self.buffer.add(f"{label}, pair {k + 1}", a, b, start, channel, thread, f"ics:{key}:{k}", minutes, title)
 
     def notes(self) -> list[str]:
         c = self.counts

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..language.lexicon import load_lexicon
+from ..language.machinery import TopicReader
 from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
@@ -32,6 +34,7 @@ EDGE_FIELDS = {
     "channel": ("medium", "type", "kanaal"),
     "weight": ("mins", "minutes", "duration", "count", "n", "gewicht"),
     "thread": ("thread_id", "conversation_id", "conversation"),
+    "subject": ("onderwerp", "summary"),  # read only with read_subjects, and then only for its topic
 }
 TS = pa.timestamp("us")
 EPOCH = datetime(1970, 1, 1)
@@ -141,6 +144,8 @@ class EdgeReader:
         self.store, self.session, self.cols = store, session, cols
         self.resolver = Resolver(store, settings)
         self.default_channel = settings.default_channel.strip().lower() or "other"
+        self.topics = TopicReader(load_lexicon(*([settings.lexicon] if settings.lexicon else []))) \
+            if settings.read_subjects else None
 
     def chunk(self, chunk: Chunk) -> pa.Array:
         """Stage the chunk's good rows as interactions, reject the others; returns which rows were kept."""
@@ -174,6 +179,9 @@ class EdgeReader:
             thread = pc.if_else(pc.equal(thread, ""), pa.scalar(None, pa.string()), thread)
         else:
             thread = null_text
+        # a subject is read for its topic (a satisfaction survey, an SLA report) and then forgotten
+        has_subject = self.topics is not None and "subject" in self.cols
+        topic = self.topics.array(table.column(self.cols["subject"]).combine_chunks()) if has_subject else null_text
         both_parties = pc.and_(pc.equal(src_kind, "party"), pc.equal(dst_kind, "party"))
         problem = pc.coalesce(  # the first problem of each row
             pc.binary_join_element_wise("src ", src_problem, ""),
@@ -213,6 +221,7 @@ class EdgeReader:
                 "weight": weight.filter(keep),
                 "thread_id": thread.filter(keep),
                 "source_id": source_id,
+                "topic": topic.filter(keep),
             }
         )
         self.session.stage("interactions", out)
@@ -224,9 +233,10 @@ class EdgeBuffer:
     """Rows that a reader of messages or events finds one at a time, handed to an :class:`EdgeReader` in
     chunks (so memory stays bounded and every row still gets its own locator for rejects)."""
 
-    COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "weight": "weight", "thread": "thread"}
+    COLUMNS = {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel", "weight": "weight", "thread": "thread",
+               "subject": "subject"}  # fmt: skip
     TYPES = {"src": pa.string(), "dst": pa.string(), "ts": TS, "channel": pa.string(), "weight": pa.float64(),
-             "thread": pa.string(), SOURCE_ID: pa.string()}  # fmt: skip
+             "thread": pa.string(), "subject": pa.string(), SOURCE_ID: pa.string()}  # fmt: skip
 
     def __init__(self, reader: EdgeReader, word: str, size: int = 100_000):
         self.reader, self.word, self.size = reader, word, size
@@ -234,9 +244,9 @@ class EdgeBuffer:
         self.labels: list[str] = []
 
     def add(self, label: str, src: str, dst: str, ts: datetime | None, channel: str, thread: str | None,
-            source_id: str, weight: float = 1.0) -> None:  # fmt: skip
+            source_id: str, weight: float = 1.0, subject: str | None = None) -> None:  # fmt: skip
         for key, value in (("src", src), ("dst", dst), ("ts", ts), ("channel", channel), ("weight", weight),
-                           ("thread", thread), (SOURCE_ID, source_id)):  # fmt: skip
+                           ("thread", thread), ("subject", subject), (SOURCE_ID, source_id)):  # fmt: skip
             self.rows[key].append(value)
         self.labels.append(label)
         if len(self.labels) >= self.size:

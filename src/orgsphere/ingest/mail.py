@@ -94,7 +94,7 @@ class _MailReader:
         channel = "email-list" if headers.list_id else "email"
         for k, recipient in enumerate(headers.recipients):
             self.buffer.add(f"{where}, recipient {k + 1}", headers.sender, recipient, headers.date, channel,
-                            headers.thread_id, f"mail:{headers.message_id}:{k}")  # fmt: skip
+                            headers.thread_id, f"mail:{headers.message_id}:{k}", subject=headers.subject)  # fmt: skip
 
     def notes(self) -> list[str]:
         out = [f"{self.messages:,} messages read"]

@@ -3,8 +3,9 @@
 :func:`iter_mbox` walks an mbox file as a stream of lines and hands out the header block of each message
 (the lines up to the first blank line); body lines are only looked at to find the next ``From `` line.
 :func:`parse_headers` turns a header block into the fields orgsphere keeps: sender, recipients, date and the
-ids that make threads. Addresses are read with :func:`email.utils.getaddresses` (groups, comments,
-``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
+ids that make threads, and the subject, which is held only while the message is read, to recognise its
+topic where ``read_subjects`` allows. Addresses are read with :func:`email.utils.getaddresses` (groups,
+comments, ``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import BinaryIO
 
 __all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "hash_id"]
 
 WANTED = {b"from", b"sender", b"to", b"cc", b"bcc", b"date", b"message-id", b"in-reply-to", b"references",
-          b"list-id", b"auto-submitted", b"precedence"}  # fmt: skip
+          b"list-id", b"auto-submitted", b"precedence", b"subject"}  # fmt: skip
 MSG_ID = re.compile(r"<([^<>\s]+)>")
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 COMMENT = re.compile(r"\([^()]*\)")
@@ -44,6 +47,7 @@ class MailHeaders:
     thread_id: str  # hashed id of the first message of the thread
     is_reply: bool
     list_id: str | None
+    subject: str | None  # decoded; held only while the message is read, for its topic (read_subjects)
     automated: bool  # Auto-Submitted / Precedence: bulk, list, junk
 
 
@@ -169,4 +173,15 @@ def parse_headers(lines: list[bytes]) -> MailHeaders:
         is_reply=root is not None,
         list_id=list_id,
         automated=(auto not in ("", "no")) or precedence in ("bulk", "junk", "list"),
+        subject=_subject((fields.get(b"subject") or [None])[0]),
     )
+
+
+def _subject(raw: str | None) -> str | None:
+    """A Subject header with its RFC 2047 encoded words decoded ("=?utf-8?q?...?=")."""
+    if not raw:
+        return None
+    try:
+        return str(make_header(decode_header(raw)))
+    except (HeaderParseError, LookupError, UnicodeDecodeError):
+        return raw

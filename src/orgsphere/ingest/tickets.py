@@ -63,8 +63,8 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
         return t.column(cols[field]).combine_chunks().cast(pa.string())
 
     def read(session: IngestSession) -> None:
-        reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts",
-                                                       "channel": "channel", "thread": "thread"})  # fmt: skip
+        reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel",
+                                                       "thread": "thread", "subject": "subject"})  # fmt: skip
         reader.resolver.accept_units()
         seen: set[str] = {r[0] for r in store.raw.execute("SELECT item_id FROM work_items").fetchall()}
         duplicates = 0
@@ -93,6 +93,9 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             edges = pa.table({
                 "src": column(t, "requester"), "dst": column(t, "group"), "ts": column(t, "opened"),
                 "channel": pa.array(["ticket"] * len(rows), pa.string()), "thread": hashed, SOURCE_ID: source_id,
+                # category and title, for the topic only (read_subjects)
+                "subject": pc.binary_join_element_wise(pc.fill_null(column(t, "category"), ""),
+                                                       pc.fill_null(column(t, "title"), ""), ". "),
             })  # fmt: skip
             labels = [chunk.locator(i) for i in rows]
             keep = reader.chunk(Chunk(edges, chunk.lines[rows], chunk.word, [], labels))

@@ -83,4 +83,18 @@ RELATIONS: dict[str, dict[str, str]] = {
     "term_requirements_package": {"en": "“requirements package”", "nl": "„pakket van eisen”"},
     "term_sla": {"en": "SLA", "nl": "SLA / DVO"},
     "term_satisfaction_survey": {"en": "internal satisfaction survey", "nl": "intern klanttevredenheidsonderzoek"},
+    "mach": {"en": "Surveys, SLAs and requirements in the traffic", "nl": "Enquêtes, SLA's en eisen in het verkeer"},
+    "mach_note": {
+        "en": "Interactions whose subject, meeting title or ticket category announces a satisfaction survey, an "
+              "SLA (report or review) or a requirements package, per staff unit over the whole period, sent and "
+              "received. Only the kind is stored, never the text (setting read_subjects).",
+        "nl": "Interacties waarvan het onderwerp, de vergadertitel of de ticketcategorie een "
+              "tevredenheidsonderzoek, een SLA (rapportage of overleg) of een pakket van eisen aankondigt, per "
+              "stafeenheid over de hele periode, verstuurd en ontvangen. Alleen de soort wordt bewaard, nooit de "
+              "tekst (instelling read_subjects).",
+    },
+    "col_counterparts": {"en": "units at the other end", "nl": "eenheden aan de andere kant"},
+    "topic_satisfaction_survey": {"en": "satisfaction surveys", "nl": "tevredenheidsonderzoeken"},
+    "topic_sla": {"en": "SLA", "nl": "SLA / DVO"},
+    "topic_requirements_package": {"en": "requirements packages", "nl": "pakketten van eisen"},
 }

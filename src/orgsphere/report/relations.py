@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..analysis.sphere import ALL
 from ..results import Results
 
-__all__ = ["relations_context", "relation_map", "reason_words", "language_context"]
+__all__ = ["relations_context", "relation_map", "reason_words", "language_context", "machinery_context"]
 
 COLOURS = {"partner": "#2a9d8f", "supplier": "#d1495b", "mixed": "#b8bfca"}
 ROW = 18  # pixels per unit in the map
@@ -79,7 +79,7 @@ def relation_map(rows: list[dict[str, Any]], names: dict[str, str], words: dict[
 def relations_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
     table = results.relations.arrow
     if table.num_rows == 0 or "verdict" not in table.column_names:
-        return {"rows": [], "staff": [], "language": language_context(results)}
+        return {"rows": [], "staff": [], "language": language_context(results), "machinery": machinery_context(results)}
     rows = [r for r in table.to_pylist() if r["period"] == ALL and not r["suppressed"]]
     names = {r["group_id"]: r["name"] or r["group_id"] for r in results.subtrees.arrow.to_pylist()} \
         if "group_id" in results.subtrees.arrow.column_names else {}
@@ -103,7 +103,8 @@ def relations_context(results: Results, words: dict[str, str], n: Callable[..., 
         s["supplier_share"] = s.get("supplier_volume", 0) / s["volume"] if s["volume"] else 0.0
     ranked = sorted(staff.values(), key=lambda s: (-s["supplier_share"], s["name"]))
     return {"rows": decided, "counts": counts, "total": len(line_staff), "staff": ranked,
-            "map_svg": Markup(relation_map(rows, names, words, n)), "language": language_context(results)}
+            "map_svg": Markup(relation_map(rows, names, words, n)), "language": language_context(results),
+            "machinery": machinery_context(results)}
 
 
 def language_context(results: Results) -> dict[str, Any]:
@@ -132,3 +133,22 @@ def language_context(results: Results) -> dict[str, Any]:
     by_unit = sorted(((names.get(u) or u, n) for u, n in units.items()), key=lambda x: -x[1])[:12]
     return {"read": bool(rows), "documents": len(documents), "ticket_units": len(ticket_units), "terms": ordered,
             "hits": sum(t["hits"] for t in ordered), "by_unit": by_unit}
+
+
+def machinery_context(results: Results) -> dict[str, Any]:
+    """Per staff unit over the whole period: interactions about each kind of machinery, busiest first."""
+    table = results.machinery.arrow
+    if "topic" not in table.column_names:
+        return {"rows": [], "topics": []}
+    names = {r["group_id"]: r["name"] for r in results.subtrees.arrow.to_pylist()} \
+        if "group_id" in results.subtrees.arrow.column_names else {}
+    units: dict[str, dict[str, Any]] = {}
+    for r in table.to_pylist():
+        if r["period"] != ALL or r["suppressed"]:
+            continue
+        u = units.setdefault(r["unit"], {"name": names.get(r["unit"]) or r["unit"], "total": 0, "counterparts": 0})
+        u[r["topic"]] = r["sent"] + r["received"]
+        u["total"] += r["sent"] + r["received"]
+        u["counterparts"] = max(u["counterparts"], r["counterparts"])
+    topics = sorted({t for u in units.values() for t in u if t not in ("name", "total", "counterparts")})
+    return {"rows": sorted(units.values(), key=lambda u: -u["total"]), "topics": topics}
