@@ -63,13 +63,24 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
                      r"</span></td>.*?<td>\d+ meetings or threads with a customer together", rel, re.S)  # fmt: skip
     assert 'class="relation-map"' in rel and "Staff units, most supplier-like first" in rel
     # the language audit of the demo's documents: the desks write of internal customers and SLAs
-    assert re.search(r"\d+ times internal-customer language in 3 documents\.", rel)
+    assert re.search(r"\d+ times internal-customer language in 3 documents and the tickets of \d+ units\.", rel)
     assert re.search(r"<td>“internal customer”</td><td class=\"num\">[1-9]", rel)
     assert "colleagues in the line: partners for the same customer" in rel
     # the machinery: the desks send satisfaction surveys and SLA reports to the line
     mach = rel[rel.index("Surveys, SLAs and requirements in the traffic"):]
     desk = re.search(r"<tr><td>ICT Service Desk</td>(.*?)</tr>", mach, re.S)
     assert desk and max(int(v) for v in re.findall(r'data-v="(\d+)"', desk.group(1))) > 0
+    # staff roles: every role in the demo's work, and unhealthy positions with their reasons
+    roles = html[html.index('id="staff-roles"'):html.index('id="ranking"')]
+    for role in ("supporting", "regulating", "executing", "advisory"):
+        assert f'class="r-{role}" style="width:' in roles
+    assert re.search(r"<td>HR Business Partners</td>.*?meant to be advisory \(\d+% of the work\), but \d+% is "
+                     r"supporting", roles, re.S)  # fmt: skip
+    assert re.search(r"<td>Credit Risk</td>.*?\d+% regulating and 0% advice", roles, re.S)
+    assert "Examples per role" in roles and "Beoordeling kredietaanvraag" in roles
+    # the second view: HR Business Partners meet like advisers, though their tickets are standard questions
+    hrbp = re.search(r"<tr><td>HR Business Partners</td>(.*?)</tr>", roles, re.S)
+    assert hrbp and re.search(r'class="tag r-advisory">advisory</span> <span class="flag"[^>]*>≠', hrbp.group(1))
     assert "sphere model, slope −1/3" in html or "sphere model" in html
     assert "Processing statement" in html and "HMAC-SHA256" in html
     # the demo's mess is visible: rejected rows with their reasons
@@ -96,6 +107,7 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "<td>leverancier</td>" in html
     assert "Partners of leveranciers?" in html and "geen klantwerk samen" in html
     assert "keer taal van de interne klant in 3 documenten" in html and "„u vraagt, wij draaien”" in html
+    assert "Stafrollen: wat elke stafeenheid echt doet" in html and "bedoeld als adviserend" in html
 
 
 def test_every_report_text_exists_in_both_languages() -> None:

@@ -342,6 +342,7 @@ def demo_cmd(settings: Any, out: Path, scale: float) -> None:
         with _progress("interactions") as bar:
             click.echo(ws.ingest_edges(files.interactions, progress=bar).summary())
         click.echo(ws.ingest_tickets(files.tickets).summary())
+        click.echo(ws.ingest_tickets(files.requests).summary())
         click.echo("\n".join(r.summary() for r in ws.ingest_documents(files.documents)))
         results = ws.analyse()
         report = ws.report(out / "report.html", results=results)
@@ -372,4 +373,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
-from . import cli_language, cli_science  # noqa: E402,F401  (register the language and sphere-science commands)
+from . import cli_language, cli_roles, cli_science  # noqa: E402,F401  (register the commands of those modules)

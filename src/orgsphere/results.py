@@ -86,7 +86,9 @@ class Results:
                  rent: RentFit | None = None, model: pa.Table | None = None,
                  distance: pa.Table | None = None, routes: pa.Table | None = None,
                  relations: pa.Table | None = None, language: pa.Table | None = None,
-                 machinery: pa.Table | None = None):  # fmt: skip
+                 machinery: pa.Table | None = None, roles: pa.Table | None = None,
+                 role_flags: pa.Table | None = None, role_examples: pa.Table | None = None,
+                 signatures: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
@@ -148,6 +150,30 @@ class Results:
             "satisfaction surveys, SLAs and requirements packages it sent and received (recognised in subjects, "
             "meeting titles and ticket categories with read_subjects), and the units at the other end.",
         )
+        self.roles = ResultTable(
+            "roles", suppress_small_groups(roles if roles is not None else empty, "persons", min_group_size),
+            "Role profile per staff unit and period: work items per role (supporting, regulating, executing, "
+            "advisory, unknown), the main role and its share, the intended role, and who asks for the work.",
+        )
+        self.signatures = ResultTable(
+            "signatures", suppress_small_groups(signatures if signatures is not None else empty, "persons",
+                                                min_group_size),
+            "Staff roles from the interactions alone: per staff unit its dealings with the line (tickets, "
+            "meetings, reciprocity, traffic from the line, focus on its busiest eighth of the line units, burstiness, "
+            "broadcasts), "
+            "the score of each "
+            "role's signature and the role it suggests.",
+        )
+        self.role_flags = ResultTable(
+            "role_flags", role_flags if role_flags is not None else pa.table({"flag": pa.array([], pa.string())}),
+            "Staff units in an unhealthy position, with the figures behind each flag (mismatch with the intended "
+            "role, regulating without advice, one requesting unit, only tickets and no path to the customer).",
+        )
+        self.role_examples = ResultTable(
+            "role_examples", role_examples if role_examples is not None else pa.table({"title": pa.array([], pa.string())}),
+            "A few work items per staff unit and role with the words that decided their role (titles only where "
+            "keep_texts kept them).",
+        )
         self.subtrees = ResultTable(
             "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
             "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
@@ -170,7 +196,16 @@ class Results:
 
     def tables(self) -> list[ResultTable]:
         return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.routes,
-                self.relations, self.language, self.machinery, self.boundary, self.domains]
+                self.relations, self.language, self.machinery, self.roles, self.role_flags, self.role_examples,
+                self.signatures,
+                self.boundary, self.domains]
+
+    def unit_names(self) -> dict[str, str]:
+        """Unit id -> its name in the org chart (the id where it has none)."""
+        trees = self.subtrees.arrow
+        if "group_id" not in trees.column_names:
+            return {}
+        return {r["group_id"]: r["name"] or r["group_id"] for r in trees.select(["group_id", "name"]).to_pylist()}
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""

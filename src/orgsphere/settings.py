@@ -293,6 +293,41 @@ SETTINGS: tuple[Setting, ...] = (
         "(same format as orgsphere/language/lexicon.toml).", "path",
     ),
     Setting(
+        "role_lexicon", _as_path, None,
+        "A TOML file of words and ticket categories per staff role, used instead of the built-in one "
+        "(orgsphere/roles/lexicon.toml).", "path",
+    ),
+    Setting(
+        "role_training", _as_path, None,
+        "Your own labelled work items (CSV/TSV: role, title, category) to train the role model on; without it "
+        "the lexicon alone classifies. Check it first with orgsphere roles evaluate FILE.", "path",
+    ),
+    Setting(
+        "role_mismatch_share", _as_share, 0.8,
+        "Flag a staff unit whose work is at least this share one role other than its intended role.", "share",
+    ),
+    Setting(
+        "role_regulating_share", _as_share, 0.5,
+        "Flag a staff unit with at least this share of regulating work ...", "share",
+    ),
+    Setting(
+        "role_min_advice", _as_share, 0.05,
+        "... and less than this share of advice.", "share",
+    ),
+    Setting(
+        "role_requester_share", _as_share, 0.6,
+        "Flag a staff unit that gets at least this share of its work from one unit.", "share",
+    ),
+    Setting(
+        "role_min_sight", _as_share, 0.3,
+        "Flag a staff unit with only supplier relations to the line when fewer than this share of its "
+        "person-months are within one hop of a customer.", "share",
+    ),
+    Setting(
+        "role_min_items", _as_int, 20,
+        "Work items a staff unit needs in the period before orgsphere flags its position.", "number", _positive,
+    ),
+    Setting(
         "null_samples", _as_int, 500,
         "Degree-preserving rewirings drawn per channel for the null model (0: random mixing only).", "number",
         _not_negative,

@@ -20,6 +20,10 @@ from .nulls import margins, null_table
 from ..language.lexicon import load_lexicon
 from .language import language_table
 from .machinery import machinery_table
+from .roles import FlagRules, classified_items, role_flags, role_profiles
+from .signatures import signature_table
+from ..roles.model import RoleModel, read_labelled
+from ..roles.rules import load_role_lexicon
 from .relations import RelationRules, relation_table
 from .rent import rent_fit, subtrees
 from .sphere import ALL, UNDATED, sphere_counts
@@ -109,7 +113,7 @@ def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[p
 def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
     """Line-staff and staff-staff relations with their verdicts; 'persons' is the smaller unit's active
     persons in the period, so the minimum group size covers both ends."""
-    kinds = dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+    kinds = _unit_kinds(store)
     rules = RelationRules(settings.relation_min_interactions, settings.relation_ticket_share,
                           settings.relation_one_sided, settings.relation_reciprocity, settings.relation_joint_work)  # fmt: skip
     table = relation_table(store, kinds, rules)
@@ -119,6 +123,10 @@ def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
     return table.append_column("persons", pa.array(smaller, pa.int64()))
 
 
+def _unit_kinds(store: Store) -> dict[str, str | None]:
+    return dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+
+
 def _unit_persons(sphere: pa.Table) -> dict[tuple[str, str], int]:
     """(period, unit) -> active persons, for the minimum group size of tables by unit."""
     units = rows_where(sphere, scope="unit", channel=ALL)
@@ -126,13 +134,79 @@ def _unit_persons(sphere: pa.Table) -> dict[tuple[str, str], int]:
             for r in units.select(["period", "group_id", "persons"]).to_pylist()}  # fmt: skip
 
 
+def _signatures(store: Store) -> pa.Table:
+    """The roles the interactions suggest, per staff unit, with its headcount for the minimum group size."""
+    table = signature_table(store, _unit_kinds(store))
+    persons = _headcounts(store, [])
+    table = table.append_column("persons", pa.array([persons.get((ALL, u), 0) for u in table["unit"].to_pylist()],
+                                                    pa.int64()))  # fmt: skip
+    return table.replace_schema_metadata({b"keys": b"period,unit"})
+
+
+def _headcounts(store: Store, periods: list[str]) -> dict[tuple[str, str], int]:
+    """(period, unit) -> people the org chart places in the unit during the month ('all': ever). A staff unit's
+    work is about its people whether or not they wrote to anyone, so its group size is its headcount."""
+    out = {(ALL, u): n for u, n in store.raw.execute(
+        "SELECT unit_id, count(DISTINCT person_id) FROM people GROUP BY 1").fetchall()}  # fmt: skip
+    for period in (p for p in periods if p not in (ALL, UNDATED)):
+        first = f"{period}-01"
+        for u, n in store.raw.execute(
+            "SELECT unit_id, count(DISTINCT person_id) FROM people WHERE coalesce(valid_from, DATE '0001-01-01') "
+            "<= last_day(CAST(? AS DATE)) AND coalesce(valid_to, DATE '9999-12-31') >= CAST(? AS DATE) GROUP BY 1",
+            [first, first],
+        ).fetchall():
+            out[(period, u)] = n
+    return out
+
+
 def _machinery(store: Store, sphere: pa.Table) -> pa.Table:
-    kinds = dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+    kinds = _unit_kinds(store)
     table = machinery_table(store, kinds)
     persons = _unit_persons(sphere)
     sizes = [persons.get((p, u), 0) for p, u in zip(table["period"].to_pylist(), table["unit"].to_pylist(), strict=True)]
     table = table.append_column("persons", pa.array(sizes, pa.int64()))
     return table.replace_schema_metadata({b"keys": b"period,unit,topic"})
+
+
+def _roles(store: Store, settings: Settings, sphere: pa.Table, distance: pa.Table,
+           relations: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:  # fmt: skip
+    """Role profiles of the staff units, their flags, and a few example titles per unit and role (only where
+    titles were kept)."""
+    lexicon = load_role_lexicon(settings.role_lexicon)
+    model = RoleModel(lexicon, seed=settings.seed).fit(read_labelled(settings.role_training)) \
+        if settings.role_training else None
+    items = classified_items(store, lexicon, model)
+    intended = dict(store.raw.execute("SELECT unit_id, intended_role FROM units").fetchall())
+    profiles = role_profiles(items, intended)
+    persons = _headcounts(store, sorted(set(profiles["period"].to_pylist())))
+    sizes = [persons.get((p, u), 0) for p, u in zip(profiles["period"].to_pylist(), profiles["unit"].to_pylist(),
+                                                     strict=True)]  # fmt: skip
+    profiles = profiles.append_column("persons", pa.array(sizes, pa.int64()))
+    profiles = profiles.replace_schema_metadata({b"keys": b"period,unit,intended_role"})
+    # out of sight of the customer: in the typical month few of its people within one hop of a customer
+    sight: dict[str, list[int]] = {}
+    for r in rows_where(distance, channel=ALL, target="customer").to_pylist() if distance.num_rows else []:
+        if r["period"] not in (ALL, UNDATED) and r["persons"] >= settings.min_group_size:
+            s = sight.setdefault(r["unit"], [0, 0])
+            s[0], s[1] = s[0] + r["d0"] + r["d1"], s[1] + r["persons"]
+    far = {u for u, (near, total) in sight.items() if total and near / total < settings.role_min_sight}
+    by_staff: dict[str, set[str]] = {}
+    for r in rows_where(relations, period=ALL).to_pylist() if relations.num_rows else []:
+        if r["kind_a"] == "line" and r["kind_b"] == "staff" and r["verdict"] != "too_little":
+            by_staff.setdefault(r["unit_b"], set()).add(r["verdict"])
+    only_supplier = {u for u, verdicts in by_staff.items() if verdicts == {"supplier"}}
+    rules = FlagRules(settings.role_mismatch_share, settings.role_regulating_share, settings.role_min_advice,
+                      settings.role_requester_share, settings.role_min_items)  # fmt: skip
+    big_enough = pc.greater_equal(profiles["persons"], settings.min_group_size)  # no flags on small groups
+    flags = role_flags(profiles.filter(big_enough), rules, far, only_supplier & {
+        u for (p, u), n in persons.items() if p == ALL and n >= settings.min_group_size})
+    examples: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for it in items:
+        shown = examples.setdefault((it["unit"], it["role"]), [])
+        if it["title"] and len(shown) < 3 and persons.get((ALL, it["unit"]), 0) >= settings.min_group_size:
+            shown.append({"unit": it["unit"], "role": it["role"], "title": it["title"], "words": it["words"]})
+    return profiles, flags, pa.Table.from_pylist([e for group in examples.values() for e in group], schema=pa.schema(
+        [("unit", pa.string()), ("role", pa.string()), ("title", pa.string()), ("words", pa.string())]))
 
 
 def analyse(store: Store, settings: Settings) -> Results:
@@ -152,7 +226,10 @@ def analyse(store: Store, settings: Settings) -> Results:
     relations = _relations(store, settings, sphere)
     language = language_table(store, load_lexicon(*([settings.lexicon] if settings.lexicon else [])))
     machinery = _machinery(store, sphere)
+    roles, flags, examples = _roles(store, settings, sphere, distance, relations)
+    signatures = _signatures(store)
     return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
                    distance=distance, routes=routes, relations=relations, language=language,
-                   machinery=machinery)  # fmt: skip
+                   machinery=machinery, roles=roles, role_flags=flags, role_examples=examples,
+                   signatures=signatures)  # fmt: skip

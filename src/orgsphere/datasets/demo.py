@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 import yaml
 
 from .demo_documents import write_documents
+from .demo_requests import write_requests
 from .demo_units import DEMO_UNITS, DOMAIN, ORG_NAME, DemoUnit
-from .demo_work import conversation_ids, joint_meetings, subjects, write_tickets
+from .demo_work import broadcasts, conversation_ids, joint_meetings, subjects, write_tickets
 
 __all__ = ["DemoFiles", "make_demo", "DEMO_YEAR"]
 
@@ -49,6 +50,7 @@ class DemoFiles:
     parties: Path
     interactions: Path
     tickets: Path
+    requests: Path
     documents: Path
     config: Path
 
@@ -74,6 +76,13 @@ def _front_line(rng: np.random.Generator, unit: DemoUnit) -> np.ndarray:
     return r >= radius - unit.shell
 
 
+def close_to(staff: DemoUnit, units: tuple[DemoUnit, ...]) -> set[str]:
+    """The three line units an advisory or executing staff unit works with most (fixed by its name)."""
+    line = [u.name for u in units if u.kind == "line"]
+    start = sum(map(ord, staff.name)) % len(line)
+    return {line[(start + k) % len(line)] for k in range(3)}
+
+
 def _affinity(units: tuple[DemoUnit, ...]) -> np.ndarray:
     """How likely a cross-unit contact from unit i goes to unit j (rows sum to 1)."""
     n = len(units)
@@ -88,6 +97,10 @@ def _affinity(units: tuple[DemoUnit, ...]) -> np.ndarray:
                 if a.name in ("ICT Service Desk", "HR Shared Services"):
                     w[i, j] *= 0.5  # and these answer, seldom start
             w[i, j] *= b.size  # every person equally likely to be contacted
+            # advisers and project teams work with a few line units, not with all of them
+            for staff, line in ((a, b), (b, a)):
+                if staff.kind == "staff" and line.kind == "line" and staff.intended_role in ("advisory", "executing"):
+                    w[i, j] *= 6.0 if line.name in close_to(staff, units) else 0.15
         w[i, i] = 0
     return w / w.sum(axis=1, keepdims=True)
 
@@ -183,6 +196,12 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
 
     # interactions, month by month
     affinity = _affinity(units)
+    advisory = [i for i, u in enumerate(units) if u.kind == "staff" and u.intended_role == "advisory"]
+    # project work comes in bursts: executing staff units have busy and quiet months
+    burst = np.ones((len(units), 12))
+    for i, u in enumerate(units):
+        if u.kind == "staff" and u.intended_role == "executing":
+            burst[i] = rng.choice([0.3, 0.6, 1.6, 2.4], size=12)
     season = {7: 0.7, 8: 0.65, 12: 0.85}
     frames: list[dict[str, np.ndarray]] = []
     business_units = {i for i, u in enumerate(units) if u.division == "Business Banking"}
@@ -195,7 +214,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         members = [np.flatnonzero(here == i) for i in range(len(units))]
         # internal
         # more colleagues, more to talk about: the internal rate grows slowly with the unit (the sphere's volume)
-        n_int = rng.poisson(activity * 55 * s * (sizes[here] / 20.0) ** 0.12)
+        n_int = rng.poisson(activity * 55 * s * (sizes[here] / 20.0) ** 0.12 * burst[here, month - 1])
         src = np.repeat(np.arange(n_people), n_int)
         intra = rng.random(src.size) < np.where(np.array([units[u].kind for u in here[src]]) == "line", 0.64, 0.55)
         dst = np.empty(src.size, dtype=np.int64)
@@ -218,6 +237,10 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
                     pool_t = members[t] if members[t].size else members[i]
                     dst[sel] = pool_t[rng.integers(0, len(pool_t), sel.size)]
         channel = rng.choice(CHANNELS, size=src.size, p=[0.55, 0.25, 0.20])
+        # advice is given in meetings: more of the cross-unit contact of advisory units is a meeting
+        advisers = np.isin(here[src], advisory) | np.isin(here[dst], advisory)
+        talk = ~intra & advisers & (rng.random(src.size) < 0.45)
+        channel[talk] = "meeting"
         minutes = np.where(channel == "meeting", rng.choice([30, 45, 60, 90], size=src.size), 1)
         frames.append({"ts": _month_times(rng, month, src.size), "sender": emails[src], "recipient": emails[dst],
                        "channel": channel, "minutes": minutes})  # fmt: skip
@@ -257,6 +280,9 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         joint = joint_meetings(rng, units, members, emails, business, _month_times(rng, month, 14), month)
         if joint:
             frames.append(joint)
+        rules = broadcasts(rng, units, members, emails, month, _month_times)
+        if rules:
+            frames.append(rules)
 
     ts = np.concatenate([f["ts"] for f in frames])
     thread = np.concatenate([f.get("thread", np.full(len(f["ts"]), None, dtype=object)) for f in frames])
@@ -296,10 +322,14 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         f"supplier_domains = [{', '.join(repr(d).replace(chr(39), chr(34)) for d in SUPPLIER_DOMAINS)}]\n"
         "min_group_size = 5\n"
         "# subjects are read only to recognise satisfaction surveys, SLA reports and requirements packages\n"
-        "read_subjects = true\n",
+        "read_subjects = true\n"
+        "# the short descriptions of work requests are kept: the report shows examples per staff role\n"
+        "keep_texts = true\n",
         encoding="utf-8",
     )
     tickets_path = write_tickets(data / "tickets.csv", rng, units, unit_of, emails, DEMO_YEAR)
+    requests_path = write_requests(data / "werkverzoeken.csv", rng, units, unit_of, emails, DEMO_YEAR)
     documents = write_documents(data / "documents")
-    return DemoFiles(out, units_path, people_path, parties_path, interactions_path, tickets_path, documents, config)
+    return DemoFiles(out, units_path, people_path, parties_path, interactions_path, tickets_path, requests_path,
+                     documents, config)
 

@@ -10,13 +10,14 @@ internal customer and supplier (tickets one way), and Corporate Clients with Com
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from .demo_units import DemoUnit
 
-__all__ = ["conversation_ids", "joint_meetings", "write_tickets", "PARTNERS", "DESKS"]
+__all__ = ["conversation_ids", "joint_meetings", "broadcasts", "write_tickets", "subjects", "PARTNERS", "DESKS"]
 
 REPLY_WINDOW = np.timedelta64(7, "D")
 PARTNERS = ("Corporate Clients", "Compliance Advisory")
@@ -119,3 +120,23 @@ def subjects(rng: np.random.Generator, sender: np.ndarray, recipient: np.ndarray
         pick = is_line[from_unit] & (to_unit == index[desk]) & (rng.random(len(sender)) < 0.04)
         out[pick] = "Pakket van eisen " + desk
     return out
+
+
+def broadcasts(rng: np.random.Generator, units: tuple[DemoUnit, ...], members: list[np.ndarray], emails: np.ndarray,
+               month: int, month_times: Callable[[np.random.Generator, int, int], np.ndarray]) -> dict[str, np.ndarray]:  # fmt: skip
+    """Each regulating staff unit sends its rules to the line: twice a month one of its people writes to forty
+    people of line units at once."""
+    line = np.concatenate([m for u, m in zip(units, members, strict=True) if u.kind == "line"])
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("ts", "sender", "recipient", "channel", "minutes", "thread")}
+    for i, u in enumerate(units):
+        if u.kind != "staff" or u.intended_role != "regulating" or not members[i].size:
+            continue
+        for k, when in enumerate(month_times(rng, month, 2)):
+            to = rng.choice(line, size=min(40, line.size), replace=False)
+            parts["ts"].append(np.full(to.size, when))
+            parts["sender"].append(np.full(to.size, emails[members[i][rng.integers(0, members[i].size)]], dtype=object))
+            parts["recipient"].append(emails[to])
+            parts["channel"].append(np.full(to.size, "email"))
+            parts["minutes"].append(np.ones(to.size, dtype=np.int64))
+            parts["thread"].append(np.full(to.size, f"rules-{i}-{month}-{k}", dtype=object))
+    return {k: np.concatenate(v) for k, v in parts.items()} if parts["ts"] else {}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["Term", "Lexicon", "load_lexicon", "fold"]
+__all__ = ["Term", "Lexicon", "load_lexicon", "fold", "phrase_pattern"]
 
 ENDINGS = "(?:'s|e|en|ten|s|es|er|ers|n)?"  # Dutch and English inflections of a stem (pakket-ten)
 SEPARATOR = r"(?:,?[\s\-]*)"  # apart, hyphenated, glued into a compound, or across a comma
@@ -29,7 +29,8 @@ def fold(text: str) -> str:
     return "".join(out).replace("\u2019", "'").replace("\u00ad", "-")
 
 
-def _pattern(words: list[str]) -> str:
+def phrase_pattern(words: list[str]) -> str:
+    """A regular expression for a phrase of stems: inflections, and written apart, hyphenated or glued."""
     parts = []
     for k, word in enumerate(words):
         w = re.escape(fold(word))
@@ -87,7 +88,7 @@ def load_lexicon(*extra: Path) -> Lexicon:
             if not all(isinstance(a, list) and a and all(isinstance(w, str) and w for w in a) for a in alternatives):
                 raise InputError(f"{where}: term {raw['id']!r}: every entry of 'any' must be a list of words.")
             terms[raw["id"]] = Term(
-                raw["id"], tuple(re.compile(_pattern(a)) for a in alternatives), bool(raw.get("internal", False)),
+                raw["id"], tuple(re.compile(phrase_pattern(a)) for a in alternatives), bool(raw.get("internal", False)),
                 {lang: raw[f"suggest_{lang}"] for lang in ("nl", "en") if raw.get(f"suggest_{lang}")},
             )  # fmt: skip
     markers = "|".join(re.escape(w) for w in sorted(set(context), key=len, reverse=True))

@@ -16,6 +16,7 @@ from .charts import scaling_chart, trend_chart
 from .i18n import LANGS, text_for
 from .distance import distance_context
 from .relations import relations_context
+from .roles import roles_context
 from .science import science_context
 
 __all__ = ["render_report"]
@@ -122,6 +123,7 @@ def render_report(results: Results, lang: str = "en") -> str:
         "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),
         "los": distance_context(results, words, lambda v, d=0: _number(v, lang, d)),
         "rel": relations_context(results, words, lambda v, d=0: _number(v, lang, d)),
+        "roles": roles_context(results, words, lambda v, d=0: _number(v, lang, d)),
         "sci": science_context(results, words, lambda v, d=0: _number(v, lang, d), decimal),
     }
     if lang == "nl" and context["org_name"] == "the organisation":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .i18n_distance import DISTANCE
 from .i18n_relations import RELATIONS
+from .i18n_roles import ROLE_WORDS
 from .i18n_science import SCIENCE
 
 __all__ = ["TEXT", "text_for", "LANGS"]
@@ -160,6 +161,7 @@ TEXT: dict[str, dict[str, str]] = {
 TEXT.update(SCIENCE)
 TEXT.update(DISTANCE)
 TEXT.update(RELATIONS)
+TEXT.update(ROLE_WORDS)
 
 
 def text_for(lang: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The report's partners-or-suppliers section: line and staff relations over the whole period, their verdicts
 in words, a map of line units (left) and staff units (right) with the relations between them coloured by
-verdict, the staff units ranked by how much of their contact with the line runs as supplier, and the
-language audit in short."""
+verdict, the staff units ranked by how much of their contact with the line runs as supplier, and (from
+internal_customer) the machinery and language of the internal customer."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from markupsafe import Markup
 
 from ..analysis.sphere import ALL
 from ..results import Results
+from .internal_customer import language_context, machinery_context
 
-__all__ = ["relations_context", "relation_map", "reason_words", "language_context", "machinery_context"]
+__all__ = ["relations_context", "relation_map", "reason_words"]
 
 COLOURS = {"partner": "#2a9d8f", "supplier": "#d1495b", "mixed": "#b8bfca"}
 ROW = 18  # pixels per unit in the map
@@ -81,8 +82,7 @@ def relations_context(results: Results, words: dict[str, str], n: Callable[..., 
     if table.num_rows == 0 or "verdict" not in table.column_names:
         return {"rows": [], "staff": [], "language": language_context(results), "machinery": machinery_context(results)}
     rows = [r for r in table.to_pylist() if r["period"] == ALL and not r["suppressed"]]
-    names = {r["group_id"]: r["name"] or r["group_id"] for r in results.subtrees.arrow.to_pylist()} \
-        if "group_id" in results.subtrees.arrow.column_names else {}
+    names = results.unit_names()
     for r in rows:
         r["name_a"], r["name_b"] = names.get(r["unit_a"], r["unit_a"]), names.get(r["unit_b"], r["unit_b"])
         r["why"] = reason_words(r, words, n, names)
@@ -106,49 +106,3 @@ def relations_context(results: Results, words: dict[str, str], n: Callable[..., 
             "map_svg": Markup(relation_map(rows, names, words, n)), "language": language_context(results),
             "machinery": machinery_context(results)}
 
-
-def language_context(results: Results) -> dict[str, Any]:
-    """The language audit in short: per term its hits, documents, units and partner wording; per unit its hits."""
-    rows = results.language.arrow.to_pylist() if "hits" in results.language.arrow.column_names else []
-    documents = {r["name"] for r in rows if r["source"] == "document"}
-    ticket_units = {r["unit"] for r in rows if r["source"] == "tickets"}
-    terms: dict[str, dict[str, Any]] = {}
-    units: dict[str, int] = {}
-    for r in rows:
-        if not r["term"]:
-            continue
-        t = terms.setdefault(r["term"], {"term": r["term"], "hits": 0, "documents": set(), "units": set(),
-                                         "en": r["suggest_en"], "nl": r["suggest_nl"]})  # fmt: skip
-        t["hits"] += r["hits"]
-        if r["source"] == "document":
-            t["documents"].add(r["name"])
-        if r["unit"]:
-            t["units"].add(r["unit"])
-            units[r["unit"]] = units.get(r["unit"], 0) + r["hits"]
-    ordered = sorted(terms.values(), key=lambda t: -t["hits"])
-    for t in ordered:
-        t["documents"], t["units"] = len(t["documents"]), len(t["units"])
-    names = {r["group_id"]: r["name"] for r in results.subtrees.arrow.to_pylist()} \
-        if "group_id" in results.subtrees.arrow.column_names else {}
-    by_unit = sorted(((names.get(u) or u, n) for u, n in units.items()), key=lambda x: -x[1])[:12]
-    return {"read": bool(rows), "documents": len(documents), "ticket_units": len(ticket_units), "terms": ordered,
-            "hits": sum(t["hits"] for t in ordered), "by_unit": by_unit}
-
-
-def machinery_context(results: Results) -> dict[str, Any]:
-    """Per staff unit over the whole period: interactions about each kind of machinery, busiest first."""
-    table = results.machinery.arrow
-    if "topic" not in table.column_names:
-        return {"rows": [], "topics": []}
-    names = {r["group_id"]: r["name"] for r in results.subtrees.arrow.to_pylist()} \
-        if "group_id" in results.subtrees.arrow.column_names else {}
-    units: dict[str, dict[str, Any]] = {}
-    for r in table.to_pylist():
-        if r["period"] != ALL or r["suppressed"]:
-            continue
-        u = units.setdefault(r["unit"], {"name": names.get(r["unit"]) or r["unit"], "total": 0, "counterparts": 0})
-        u[r["topic"]] = r["sent"] + r["received"]
-        u["total"] += r["sent"] + r["received"]
-        u["counterparts"] = max(u["counterparts"], r["counterparts"])
-    topics = sorted({t for u in units.values() for t in u if t not in ("name", "total", "counterparts")})
-    return {"rows": sorted(units.values(), key=lambda u: -u["total"]), "topics": topics}

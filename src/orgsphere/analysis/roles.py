@@ -1,0 +1,109 @@
+"""Staff roles from the work items in the store: every item classified (lexicon, or a model trained on the
+organisation's own labelled items with the lexicon where it is unsure), a role profile per staff unit and
+period against its intended role, who asks for the work, and flags where the position looks unhealthy."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from ..roles.model import RoleModel
+from ..roles.rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
+from ..store import Store
+from .sphere import ALL
+
+__all__ = ["classified_items", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
+
+PROFILE_SCHEMA = pa.schema([
+    ("period", pa.string()), ("unit", pa.string()), ("intended_role", pa.string()), ("items", pa.int64()),
+    *[(role, pa.int64()) for role in (*ROLES, UNKNOWN)], ("main_role", pa.string()), ("main_share", pa.float64()),
+    ("requesting_units", pa.int64()), ("top_requester", pa.string()), ("top_requester_share", pa.float64()),
+])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FlagRules:
+    """Thresholds of the flags (settings ``role_*``)."""
+
+    mismatch_share: float = 0.8  # another role this dominant over the intended one
+    regulating_share: float = 0.5  # this much regulating work ...
+    min_advice: float = 0.05  # ... with less advice than this
+    requester_share: float = 0.6  # one line unit asking this much of all work
+    min_items: int = 20  # fewer items in the period: no flags
+
+
+def classified_items(store: Store, lexicon: RoleLexicon, model: RoleModel | None = None) -> list[dict[str, Any]]:
+    """Work items of staff units with their role, confidence and deciding words, and the requester's unit when
+    the item was opened."""
+    rows = store.raw.execute("""
+        SELECT w.item_id, strftime(w.opened, '%Y-%m') AS period, w.assignee_unit, w.category, w.title,
+               (SELECT p.unit_id FROM people p WHERE p.person_id = w.requester
+                  AND coalesce(CAST(w.opened AS DATE), DATE '9999-12-30')
+                      BETWEEN coalesce(p.valid_from, DATE '0001-01-01') AND coalesce(p.valid_to, DATE '9999-12-31')
+                ORDER BY p.valid_from DESC NULLS LAST LIMIT 1) AS requester_unit
+        FROM work_items w JOIN units u ON u.unit_id = w.assignee_unit
+        WHERE u.kind = 'staff'
+        ORDER BY w.opened, w.item_id
+    """).fetchall()
+    titles = [r[4] for r in rows]
+    categories = [r[3] for r in rows]
+    calls: list[RoleCall] = (model.classify(titles, categories) if model is not None
+                             else [lexicon.classify(t, c) for t, c in zip(titles, categories, strict=True)])  # fmt: skip
+    return [{"item": r[0], "period": r[1], "unit": r[2], "category": r[3], "title": r[4], "requester_unit": r[5],
+             "role": c.role, "confidence": c.confidence, "words": ", ".join(c.words)}
+            for r, c in zip(rows, calls, strict=True)]  # fmt: skip
+
+
+def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None]) -> pa.Table:
+    """Per period (and 'all') and staff unit: items per role, the main role and its share (of the items with
+    a known role), and the units that ask for the work."""
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    askers: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for it in items:
+        for period in {it["period"] or ALL, ALL}:
+            counts[(period, it["unit"])][it["role"]] += 1
+            if it["requester_unit"] and it["requester_unit"] != it["unit"]:
+                askers[(period, it["unit"])][it["requester_unit"]] += 1
+    rows = []
+    for (period, unit), c in sorted(counts.items()):
+        known = sum(c[r] for r in ROLES)
+        main = max(ROLES, key=lambda r: (c[r], -ROLES.index(r))) if known else None
+        ask = askers[(period, unit)]
+        top = ask.most_common(1)[0] if ask else (None, 0)
+        rows.append({"period": period, "unit": unit, "intended_role": intended.get(unit),
+                     "items": sum(c.values()), **{r: c[r] for r in (*ROLES, UNKNOWN)}, "main_role": main,
+                     "main_share": c[main] / known if main else None, "requesting_units": len(ask),
+                     "top_requester": top[0], "top_requester_share": top[1] / sum(ask.values()) if ask else None})  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
+
+
+def role_flags(profiles: pa.Table, rules: FlagRules, far_from_customer: set[str], only_supplier: set[str]) -> pa.Table:
+    """Flags per staff unit over the whole period, each with the figures behind it: ``mismatch`` (another
+    role dominates the intended one), ``regulating_without_advice``, ``one_requester`` and ``only_tickets``
+    (out of sight of the customer and nothing but supplier relations with the line)."""
+    out = []
+    for p in profiles.to_pylist():
+        if p["period"] != ALL or p["items"] < rules.min_items:
+            continue
+        known = sum(p[r] for r in ROLES)
+        share = {r: p[r] / known if known else 0.0 for r in ROLES}
+        main, intended = p["main_role"], p["intended_role"]
+        if intended in ROLES and main and main != intended and share[main] >= rules.mismatch_share:
+            out.append({"unit": p["unit"], "flag": "mismatch", "role": main, "share": share[main], "other": intended,
+                        "other_share": share[intended]})  # fmt: skip
+        if share["regulating"] >= rules.regulating_share and share["advisory"] < rules.min_advice:
+            out.append({"unit": p["unit"], "flag": "regulating_without_advice", "role": "regulating",
+                        "share": share["regulating"], "other": "advisory", "other_share": share["advisory"]})  # fmt: skip
+        if p["top_requester_share"] is not None and p["top_requester_share"] >= rules.requester_share \
+                and p["requesting_units"] > 0:
+            out.append({"unit": p["unit"], "flag": "one_requester", "role": None, "share": p["top_requester_share"],
+                        "other": p["top_requester"], "other_share": None})  # fmt: skip
+    for unit in sorted(far_from_customer & only_supplier):
+        out.append({"unit": unit, "flag": "only_tickets", "role": None, "share": None, "other": None,
+                    "other_share": None})  # fmt: skip
+    schema = pa.schema([("unit", pa.string()), ("flag", pa.string()), ("role", pa.string()), ("share", pa.float64()),
+                        ("other", pa.string()), ("other_share", pa.float64())])  # fmt: skip
+    return pa.Table.from_pylist(out, schema=schema)

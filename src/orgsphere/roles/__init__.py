@@ -1,0 +1,1 @@
+"""Staff roles: supporting, regulating, executing, advisory."""
