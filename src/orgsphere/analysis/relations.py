@@ -82,9 +82,19 @@ def _directed(store: Store) -> tuple[ibis.Table, ibis.Table]:
     return directed, p
 
 
-def _customer_work(p: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
-    """Per period and unordered pair of units (lo < hi): threads with a customer both took part in, and
-    customers both met."""
+def _pairs_with_staff(t: ibis.Table, keys: list[str], staff: list[str]) -> ibis.Table:
+    """Rows of ``t`` (``keys`` + ``unit``) paired on ``keys`` with the rows of another unit, one of the two
+    staff, as ``lo`` < ``hi``. Joining the staff side only keeps line-line pairs (most of the customer
+    contact of a large organisation) out of the join."""
+    s, o = t.filter(t.unit.isin(staff)).view(), t.view()
+    pairs = s.join(o, [s[k] == o[k] for k in keys] + [s.unit != o.unit])
+    pairs = pairs.select(*[s[k] for k in keys], lo=ibis.least(s.unit, o.unit), hi=ibis.greatest(s.unit, o.unit))
+    return pairs.distinct()  # two staff units meet twice, once from each side
+
+
+def _customer_work(p: ibis.Table, staff: list[str]) -> tuple[ibis.Table, ibis.Table]:
+    """Per period and unordered pair of units (lo < hi), one of them staff: threads with a customer both took
+    part in, and customers both met."""
     ends = []
     for me, other in (("src", "dst"), ("dst", "src")):
         t = p.filter((p[f"{me}_kind"] == PERSON) & p[f"{me}_unit"].notnull())
@@ -95,19 +105,14 @@ def _customer_work(p: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
     in_threads = end.filter(end.thread_id.notnull()).select("period", "thread_id", "unit").distinct()
     w = with_customer.view()
     in_threads = in_threads.join(w, in_threads.thread_id == w.thread_id).select(in_threads)
-    x, y = in_threads.view(), in_threads.view()
-    pairs = x.join(y, [x.thread_id == y.thread_id, x.unit < y.unit]).select(x.period, x.thread_id, lo=x.unit, hi=y.unit)
+    pairs = _pairs_with_staff(in_threads, ["period", "thread_id"], staff)
     joint = _by_period(pairs, ["lo", "hi"], lambda t: {"joint_threads": t.thread_id.nunique()})
     met = end.filter(end.customer).select("period", "unit", "party").distinct()
-    x, y = met.view(), met.view()
-    both = x.join(y, [x.period == y.period, x.party == y.party, x.unit < y.unit])
-    both = both.select(x.period, x.party, lo=x.unit, hi=y.unit)
+    both = _pairs_with_staff(met, ["period", "party"], staff)
     monthly = both.group_by(["period", "lo", "hi"]).aggregate(shared_customers=both.party.nunique())
     # over the whole period: customers both met at any time, not only in the same month
-    yearly = met.filter(met.period != UNDATED).select("unit", "party").distinct()
-    x, y = yearly.view(), yearly.view()
-    over = x.join(y, [x.party == y.party, x.unit < y.unit]).select(x.party, lo=x.unit, hi=y.unit)
-    over = over.group_by(["lo", "hi"]).aggregate(shared_customers=over.party.nunique())
+    yearly = _pairs_with_staff(met.filter(met.period != UNDATED).select("unit", "party").distinct(), ["party"], staff)
+    over = yearly.group_by(["lo", "hi"]).aggregate(shared_customers=yearly.party.nunique())
     shared = ibis.union(monthly, over.mutate(period=ibis.literal(ALL)).select(monthly.columns))
     return joint, shared
 
@@ -138,7 +143,7 @@ def relation_table(store: Store, kinds: dict[str, str | None], rules: RelationRu
     """Every pair of units with at least one staff unit (``kinds``: unit -> line/staff/None) that had contact,
     per period and over all periods, with the measures and the verdict."""
     directed, placed = _directed(store)
-    joint, shared = _customer_work(placed)
+    joint, shared = _customer_work(placed, sorted(u for u, k in kinds.items() if k == "staff") or [""])
     counts: dict[tuple[str, str, str], dict[str, int]] = {}
     for r in directed.to_pyarrow().to_pylist():
         counts[(r["period"], r["src_unit"], r["dst_unit"])] = r
