@@ -53,7 +53,9 @@ def find_hits(text: str, lexicon: Lexicon, lang: str | None = None) -> list[Hit]
             if term.internal and not internal:
                 continue
             spans: list[tuple[int, int]] = []
-            for pattern in term.patterns:
+            for stem, pattern in term.patterns:
+                if stem not in sentence:  # a plain substring test rules most patterns out
+                    continue
                 for m in pattern.finditer(sentence):
                     if not any(s < m.end() and m.start() < e for s, e in spans):
                         spans.append((m.start(), m.end()))

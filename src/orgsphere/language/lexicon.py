@@ -3,6 +3,7 @@ that find its inflections, hyphenations and compounds in text compared without c
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -19,14 +20,21 @@ SEPARATOR = r"(?:,?[\s\-]*)"  # apart, hyphenated, glued into a compound, or acr
 SHORT = 3  # acronyms (sla, kto, dvo) and short words: no compound tail, or 'slapen' would be 'sla'
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    if ch == "\u2019":
+        return "'"
+    if ch == "\u00ad":
+        return "-"
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return (base or ch).lower()[:1] or ch
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, one character for one (so offsets into the text stay valid)."""
-    out = []
-    for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        base = (base or ch).lower()
-        out.append(base[0] if len(base) >= 1 else ch)
-    return "".join(out).replace("\u2019", "'").replace("\u00ad", "-")
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
 
 
 def phrase_pattern(words: list[str]) -> str:
@@ -47,7 +55,7 @@ def phrase_pattern(words: list[str]) -> str:
 @dataclass(frozen=True)
 class Term:
     id: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (its first stem, the pattern): the stem must be in the text
     internal: bool  # needs a word of internal context in the same sentence
     suggest: dict[str, str]  # lang -> a partner wording
 
@@ -88,7 +96,8 @@ def load_lexicon(*extra: Path) -> Lexicon:
             if not all(isinstance(a, list) and a and all(isinstance(w, str) and w for w in a) for a in alternatives):
                 raise InputError(f"{where}: term {raw['id']!r}: every entry of 'any' must be a list of words.")
             terms[raw["id"]] = Term(
-                raw["id"], tuple(re.compile(phrase_pattern(a)) for a in alternatives), bool(raw.get("internal", False)),
+                raw["id"], tuple((fold(a[0]), re.compile(phrase_pattern(a))) for a in alternatives),
+                bool(raw.get("internal", False)),
                 {lang: raw[f"suggest_{lang}"] for lang in ("nl", "en") if raw.get(f"suggest_{lang}")},
             )  # fmt: skip
     markers = "|".join(re.escape(w) for w in sorted(set(context), key=len, reverse=True))

@@ -28,7 +28,7 @@ class RoleCall:
 
 @dataclass(frozen=True)
 class RoleLexicon:
-    words: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]  # role -> (word, pattern)
+    words: dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]]  # role -> (word, its first stem, pattern)
     categories: dict[str, str]  # folded category -> role
     word_weight: float
     category_weight: float
@@ -41,7 +41,9 @@ class RoleLexicon:
         found: dict[str, list[str]] = {r: [] for r in ROLES}
         for role, patterns in self.words.items():
             spans: list[tuple[int, int]] = []
-            for word, pattern in patterns:
+            for word, stem, pattern in patterns:
+                if stem not in text:  # the pattern starts with this stem: a plain substring test rules most out
+                    continue
                 m = pattern.search(text)
                 if m and not any(s < m.end() and m.start() < e for s, e in spans):  # a word inside another counts once
                     spans.append((m.start(), m.end()))
@@ -82,7 +84,7 @@ def load_role_lexicon(path: Path | None = None) -> RoleLexicon:
             raise InputError(f"{where}: unknown role {role!r}; the roles are {', '.join(ROLES)}.")
         if not isinstance(spec, dict) or not all(isinstance(w, str) and w.strip() for w in spec.get("words", [])):
             raise InputError(f"{where}: [roles.{role}] needs words = [\"...\"], a list of words or phrases.")
-        words[role] = tuple((w, re.compile(phrase_pattern(w.split()))) for w in spec.get("words", []))
+        words[role] = tuple((w, fold(w.split()[0]), re.compile(phrase_pattern(w.split()))) for w in spec.get("words", []))
         categories |= {fold(c).strip(): role for c in spec.get("categories", [])}
     try:
         return RoleLexicon(words, categories, float(data.get("word_weight", 2.0)),
