@@ -24,7 +24,8 @@ from scipy import sparse
 from ..rows import rows_where
 from ..schema import PARTY, PERSON
 from ..store import Store
-from .frontier import frontier_search, materialise, release
+from .engine import local_table, materialise, release
+from .frontier import frontier_search
 from .sphere import ALL, UNDATED, placed_interactions, rollups
 
 __all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "unit_distances", "unit_routes", "TARGETS",
@@ -208,7 +209,7 @@ def _frontier_distances(store: Store, min_contacts: int, targets: tuple[str, ...
     sources = direct.join(u, [direct.period == u.period, direct.channel == u.channel, direct.person == u.person])
     sources = sources.select(direct.period, direct.channel, direct.target, node=direct.person, label=u.unit)
     reached = frontier_search(ties, sources, ["period", "channel"], ["target"])
-    wanted = units.cross_join(ibis.memtable(pa.table({"target": pa.array(list(targets), pa.string())})))
+    wanted = units.cross_join(local_table(units, pa.table({"target": pa.array(list(targets), pa.string())})))
     out = wanted.left_join(reached, [wanted.period == reached.period, wanted.channel == reached.channel,
                                      wanted.target == reached.target, wanted.person == reached.node])  # fmt: skip
     out = out.select(wanted.period, wanted.channel, wanted.target, wanted.person, wanted.unit,

@@ -12,36 +12,13 @@ closer) with the smallest id.
 from __future__ import annotations
 
 import contextlib
-import itertools
 from collections.abc import Iterator, Sequence
 
 import ibis
 
-__all__ = ["frontier_search", "materialise", "release"]
+from .engine import materialise, release
 
-_names = itertools.count()
-
-
-def materialise(t: ibis.Table) -> ibis.Table:
-    """The table computed now and held by the engine, cut loose from the expressions that made it. On Spark a
-    cached table keeps its whole lineage, so a loop that builds each level on the last one grows a plan
-    that doubles with every level; a local checkpoint keeps only the rows."""
-    backend = t._find_backend()
-    if backend.name != "pyspark":
-        return t.cache()
-    name = f"orgsphere_frontier_{next(_names)}"
-    backend._session.sql(backend.compile(t)).localCheckpoint(eager=True).createOrReplaceTempView(name)
-    return backend.table(name)
-
-
-def release(t: ibis.Table) -> None:
-    """Let the engine drop a table :func:`materialise` made."""
-    backend = t._find_backend()
-    if backend.name != "pyspark":
-        t.release()
-    else:
-        backend._session.catalog.dropTempView(t.get_name())
-
+__all__ = ["frontier_search"]
 
 def frontier_search(edges: ibis.Table, sources: ibis.Table, graph_keys: Sequence[str],
                     search_keys: Sequence[str] = (), max_levels: int = 1000) -> ibis.Table:  # fmt: skip

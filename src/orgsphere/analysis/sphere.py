@@ -28,6 +28,7 @@ from ibis import _
 
 from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
+from .engine import local_table
 from .hierarchy import ORGANISATION, unit_ancestors
 
 __all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS"]
@@ -114,7 +115,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     placed = placed_interactions(store)
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     scopes = _scopes(depth)
-    anc = ibis.memtable(ancestors)
+    anc = local_table(placed, ancestors)
     a_src = anc.view().rename({f"s_{c}": c for c in ancestors.column_names})
     a_dst = anc.view().rename({f"d_{c}": c for c in ancestors.column_names})
     base = placed.view()  # a relation of its own, so the joins below do not merge into the placement join chain
