@@ -16,6 +16,7 @@ import click
 from .analysis.fit import describe
 from .errors import OrgsphereError
 from .settings import SETTINGS, load_settings
+from .warehouse import warehouse_location
 from .workspace import Workspace
 
 __all__ = ["main", "cli"]
@@ -280,6 +281,17 @@ def export_cmd(settings: Any, out: Path, fmt: str) -> None:
         written = ws.export(out, fmt)
     for path in written:
         click.echo(str(path))
+
+
+@command(cli, "publish")
+def publish_cmd(settings: Any) -> None:
+    """Write the store's tables as Parquet to the warehouse (setting warehouse), for the spark engine; a reader
+    sees the previous snapshot until this one is complete."""
+    with Workspace(settings, read_only=True) as ws, _progress("publishing") as progress:
+        manifest = ws.publish(progress=progress)
+    rows = sum(manifest["counts"].values())
+    click.echo(f"published snapshot {manifest['snapshot']} to {warehouse_location(settings)}: {rows:,} rows "
+               f"({manifest['counts']['interactions']:,} interactions). Analyse it with --engine spark.")  # fmt: skip
 
 
 @command(cli, "status")

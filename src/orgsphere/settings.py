@@ -87,6 +87,24 @@ def _as_mapping(value: Any) -> dict[str, str]:
     return out
 
 
+def _as_conf(value: Any) -> dict[str, str]:
+    """Engine configuration: a TOML table ``{"spark.executor.memory" = "8g"}`` or text ``key=value,key=value``."""
+    if isinstance(value, str):
+        pairs: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            key, _, item = part.partition("=")
+            pairs[key] = item
+        value = pairs
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of key = value, found {value!r}")
+    out = {}
+    for key, item in value.items():
+        if item is None or str(item).strip() == "":
+            raise ValueError(f"expected key=value pairs separated by commas, found {key!r} without a value")
+        out[str(key).strip()] = str(item).strip().lower() if isinstance(item, bool) else str(item).strip()
+    return out
+
+
 def _as_share(value: Any) -> float:
     """A share between 0 and 1, written as 0.25 or 25%."""
     if isinstance(value, bool):
@@ -339,6 +357,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory the store's engine may use, e.g. 2GB; beyond it, work spills to disk. Empty: DuckDB's default "
         "(80% of the machine's memory).",
         "text",
+    ),
+    Setting(
+        "engine", _choice("duckdb", "spark"), "duckdb",
+        "Where the analysis runs: duckdb (the store file on this machine) or spark (the warehouse's Parquet on a "
+        "Spark session; needs pip install 'orgsphere[spark]' and Java 17 or newer).", "choice",
+    ),
+    Setting(
+        "warehouse", _as_str, "",
+        "Where orgsphere publish writes the store's tables as Parquet and the spark engine reads them: a folder, "
+        "or a URI (hdfs://, s3://, s3a://, gs://). Empty: a folder named after the store, beside it.", "text",
+    ),
+    Setting(
+        "spark_master", _as_str, "local[*]",
+        "The Spark master of the spark engine: local[*] (this machine), yarn, spark://host:7077, k8s://... "
+        "Ignored inside spark-submit (the session it made is used) and when spark_remote is set.", "text",
+    ),
+    Setting(
+        "spark_remote", _as_str, "",
+        "A Spark Connect URL (sc://host:15002) for the spark engine; empty: a classic session on spark_master.",
+        "text",
+    ),
+    Setting(
+        "spark_conf", _as_conf, {},
+        "Extra Spark configuration for the session orgsphere makes, e.g. spark.executor.memory=8g, "
+        "spark.sql.shuffle.partitions=400.", "table",
     ),
     Setting("seed", _as_int, 0, "Seed of every random choice orgsphere makes (bootstrap, demo).", "number"),
 )

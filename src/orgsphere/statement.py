@@ -8,13 +8,32 @@ from typing import Any
 from .privacy import PSEUDONYM_HEX_CHARS
 from .results import ProcessingStatement
 from .settings import SETTINGS, Settings
+from .analysis.lookups import sorted_rows, unit_column
 from .store import Store, orgsphere_version
 
 __all__ = ["build_statement", "organisation_summary"]
 
 
-def _rows(store: Store, sql: str) -> list[dict[str, Any]]:
-    return store.query(sql).to_pylist()
+def _sources(store: Store) -> list[dict[str, Any]]:
+    log = store.table("ingest_log").select("source", "kind", "rows", "kept", "rejects", "sha256", "finished")
+    rows = sorted_rows(log, ["finished"])
+    for r in rows:
+        r["finished"] = None if r["finished"] is None else r["finished"].strftime("%Y-%m-%d %H:%M")
+    return rows
+
+
+def _reject_reasons(store: Store) -> list[dict[str, Any]]:
+    r = store.table("rejects")
+    counts = r.group_by(["source", "reason"]).aggregate(n=r.count()).to_pyarrow()
+    counts = counts.sort_by([("n", "descending"), ("source", "ascending"), ("reason", "ascending")])
+    return counts.slice(0, 50).to_pylist()
+
+
+def _counted(t: Any, column: str) -> dict[str, int]:
+    """value -> rows, most first."""
+    n = t.group_by(column).aggregate(n=t.count()).to_pyarrow()
+    n = n.sort_by([("n", "descending"), (column, "ascending")])
+    return dict(zip(n[column].to_pylist(), n["n"].to_pylist(), strict=True))
 
 
 def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -> ProcessingStatement:
@@ -30,14 +49,8 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
         orgsphere_version=orgsphere_version(),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         store=str(store.path),
-        sources=_rows(
-            store,
-            "SELECT source, kind, rows, kept, rejects, sha256, strftime(finished, '%Y-%m-%d %H:%M') AS finished "
-            "FROM ingest_log ORDER BY finished",
-        ),
-        reject_reasons=_rows(
-            store, "SELECT source, reason, count(*) AS n FROM rejects GROUP BY ALL ORDER BY n DESC LIMIT 50"
-        ),
+        sources=_sources(store),
+        reject_reasons=_reject_reasons(store),
         settings=shown,
         interactions=tallies.get("interactions", 0),
         unplaced=tallies.get("unplaced", 0),
@@ -57,23 +70,20 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
 
 def organisation_summary(store: Store) -> dict[str, Any]:
     """Size and shape of the organisation as the store holds it."""
-    one = store.query(
-        """
-        SELECT
-          (SELECT count(*) FROM units) AS units,
-          (SELECT count(*) FROM units WHERE kind = 'line') AS line_units,
-          (SELECT count(*) FROM units WHERE kind = 'staff') AS staff_units,
-          (SELECT count(DISTINCT person_id) FROM people) AS persons,
-          (SELECT count(*) FROM interactions) AS interactions,
-          (SELECT strftime(min(ts), '%Y-%m-%d') FROM interactions) AS first_day,
-          (SELECT strftime(max(ts), '%Y-%m-%d') FROM interactions) AS last_day,
-          (SELECT name FROM units WHERE parent_id IS NULL ORDER BY unit_id LIMIT 1) AS root,
-          (SELECT count(*) FROM units WHERE parent_id IS NULL) AS roots
-        """
-    ).to_pylist()[0]
-    one["parties"] = {r["kind"]: r["n"] for r in _rows(store, "SELECT kind, count(*) AS n FROM parties GROUP BY kind")}
-    one["channels"] = {
-        r["channel"]: r["n"]
-        for r in _rows(store, "SELECT channel, count(*) AS n FROM interactions GROUP BY channel ORDER BY n DESC")
+    units, people, i = store.table("units"), store.table("people"), store.table("interactions")
+    kinds = unit_column(store, "kind")
+    roots = sorted_rows(units.filter(units.parent_id.isnull()).select("unit_id", "name"), ["unit_id"])
+    span = i.aggregate(n=i.count(), first=i.ts.min(), last=i.ts.max()).to_pyarrow().to_pylist()[0]
+    return {
+        "units": len(kinds),
+        "line_units": sum(k == "line" for k in kinds.values()),
+        "staff_units": sum(k == "staff" for k in kinds.values()),
+        "persons": int(people.person_id.nunique().to_pyarrow().as_py()),
+        "interactions": span["n"],
+        "first_day": None if span["first"] is None else span["first"].strftime("%Y-%m-%d"),
+        "last_day": None if span["last"] is None else span["last"].strftime("%Y-%m-%d"),
+        "root": roots[0]["name"] if roots else None,
+        "roots": len(roots),
+        "parties": _counted(store.table("parties"), "kind"),
+        "channels": _counted(i, "channel"),
     }
-    return one

@@ -13,7 +13,9 @@ from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_documents,
 from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
+from .errors import StoreError
 from .store import Store
+from .warehouse import Warehouse, check_current, publish, warehouse_location
 
 __all__ = ["Workspace", "open"]
 
@@ -25,7 +27,9 @@ class Workspace:
 
     def __init__(self, settings: Settings, read_only: bool = False):
         self.settings = settings
-        self.store = Store(settings.store, settings, read_only=read_only)
+        # on the spark engine a machine may hold only the published warehouse, not the store it came from
+        remote = settings.engine == "spark" and read_only and not Path(settings.store).exists()
+        self.store: Store | None = None if remote else Store(settings.store, settings, read_only=read_only)
 
     def __enter__(self) -> Workspace:
         return self
@@ -34,70 +38,71 @@ class Workspace:
         self.close()
 
     def close(self) -> None:
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
     # -- ingest ---------------------------------------------------------------------------------------
     def ingest_orgchart(self, *paths: PathLike, progress: Progress | None = None) -> IngestReport:
         """Replace the org chart with the given files (a YAML tree of units and/or CSV / XLSX of people)."""
-        return ingest_orgchart(self.store, [Path(p) for p in paths], progress)
+        return ingest_orgchart(self._store(), [Path(p) for p in paths], progress)
 
     def ingest_parties(self, path: PathLike, kind: str | None = None,
                        progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Declare outside parties (id, address or domain, and kind; ``kind`` for files without that column)."""
-        return ingest_parties(self.store, Path(path), kind, progress)
+        return ingest_parties(self._store(), Path(path), kind, progress)
 
     def ingest_edges(self, path: PathLike, columns: Mapping[str, str] | None = None,
                      progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest an edge list; ``columns`` maps fields (src, dst, ts, channel, weight, thread) to columns."""
-        return ingest_edges(self.store, Path(path), self.settings, columns, progress)
+        return ingest_edges(self._store(), Path(path), self.settings, columns, progress)
 
     def ingest_mail(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest mail headers: an mbox file, a Maildir folder or a folder of .eml files."""
-        return ingest_mail(self.store, Path(path), self.settings, progress)
+        return ingest_mail(self._store(), Path(path), self.settings, progress)
 
     def ingest_calendar(self, path: PathLike, start: date | None = None, end: date | None = None,
                         progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest meetings from an .ics file or a folder of them; recurring events expanded in [start, end)."""
-        return ingest_calendar(self.store, Path(path), self.settings, start, end, progress)
+        return ingest_calendar(self._store(), Path(path), self.settings, start, end, progress)
 
     def ingest_crm(self, path: PathLike, columns: Mapping[str, str] | None = None,
                    progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest CRM activities (employee, account, type, time, duration); every account is a customer."""
-        return ingest_crm(self.store, Path(path), self.settings, columns, progress)
+        return ingest_crm(self._store(), Path(path), self.settings, columns, progress)
 
     def ingest_tickets(self, path: PathLike, columns: Mapping[str, str] | None = None,
                        progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest a ServiceNow / Jira style ticket export into work items and requester-to-team interactions."""
-        return ingest_tickets(self.store, Path(path), self.settings, columns, progress)
+        return ingest_tickets(self._store(), Path(path), self.settings, columns, progress)
 
     def ingest_documents(self, *paths: PathLike, unit: str | None = None) -> list[IngestReport]:
         """Documents for the language audit (.txt, .md, .html, .docx, .pdf; folders searched); ``unit``: the
         unit they belong to, else the folder named like a unit."""
-        return ingest_documents(self.store, [Path(p) for p in paths], unit)
+        return ingest_documents(self._store(), [Path(p) for p in paths], unit)
 
     def ingest_slack(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest a Slack workspace export (.zip or its folder)."""
-        return ingest_slack(self.store, Path(path), self.settings, progress)
+        return ingest_slack(self._store(), Path(path), self.settings, progress)
 
     def ingest_viva(self, path: PathLike, columns: Mapping[str, str] | None = None,
                     progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest a Viva Insights person-to-person or group-to-group query export."""
-        return ingest_viva(self.store, Path(path), self.settings, columns, progress)
+        return ingest_viva(self._store(), Path(path), self.settings, columns, progress)
 
     # -- what the store holds ---------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         """Schema version, rows per canonical table, and the ingest log."""
         return {
-            "schema_version": self.store.meta("schema_version"),
-            "counts": {t: n for t, n in self.store.counts().items() if t != "meta"},
-            "sources": self.store.query(
+            "schema_version": self._store().meta("schema_version"),
+            "counts": {t: n for t, n in self._store().counts().items() if t != "meta"},
+            "sources": self._store().query(
                 "SELECT source, kind, rows, kept, rejects, finished FROM ingest_log ORDER BY finished"
             ).to_pylist(),
         }
 
     def rejects(self, limit: int = 20) -> list[dict[str, Any]]:
         """Rejected rows in file order: source, locator (line or row), reason and the offending value."""
-        return self.store.query(
+        return self._store().query(
             "SELECT source, locator, reason, raw_excerpt FROM rejects "
             "ORDER BY source, try_cast(regexp_extract(locator, '(line|row) ([0-9]+)', 2) AS BIGINT), rowid LIMIT ?",
             [limit],
@@ -105,7 +110,26 @@ class Workspace:
 
     # -- analysis and output --------------------------------------------------------------------------
     def analyse(self) -> Results:
-        return analyse(self.store, self.settings)
+        """Every analysis, on the engine the settings name: the store itself (duckdb), or the warehouse it was
+        published to (spark)."""
+        if self.settings.engine == "duckdb":
+            return analyse(self._store(), self.settings)
+        location = warehouse_location(self.settings)
+        with Warehouse(location, self.settings) as warehouse:
+            if self.store is not None:
+                check_current(warehouse, self.store)
+            return analyse(warehouse, self.settings)
+
+    def publish(self, location: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+        """Write the store's tables as Parquet to the warehouse (the setting, or ``location``), for the spark
+        engine; returns the manifest (snapshot, rows per table)."""
+        return publish(self._store(), location or warehouse_location(self.settings), progress)
+
+    def _store(self) -> Store:
+        if self.store is None:
+            raise StoreError(f"{self.settings.store}: no store here; this machine can only analyse the published "
+                             "warehouse (engine spark).")  # fmt: skip
+        return self.store
 
     def report(self, out: PathLike, lang: str | None = None, results: Results | None = None) -> Path:
         """Write the self-contained HTML report to ``out``."""

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from ..language.audit import find_hits
 from ..language.lexicon import Lexicon
-from ..store import Store
+from .lookups import TableSource, sorted_rows
 
 __all__ = ["language_table", "store_texts", "Text", "LANGUAGE_SCHEMA"]
 
@@ -28,20 +28,17 @@ class Text:
     text: str
 
 
-def store_texts(store: Store) -> Iterator[Text]:
+def store_texts(store: TableSource) -> Iterator[Text]:
     """The store's documents, then the title and description of every ticket that kept them."""
-    for path, lang, text, unit in store.raw.execute(
-        "SELECT path, lang, text, unit_id FROM documents ORDER BY path"
-    ).fetchall():
-        yield Text("document", path, unit, lang, text or "")
-    for item, unit, title, text in store.raw.execute(
-        "SELECT item_id, assignee_unit, title, text FROM work_items WHERE title IS NOT NULL OR text IS NOT NULL "
-        "ORDER BY opened, item_id"
-    ).fetchall():
-        yield Text("tickets", item, unit, None, ". ".join(t for t in (title, text) if t))
+    for r in sorted_rows(store.table("documents").select("path", "lang", "text", "unit_id"), ["path"]):
+        yield Text("document", r["path"], r["unit_id"], r["lang"], r["text"] or "")
+    w = store.table("work_items")
+    w = w.filter(w.title.notnull() | w.text.notnull()).select("item_id", "opened", "assignee_unit", "title", "text")
+    for r in sorted_rows(w, ["opened", "item_id"]):
+        yield Text("tickets", r["item_id"], r["assignee_unit"], None, ". ".join(t for t in (r["title"], r["text"]) if t))
 
 
-def language_table(store: Store, lexicon: Lexicon) -> pa.Table:
+def language_table(store: TableSource, lexicon: Lexicon) -> pa.Table:
     """Hits per document and term, and per unit and term over the ticket texts (source 'tickets'), with the
     term's partner wording. A document or unit read without a hit has one row with no term and 0 hits, so
     what was read shows."""

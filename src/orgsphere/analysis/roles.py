@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from ..roles.model import RoleModel
 from ..roles.rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
-from ..store import Store
+from .lookups import Memberships, TableSource, sorted_rows
 from .sphere import ALL
 
 __all__ = ["classified_items", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
@@ -35,19 +35,18 @@ class FlagRules:
     min_items: int = 20  # fewer items in the period: no flags
 
 
-def classified_items(store: Store, lexicon: RoleLexicon, model: RoleModel | None = None) -> list[dict[str, Any]]:
+def classified_items(store: TableSource, lexicon: RoleLexicon, model: RoleModel | None = None,
+                     members: Memberships | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Work items of staff units with their role, confidence and deciding words, and the requester's unit when
     the item was opened."""
-    rows = store.raw.execute("""
-        SELECT w.item_id, strftime(w.opened, '%Y-%m') AS period, w.assignee_unit, w.category, w.title,
-               (SELECT p.unit_id FROM people p WHERE p.person_id = w.requester
-                  AND coalesce(CAST(w.opened AS DATE), DATE '9999-12-30')
-                      BETWEEN coalesce(p.valid_from, DATE '0001-01-01') AND coalesce(p.valid_to, DATE '9999-12-31')
-                ORDER BY p.valid_from DESC NULLS LAST LIMIT 1) AS requester_unit
-        FROM work_items w JOIN units u ON u.unit_id = w.assignee_unit
-        WHERE u.kind = 'staff'
-        ORDER BY w.opened, w.item_id
-    """).fetchall()
+    members = members or Memberships.of(store)
+    w, units = store.table("work_items"), store.table("units")
+    staff = units.filter(units.kind == "staff").select("unit_id")
+    items = w.semi_join(staff, w.assignee_unit == staff.unit_id)
+    items = items.select("item_id", "opened", "assignee_unit", "category", "title", "requester")
+    rows = [(r["item_id"], None if r["opened"] is None else r["opened"].strftime("%Y-%m"), r["assignee_unit"],
+             r["category"], r["title"], members.unit_on(r["requester"], r["opened"]))
+            for r in sorted_rows(items, ["opened", "item_id"])]  # fmt: skip
     titles = [r[4] for r in rows]
     categories = [r[3] for r in rows]
     calls: list[RoleCall] = (model.classify(titles, categories) if model is not None

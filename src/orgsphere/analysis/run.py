@@ -19,6 +19,7 @@ from .margins import unit_margins
 from .nulls import margins, null_table
 from ..language.lexicon import load_lexicon
 from .language import language_table
+from .lookups import Memberships, party_kinds, person_fte, unit_column
 from .machinery import machinery_table
 from .roles import FlagRules, classified_items, role_flags, role_profiles
 from .signatures import signature_table
@@ -96,9 +97,9 @@ def _group_fits(visible: pa.Table, settings: Settings) -> list[ScalingFit]:
 def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Customer distance per unit (and to the other kinds of outside party the store has), with unit names,
     and the units each unit reaches them through."""
-    kinds = {k for (k,) in store.raw.execute("SELECT DISTINCT kind FROM parties").fetchall()}
+    kinds = party_kinds(store)
     targets = ("customer",) + tuple(t for t in TARGETS if t != "customer" and t in kinds)
-    fte = dict(store.raw.execute("SELECT person_id, max(fte) FROM people WHERE fte IS NOT NULL GROUP BY 1").fetchall())
+    fte = person_fte(store)
     persons = person_distances(store, settings.min_contacts, targets, settings.customer_facing_units,
                                settings.distance_search)
     table = unit_distances(persons, fte)
@@ -124,7 +125,7 @@ def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
 
 
 def _unit_kinds(store: Store) -> dict[str, str | None]:
-    return dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+    return unit_column(store, "kind")
 
 
 def _unit_persons(sphere: pa.Table) -> dict[tuple[str, str], int]:
@@ -137,26 +138,10 @@ def _unit_persons(sphere: pa.Table) -> dict[tuple[str, str], int]:
 def _signatures(store: Store) -> pa.Table:
     """The roles the interactions suggest, per staff unit, with its headcount for the minimum group size."""
     table = signature_table(store, _unit_kinds(store))
-    persons = _headcounts(store, [])
+    persons = Memberships.of(store).headcounts([], ALL)
     table = table.append_column("persons", pa.array([persons.get((ALL, u), 0) for u in table["unit"].to_pylist()],
                                                     pa.int64()))  # fmt: skip
     return table.replace_schema_metadata({b"keys": b"period,unit"})
-
-
-def _headcounts(store: Store, periods: list[str]) -> dict[tuple[str, str], int]:
-    """(period, unit) -> people the org chart places in the unit during the month ('all': ever). A staff unit's
-    work is about its people whether or not they wrote to anyone, so its group size is its headcount."""
-    out = {(ALL, u): n for u, n in store.raw.execute(
-        "SELECT unit_id, count(DISTINCT person_id) FROM people GROUP BY 1").fetchall()}  # fmt: skip
-    for period in (p for p in periods if p not in (ALL, UNDATED)):
-        first = f"{period}-01"
-        for u, n in store.raw.execute(
-            "SELECT unit_id, count(DISTINCT person_id) FROM people WHERE coalesce(valid_from, DATE '0001-01-01') "
-            "<= last_day(CAST(? AS DATE)) AND coalesce(valid_to, DATE '9999-12-31') >= CAST(? AS DATE) GROUP BY 1",
-            [first, first],
-        ).fetchall():
-            out[(period, u)] = n
-    return out
 
 
 def _machinery(store: Store, sphere: pa.Table) -> pa.Table:
@@ -175,10 +160,11 @@ def _roles(store: Store, settings: Settings, sphere: pa.Table, distance: pa.Tabl
     lexicon = load_role_lexicon(settings.role_lexicon)
     model = RoleModel(lexicon, seed=settings.seed).fit(read_labelled(settings.role_training)) \
         if settings.role_training else None
-    items = classified_items(store, lexicon, model)
-    intended = dict(store.raw.execute("SELECT unit_id, intended_role FROM units").fetchall())
-    profiles = role_profiles(items, intended)
-    persons = _headcounts(store, sorted(set(profiles["period"].to_pylist())))
+    members = Memberships.of(store)
+    items = classified_items(store, lexicon, model, members)
+    profiles = role_profiles(items, unit_column(store, "intended_role"))
+    # a staff unit's work is about its people whether or not they wrote to anyone: its group size is its headcount
+    persons = members.headcounts(sorted(set(profiles["period"].to_pylist()) - {ALL, UNDATED}), ALL)
     sizes = [persons.get((p, u), 0) for p, u in zip(profiles["period"].to_pylist(), profiles["unit"].to_pylist(),
                                                      strict=True)]  # fmt: skip
     profiles = profiles.append_column("persons", pa.array(sizes, pa.int64()))

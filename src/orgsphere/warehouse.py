@@ -1,0 +1,292 @@
+"""The warehouse: the store's canonical tables published as Parquet, and read back for analysis on DuckDB or
+on a Spark session (this machine, a cluster, or Spark Connect).
+
+Layout at the warehouse location (a folder, or hdfs://, s3://, s3a://, gs:// as pyarrow and Spark reach them)::
+
+    orgsphere.json                          the manifest: current snapshot, schema, meta, rows per table
+    snapshots/<id>/<table>/part-00000.parquet ...
+
+A publish writes a whole new snapshot and replaces the manifest last, so a reader sees the old snapshot or
+the new one, never half of one; an interrupted publish leaves the manifest as it was (its files are removed
+by the next publish). The snapshot before the current one is kept for readers still on it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from .errors import ConfigError, MissingExtraError, StoreError
+from .ingest.tabular import Progress
+from .schema import SCHEMA_VERSION, TABLES
+from .settings import Settings
+from .store import Store, orgsphere_version
+
+__all__ = ["Warehouse", "check_current", "publish", "warehouse_location", "write_snapshot", "MANIFEST"]
+
+MANIFEST = "orgsphere.json"
+FORMAT = 1
+DATA_TABLES = tuple(t for t in TABLES if t != "meta")  # meta travels in the manifest
+ROWS_PER_FILE = 8_000_000  # a Spark task each; DuckDB reads the files in parallel too
+BATCH_ROWS = 262_144
+
+
+def warehouse_location(settings: Settings) -> str:
+    """The warehouse setting, or a folder named after the store beside it (orgsphere.duckdb -> orgsphere.parquet)."""
+    return settings.warehouse or str(Path(settings.store).with_suffix(".parquet"))
+
+
+def _filesystem(location: str) -> tuple[pafs.FileSystem, str]:
+    """The pyarrow file system and root path of a location; s3a:// (Hadoop's name) is s3:// to pyarrow."""
+    if "://" not in location:
+        return pafs.LocalFileSystem(), str(Path(location).expanduser().resolve())
+    uri = "s3://" + location[len("s3a://"):] if location.startswith("s3a://") else location
+    try:
+        return pafs.FileSystem.from_uri(uri)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+        raise ConfigError(
+            f"setting 'warehouse': {location}: cannot reach this location ({exc}). Use a folder, or an "
+            "hdfs://, s3://, s3a:// or gs:// URI with its credentials in the usual environment variables."
+        ) from None
+
+
+def _read_manifest(fs: pafs.FileSystem, root: str, location: str) -> dict[str, Any]:
+    try:
+        with fs.open_input_stream(f"{root}/{MANIFEST}") as fh:
+            manifest = json.loads(fh.read().decode("utf-8"))
+    except FileNotFoundError:
+        raise StoreError(
+            f"{location}: no published store here ({MANIFEST} is missing). Publish one first: orgsphere publish "
+            "(with the same --warehouse), or point the setting warehouse at a folder orgsphere publish wrote."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{location}/{MANIFEST}: cannot read the manifest ({exc}); publish the store again.") from None
+    if manifest.get("format") != FORMAT or int(manifest.get("schema_version", 0)) != SCHEMA_VERSION:
+        raise StoreError(
+            f"{location}/{MANIFEST}: written as warehouse format {manifest.get('format')} with schema "
+            f"{manifest.get('schema_version')}; this orgsphere {orgsphere_version()} reads format {FORMAT}, schema "
+            f"{SCHEMA_VERSION}. Publish the store again with this version."
+        )
+    return manifest
+
+
+def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | pa.Table], meta: dict[str, str],
+                   progress: Progress | None = None, total_rows: int = 0) -> dict[str, Any]:  # fmt: skip
+    """Write every canonical table (Arrow batches, in any number) as a new snapshot and make it current.
+
+    ``tables`` maps each name in the schema except meta to its rows; a table left out is written empty."""
+    fs, root = _filesystem(location)
+    snapshot = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    base = f"{root}/snapshots/{snapshot}"
+    files: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    done = 0
+    for name in DATA_TABLES:
+        schema = _arrow_schema(name)
+        batches = tables.get(name, iter(()))
+        batches = batches.to_batches(BATCH_ROWS) if isinstance(batches, pa.Table) else batches
+        fs.create_dir(f"{base}/{name}", recursive=True)
+        files[name], counts[name], writer, in_file = [], 0, None, 0
+        for batch in batches:
+            batch = pa.Table.from_batches([batch]).select(schema.names).cast(schema)
+            if writer is None or in_file >= ROWS_PER_FILE:
+                if writer is not None:
+                    writer.close()
+                files[name].append(f"part-{len(files[name]):05d}.parquet")
+                writer = pq.ParquetWriter(fs.open_output_stream(f"{base}/{name}/{files[name][-1]}"), schema,
+                                          compression="zstd")  # fmt: skip
+                in_file = 0
+            writer.write_table(batch)
+            in_file += batch.num_rows
+            counts[name] += batch.num_rows
+            done += batch.num_rows
+            if progress:
+                progress(done, max(total_rows, done))
+        if writer is None:  # an empty table still carries its columns
+            files[name].append("part-00000.parquet")
+            pq.write_table(schema.empty_table(), fs.open_output_stream(f"{base}/{name}/part-00000.parquet"))
+        else:
+            writer.close()
+    manifest = {
+        "format": FORMAT, "schema_version": SCHEMA_VERSION, "snapshot": snapshot,
+        "published": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), "orgsphere_version": orgsphere_version(),
+        "meta": meta, "counts": counts, "files": files,
+    }  # fmt: skip
+    previous = _current_snapshot(fs, root)
+    _replace(fs, root, MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"))
+    _prune(fs, root, keep={snapshot, previous})
+    return manifest
+
+
+def _current_snapshot(fs: pafs.FileSystem, root: str) -> str | None:
+    try:
+        with fs.open_input_stream(f"{root}/{MANIFEST}") as fh:
+            return json.loads(fh.read().decode("utf-8")).get("snapshot")
+    except (OSError, ValueError):
+        return None
+
+
+def _replace(fs: pafs.FileSystem, root: str, name: str, data: bytes) -> None:
+    """Write a small file whole: on a local disk by renaming a written copy over it, on an object store by one
+    upload (an object appears whole or not at all)."""
+    if isinstance(fs, pafs.LocalFileSystem):
+        with fs.open_output_stream(f"{root}/.{name}.new") as out:
+            out.write(data)
+        fs.move(f"{root}/.{name}.new", f"{root}/{name}")
+    else:
+        with fs.open_output_stream(f"{root}/{name}") as out:
+            out.write(data)
+
+
+def _prune(fs: pafs.FileSystem, root: str, keep: set[str | None]) -> None:
+    for info in fs.get_file_info(pafs.FileSelector(f"{root}/snapshots", allow_not_found=True)):
+        if info.type == pafs.FileType.Directory and info.base_name not in keep:
+            fs.delete_dir(info.path)
+
+
+def _arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a canonical table, from its DuckDB column definitions."""
+    types = {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(),
+             "BIGINT": pa.int64()}  # fmt: skip
+    fields = []
+    for column in TABLES[name].split(", "):
+        words = column.split()
+        fields.append(pa.field(words[0], types[words[1]], nullable="NOT NULL" not in column))
+    return pa.schema(fields)
+
+
+def publish(store: Store, location: str, progress: Progress | None = None) -> dict[str, Any]:
+    """Write the store's tables to the warehouse as a new snapshot; returns the manifest."""
+    meta = dict(store.raw.execute("SELECT key, value FROM meta").fetchall())
+    counts = store.counts()
+
+    def rows(name: str) -> Iterator[pa.RecordBatch]:
+        yield from store.raw.execute(f"SELECT * FROM {name}").fetch_record_batch(BATCH_ROWS)
+
+    return write_snapshot(location, {name: rows(name) for name in DATA_TABLES}, meta, progress,
+                          sum(counts[t] for t in DATA_TABLES))  # fmt: skip
+
+
+class Warehouse:
+    """A published snapshot opened for analysis: the part of a :class:`~orgsphere.store.Store` the analysis
+    uses (``table``, ``meta``, ``counts``), on DuckDB over the Parquet files or on a Spark session."""
+
+    read_only = True
+
+    def __init__(self, location: str, settings: Settings, engine: str | None = None, session: Any = None):
+        self.path = location
+        self.settings = settings
+        self.engine = engine or settings.engine
+        fs, root = _filesystem(location)
+        self.manifest = _read_manifest(fs, root, location)
+        snapshot = f"snapshots/{self.manifest['snapshot']}"
+        self._views: list[str] = []
+        self._temp: str | None = None
+        if self.engine == "spark":
+            self.ibis = spark_backend(settings, session)
+            spark = self.ibis._session
+            base = location.rstrip("/")
+            for name in DATA_TABLES:
+                view = f"orgsphere_{name}_{id(self):x}"
+                spark.read.parquet(f"{base}/{snapshot}/{name}").createOrReplaceTempView(view)
+                self._views.append(view)
+        else:
+            self._temp = tempfile.mkdtemp(prefix="orgsphere-spill-")
+            self.ibis = ibis.duckdb.connect()
+            con = self.ibis.con
+            con.execute("SET enable_progress_bar = false")
+            con.execute("SET temp_directory = ?", [self._temp])  # an in-memory database spills here
+            if settings.memory_limit:
+                con.execute("SET memory_limit = ?", [settings.memory_limit])
+            for name in DATA_TABLES:
+                paths = [f"{root}/{snapshot}/{name}/{f}" for f in self.manifest["files"][name]]
+                view = f"orgsphere_{name}"
+                if isinstance(fs, pafs.LocalFileSystem):
+                    quoted = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+                    con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{quoted}])")
+                else:  # through pyarrow's file systems: DuckDB's own need an extension download
+                    import pyarrow.dataset as ds
+
+                    con.register(view, ds.dataset(paths, filesystem=fs, format="parquet"))
+                self._views.append(view)
+
+    def table(self, name: str) -> ibis.Table:
+        if name not in DATA_TABLES:
+            raise StoreError(f"no table {name!r} in the warehouse; the tables are {', '.join(DATA_TABLES)}.")
+        return self.ibis.table(self._views[DATA_TABLES.index(name)])
+
+    def meta(self, key: str) -> str | None:
+        value = self.manifest["meta"].get(key)
+        return None if value is None else str(value)
+
+    def counts(self) -> dict[str, int]:
+        return {**{t: int(n) for t, n in self.manifest["counts"].items()}, "meta": len(self.manifest["meta"])}
+
+    def close(self) -> None:
+        if self.engine == "spark":
+            for view in self._views:
+                self.ibis._session.catalog.dropTempView(view)
+        else:
+            self.ibis.disconnect()
+        if self._temp:
+            shutil.rmtree(self._temp, ignore_errors=True)
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_current(warehouse: Warehouse, store: Store) -> None:
+    """Refuse to analyse a warehouse that no longer matches the store beside it (an ingest since the publish)."""
+    now = {t: n for t, n in store.counts().items() if t != "meta"}
+    published = {t: n for t, n in warehouse.counts().items() if t != "meta"}
+    if now != published or store.meta("key_fingerprint") != warehouse.meta("key_fingerprint"):
+        changed = ", ".join(f"{t} {published.get(t, 0):,} -> {n:,}" for t, n in now.items() if published.get(t) != n)
+        raise StoreError(
+            f"{warehouse.path}: the published snapshot ({warehouse.manifest['published']}) is older than the store "
+            f"{store.path} ({changed or 'another pseudonymisation key'}). Publish it again: orgsphere publish."
+        )
+
+
+def spark_backend(settings: Settings, session: Any = None) -> Any:
+    """An ibis backend on a Spark session: ``session`` if given; else inside spark-submit the session it made;
+    else a new one on spark_remote (Spark Connect) or spark_master, with spark_conf."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise MissingExtraError(
+            "the spark engine needs PySpark: pip install 'orgsphere[spark]' (and Java 17 or newer on this machine)"
+        ) from None
+    if session is None and not settings.spark_remote:
+        session = SparkSession.getActiveSession()
+    if session is None:
+        builder = SparkSession.builder.appName("orgsphere")
+        if settings.spark_remote:
+            builder = builder.remote(settings.spark_remote)
+        else:
+            builder = builder.master(settings.spark_master).config("spark.ui.showConsoleProgress", "false")
+        for key, value in settings.spark_conf.items():
+            builder = builder.config(key, value)
+        try:
+            session = builder.getOrCreate()
+        except Exception as exc:  # pyspark raises many kinds here: Java missing, master unreachable, bad conf
+            where = f"Spark Connect at {settings.spark_remote}" if settings.spark_remote else settings.spark_master
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(
+                f"cannot start a Spark session on {where}: {first}. Check that Java 17 or newer is installed "
+                "(java -version) and the settings spark_master, spark_remote and spark_conf."
+            ) from None
+    session.conf.set("spark.sql.session.timeZone", "UTC")  # months are cut in UTC, as on DuckDB
+    return ibis.pyspark.connect(session)
