@@ -13,6 +13,8 @@ by the next publish). The snapshot before the current one is kept for readers st
 
 from __future__ import annotations
 
+import contextlib
+
 import json
 import shutil
 import tempfile
@@ -84,39 +86,48 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
                    progress: Progress | None = None, total_rows: int = 0) -> dict[str, Any]:  # fmt: skip
     """Write every canonical table (Arrow batches, in any number) as a new snapshot and make it current.
 
-    ``tables`` maps each name in the schema except meta to its rows; a table left out is written empty."""
+    ``tables`` maps each name in the schema except meta to its rows; a table left out is written empty, and a
+    nullable column left out is written as nulls."""
     fs, root = _filesystem(location)
     snapshot = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     base = f"{root}/snapshots/{snapshot}"
     files: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
-    done = 0
-    for name in DATA_TABLES:
-        schema = _arrow_schema(name)
-        batches = tables.get(name, iter(()))
-        batches = batches.to_batches(BATCH_ROWS) if isinstance(batches, pa.Table) else batches
-        fs.create_dir(f"{base}/{name}", recursive=True)
-        files[name], counts[name], writer, in_file = [], 0, None, 0
-        for batch in batches:
-            batch = pa.Table.from_batches([batch]).select(schema.names).cast(schema)
-            if writer is None or in_file >= ROWS_PER_FILE:
-                if writer is not None:
-                    writer.close()
-                files[name].append(f"part-{len(files[name]):05d}.parquet")
-                writer = pq.ParquetWriter(fs.open_output_stream(f"{base}/{name}/{files[name][-1]}"), schema,
-                                          compression="zstd")  # fmt: skip
-                in_file = 0
-            writer.write_table(batch)
-            in_file += batch.num_rows
-            counts[name] += batch.num_rows
-            done += batch.num_rows
-            if progress:
-                progress(done, max(total_rows, done))
-        if writer is None:  # an empty table still carries its columns
-            files[name].append("part-00000.parquet")
-            pq.write_table(schema.empty_table(), fs.open_output_stream(f"{base}/{name}/part-00000.parquet"))
-        else:
-            writer.close()
+    done, writer = 0, None
+    try:
+        for name in DATA_TABLES:
+            schema = _arrow_schema(name)
+            batches = tables.get(name, iter(()))
+            batches = batches.to_batches(BATCH_ROWS) if isinstance(batches, pa.Table) else batches
+            fs.create_dir(f"{base}/{name}", recursive=True)
+            files[name], counts[name], writer, in_file = [], 0, None, 0
+            for batch in batches:
+                batch = _conform(name, schema, pa.Table.from_batches([batch]))
+                if writer is None or in_file >= ROWS_PER_FILE:
+                    if writer is not None:
+                        writer.close()
+                    files[name].append(f"part-{len(files[name]):05d}.parquet")
+                    writer = pq.ParquetWriter(fs.open_output_stream(f"{base}/{name}/{files[name][-1]}"), schema,
+                                              compression="zstd")  # fmt: skip
+                    in_file = 0
+                writer.write_table(batch)
+                in_file += batch.num_rows
+                counts[name] += batch.num_rows
+                done += batch.num_rows
+                if progress:
+                    progress(done, max(total_rows, done))
+            if writer is None:  # an empty table still carries its columns
+                files[name].append("part-00000.parquet")
+                pq.write_table(schema.empty_table(), fs.open_output_stream(f"{base}/{name}/part-00000.parquet"))
+            else:
+                writer.close()
+    except BaseException:  # an interrupted publish leaves no half snapshot, and the current one stands
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+        with contextlib.suppress(OSError):
+            fs.delete_dir(base)
+        raise
     manifest = {
         "format": FORMAT, "schema_version": SCHEMA_VERSION, "snapshot": snapshot,
         "published": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), "orgsphere_version": orgsphere_version(),
@@ -126,6 +137,18 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
     _replace(fs, root, MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"))
     _prune(fs, root, keep={snapshot, previous})
     return manifest
+
+
+def _conform(name: str, schema: pa.Schema, table: pa.Table) -> pa.Table:
+    columns = []
+    for field in schema:
+        if field.name in table.column_names:
+            columns.append(table[field.name])
+        elif field.nullable:
+            columns.append(pa.nulls(table.num_rows, field.type))
+        else:
+            raise ValueError(f"table {name}: column {field.name} is missing and may not be null")
+    return pa.table([c.cast(f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 def _current_snapshot(fs: pafs.FileSystem, root: str) -> str | None:
@@ -171,7 +194,7 @@ def publish(store: Store, location: str, progress: Progress | None = None) -> di
     counts = store.counts()
 
     def rows(name: str) -> Iterator[pa.RecordBatch]:
-        yield from store.raw.execute(f"SELECT * FROM {name}").fetch_record_batch(BATCH_ROWS)
+        yield from store.raw.execute(f"SELECT * FROM {name}").to_arrow_reader(BATCH_ROWS)
 
     return write_snapshot(location, {name: rows(name) for name in DATA_TABLES}, meta, progress,
                           sum(counts[t] for t in DATA_TABLES))  # fmt: skip

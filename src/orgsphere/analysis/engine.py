@@ -36,10 +36,12 @@ def release(t: ibis.Table) -> None:
 
 def local_table(like: ibis.Table, table: pa.Table) -> ibis.Table:
     """``table`` as a table of the engine ``like`` runs on. (An ibis memtable is not registered with Spark
-    when an expression holding it is cached, so lookups are handed to the engine explicitly.)"""
+    when an expression holding it is cached, nor with either engine inside an SQL query, so lookups are
+    handed to the engine explicitly.)"""
     backend = like._find_backend()
     name = f"orgsphere_local_{next(_names)}"
     if backend.name == "pyspark":
         backend._session.createDataFrame(table).createOrReplaceTempView(name)
-        return backend.table(name)
-    return ibis.memtable(table)
+    else:
+        backend.con.register(name, table)  # DuckDB scans the Arrow table in place
+    return backend.table(name)

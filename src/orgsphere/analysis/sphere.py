@@ -26,9 +26,11 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
-from ..schema import PARTY, PERSON, UNIT
+from ..schema import UNIT
 from ..store import Store
-from .engine import local_table
+from .active import stayers_and_movers
+from .ends import CUSTOMER, EVERY_MONTH, NO_COMMON, channel_bits, classified_ends, period_label, unit_codes, unit_names
+from .engine import local_table, materialise
 from .hierarchy import ORGANISATION, unit_ancestors
 
 __all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS"]
@@ -85,15 +87,17 @@ def placed_interactions(store: Store) -> ibis.Table:
     )
 
 
-def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]]) -> ibis.Table:
-    """The aggregate by keys+period+channel, and with period and/or channel rolled up to 'all'."""
+def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]],
+            every_period: object = ALL) -> ibis.Table:  # fmt: skip
+    """The aggregate by keys+period+channel, and with period and/or channel rolled up to 'all' (the period to
+    ``every_period``)."""
     parts = []
     for by_period in (True, False):
         for by_channel in (True, False):
             group = list(keys) + (["period"] if by_period else []) + (["channel"] if by_channel else [])
             agg = t.group_by(group).aggregate(**metrics(t))
             if not by_period:
-                agg = agg.mutate(period=ibis.literal(ALL))
+                agg = agg.mutate(period=ibis.literal(every_period, t.period.type()))
             if not by_channel:
                 agg = agg.mutate(channel=ibis.literal(ALL))
             parts.append(agg.select(*keys, "period", "channel", *metrics(t)))
@@ -108,65 +112,60 @@ def _scopes(depth: int) -> list[tuple[str, int | None, str]]:
 def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     """The sphere table (before the minimum group size is applied) and overall tallies for the statement.
 
-    One pass over the interactions classifies each end against the other at every scope at once (is the
-    other end in the same unit? the same subtree at depth d?) and aggregates per unit, period and channel;
-    everything after that works on that small per-unit table.
+    One pass over the interactions (ends.py): both ends of each interaction, classified by where the other
+    end is, aggregated at once per unit, month, channel and class and per active person, unit, month and
+    channel. Everything after that works on those two tables.
     """
-    placed = placed_interactions(store)
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     scopes = _scopes(depth)
-    anc = local_table(placed, ancestors)
-    a_src = anc.view().rename({f"s_{c}": c for c in ancestors.column_names})
-    a_dst = anc.view().rename({f"d_{c}": c for c in ancestors.column_names})
-    base = placed.view()  # a relation of its own, so the joins below do not merge into the placement join chain
-    with_src = base.left_join(a_src, base.src_unit == a_src.s_unit_id).select(base, *a_src.columns)
-    wide = with_src.left_join(a_dst, with_src.dst_unit == a_dst.d_unit_id).select(with_src, *a_dst.columns)
+    codes_pa = unit_codes(ancestors)
+    interactions = store.table("interactions")
+    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist())
+    ends = classified_ends(store, codes_pa, depth, channels)
+    words = sorted({column for _, column, _ in channel_bits(channels)})
     zero = ibis.literal(0, "int64")
+    # GROUPING SETS (DuckDB and Spark SQL both have them; ibis has no expression for it): per unit, month,
+    # channel and class of the other end, ends sent and received; per person, unit and month, the channels
+    # used; in all, the interactions (each has one sender) and those with an unplaced person
+    tally = ends.alias("ends").sql(f"""
+        SELECT grouping(rel) = 0 AS by_unit, grouping(person) = 0 AS by_person, period, channel, unit, rel,
+               person, sum(1 - side) AS sent, sum(side) AS received, sum(unplaced) AS unplaced
+               {"".join(f", bit_or({w}) AS {w}" for w in words)}
+        FROM ends
+        GROUP BY GROUPING SETS ((period, channel, unit, rel), (period, person, unit), ())
+    """)  # fmt: skip
 
-    def same(t: ibis.Table, suffix: str) -> ibis.Value:
-        if suffix == "unit":
-            return t.src_unit == t.dst_unit
-        if suffix == "org":
-            return ibis.literal(True)
-        return t[f"s_{suffix}"] == t[f"d_{suffix}"]
+    def is_total(t: ibis.Table) -> ibis.Value:
+        return ~(t.by_unit | t.by_person)
 
-    def end_counts(me: str, other: str, counts_intra: bool) -> ibis.Table:
-        t = wide.filter(wide[f"{me}_unit"].notnull())
-        other_placed = t[f"{other}_kind"].isin([PERSON, UNIT]) & t[f"{other}_unit"].notnull()
-        other_party = t[f"{other}_kind"] == PARTY
-        metrics: dict[str, ibis.Value] = {
-            "external": ibis.ifelse(other_party, 1, zero).sum(),
-            "customer": ibis.ifelse(other_party & (t[f"{other}_party_kind"] == "customer"), 1, zero).sum(),
-        }
-        for _scope, _depth, suffix in scopes:
-            inside = other_placed & same(t, suffix).fill_null(False)
-            metrics[f"intra_{suffix}"] = ibis.ifelse(inside, 1, zero).sum() if counts_intra else zero
-            metrics[f"inter_{suffix}"] = ibis.ifelse(other_placed & ~inside, 1, zero).sum()
-        agg = t.group_by(["period", "channel", t[f"{me}_unit"].name("unit")]).aggregate(**metrics)
-        return agg.select("period", "channel", "unit", *metrics)
+    tally = materialise(tally.filter(is_total(tally) | (tally.unit.notnull() & (tally.by_unit | tally.person.notnull()))))
+    codes = local_table(tally, codes_pa)
 
-    per_unit = ibis.union(end_counts("src", "dst", True), end_counts("dst", "src", False))
-    measures = [c for c in per_unit.columns if c not in ("period", "channel", "unit")]
-    # small (units x months x channels): computed once and kept for the scopes and rollups below
-    per_unit = per_unit.group_by(["period", "channel", "unit"]).aggregate(**{m: per_unit[m].sum() for m in measures})
-    per_unit = per_unit.cache()
-    a_unit = anc.view()
+    def named(t: ibis.Table) -> ibis.Table:
+        return unit_names(t, codes, ALL, UNDATED)
+
+    by_unit = tally.filter(tally.by_unit)
+    party, placed_other = by_unit.rel <= CUSTOMER, by_unit.rel >= NO_COMMON
+    both = by_unit.sent + by_unit.received
+    metrics: dict[str, ibis.Value] = {
+        "external": ibis.ifelse(party, both, zero).sum(),
+        "customer": ibis.ifelse(by_unit.rel == CUSTOMER, both, zero).sum(),
+    }
+    for _scope, d, suffix in scopes:
+        inside = placed_other & (by_unit.rel >= {"unit": depth + 1, "org": NO_COMMON}.get(suffix, d))
+        metrics[f"intra_{suffix}"] = ibis.ifelse(inside, by_unit.sent, zero).sum()
+        metrics[f"inter_{suffix}"] = ibis.ifelse(placed_other & ~inside, both, zero).sum()
+    per_unit = named(by_unit.group_by(["period", "channel", "unit"]).aggregate(**metrics)).cache()  # small
+    anc = local_table(tally, ancestors)
+    a_unit, a_stay, a_move = anc.view(), anc.view(), anc.view()
     per_unit = per_unit.join(a_unit, per_unit.unit == a_unit.unit_id)
 
-    def activity(me: str) -> ibis.Table:
-        t = placed.filter(placed[f"{me}_unit"].notnull() & (placed[f"{me}_kind"] == PERSON))
-        return t.select("period", "channel", person=t[me], unit=t[f"{me}_unit"])
-
-    active = ibis.union(activity("src"), activity("dst")).distinct().cache()  # persons x months x channels
-    # Active persons of a group: a person who stayed in one unit all along counts in that unit only, so
-    # stayers add up from units to groups; the few who moved are counted distinct per group directly.
-    units_of = active.group_by("person").aggregate(n_units=active.unit.nunique())
-    movers = units_of.filter(units_of.n_units > 1).select("person").cache()
-    stayers = rollups(active.anti_join(movers, "person"), ["unit"], lambda t: {"persons": t.person.nunique()})
-    stayers = stayers.cache()
-    a_stay, a_move = anc.view(), anc.view()
+    by_person = tally.filter(tally.by_person)
+    stayers, moved = stayers_and_movers(by_person.select("period", "person", "unit", *words), channels, ALL)
+    stayers = named(stayers).cache()
     stayers = stayers.join(a_stay, stayers.unit == a_stay.unit_id)
-    moved = active.semi_join(movers, "person")
+    moved = moved.join(codes, moved.unit == codes.code).select("period", "channel", "person", unit="unit_id")
+    moved = moved.cache()  # the movers' rows: a few percent of the active persons
     moved = moved.join(a_move, moved.unit == a_move.unit_id)
 
     counts_parts, persons_parts = [], []
@@ -188,7 +187,8 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
             st.group_by(["group_id", "period", "channel"]).aggregate(persons=st.persons.sum()).mutate(key=key)
         )
         mv = moved.mutate(group_id=group_of(moved))
-        persons_parts.append(rollups(mv, ["group_id"], lambda t: {"persons": t.person.nunique()}).mutate(key=key))
+        mv = rollups(mv, ["group_id"], lambda t: {"persons": t.person.nunique()}, every_period=EVERY_MONTH)
+        persons_parts.append(mv.mutate(period=period_label(mv.period, ALL, UNDATED), key=key))
     counts = ibis.union(*counts_parts)
     persons = ibis.union(*persons_parts)
     persons = persons.group_by(["key", "group_id", "period", "channel"]).aggregate(persons=persons.persons.sum())
@@ -219,11 +219,6 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         R="R", R_customer="R_customer", B="B",
     ).order_by(["scope", "depth", "group_id", "period", "channel"])  # fmt: skip
     result = table.to_pyarrow()
-    unplaced = ((placed.src_kind == PERSON) & placed.src_unit.isnull()) | (
-        (placed.dst_kind == PERSON) & placed.dst_unit.isnull()
-    )
-    tallies_t = placed.aggregate(
-        interactions=placed.count(), unplaced=ibis.ifelse(unplaced, 1, zero).sum()
-    ).to_pyarrow()
-    tallies = {k: int(v[0].as_py() or 0) for k, v in zip(tallies_t.column_names, tallies_t.columns, strict=True)}
+    totals = tally.filter(is_total(tally)).select("sent", "unplaced").to_pyarrow()
+    tallies = {"interactions": int(totals["sent"][0].as_py() or 0), "unplaced": int(totals["unplaced"][0].as_py() or 0)}
     return result.replace_schema_metadata({b"keys": ",".join(SPHERE_KEYS).encode()}), tallies

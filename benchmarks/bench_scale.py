@@ -1,0 +1,384 @@
+"""Benchmark: where the limit is. Ingest, sphere metrics, null models and customer distance on synthetic
+organisations of growing size, on DuckDB and on Spark local, against a lower bound measured in the same run.
+
+    python benchmarks/bench_scale.py                      # 10^4/10^6, 10^5/10^7, 10^6/10^8 (persons/interactions)
+    python benchmarks/bench_scale.py --sizes 10000:1000000 --engines duckdb,spark --json scale.json
+
+For each size it writes a warehouse snapshot (the Parquet layout orgsphere publish writes) of a synthetic
+organisation: teams of lognormal sizes under departments and divisions, 2% of persons moving team mid-year,
+2,150 outside parties (2,000 of them customers), and interactions over a year on four channels (55% inside
+the team, a third to other colleagues, the rest with outside parties). Then, each in a fresh process (so
+peak memory is the step's own; Spark's JVM included), with the same memory limit:
+
+  lower     the lower bound: a plain DuckDB scan-and-aggregate of the same Parquet (interactions per
+            person end, month and channel: the tally any sphere computation makes, without placing anyone)
+  sphere    orgsphere's sphere metrics (sphere_counts)
+  nulls     the unit margins and both null models (unit_margins + null_table)
+  distance  customer distance of every active person (person_distances + unit_distances)
+  ingest    the edge-list ingest into a DuckDB store (validation, pseudonymisation, resolution), against
+            its own lower bound: a plain DuckDB scan-and-aggregate of the same edge file (--ingest-max)
+  publish   that store published as a warehouse snapshot (the way to Spark), against the same bound
+
+and prints seconds, rows per second, peak memory and the ratio to the lower bound, then fits, per step and
+engine, time against rows (log-log): the growth exponent. Figures vary between machines and runs; compare
+ratios, never raw seconds, and never assert them in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+HERE = Path(__file__).resolve().parent
+CHUNK = 2_000_000
+CHANNELS = ["email", "meeting", "chat", "ticket"]
+START = np.datetime64("2025-01-01T00:00:00", "us").astype(np.int64)
+YEAR_US = 365 * 86_400 * 1_000_000
+
+
+# -- the synthetic organisation, written as a warehouse snapshot ------------------------------------------------
+def pseudonyms(n: int, rng: np.random.Generator) -> pa.Array:
+    """n distinct 20-hex-digit identifiers, shaped like the store's HMAC pseudonyms."""
+    values = rng.integers(0, 2**48, n, dtype=np.int64)
+    return pa.array([f"{v:012x}{i:08x}" for i, v in enumerate(values)], pa.string())  # distinct by the index
+
+
+def write_org(location: str, persons: int, interactions: int, seed: int) -> dict[str, Any]:
+    from orgsphere.warehouse import write_snapshot
+
+    rng = np.random.default_rng(seed)
+    sizes: list[int] = []
+    while sum(sizes) < persons:
+        sizes.append(int(max(3, rng.lognormal(2.5, 0.8))))
+    sizes[-1] -= sum(sizes) - persons
+    sizes = [s for s in sizes if s > 0]
+    teams = len(sizes)
+    unit_of = np.repeat(np.arange(teams), sizes)
+    departments, divisions = (teams + 11) // 12, max(1, (teams + 119) // 120)
+    unit_ids = [f"T{t}" for t in range(teams)] + [f"D{d}" for d in range(departments)] + [f"V{v}" for v in range(divisions)] + ["F"]
+    parents = [f"D{t // 12}" for t in range(teams)] + [f"V{d // 10}" for d in range(departments)] + ["F"] * divisions + [None]
+    staff = rng.random(teams) < 0.3
+    kinds = ["staff" if s else "line" for s in staff] + [None] * (departments + divisions + 1)
+    units = pa.table({"unit_id": unit_ids, "name": unit_ids, "parent_id": pa.array(parents, pa.string()), "kind": kinds})
+
+    ids = pseudonyms(persons + 2150, rng)
+    person_ids, party_ids = ids.slice(0, persons), ids.slice(persons)
+    movers = np.flatnonzero(rng.random(persons) < 0.02)
+    moved_to = rng.integers(0, teams, movers.size)
+    half = date(2025, 7, 1)
+    stay = np.setdiff1d(np.arange(persons), movers)
+    people = pa.table({
+        "person_id": pa.concat_arrays([person_ids.take(pa.array(stay)), person_ids.take(pa.array(movers)),
+                                       person_ids.take(pa.array(movers))]),
+        "unit_id": pa.array([f"T{u}" for u in unit_of[stay]] + [f"T{u}" for u in unit_of[movers]]
+                            + [f"T{u}" for u in moved_to]),
+        "valid_from": pa.array([None] * (stay.size + movers.size) + [half] * movers.size, pa.date32()),
+        "valid_to": pa.array([None] * stay.size + [half - timedelta(days=1)] * movers.size + [None] * movers.size, pa.date32()),
+        "fte": pa.array(np.ones(stay.size + 2 * movers.size)),
+    })  # fmt: skip
+    party_kind = ["customer"] * 2000 + ["supplier"] * 50 + ["other"] * 100
+    parties = pa.table({"party_id": party_ids, "kind": party_kind})
+
+    members = np.argsort(unit_of, kind="stable")
+    first = np.searchsorted(unit_of[members], np.arange(teams))
+    size = np.bincount(unit_of, minlength=teams)
+    ends = pa.concat_arrays([person_ids, party_ids])
+    kinds_dict = pa.array(["person", "party"])
+    channels = pa.array(CHANNELS)
+
+    def batches():  # type: ignore[no-untyped-def]
+        for done in range(0, interactions, CHUNK):
+            m = min(CHUNK, interactions - done)
+            src = rng.integers(0, persons, m)
+            draw = rng.random(m)
+            same, colleague = draw < 0.55, (draw >= 0.55) & (draw < 0.88)
+            dst = rng.integers(0, persons, m)
+            u = unit_of[src[same]]
+            dst[same] = members[first[u] + (rng.random(same.sum()) * size[u]).astype(np.int64)]
+            outside = ~(same | colleague)
+            dst[outside] = persons + rng.integers(0, 2150, outside.sum())
+            flip = outside & (rng.random(m) < 0.4)
+            s, d = np.where(flip, dst, src), np.where(flip, src, dst)
+            yield pa.record_batch({
+                "ts": pa.array(START + rng.integers(0, YEAR_US, m), pa.timestamp("us")),
+                "src": pa.DictionaryArray.from_arrays(pa.array(s.astype(np.int32)), ends),
+                "dst": pa.DictionaryArray.from_arrays(pa.array(d.astype(np.int32)), ends),
+                "src_kind": pa.DictionaryArray.from_arrays(pa.array((s >= persons).astype(np.int8)), kinds_dict),
+                "dst_kind": pa.DictionaryArray.from_arrays(pa.array((d >= persons).astype(np.int8)), kinds_dict),
+                "channel": pa.DictionaryArray.from_arrays(pa.array(rng.integers(0, 4, m).astype(np.int8)), channels),
+                "weight": pa.array(np.ones(m)),
+                "thread_id": pa.nulls(m, pa.string()),
+                "source_id": pa.DictionaryArray.from_arrays(pa.array(np.zeros(m, np.int8)), pa.array(["bench"])),
+                "topic": pa.nulls(m, pa.string()),
+            })  # fmt: skip
+
+    meta = {"schema_version": "3", "key_fingerprint": "synthetic"}
+    manifest = write_snapshot(location, {"units": units, "people": people, "parties": parties,
+                                         "interactions": batches()}, meta)  # fmt: skip
+    return {"teams": teams, "units": len(unit_ids), "counts": manifest["counts"]}
+
+
+# -- one step, in a process of its own -------------------------------------------------------------------------
+class RssSampler:
+    """Peak resident memory of this process and its children (Spark's JVM), sampled every 50 ms from /proc."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        out, todo = [], [pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            try:
+                for task in os.listdir(f"/proc/{p}/task"):
+                    with open(f"/proc/{p}/task/{task}/children") as fh:
+                        todo.extend(int(c) for c in fh.read().split())
+            except OSError:
+                pass
+        return out
+
+    def sample(self) -> int:
+        total = 0
+        for pid in self._tree(os.getpid()):
+            try:
+                with open(f"/proc/{pid}/statm") as fh:
+                    total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            except OSError:
+                pass
+        self.peak = max(self.peak, total)
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.sample()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        return self.peak / 2**20
+
+
+def run_step(step: str, engine: str, location: str, memory_limit: str, threads: int) -> dict[str, Any]:
+    """Time one step (after the engine is up, so a Spark session's start is not counted)."""
+    from orgsphere.settings import load_settings
+    from orgsphere.warehouse import Warehouse
+
+    sampler = RssSampler()
+    settings = load_settings(env={}, cli={"memory_limit": memory_limit, "warehouse": location,
+                                          "spark_conf": {"spark.driver.memory": "2g"}})  # fmt: skip
+    if step == "lower":
+        import duckdb
+
+        spill = tempfile.mkdtemp(prefix="orgsphere-lower-")
+        con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads, "temp_directory": spill})
+        files = ", ".join(f"'{f}'" for f in _files(location, "interactions"))
+        query = f"""SELECT period, channel, person, count(*) AS n FROM (
+            SELECT strftime(ts, '%Y-%m') AS period, channel, src AS person FROM read_parquet([{files}])
+            UNION ALL SELECT strftime(ts, '%Y-%m'), channel, dst FROM read_parquet([{files}])) GROUP BY ALL"""
+        start = time.perf_counter()
+        rows = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "out_rows": rows, "peak_mib": sampler.stop()}
+    with Warehouse(location, settings, engine=engine) as wh:
+        if engine == "duckdb":
+            wh.ibis.con.execute(f"SET threads = {threads}")
+        start = time.perf_counter()
+        if step == "sphere":
+            from orgsphere.analysis.sphere import sphere_counts
+
+            out = sphere_counts(wh)[0].num_rows
+        elif step == "nulls":
+            from orgsphere.analysis.margins import unit_margins
+            from orgsphere.analysis.nulls import margins, null_table
+
+            m = unit_margins(wh)
+            out = null_table(margins(m, "all"), settings.null_samples, settings.seed).num_rows
+        elif step == "distance":
+            from orgsphere.analysis.distance import person_distances, unit_distances
+
+            persons = person_distances(wh, settings.min_contacts, ("customer",))
+            out = unit_distances(persons).num_rows
+        else:
+            raise SystemExit(f"unknown step {step!r}")
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "out_rows": out, "peak_mib": sampler.stop()}
+
+
+def run_ingest(folder: Path, persons: int, interactions: int, memory_limit: str, threads: int, seed: int) -> dict[str, Any]:
+    """The edge-list ingest into a new store, and its lower bound on the same file."""
+    sys.path.insert(0, str(HERE))
+    from bench_sphere import make_edges, make_org  # the ingest benchmark's own generator
+
+    import duckdb
+
+    import orgsphere
+    from orgsphere.warehouse import publish
+
+    rng = np.random.default_rng(seed)
+    unit_of, _ = make_org(folder, persons, rng)
+    make_edges(folder / "edges.parquet", unit_of, interactions, rng)
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
+    start = time.perf_counter()
+    con.execute(f"SELECT count(*) FROM (SELECT strftime(ts, '%Y-%m'), channel, src, count(*) "
+                f"FROM read_parquet('{folder / 'edges.parquet'}') GROUP BY ALL)").fetchone()  # fmt: skip
+    lower = time.perf_counter() - start
+    con.close()
+    sampler = RssSampler()
+    with orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key", memory_limit=memory_limit) as ws:
+        ws.store.raw.execute(f"SET threads = {threads}")
+        ws.ingest_orgchart(folder / "units.yaml", folder / "org.csv")
+        ws.ingest_parties(folder / "parties.csv")
+        start = time.perf_counter()
+        report = ws.ingest_edges(folder / "edges.parquet")
+        seconds = time.perf_counter() - start
+        peak = sampler.stop()
+        sampler = RssSampler()
+        start = time.perf_counter()
+        publish(ws.store, str(folder / "warehouse"))  # the way to Spark: the store's tables as Parquet
+        published = time.perf_counter() - start
+    return {"seconds": seconds, "lower_seconds": lower, "out_rows": report.kept, "peak_mib": peak,
+            "publish": {"seconds": published, "peak_mib": sampler.stop()}}  # fmt: skip
+
+
+def _files(location: str, table: str) -> list[str]:
+    manifest = json.loads((Path(location) / "orgsphere.json").read_text())
+    return [str(Path(location) / "snapshots" / manifest["snapshot"] / table / f) for f in manifest["files"][table]]
+
+
+def child(args: list[str]) -> dict[str, Any]:
+    """Run this script on one step in a fresh Python; its last line of output is the figures as JSON."""
+    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return {"error": tail[:300]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- the whole run ---------------------------------------------------------------------------------------------
+def growth(points: list[tuple[int, float]]) -> float | None:
+    """The exponent b of seconds ~ rows^b, least squares on log-log."""
+    if len(points) < 2:
+        return None
+    x, y = np.log([p[0] for p in points]), np.log([p[1] for p in points])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000:1000000,100000:10000000,1000000:100000000",
+                        help="persons:interactions, comma-separated")
+    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--steps", default="lower,sphere,nulls,distance,ingest")
+    parser.add_argument("--spark-max", type=float, default=1e7, help="largest interactions run on Spark local")
+    parser.add_argument("--distance-max", type=float, default=1e7, help="largest interactions for customer distance")
+    parser.add_argument("--ingest-max", type=float, default=1e7, help="largest interactions ingested")
+    parser.add_argument("--memory-limit", default="2GB", help="DuckDB's memory limit in every step (spills beyond)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
+    parser.add_argument("--json", type=Path, default=Path("bench_scale.json"))
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        step, engine, location, *rest = args.child
+        if step == "ingest":
+            persons, interactions = int(rest[0]), int(rest[1])
+            result = run_ingest(Path(location), persons, interactions, args.memory_limit, args.threads, args.seed)
+        else:
+            result = run_step(step, engine, location, args.memory_limit, args.threads)
+        print(json.dumps(result))
+        return
+
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="orgsphere-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = [tuple(int(float(x)) for x in s.split(":")) for s in args.sizes.split(",")]
+    engines, steps = args.engines.split(","), args.steps.split(",")
+    common = ["--memory-limit", args.memory_limit, "--threads", str(args.threads), "--seed", str(args.seed)]
+    rows: list[dict[str, Any]] = []
+    print(f"work folder {folder}; memory limit {args.memory_limit}; {args.threads} threads", flush=True)
+    for persons, interactions in sizes:
+        location = str(folder / f"org-{persons}-{interactions}")
+        if not (Path(location) / "orgsphere.json").exists():
+            start = time.perf_counter()
+            info = write_org(location, persons, interactions, args.seed)
+            print(f"\n{persons:,} persons, {interactions:,} interactions: {info['teams']:,} teams, written in "
+                  f"{time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
+        else:
+            print(f"\n{persons:,} persons, {interactions:,} interactions (already written)", flush=True)
+        lower = child(["lower", "duckdb", location, *common]) if "lower" in steps else {}
+        if lower:
+            rows.append({"persons": persons, "interactions": interactions, "engine": "duckdb", "step": "lower",
+                         **lower, **({"ratio": 1.0} if "seconds" in lower else {})})  # fmt: skip
+            _print(rows[-1])
+        for engine in engines:
+            for step in [s for s in steps if s in ("sphere", "nulls", "distance")]:
+                if engine == "spark" and interactions > args.spark_max or step == "distance" and interactions > args.distance_max:
+                    continue
+                result = child([step, engine, location, *common])
+                row = {"persons": persons, "interactions": interactions, "engine": engine, "step": step, **result}
+                if "seconds" in result and "seconds" in lower:
+                    row["ratio"] = result["seconds"] / lower["seconds"]
+                rows.append(row)
+                _print(row)
+        if "ingest" in steps and interactions <= args.ingest_max:
+            work = folder / f"ingest-{persons}-{interactions}"
+            work.mkdir(exist_ok=True)
+            result = child(["ingest", "duckdb", str(work), str(persons), str(interactions), *common])
+            published = result.pop("publish", None)
+            row = {"persons": persons, "interactions": interactions, "engine": "duckdb", "step": "ingest", **result}
+            if "seconds" in result:
+                row["ratio"] = result["seconds"] / result["lower_seconds"]
+            rows.append(row)
+            _print(row)
+            if published:
+                row = {"persons": persons, "interactions": interactions, "engine": "duckdb", "step": "publish",
+                       **published, "lower_seconds": result["lower_seconds"],
+                       "ratio": published["seconds"] / result["lower_seconds"]}  # fmt: skip
+                rows.append(row)
+                _print(row)
+
+    print("\ngrowth of time with rows (seconds ~ rows^b, fitted over the sizes run):")
+    fits = []
+    for engine in ["duckdb", *[e for e in engines if e != "duckdb"]]:
+        for step in ["lower", "sphere", "nulls", "distance", "ingest", "publish"]:
+            points = [(r["interactions"], r["seconds"]) for r in rows if r["engine"] == engine and r["step"] == step
+                      and "seconds" in r]  # fmt: skip
+            b = growth(points)
+            if b is not None:
+                fits.append({"engine": engine, "step": step, "exponent": b, "sizes": len(points)})
+                print(f"  {engine:7s} {step:9s} b = {b:.2f} over {len(points)} sizes")
+    args.json.write_text(json.dumps({"memory_limit": args.memory_limit, "threads": args.threads, "rows": rows,
+                                     "growth": fits}, indent=1))  # fmt: skip
+    print(f"\nfigures written to {args.json}")
+
+
+def _print(row: dict[str, Any]) -> None:
+    head = f"  {row['engine']:7s} {row['step']:9s}"
+    if "error" in row:
+        print(f"{head} failed: {row['error']}", flush=True)
+        return
+    rate = row["interactions"] / row["seconds"]
+    ratio = f"{row['ratio']:6.2f}x the lower bound" if "ratio" in row else ""
+    print(f"{head} {row['seconds']:8.2f} s {rate:14,.0f} rows/s  peak {row['peak_mib']:7,.0f} MiB  {ratio}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Both ends of every interaction, placed and classified in one pass: what the sphere metrics count.
+
+Each end is looked up once in a table of every person membership, unit and outside party (one join per end,
+with the membership's validity), which gives it integer codes: its unit, the unit's ancestor at every depth,
+the person. Each end is then classified by where the other end is:
+
+- ``rel`` >= 0: the other end is a placed person (or a unit) whose unit shares the ancestor at depth ``rel``
+  with this end's unit; ``depth + 1``: the same unit. (Ancestors nest, so "inside the group at depth d" is
+  ``rel >= d``.)
+- ``NO_COMMON``: a placed person in another tree; ``CUSTOMER`` / ``PARTY``: an outside party, a customer or
+  not; ``NOWHERE``: an unplaced person (no membership on that day) or a unit the org chart no longer has.
+
+Months are integers (``year * 100 + month``, ``UNDATED_MONTH`` for an undated interaction) and units and persons
+integer codes, so the aggregations over hundreds of millions of ends hash integers, not strings;
+:func:`period_label` and :func:`unit_names` turn the small results back into labels.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pyarrow as pa
+
+from ..schema import PARTY, PERSON, UNIT
+from .engine import local_table, materialise
+from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
+
+__all__ = ["classified_ends", "channel_bits", "unit_codes", "period_label", "unit_names",
+           "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH"]  # fmt: skip
+
+NO_COMMON, CUSTOMER, PARTY_END, NOWHERE = -1, -2, -3, -4
+UNDATED_MONTH, EVERY_MONTH = 0, -1
+
+
+def unit_codes(ancestors: pa.Table) -> pa.Table:
+    """``unit_id``, ``code`` (int32) and ``c0`` .. ``cD``: the code of the unit's ancestor at each depth."""
+    code = {u: i for i, u in enumerate(ancestors["unit_id"].to_pylist())}
+    columns = {"unit_id": ancestors["unit_id"], "code": pa.array(range(len(code)), pa.int32())}
+    for name in ancestors.column_names[1:]:  # g0 .. gD
+        columns[f"c{name[1:]}"] = pa.array([code.get(g) for g in ancestors[name].to_pylist()], pa.int32())
+    return pa.table(columns)
+
+
+def _end_lookup(store: TableSource, codes: ibis.Table, depth: int) -> ibis.Table:
+    """(kind, id, vf, vt, unit, c0..cD, person, party): every end an interaction can name, and its codes."""
+    levels = [f"c{d}" for d in range(depth + 1)]
+    null_levels = {c: ibis.null("int32") for c in levels}
+    first, last = ibis.date(FIRST.year, FIRST.month, FIRST.day), ibis.date(LAST.year, LAST.month, LAST.day)
+    people = store.table("people")
+    p = people.left_join(codes, people.unit_id == codes.unit_id)
+    persons = p.select(
+        kind=ibis.literal(PERSON), id=p.person_id, vf=p.valid_from.fill_null(first), vt=p.valid_to.fill_null(last),
+        unit=p.code, **{c: p[c] for c in levels},
+        person=ibis.dense_rank().over(order_by=p.person_id).cast("int32"), party=ibis.null("int8"),
+    )  # fmt: skip
+    units = codes.select(kind=ibis.literal(UNIT), id=codes.unit_id, vf=first, vt=last, unit=codes.code,
+                         **{c: codes[c] for c in levels}, person=ibis.null("int32"), party=ibis.null("int8"))  # fmt: skip
+    parties = store.table("parties")
+    outside = parties.select(
+        kind=ibis.literal(PARTY), id=parties.party_id, vf=first, vt=last, unit=ibis.null("int32"), **null_levels,
+        person=ibis.null("int32"),
+        party=ibis.ifelse(parties.kind == "customer", CUSTOMER, PARTY_END).cast("int8"),
+    )  # fmt: skip
+    types = {c: t.copy(nullable=True) for c, t in persons.schema().items()}  # the parts differ in nullability
+    return materialise(ibis.union(*(part.cast(types) for part in (persons, units, outside))))
+
+
+def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
+    """(channel, column, bit): each channel a bit in one of the columns ``bits_0``, ``bits_1`` .. (62 a column)."""
+    return [(c, f"bits_{k // 62}", 1 << (k % 62)) for k, c in enumerate(channels)]
+
+
+def classified_ends(store: TableSource, codes: pa.Table, depth: int, channels: list[str]) -> ibis.Table:
+    """Rows (period, channel, bits_0.., side, unit, rel, person, unplaced) for both ends of every interaction:
+    side 0 the sender, 1 the receiver; ``bits_w`` the channel's bit (:func:`channel_bits`); ``person`` set for
+    a placed person end only; ``unplaced`` 1 on the sender's row of an interaction that has a person with no
+    membership on its day (0 elsewhere)."""
+    i = store.table("interactions")
+    lookup = _end_lookup(store, local_table(i, codes), depth)
+    day = i.ts.date().fill_null(ibis.date(UNDATED_DAY.year, UNDATED_DAY.month, UNDATED_DAY.day))
+    s = lookup.view().rename({f"s_{c}": c for c in lookup.columns})
+    d = lookup.view().rename({f"d_{c}": c for c in lookup.columns})
+    t = i.left_join(s, [i.src == s.s_id, i.src_kind == s.s_kind, day.between(s.s_vf, s.s_vt)]).left_join(
+        d, [i.dst == d.d_id, i.dst_kind == d.d_kind, day.between(d.d_vf, d.d_vt)]
+    )
+    t = t.select(
+        period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, i.ts.year() * 100 + i.ts.month()).cast("int32"),
+        channel=i.channel, src_kind=i.src_kind, dst_kind=i.dst_kind,
+        **{c: s[c] for c in s.columns if c not in ("s_kind", "s_id", "s_vf", "s_vt")},
+        **{c: d[c] for c in d.columns if c not in ("d_kind", "d_id", "d_vf", "d_vt")},
+    )  # fmt: skip
+    common = ibis.cases(
+        (t.s_unit == t.d_unit, depth + 1),
+        *((t[f"s_c{k}"] == t[f"d_c{k}"], k) for k in range(depth, -1, -1)),
+        else_=NO_COMMON,
+    )
+
+    def rel(other: str) -> ibis.Value:
+        return ibis.cases(
+            (t[f"{other}_party"].notnull(), t[f"{other}_party"].cast("int32")),
+            (t[f"{other}_unit"].notnull(), common),
+            else_=NOWHERE,
+        ).cast("int8")
+
+    unplaced = ((t.src_kind == PERSON) & t.s_unit.isnull()) | ((t.dst_kind == PERSON) & t.d_unit.isnull())
+    end = ibis.array([
+        ibis.struct({"side": ibis.literal(0, "int8"), "unit": t.s_unit, "rel": rel("d"), "person": t.s_person,
+                     "unplaced": ibis.ifelse(unplaced, 1, 0).cast("int64")}),
+        ibis.struct({"side": ibis.literal(1, "int8"), "unit": t.d_unit, "rel": rel("s"), "person": t.d_person,
+                     "unplaced": ibis.literal(0, "int64")}),
+    ])  # fmt: skip
+    bits = {}
+    for channel, column, bit in channel_bits(channels):
+        bits.setdefault(column, []).append((t.channel == channel, ibis.literal(bit, "int64")))
+    bits = {column: ibis.cases(*cases, else_=ibis.literal(0, "int64")) for column, cases in bits.items()}
+    ends = t.select("period", "channel", **bits, end=end).unnest("end")
+    return ends.select("period", "channel", *bits,
+                       **{f: ends.end[f] for f in ("side", "unit", "rel", "person", "unplaced")})  # fmt: skip
+
+
+def period_label(period: ibis.Value, every: str, undated: str) -> ibis.Value:
+    """The integer month as the label the tables carry: 'YYYY-MM', or ``every`` / ``undated``."""
+    month = (period % 100).cast("string").lpad(2, "0")
+    return ibis.cases(
+        (period == EVERY_MONTH, ibis.literal(every)),
+        (period == UNDATED_MONTH, ibis.literal(undated)),
+        else_=(period // 100).cast("string").concat("-", month),
+    )
+
+
+def unit_names(t: ibis.Table, codes: ibis.Table, every: str, undated: str) -> ibis.Table:
+    """``t`` with its period labelled and its unit code replaced by the unit_id (a small table)."""
+    c = codes.select(u_code="code", u_id="unit_id")
+    joined = t.join(c, t.unit == c.u_code)
+    return joined.select(*[period_label(joined.period, every, undated).name("period") if n == "period" else
+                           (joined.u_id.name("unit") if n == "unit" else joined[n]) for n in t.columns])  # fmt: skip
+

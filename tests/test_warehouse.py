@@ -1,0 +1,106 @@
+"""The warehouse: a store published as Parquet snapshots, analysed on DuckDB over the files or on Spark with the
+same results as the store itself; a publish that fails half-way leaves the last snapshot current."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from orgsphere.analysis.run import analyse
+from orgsphere.errors import MissingExtraError, StoreError
+from orgsphere.results import Results
+from orgsphere.settings import load_settings
+from orgsphere.warehouse import Warehouse, check_current, publish, spark_backend, write_snapshot
+
+from .conftest import hospital_ward, write
+from .test_engines import same
+
+
+def same_results(a: Results, b: Results) -> None:
+    """Every result table equal: counts exactly, floats to 1e-9, in any row order."""
+    ta, tb = ({t.name: t.arrow for t in r.tables()} for r in (a, b))
+    assert sorted(ta) == sorted(tb)
+    for name, x in ta.items():
+        y = tb[name]
+        assert (x.num_rows, x.column_names) == (y.num_rows, y.column_names), name
+        if x.num_rows:
+            keys = [c for c in x.column_names if not pa.types.is_floating(x[c].type) and not pa.types.is_nested(x[c].type)]
+            same(x, y, keys)
+    assert a.organisation == b.organisation
+    assert a.statement.interactions == b.statement.interactions and a.statement.unplaced == b.statement.unplaced
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Any:
+    ward = hospital_ward(tmp_path)
+    location = str(tmp_path / "warehouse")
+    manifest = publish(ward.ws.store, location)
+    yield ward, location, manifest
+    ward.ws.close()
+
+
+def test_publish_writes_every_table_and_duckdb_reads_the_same_analysis(published: Any) -> None:
+    ward, location, manifest = published
+    store = ward.ws.store
+    assert manifest["counts"] == {t: n for t, n in store.counts().items() if t != "meta"}
+    assert manifest["counts"]["interactions"] == ward.edges_report.kept > 0
+    assert json.loads((Path(location) / "orgsphere.json").read_text())["snapshot"] == manifest["snapshot"]
+    with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:
+        check_current(wh, store)
+        same_results(analyse(store, ward.ws.settings), analyse(wh, ward.ws.settings))
+
+
+def test_the_whole_analysis_is_the_same_on_spark(published: Any, spark: Any) -> None:
+    ward, location, _ = published
+    with Warehouse(location, ward.ws.settings, engine="spark", session=spark._session) as wh:
+        same_results(analyse(ward.ws.store, ward.ws.settings), analyse(wh, ward.ws.settings))
+
+
+def test_a_failed_publish_leaves_the_last_snapshot_current(published: Any) -> None:
+    ward, location, manifest = published
+
+    def broken() -> Any:
+        yield from ward.ws.store.table("interactions").limit(10).to_pyarrow().to_batches()
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_snapshot(location, {"interactions": broken()}, {"schema_version": "3"})
+    with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:
+        assert wh.manifest["snapshot"] == manifest["snapshot"]
+        assert wh.table("interactions").count().to_pyarrow().as_py() == ward.edges_report.kept
+    assert len(list((Path(location) / "snapshots").iterdir())) == 1  # the broken one cleaned away
+
+
+def test_a_column_that_may_not_be_null_must_be_there(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="table units: column name is missing and may not be null"):
+        write_snapshot(str(tmp_path / "w"), {"units": pa.table({"unit_id": ["a"]})}, {})
+    assert not (tmp_path / "w" / "orgsphere.json").exists()
+
+
+def test_a_stale_or_missing_warehouse_is_refused_with_the_fix(published: Any, tmp_path: Path) -> None:
+    ward, location, _ = published
+    write(tmp_path / "more.csv", "id\nsomeone@elsewhere.example\n")
+    ward.ws.ingest_parties(tmp_path / "more.csv", kind="supplier")
+    with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:
+        with pytest.raises(StoreError, match=r"parties \d+ -> \d+.*Publish it again: orgsphere publish"):
+            check_current(wh, ward.ws.store)
+    with pytest.raises(StoreError, match=r"nowhere.*orgsphere\.json"):
+        Warehouse(str(tmp_path / "nowhere"), ward.ws.settings, engine="duckdb")
+
+
+def test_spark_without_pyspark_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_pyspark(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("pyspark"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    with pytest.raises(MissingExtraError, match=r"pip install 'orgsphere\[spark\]'"):
+        spark_backend(load_settings(env={}, cli={}))
