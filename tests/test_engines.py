@@ -34,6 +34,8 @@ def test_the_ward_on_duckdb_and_spark(tmp_path: Path, spark: Any) -> None:
         on_spark = SparkTables(spark, ws.store, ("interactions", "people", "parties", "units"), "engines")
         duck, duck_tallies = sphere_counts(ws.store)
         sparked, spark_tallies = sphere_counts(on_spark)
+        counts = ("persons", "intra", "inter", "internal", "external", "customer")
+        assert {duck[c].type for c in counts} == {sparked[c].type for c in counts} == {pa.int64()}
         same(duck, sparked, ["scope", "group_id", "period", "channel"])
         assert duck_tallies == spark_tallies and duck_tallies["interactions"] == ward.edges_report.kept
         margins = unit_margins(ws.store)

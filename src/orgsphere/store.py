@@ -155,6 +155,9 @@ class Store:
         return self._pseudonymiser
 
     def close(self) -> None:
+        from .analysis.engine import forget_cached
+
+        forget_cached(self.ibis)
         with contextlib.suppress(Exception):
             self.ibis.disconnect()
 

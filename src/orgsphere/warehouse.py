@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from .analysis.engine import forget_cached
 from .errors import ConfigError, MissingExtraError, StoreError
 from .ingest.tabular import Progress
 from .schema import SCHEMA_VERSION, TABLES
@@ -260,6 +261,7 @@ class Warehouse:
             for view in self._views:
                 self.ibis._session.catalog.dropTempView(view)
         else:
+            forget_cached(self.ibis)
             self.ibis.disconnect()
         if self._temp:
             shutil.rmtree(self._temp, ignore_errors=True)

@@ -24,7 +24,7 @@ def stayers_and_movers(months: ibis.Table, channels: list[str], every: str) -> t
     """``months``: (period, person, unit, bits_0..). Returns the stayers' counts (unit, period, channel,
     persons) with ``every`` for all channels and EVERY_MONTH for all months, and the movers' rows (period,
     channel, person, unit)."""
-    bits = channel_bits(channels or [every])  # no interactions, no rows: a channel no row carries keeps it simple
+    bits = channel_bits(channels)
     words = sorted({column for _, column, _ in bits})
     units_of = months.group_by("person").aggregate(n_units=months.unit.nunique())
     movers = units_of.filter(units_of.n_units > 1).select("person").cache()

@@ -79,9 +79,13 @@ def classified_ends(store: TableSource, codes: pa.Table, depth: int, channels: l
     day = i.ts.date().fill_null(ibis.date(UNDATED_DAY.year, UNDATED_DAY.month, UNDATED_DAY.day))
     s = lookup.view().rename({f"s_{c}": c for c in lookup.columns})
     d = lookup.view().rename({f"d_{c}": c for c in lookup.columns})
-    t = i.left_join(s, [i.src == s.s_id, i.src_kind == s.s_kind, day.between(s.s_vf, s.s_vt)]).left_join(
-        d, [i.dst == d.d_id, i.dst_kind == d.d_kind, day.between(d.d_vf, d.d_vt)]
-    )
+    # an id names one person, unit or party (pseudonyms, org-chart ids and party ids do not meet), so the
+    # join matches on it alone, a third cheaper than on (id, kind); should two kinds ever share an id, on both
+    kinds = lookup.select("kind", "id").distinct()
+    shared = kinds.aggregate(n=kinds.count(), ids=kinds.id.nunique()).to_pyarrow().to_pylist()[0]
+    by_kind = shared["n"] != shared["ids"]
+    t = i.left_join(s, [i.src == s.s_id, day.between(s.s_vf, s.s_vt)] + ([i.src_kind == s.s_kind] if by_kind else []))
+    t = t.left_join(d, [i.dst == d.d_id, day.between(d.d_vf, d.d_vt)] + ([i.dst_kind == d.d_kind] if by_kind else []))
     t = t.select(
         period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, i.ts.year() * 100 + i.ts.month()).cast("int32"),
         channel=i.channel, src_kind=i.src_kind, dst_kind=i.dst_kind,

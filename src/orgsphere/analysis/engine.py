@@ -8,7 +8,7 @@ import itertools
 import ibis
 import pyarrow as pa
 
-__all__ = ["materialise", "release", "local_table"]
+__all__ = ["materialise", "release", "local_table", "forget_cached"]
 
 _names = itertools.count()
 
@@ -45,3 +45,13 @@ def local_table(like: ibis.Table, table: pa.Table) -> ibis.Table:
     else:
         backend.con.register(name, table)  # DuckDB scans the Arrow table in place
     return backend.table(name)
+
+
+def forget_cached(backend: object) -> None:
+    """Before a connection closes: the tables ``.cache()`` made go with it, so ibis must not drop them later
+    (it would, when they are garbage collected, on a closed connection)."""
+    entries = getattr(backend, "_cache_name_to_entry", {})
+    for entry in entries.values():
+        entry.finalizer.detach()
+    entries.clear()
+    getattr(backend, "_cache_op_to_entry", {}).clear()

@@ -120,7 +120,8 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     scopes = _scopes(depth)
     codes_pa = unit_codes(ancestors)
     interactions = store.table("interactions")
-    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist())
+    # (with no interactions at all, a channel no row carries keeps the queries whole)
+    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist()) or [ALL]
     ends = classified_ends(store, codes_pa, depth, channels)
     words = sorted({column for _, column, _ in channel_bits(channels)})
     zero = ibis.literal(0, "int64")
@@ -129,7 +130,8 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     # used; in all, the interactions (each has one sender) and those with an unplaced person
     tally = ends.alias("ends").sql(f"""
         SELECT grouping(rel) = 0 AS by_unit, grouping(person) = 0 AS by_person, period, channel, unit, rel,
-               person, sum(1 - side) AS sent, sum(side) AS received, sum(unplaced) AS unplaced
+               person, CAST(sum(1 - side) AS BIGINT) AS sent, CAST(sum(side) AS BIGINT) AS received,
+               CAST(sum(unplaced) AS BIGINT) AS unplaced
                {"".join(f", bit_or({w}) AS {w}" for w in words)}
         FROM ends
         GROUP BY GROUPING SETS ((period, channel, unit, rel), (period, person, unit), ())
