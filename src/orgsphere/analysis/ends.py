@@ -24,7 +24,7 @@ from ..schema import PARTY, PERSON, UNIT
 from .engine import local_table, materialise
 from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
 
-__all__ = ["classified_ends", "channel_bits", "unit_codes", "period_label", "unit_names",
+__all__ = ["classified_ends", "channel_bits", "channel_names", "unit_codes", "period_label", "unit_names",
            "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH"]  # fmt: skip
 
 NO_COMMON, CUSTOMER, PARTY_END, NOWHERE = -1, -2, -3, -4
@@ -70,10 +70,12 @@ def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
 
 
 def classified_ends(store: TableSource, codes: pa.Table, depth: int, channels: list[str]) -> ibis.Table:
-    """Rows (period, channel, bits_0.., side, unit, rel, person, unplaced) for both ends of every interaction:
-    side 0 the sender, 1 the receiver; ``bits_w`` the channel's bit (:func:`channel_bits`); ``person`` set for
-    a placed person end only; ``unplaced`` 1 on the sender's row of an interaction that has a person with no
-    membership on its day (0 elsewhere)."""
+    """Rows (period, ch, bits_0.., unit, rel, person, sent, received, unplaced) for both ends of every
+    interaction: the sender's row (sent 1) and the receiver's (received 1), a UNION ALL of two projections of
+    the joined interactions (cheaper than an array of both ends unnested: about half the time at 10^8
+    interactions on DuckDB). ``ch`` is the channel's index in ``channels`` and ``bits_w`` its bit
+    (:func:`channel_bits`); ``person`` is set for a placed person end only; ``unplaced`` is 1 on the sender's
+    row of an interaction that has a person with no membership on its day (0 elsewhere)."""
     i = store.table("interactions")
     lookup = _end_lookup(store, local_table(i, codes), depth)
     day = i.ts.date().fill_null(ibis.date(UNDATED_DAY.year, UNDATED_DAY.month, UNDATED_DAY.day))
@@ -86,9 +88,14 @@ def classified_ends(store: TableSource, codes: pa.Table, depth: int, channels: l
     by_kind = shared["n"] != shared["ids"]
     t = i.left_join(s, [i.src == s.s_id, day.between(s.s_vf, s.s_vt)] + ([i.src_kind == s.s_kind] if by_kind else []))
     t = t.left_join(d, [i.dst == d.d_id, day.between(d.d_vf, d.d_vt)] + ([i.dst_kind == d.d_kind] if by_kind else []))
+    bits: dict[str, list[tuple[ibis.Value, ibis.Value]]] = {}
+    for channel, column, bit in channel_bits(channels):
+        bits.setdefault(column, []).append((i.channel == channel, ibis.literal(bit, "int64")))
     t = t.select(
         period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, i.ts.year() * 100 + i.ts.month()).cast("int32"),
-        channel=i.channel, src_kind=i.src_kind, dst_kind=i.dst_kind,
+        ch=ibis.cases(*((i.channel == c, k) for k, c in enumerate(channels)), else_=-1).cast("int16"),
+        **{column: ibis.cases(*cases, else_=ibis.literal(0, "int64")) for column, cases in bits.items()},
+        src_kind=i.src_kind, dst_kind=i.dst_kind,
         **{c: s[c] for c in s.columns if c not in ("s_kind", "s_id", "s_vf", "s_vt")},
         **{c: d[c] for c in d.columns if c not in ("d_kind", "d_id", "d_vf", "d_vt")},
     )  # fmt: skip
@@ -106,19 +113,19 @@ def classified_ends(store: TableSource, codes: pa.Table, depth: int, channels: l
         ).cast("int8")
 
     unplaced = ((t.src_kind == PERSON) & t.s_unit.isnull()) | ((t.dst_kind == PERSON) & t.d_unit.isnull())
-    end = ibis.array([
-        ibis.struct({"side": ibis.literal(0, "int8"), "unit": t.s_unit, "rel": rel("d"), "person": t.s_person,
-                     "unplaced": ibis.ifelse(unplaced, 1, 0).cast("int64")}),
-        ibis.struct({"side": ibis.literal(1, "int8"), "unit": t.d_unit, "rel": rel("s"), "person": t.d_person,
-                     "unplaced": ibis.literal(0, "int64")}),
-    ])  # fmt: skip
-    bits = {}
-    for channel, column, bit in channel_bits(channels):
-        bits.setdefault(column, []).append((t.channel == channel, ibis.literal(bit, "int64")))
-    bits = {column: ibis.cases(*cases, else_=ibis.literal(0, "int64")) for column, cases in bits.items()}
-    ends = t.select("period", "channel", **bits, end=end).unnest("end")
-    return ends.select("period", "channel", *bits,
-                       **{f: ends.end[f] for f in ("side", "unit", "rel", "person", "unplaced")})  # fmt: skip
+    one, zero = ibis.literal(1, "int64"), ibis.literal(0, "int64")
+    keep = ["period", "ch", *bits]
+    sender = t.select(*keep, unit=t.s_unit, rel=rel("d"), person=t.s_person, sent=one, received=zero,
+                      unplaced=ibis.ifelse(unplaced, one, zero))  # fmt: skip
+    receiver = t.select(*keep, unit=t.d_unit, rel=rel("s"), person=t.d_person, sent=zero, received=one,
+                        unplaced=zero)  # fmt: skip
+    types = {c: t.copy(nullable=True) for c, t in sender.schema().items()}  # the parts differ in nullability
+    return ibis.union(sender.cast(types), receiver.cast(types), distinct=False)
+
+
+def channel_names(ch: ibis.Value, channels: list[str], every: str) -> ibis.Value:
+    """The channel code of :func:`classified_ends` as the channel's name (``every`` for a null code)."""
+    return ibis.cases(*((ch == k, ibis.literal(c)) for k, c in enumerate(channels)), else_=ibis.literal(every))
 
 
 def period_label(period: ibis.Value, every: str, undated: str) -> ibis.Value:

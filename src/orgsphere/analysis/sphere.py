@@ -29,7 +29,8 @@ from ibis import _
 from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
-from .ends import CUSTOMER, EVERY_MONTH, NO_COMMON, channel_bits, classified_ends, period_label, unit_codes, unit_names
+from .ends import (CUSTOMER, EVERY_MONTH, NO_COMMON, channel_bits, channel_names, classified_ends, period_label,
+                   unit_codes, unit_names)
 from .engine import local_table, materialise
 from .hierarchy import ORGANISATION, unit_ancestors
 
@@ -129,12 +130,12 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     # channel and class of the other end, ends sent and received; per person, unit and month, the channels
     # used; in all, the interactions (each has one sender) and those with an unplaced person
     tally = ends.alias("ends").sql(f"""
-        SELECT grouping(rel) = 0 AS by_unit, grouping(person) = 0 AS by_person, period, channel, unit, rel,
-               person, CAST(sum(1 - side) AS BIGINT) AS sent, CAST(sum(side) AS BIGINT) AS received,
+        SELECT grouping(rel) = 0 AS by_unit, grouping(person) = 0 AS by_person, period, ch, unit, rel,
+               person, CAST(sum(sent) AS BIGINT) AS sent, CAST(sum(received) AS BIGINT) AS received,
                CAST(sum(unplaced) AS BIGINT) AS unplaced
                {"".join(f", bit_or({w}) AS {w}" for w in words)}
         FROM ends
-        GROUP BY GROUPING SETS ((period, channel, unit, rel), (period, person, unit), ())
+        GROUP BY GROUPING SETS ((period, ch, unit, rel), (period, person, unit), ())
     """)  # fmt: skip
 
     def is_total(t: ibis.Table) -> ibis.Value:
@@ -157,7 +158,8 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         inside = placed_other & (by_unit.rel >= {"unit": depth + 1, "org": NO_COMMON}.get(suffix, d))
         metrics[f"intra_{suffix}"] = ibis.ifelse(inside, by_unit.sent, zero).sum()
         metrics[f"inter_{suffix}"] = ibis.ifelse(placed_other & ~inside, both, zero).sum()
-    per_unit = named(by_unit.group_by(["period", "channel", "unit"]).aggregate(**metrics)).cache()  # small
+    per_unit = by_unit.group_by(["period", "ch", "unit"]).aggregate(**metrics)
+    per_unit = named(per_unit.mutate(channel=channel_names(per_unit.ch, channels, ALL)).drop("ch")).cache()  # small
     anc = local_table(tally, ancestors)
     a_unit, a_stay, a_move = anc.view(), anc.view(), anc.view()
     per_unit = per_unit.join(a_unit, per_unit.unit == a_unit.unit_id)
