@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import ibis
 
-from .ends import EVERY_MONTH, channel_bits
+from .ends import EVERY_CHANNEL, EVERY_MONTH, channel_bits
 
 __all__ = ["stayers_and_movers"]
 
 
-def stayers_and_movers(months: ibis.Table, channels: list[str], every: str) -> tuple[ibis.Table, ibis.Table]:
+def stayers_and_movers(months: ibis.Table, channels: list[str]) -> tuple[ibis.Table, ibis.Table]:
     """``months``: (period, person, unit, bits_0..). Returns the stayers' counts (unit, period, channel,
-    persons) with ``every`` for all channels and EVERY_MONTH for all months, and the movers' rows (period,
-    channel, person, unit)."""
+    persons) and the movers' rows (period, channel, person, unit); the channel is its index in ``channels``,
+    EVERY_CHANNEL for all channels, and EVERY_MONTH stands for all months."""
     bits = channel_bits(channels)
     words = sorted({column for _, column, _ in bits})
     units_of = months.group_by("person").aggregate(n_units=months.unit.nunique())
@@ -42,16 +42,16 @@ def stayers_and_movers(months: ibis.Table, channels: list[str], every: str) -> t
 
     counts = ibis.union(per_unit(stay), per_unit(year.select(*stay.columns))).cache()  # units x months: small
     stayers = ibis.union(
-        counts.select("unit", "period", channel=ibis.literal(every), persons=counts.n_all),
-        *(counts.select("unit", "period", channel=ibis.literal(channel), persons=counts[f"n_{k}"])
-          for k, (channel, _, _) in enumerate(bits)),
+        counts.select("unit", "period", channel=ibis.literal(EVERY_CHANNEL, "int16"), persons=counts.n_all),
+        *(counts.select("unit", "period", channel=ibis.literal(k, "int16"), persons=counts[f"n_{k}"])
+          for k in range(len(bits))),
     )  # fmt: skip
     stayers = stayers.filter(stayers.persons > 0)
 
     moved = months.semi_join(movers, "person")
     moved = ibis.union(*(
-        moved.filter((moved[column] & bit) != 0).select("period", channel=ibis.literal(channel), person="person",
+        moved.filter((moved[column] & bit) != 0).select("period", channel=ibis.literal(k, "int16"), person="person",
                                                         unit="unit")
-        for channel, column, bit in bits
+        for k, (_, column, bit) in enumerate(bits)
     ))  # fmt: skip
     return stayers, moved

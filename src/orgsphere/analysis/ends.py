@@ -11,8 +11,8 @@ the person. Each end is then classified by where the other end is:
   not; ``NOWHERE``: an unplaced person (no membership on that day) or a unit the org chart no longer has.
 
 Months are integers (``year * 100 + month``, ``UNDATED_MONTH`` for an undated interaction) and units and persons
-integer codes, so the aggregations over hundreds of millions of ends hash integers, not strings;
-:func:`period_label` and :func:`unit_names` turn the small results back into labels.
+integer codes, so the aggregations over hundreds of millions of ends hash integers, not strings; the sphere
+metrics keep them so to the end and label their result once.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from ..schema import PARTY, PERSON, UNIT
 from .engine import local_table, materialise
 from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
 
-__all__ = ["classified_ends", "channel_bits", "channel_names", "unit_codes", "period_label", "unit_names",
-           "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH"]  # fmt: skip
+__all__ = ["classified_ends", "channel_bits", "unit_codes", "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE",
+           "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
 
 NO_COMMON, CUSTOMER, PARTY_END, NOWHERE = -1, -2, -3, -4
-UNDATED_MONTH, EVERY_MONTH = 0, -1
+UNDATED_MONTH, EVERY_MONTH, EVERY_CHANNEL = 0, -1, -1
 
 
 def unit_codes(ancestors: pa.Table) -> pa.Table:
@@ -121,27 +121,3 @@ def classified_ends(store: TableSource, codes: pa.Table, depth: int, channels: l
                         unplaced=zero)  # fmt: skip
     types = {c: t.copy(nullable=True) for c, t in sender.schema().items()}  # the parts differ in nullability
     return ibis.union(sender.cast(types), receiver.cast(types), distinct=False)
-
-
-def channel_names(ch: ibis.Value, channels: list[str], every: str) -> ibis.Value:
-    """The channel code of :func:`classified_ends` as the channel's name (``every`` for a null code)."""
-    return ibis.cases(*((ch == k, ibis.literal(c)) for k, c in enumerate(channels)), else_=ibis.literal(every))
-
-
-def period_label(period: ibis.Value, every: str, undated: str) -> ibis.Value:
-    """The integer month as the label the tables carry: 'YYYY-MM', or ``every`` / ``undated``."""
-    month = (period % 100).cast("string").lpad(2, "0")
-    return ibis.cases(
-        (period == EVERY_MONTH, ibis.literal(every)),
-        (period == UNDATED_MONTH, ibis.literal(undated)),
-        else_=(period // 100).cast("string").concat("-", month),
-    )
-
-
-def unit_names(t: ibis.Table, codes: ibis.Table, every: str, undated: str) -> ibis.Table:
-    """``t`` with its period labelled and its unit code replaced by the unit_id (a small table)."""
-    c = codes.select(u_code="code", u_id="unit_id")
-    joined = t.join(c, t.unit == c.u_code)
-    return joined.select(*[period_label(joined.period, every, undated).name("period") if n == "period" else
-                           (joined.u_id.name("unit") if n == "unit" else joined[n]) for n in t.columns])  # fmt: skip
-

@@ -23,14 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import ibis
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
 from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
-from .ends import (CUSTOMER, EVERY_MONTH, NO_COMMON, channel_bits, channel_names, classified_ends, period_label,
-                   unit_codes, unit_names)
+from .ends import CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, UNDATED_MONTH, channel_bits, classified_ends, unit_codes
 from .engine import local_table, materialise
 from .hierarchy import ORGANISATION, unit_ancestors
 
@@ -89,9 +90,9 @@ def placed_interactions(store: Store) -> ibis.Table:
 
 
 def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]],
-            every_period: object = ALL) -> ibis.Table:  # fmt: skip
+            every_period: object = ALL, every_channel: object = ALL) -> ibis.Table:  # fmt: skip
     """The aggregate by keys+period+channel, and with period and/or channel rolled up to 'all' (the period to
-    ``every_period``)."""
+    ``every_period``, the channel to ``every_channel``)."""
     parts = []
     for by_period in (True, False):
         for by_channel in (True, False):
@@ -100,7 +101,7 @@ def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict
             if not by_period:
                 agg = agg.mutate(period=ibis.literal(every_period, t.period.type()))
             if not by_channel:
-                agg = agg.mutate(channel=ibis.literal(ALL))
+                agg = agg.mutate(channel=ibis.literal(every_channel, t.channel.type()))
             parts.append(agg.select(*keys, "period", "channel", *metrics(t)))
     return ibis.union(*parts)
 
@@ -142,10 +143,10 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         return ~(t.by_unit | t.by_person)
 
     tally = materialise(tally.filter(is_total(tally) | (tally.unit.notnull() & (tally.by_unit | tally.person.notnull()))))
+    # from here on every key is an integer (scope, group and unit codes, months, channel codes), labelled
+    # once at the end (_labelled): at 10^6 persons the table has millions of rows
     codes = local_table(tally, codes_pa)
-
-    def named(t: ibis.Table) -> ibis.Table:
-        return unit_names(t, codes, ALL, UNDATED)
+    levels = codes.select("code", *(f"c{d}" for d in range(depth + 1)))
 
     by_unit = tally.filter(tally.by_unit)
     party, placed_other = by_unit.rel <= CUSTOMER, by_unit.rel >= NO_COMMON
@@ -158,71 +159,99 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         inside = placed_other & (by_unit.rel >= {"unit": depth + 1, "org": NO_COMMON}.get(suffix, d))
         metrics[f"intra_{suffix}"] = ibis.ifelse(inside, by_unit.sent, zero).sum()
         metrics[f"inter_{suffix}"] = ibis.ifelse(placed_other & ~inside, both, zero).sum()
-    per_unit = by_unit.group_by(["period", "ch", "unit"]).aggregate(**metrics)
-    per_unit = named(per_unit.mutate(channel=channel_names(per_unit.ch, channels, ALL)).drop("ch")).cache()  # small
-    anc = local_table(tally, ancestors)
-    a_unit, a_stay, a_move = anc.view(), anc.view(), anc.view()
-    per_unit = per_unit.join(a_unit, per_unit.unit == a_unit.unit_id)
+    per_unit = by_unit.group_by(["period", "ch", "unit"]).aggregate(**metrics).rename(channel="ch")
+    per_unit = per_unit.join(levels, per_unit.unit == levels.code).drop("code").cache()  # units x months x channels
 
     by_person = tally.filter(tally.by_person)
-    stayers, moved = stayers_and_movers(by_person.select("period", "person", "unit", *words), channels, ALL)
-    stayers = named(stayers).cache()
-    stayers = stayers.join(a_stay, stayers.unit == a_stay.unit_id)
-    moved = moved.join(codes, moved.unit == codes.code).select("period", "channel", "person", unit="unit_id")
+    stayers, moved = stayers_and_movers(by_person.select("period", "person", "unit", *words), channels)
+    stayers = stayers.cache()  # units x months x channels
+    stayers = stayers.join(levels, stayers.unit == levels.code).drop("code")
     moved = moved.cache()  # the movers' rows: a few percent of the active persons
-    moved = moved.join(a_move, moved.unit == a_move.unit_id)
+    moved = moved.join(levels, moved.unit == levels.code).drop("code")
 
     counts_parts, persons_parts = [], []
-    for scope, d, suffix in scopes:
-        key = ibis.literal(f"{scope}:{d}")
+    for key, (_scope, d, suffix) in enumerate(scopes):
 
-        def group_of(t: ibis.Table, suffix: str = suffix) -> ibis.Value:
-            return ibis.literal(ORGANISATION) if suffix == "org" else t["unit" if suffix == "unit" else suffix]
+        def group_of(t: ibis.Table, suffix: str = suffix, d: int | None = d) -> ibis.Value:
+            return ibis.literal(0, "int32") if suffix == "org" else t.unit if suffix == "unit" else t[f"c{d}"]
 
-        c = per_unit.mutate(group_id=group_of(per_unit))
+        c = per_unit.mutate(group=group_of(per_unit))
         counts_parts.append(
-            rollups(c, ["group_id"], lambda t, s=suffix: {
+            rollups(c, ["group"], lambda t, s=suffix: {
                 "intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
                 "external": t.external.sum(), "customer": t.customer.sum(),
-            }).mutate(scope=ibis.literal(scope), depth=ibis.literal(d, "int32"), key=key)
+            }, EVERY_MONTH, EVERY_CHANNEL).mutate(key=ibis.literal(key, "int8"))
         )  # fmt: skip
-        st = stayers.mutate(group_id=group_of(stayers))
-        persons_parts.append(
-            st.group_by(["group_id", "period", "channel"]).aggregate(persons=st.persons.sum()).mutate(key=key)
-        )
-        mv = moved.mutate(group_id=group_of(moved))
-        mv = rollups(mv, ["group_id"], lambda t: {"persons": t.person.nunique()}, every_period=EVERY_MONTH)
-        persons_parts.append(mv.mutate(period=period_label(mv.period, ALL, UNDATED), key=key))
+        st = stayers.mutate(group=group_of(stayers))
+        persons_parts.append(st.group_by(["group", "period", "channel"]).aggregate(persons=st.persons.sum())
+                             .mutate(key=ibis.literal(key, "int8")))  # fmt: skip
+        mv = moved.mutate(group=group_of(moved))
+        mv = rollups(mv, ["group"], lambda t: {"persons": t.person.nunique()}, EVERY_MONTH, EVERY_CHANNEL)
+        persons_parts.append(mv.mutate(key=ibis.literal(key, "int8")))
     counts = ibis.union(*counts_parts)
     persons = ibis.union(*persons_parts)
-    persons = persons.group_by(["key", "group_id", "period", "channel"]).aggregate(persons=persons.persons.sum())
+    on = ["key", "group", "period", "channel"]
+    persons = persons.group_by(on).aggregate(persons=persons.persons.sum())
     # every group with an active person has counts; a team reached only as a unit (a ticket to its
     # assignment group) has counts and no active person
-    on = ["key", "group_id", "period", "channel"]  # key, not depth: depth may be null
     p = persons.rename({f"p_{k}": k for k in on})
     table = counts.left_join(p, [counts[k] == p[f"p_{k}"] for k in on])
-    table = table.select(*counts.columns, persons=p.persons.fill_null(0))
-    internal = table.intra + table.inter
-    table = table.mutate(
-        internal=internal,
-        R=ibis.ifelse(internal > 0, table.external.cast("float64") / internal, ibis.null("float64")),
-        R_customer=ibis.ifelse(internal > 0, table.customer.cast("float64") / internal, ibis.null("float64")),
-        B=ibis.cases(
-            (table.intra > 0, (table.inter + table.external).cast("float64") / table.intra),
-            (table.inter + table.external > 0, ibis.literal(float("inf"), "float64")),
-            else_=ibis.null("float64"),
-        ),
-    )
-    unit_info = store.table("units").select(u_id="unit_id", name="name", kind="kind", function="function")
-    table = table.left_join(unit_info, table.group_id == unit_info.u_id)
-    table = table.select(
-        "scope", "depth", "group_id",
-        name=ibis.ifelse(table.group_id == ORGANISATION, ORGANISATION, table.name),
-        kind="kind", function="function", period="period", channel="channel", persons="persons",
-        intra="intra", inter="inter", internal="internal", external="external", customer="customer",
-        R="R", R_customer="R_customer", B="B",
-    ).order_by(["scope", "depth", "group_id", "period", "channel"])  # fmt: skip
-    result = table.to_pyarrow()
+    table = table.select(*on, "intra", "inter", "external", "customer", persons=p.persons.fill_null(0))
     totals = tally.filter(is_total(tally)).select("sent", "unplaced").to_pyarrow()
     tallies = {"interactions": int(totals["sent"][0].as_py() or 0), "unplaced": int(totals["unplaced"][0].as_py() or 0)}
+    result = _labelled(table.to_pyarrow(), scopes, codes_pa, store.table("units").to_pyarrow(), channels)
     return result.replace_schema_metadata({b"keys": ",".join(SPHERE_KEYS).encode()}), tallies
+
+
+def _labelled(t: pa.Table, scopes: list[tuple[str, int | None, str]], codes: pa.Table, units: pa.Table,
+              channels: list[str]) -> pa.Table:  # fmt: skip
+    """The integer-keyed counts as the sphere table: scope, depth, group id, the unit's name, kind and
+    function, month and channel labels, the ratios; in the table's order."""
+    key = t["key"].to_numpy().astype(np.int64)
+    group = t["group"].to_numpy().astype(np.int64)
+    ch = t["channel"].to_numpy().astype(np.int64)
+    ch = np.where(ch == EVERY_CHANNEL, len(channels), ch)
+    is_org = np.array([s == "organisation" for s, _, _ in scopes])[key]
+    month_codes = np.unique(t["period"].to_numpy())
+    month_names = [ALL if m == EVERY_MONTH else UNDATED if m == UNDATED_MONTH else f"{m // 100}-{m % 100:02d}"
+                   for m in month_codes]  # fmt: skip
+    month = np.searchsorted(month_codes, t["period"].to_numpy())
+    channel_names = [*channels, ALL]
+
+    # ordered by scope, depth, group id, month and channel (as labels), sorting integers: each label's rank
+    def rank(labels: list[object]) -> np.ndarray:
+        return np.argsort(np.argsort(np.array(labels, dtype=object), kind="stable"), kind="stable")
+
+    unit_rank = rank(codes["unit_id"].to_pylist())
+    order = np.lexsort((
+        rank(channel_names)[ch], rank(month_names)[month], np.where(is_org, 0, unit_rank[np.where(is_org, 0, group)]),
+        np.array([-1 if d is None else d for _, d, _ in scopes])[key], rank([s for s, _, _ in scopes])[key],
+    ))  # fmt: skip
+    t, key, group, ch, is_org, month = t.take(order), key[order], group[order], ch[order], is_org[order], month[order]
+
+    unit_row = pc.index_in(codes["unit_id"], units["unit_id"]).to_numpy(zero_copy_only=False)  # code -> units row
+    row = pa.array(unit_row[np.where(is_org, 0, group)], mask=is_org)
+
+    def of_unit(column: str, at_org: str | None) -> pa.Array:
+        values = pc.take(units[column].cast(pa.string()), row)
+        return pc.fill_null(values, at_org) if at_org else values
+
+    intra, inter, external, customer = (t[c].cast(pa.int64()) for c in ("intra", "inter", "external", "customer"))
+    internal = pc.add(intra, inter)
+    f = {c: v.cast(pa.float64()) for c, v in (("intra", intra), ("inter", inter), ("external", external),
+                                               ("customer", customer), ("internal", internal))}  # fmt: skip
+    some = pc.greater(internal, 0)
+    crossing = pc.add(f["inter"], f["external"])
+    return pa.table({
+        "scope": pa.array([s for s, _, _ in scopes]).take(key),
+        "depth": pa.array([d for _, d, _ in scopes], pa.int32()).take(key),
+        "group_id": of_unit("unit_id", ORGANISATION), "name": of_unit("name", ORGANISATION),
+        "kind": of_unit("kind", None), "function": of_unit("function", None),
+        "period": pa.array(month_names, pa.string()).take(month),
+        "channel": pa.array(channel_names, pa.string()).take(ch), "persons": t["persons"].cast(pa.int64()),
+        "intra": intra, "inter": inter, "internal": internal, "external": external, "customer": customer,
+        "R": pc.if_else(some, pc.divide(f["external"], f["internal"]), None),
+        "R_customer": pc.if_else(some, pc.divide(f["customer"], f["internal"]), None),
+        "B": pc.if_else(pc.greater(intra, 0), pc.divide(crossing, f["intra"]),
+                        pc.if_else(pc.greater(crossing, 0), float("inf"), None)),
+    })  # fmt: skip
