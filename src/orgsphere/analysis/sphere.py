@@ -31,8 +31,8 @@ from ibis import _
 from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
-from .ends import CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, UNDATED_MONTH, channel_bits, classified_ends, unit_codes
-from .engine import local_table, materialise
+from .ends import CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, UNDATED_MONTH, channel_bits, classified_interactions, unit_codes
+from .engine import cte_hint, local_table, materialise
 from .hierarchy import ORGANISATION, unit_ancestors
 
 __all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS"]
@@ -124,25 +124,38 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     interactions = store.table("interactions")
     # (with no interactions at all, a channel no row carries keeps the queries whole)
     channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist()) or [ALL]
-    ends = classified_ends(store, codes_pa, depth, channels)
+    interactions = classified_interactions(store, codes_pa, depth, channels)
     words = sorted({column for _, column, _ in channel_bits(channels)})
     zero = ibis.literal(0, "int64")
-    # GROUPING SETS (DuckDB and Spark SQL both have them; ibis has no expression for it): per unit, month,
-    # channel and class of the other end, ends sent and received; per person, unit and month, the channels
-    # used; in all, the interactions (each has one sender) and those with an unplaced person
-    tally = ends.alias("ends").sql(f"""
-        SELECT grouping(rel) = 0 AS by_unit, grouping(person) = 0 AS by_person, period, ch, unit, rel,
-               person, CAST(sum(sent) AS BIGINT) AS sent, CAST(sum(received) AS BIGINT) AS received,
-               CAST(sum(unplaced) AS BIGINT) AS unplaced
-               {"".join(f", bit_or({w}) AS {w}" for w in words)}
-        FROM ends
-        GROUP BY GROUPING SETS ((period, ch, unit, rel), (period, person, unit), ())
+    # in SQL (DuckDB and Spark SQL alike), for one reading of the classified interactions: both ends of each
+    # (the sender's row, sent 1, and the receiver's), aggregated per unit, month, channel and class of the
+    # other end (ends sent and received) and per person, unit and month (the channels used, as bits); in all,
+    # the interactions and those with an unplaced person. (Two aggregations of one materialised CTE: on
+    # DuckDB a quarter cheaper than the same as GROUPING SETS.)
+    bits, null_bits = ", ".join(words), "".join(f", CAST(NULL AS BIGINT) AS {w}" for w in words)
+    tally = interactions.alias("classified").sql(f"""
+        WITH i AS {cte_hint(interactions)}(SELECT * FROM classified),
+        ends AS (SELECT period, ch, {bits}, s_unit AS unit, s_rel AS rel, s_person AS person, 1 AS sent FROM i
+                 UNION ALL SELECT period, ch, {bits}, d_unit, d_rel, d_person, 0 FROM i)
+        SELECT TRUE AS by_unit, FALSE AS by_person, period, ch, unit, rel, CAST(NULL AS INT) AS person,
+               CAST(sum(sent) AS BIGINT) AS sent, CAST(count(*) - sum(sent) AS BIGINT) AS received,
+               CAST(0 AS BIGINT) AS unplaced{null_bits}
+        FROM ends WHERE unit IS NOT NULL GROUP BY period, ch, unit, rel
+        UNION ALL
+        SELECT FALSE, TRUE, period, CAST(NULL AS SMALLINT), unit, CAST(NULL AS TINYINT), person, CAST(0 AS BIGINT),
+               CAST(0 AS BIGINT), CAST(0 AS BIGINT){"".join(f", bit_or({w})" for w in words)}
+        FROM ends WHERE person IS NOT NULL AND unit IS NOT NULL GROUP BY period, person, unit
+        UNION ALL
+        SELECT FALSE, FALSE, CAST(NULL AS INT), CAST(NULL AS SMALLINT), CAST(NULL AS INT), CAST(NULL AS TINYINT),
+               CAST(NULL AS INT), CAST(count(*) AS BIGINT), CAST(0 AS BIGINT), CAST(sum(unplaced) AS BIGINT)
+               {null_bits}
+        FROM i
     """)  # fmt: skip
 
     def is_total(t: ibis.Table) -> ibis.Value:
         return ~(t.by_unit | t.by_person)
 
-    tally = materialise(tally.filter(is_total(tally) | (tally.unit.notnull() & (tally.by_unit | tally.person.notnull()))))
+    tally = materialise(tally)
     # from here on every key is an integer (scope, group and unit codes, months, channel codes), labelled
     # once at the end (_labelled): at 10^6 persons the table has millions of rows
     codes = local_table(tally, codes_pa)
