@@ -85,6 +85,15 @@ def test_months_channels_and_rollups_add_up(acme: orgsphere.Workspace) -> None:
         assert sum(r["Sales"][key] for r in (jan, feb, undated)) == total[key]
 
 
+def test_the_table_is_ordered_by_its_keys_and_each_key_once(acme: orgsphere.Workspace) -> None:
+    raw, _ = sphere_counts(acme.store)
+    keys = [(r["scope"], r["depth"] if r["depth"] is not None else 10**9, r["group_id"], r["period"], r["channel"])
+            for r in raw.to_pylist()]  # fmt: skip
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert {k[3] for k in keys} == {"2025-01", "2025-02", "undated", "all"}
+    assert raw.schema.field("depth").type == "int32" and raw.schema.field("persons").type == "int64"
+
+
 def test_levels_and_organisation(acme: orgsphere.Workspace) -> None:
     level0 = rows(acme, scope="level", depth=0, period="all", channel="all")
     # at the root every contact between persons is inside the one group
