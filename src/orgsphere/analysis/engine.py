@@ -8,7 +8,7 @@ import itertools
 import ibis
 import pyarrow as pa
 
-__all__ = ["materialise", "release", "local_table", "forget_cached", "cte_hint"]
+__all__ = ["materialise", "release", "local_table", "forget_cached", "cte_hint", "small_on_driver"]
 
 _names = itertools.count()
 
@@ -62,3 +62,13 @@ def cte_hint(like: ibis.Table) -> str:
     ``MATERIALIZED`` (it would otherwise run the query once per reader); Spark SQL has no such keyword and
     reuses the shared part of its plan itself."""
     return "" if like._find_backend().name == "pyspark" else "MATERIALIZED "
+
+
+def small_on_driver(*tables: ibis.Table) -> list[ibis.Table]:
+    """Small aggregated tables (units x months x channels) for the rest of an analysis: as they are on
+    DuckDB; from Spark copied into a DuckDB on the driver, where the dozens of little aggregations that remain
+    take a second instead of hundreds of Spark jobs of tiny tasks (minutes, even in local mode)."""
+    if tables[0]._find_backend().name != "pyspark":
+        return list(tables)
+    con = ibis.duckdb.connect()
+    return [con.create_table(f"orgsphere_small_{next(_names)}", t.to_pyarrow()) for t in tables]

@@ -32,7 +32,7 @@ from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
 from .ends import CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, UNDATED_MONTH, channel_bits, classified_interactions, unit_codes
-from .engine import cte_hint, local_table, materialise
+from .engine import cte_hint, local_table, materialise, small_on_driver
 from .hierarchy import ORGANISATION, unit_ancestors
 
 __all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS"]
@@ -181,6 +181,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     stayers = stayers.join(levels, stayers.unit == levels.code).drop("code")
     moved = moved.cache()  # the movers' rows: a few percent of the active persons
     moved = moved.join(levels, moved.unit == levels.code).drop("code")
+    per_unit, stayers, moved = small_on_driver(per_unit, stayers, moved)
 
     counts_parts, persons_parts = [], []
     for key, (_scope, d, suffix) in enumerate(scopes):
