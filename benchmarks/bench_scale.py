@@ -332,6 +332,7 @@ def main() -> None:
             rows.append({"persons": persons, "interactions": interactions, "engine": "duckdb", "step": "lower",
                          **lower, **({"ratio": 1.0} if "seconds" in lower else {})})  # fmt: skip
             _print(rows[-1])
+            _save(args, rows, [])
         for engine in engines:
             for step in [s for s in steps if s in ("sphere", "nulls", "distance")]:
                 if engine == "spark" and interactions > args.spark_max or step == "distance" and interactions > args.distance_max:
@@ -342,6 +343,7 @@ def main() -> None:
                     row["ratio"] = result["seconds"] / lower["seconds"]
                 rows.append(row)
                 _print(row)
+                _save(args, rows, [])
         if "ingest" in steps and interactions <= args.ingest_max:
             work = folder / f"ingest-{persons}-{interactions}"
             work.mkdir(exist_ok=True)
@@ -352,12 +354,14 @@ def main() -> None:
                 row["ratio"] = result["seconds"] / result["lower_seconds"]
             rows.append(row)
             _print(row)
+            _save(args, rows, [])
             if published:
                 row = {"persons": persons, "interactions": interactions, "engine": "duckdb", "step": "publish",
                        **published, "lower_seconds": result["lower_seconds"],
                        "ratio": published["seconds"] / result["lower_seconds"]}  # fmt: skip
                 rows.append(row)
                 _print(row)
+                _save(args, rows, [])
 
     print("\ngrowth of time with rows (seconds ~ rows^b, fitted over the sizes run):")
     fits = []
@@ -369,9 +373,14 @@ def main() -> None:
             if b is not None:
                 fits.append({"engine": engine, "step": step, "exponent": b, "sizes": len(points)})
                 print(f"  {engine:7s} {step:9s} b = {b:.2f} over {len(points)} sizes")
+    _save(args, rows, fits)
+    print(f"\nfigures written to {args.json}")
+
+
+def _save(args: argparse.Namespace, rows: list[dict[str, Any]], fits: list[dict[str, Any]]) -> None:
+    """The figures so far (written after every step, so an interrupted run keeps what it measured)."""
     args.json.write_text(json.dumps({"memory_limit": args.memory_limit, "threads": args.threads, "rows": rows,
                                      "growth": fits}, indent=1))  # fmt: skip
-    print(f"\nfigures written to {args.json}")
 
 
 def _print(row: dict[str, Any]) -> None:
