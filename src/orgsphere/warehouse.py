@@ -305,8 +305,7 @@ def spark_backend(settings: Settings, session: Any = None) -> Any:
             builder = builder.master(settings.spark_master).config("spark.ui.showConsoleProgress", "false")
             if settings.spark_master.startswith("local"):
                 # Spark's 200 shuffle partitions are meant for a cluster: on one machine every aggregation of
-                # a small table becomes hundreds of tiny tasks (minutes instead of seconds for the sphere
-                # table of a 10^4-person organisation); spark_conf may still set it
+                # a small table becomes hundreds of tiny tasks; spark_conf may still set it
                 builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 2)))
         for key, value in settings.spark_conf.items():
             builder = builder.config(key, value)
