@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import orgsphere
@@ -157,3 +158,26 @@ def test_email_eu_core_with_one_department_customer_facing(tmp_path: Path, searc
     # per department: D4 itself all at 0; the rest spread out
     d4 = results.distance.filter(unit="D4", period="all", channel="all", target="customer").to_pylist()[0]
     assert d4["d0"] == d4["persons"] and d4["within_1"] == 1.0
+
+
+def test_unit_distances_bands_median_and_fte_per_group() -> None:
+    # rows out of order, two units, two months; unreachable (null) people count in the median as the farthest
+    rows = [("B", "2025-01", 0, "b1"), ("A", "2025-01", 3, "a3"),
+            ("A", "2025-01", None, "a2"), ("A", "2025-01", 1, "a1"), ("A", "2025-01", 7, "a4"),
+            ("A", "2025-02", None, "a2"), ("A", "2025-02", 2, "a3")]  # fmt: skip
+    persons = pa.table({"period": [r[1] for r in rows], "channel": ["all"] * len(rows),
+                        "target": ["customer"] * len(rows), "person": [r[3] for r in rows],
+                        "unit": [r[0] for r in rows], "distance": pa.array([r[2] for r in rows], pa.int64()),
+                        "via_unit": [None] * len(rows)})  # fmt: skip
+    out = unit_distances(persons, fte={"a1": 0.5, "a3": None, "a4": 2.0}).to_pylist()
+    assert [(r["unit"], r["period"]) for r in out] == [("A", "2025-01"), ("A", "2025-02"), ("B", "2025-01")]
+    jan, feb, b = out
+    # A in January: 1, 3, 7 and one unreachable; the lower median of (1, 3, 7, far) is 3
+    assert (jan["persons"], jan["d1"], jan["d3"], jan["d4_plus"], jan["unreachable"], jan["median"]) == (4, 1, 1, 1, 1, 3)
+    assert jan["within_1"] == 0.25 and jan["within_2"] == 0.25
+    assert jan["within_1_fte"] == pytest.approx(0.5 / (0.5 + 1.0 + 1.0 + 2.0))  # a3's missing FTE counts as 1
+    # A in February: half unreachable: the lower median (of 2, far) is 2; with more unreachable it is null
+    assert (feb["persons"], feb["median"], feb["within_2"]) == (2, 2, 0.5)
+    assert unit_distances(persons.filter(pc.equal(persons["person"], "a2"))).to_pylist()[0]["median"] is None
+    assert (b["d0"], b["median"], b["within_1_fte"]) == (1, 0, 1.0)
+    assert unit_distances(persons.slice(0, 0)).num_rows == 0
