@@ -15,7 +15,7 @@ peak memory is the step's own; Spark's JVM included), with the same memory limit
             placing anyone)
   sphere    orgsphere's sphere metrics (sphere_counts)
   nulls     the unit margins and both null models (unit_margins + null_table)
-  distance  customer distance of every active person (person_distances + unit_distances)
+  distance  customer distance of every active person, per unit (person_distance_batches + unit_tables)
   ingest    the edge-list ingest into a DuckDB store (validation, pseudonymisation, resolution), against
             its own lower bound: a plain DuckDB scan-and-aggregate of the same edge file (--ingest-max)
   publish   that store published as a warehouse snapshot (the way to Spark), against the same bound
@@ -214,10 +214,10 @@ def run_step(step: str, engine: str, location: str, memory_limit: str, threads: 
             m = unit_margins(wh)
             out = null_table(margins(m, "all"), settings.null_samples, settings.seed).num_rows
         elif step == "distance":
-            from orgsphere.analysis.distance import person_distances, unit_distances
+            from orgsphere.analysis.distance import person_distance_batches, unit_tables
 
-            persons = person_distances(wh, settings.min_contacts, ("customer",))
-            out = unit_distances(persons).num_rows
+            persons = person_distance_batches(wh, settings.min_contacts, ("customer",))
+            out = unit_tables(persons, None, settings.min_group_size)[0].num_rows
         else:
             raise SystemExit(f"unknown step {step!r}")
         seconds = time.perf_counter() - start

@@ -13,6 +13,7 @@ matrix-vector products (scipy.sparse), every source at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ibis
@@ -21,15 +22,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
-from ..rows import rows_where
 from ..schema import PARTY, PERSON
 from ..store import Store
-from .engine import local_table, materialise, release
+from .engine import local_table, materialise, release, stream
 from .frontier import frontier_search
 from .sphere import ALL, UNDATED, placed_interactions, rollups
 
-__all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "unit_distances", "unit_routes", "TARGETS",
-           "DISTANCE_BANDS"]
+__all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "person_distance_batches",
+           "unit_distances", "unit_routes", "unit_tables", "TARGETS", "DISTANCE_BANDS"]
 
 TARGETS = ("customer", "supplier", "regulator", "partner")
 DISTANCE_BANDS = ("d0", "d1", "d2", "d3", "d4_plus", "unreachable")
@@ -77,16 +77,6 @@ def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.nda
     return label
 
 
-@dataclass(frozen=True)
-class _Extract:
-    persons: pa.Array  # person id (pseudonym) of each index
-    pairs: dict[str, np.ndarray]  # period, channel (codes), a, b (person indices, a < b), n; per month and channel
-    periods: list[str]  # the codes' meaning
-    channels: list[str]
-    targets: pa.Table  # period, channel, person (index), kind, n; with 'all' roll-ups
-    units: pa.Table  # period, channel, person (index), unit: each active person's unit; with 'all' roll-ups
-
-
 def _count_rollups(t: ibis.Table, keys: list[str]) -> ibis.Table:
     return rollups(t, keys, lambda t: {"n": t.count()})
 
@@ -125,48 +115,50 @@ def _contacts(store: Store) -> _Contacts:
     return _Contacts(end, pairs, units.select("period", "channel", "person", "unit"), targets)
 
 
-def _extract(store: Store) -> _Extract:
-    """The graph and the persons' units and outside contacts, from the engine, with persons as integers."""
+@dataclass(frozen=True)
+class _Graph:
+    """What either search needs, as engine tables keyed by period and channel."""
+
+    units: ibis.Table  # period, channel, person, unit: each active person's unit (held by the engine)
+    ties: ibis.Table  # period, channel, a, b (person ids, a < b): pairs with at least min_contacts interactions
+    direct: ibis.Table  # period, channel, person, target: who had direct contact with the target (or is facing)
+
+    def release(self) -> None:
+        release(self.units)
+
+
+def _graph(store: Store, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...]) -> _Graph:
     c = _contacts(store)
-    names = c.ends.select("person").distinct()
-    names = names.mutate(idx=ibis.row_number().over(order_by=names.person)).cache()
-    persons = names.order_by("idx").to_pyarrow()["person"].combine_chunks()
-    pairs = c.pairs
-    na, nb = names.view(), names.view()
-    pairs = pairs.join(na, pairs.lo == na.person).select(pairs.period, pairs.channel, pairs.hi, pairs.n, a=na.idx)
-    pairs = pairs.join(nb, pairs.hi == nb.person).select("period", "channel", "a", "n", b=nb.idx)
-    raw = pairs.to_pyarrow()
-    period = pc.dictionary_encode(raw["period"].combine_chunks())
-    channel = pc.dictionary_encode(raw["channel"].combine_chunks())
-    arrays = {
-        "period": period.indices.to_numpy(zero_copy_only=False), "channel": channel.indices.to_numpy(zero_copy_only=False),
-        "a": raw["a"].to_numpy(), "b": raw["b"].to_numpy(), "n": raw["n"].to_numpy(),
-    }  # fmt: skip
-
-    def indexed(t: ibis.Table, *columns: str) -> pa.Table:
-        n = names.view()
-        t = t.join(n, t.person == n.person).select(t.period, t.channel, *columns, person=n.idx)
-        return t.order_by(["period", "channel", "person", *columns]).to_pyarrow()
-
-    targets, units = indexed(c.targets, "kind"), indexed(c.units, "unit")
-    names.release()
-    return _Extract(persons, arrays, period.dictionary.to_pylist(), channel.dictionary.to_pylist(), targets, units)
+    units = materialise(c.units)
+    ties = rollups(c.pairs, ["lo", "hi"], lambda t: {"n": t.n.sum()})
+    ties = ties.filter((ties.n >= min_contacts) & (ties.period != UNDATED))
+    ties = ties.select("period", "channel", a=ties.lo, b=ties.hi)
+    direct = c.targets.filter(c.targets.kind.isin(list(targets)))
+    direct = direct.select("period", "channel", "person", target=direct.kind)
+    if facing_units and "customer" in targets:
+        facing = units.filter(units.unit.lower().isin([f.lower() for f in facing_units]))
+        direct = ibis.union(direct, facing.select("period", "channel", "person", target=ibis.literal("customer")))
+    return _Graph(units, ties, direct.distinct())
 
 
-def _ties(ex: _Extract, period: str, channel: str, min_contacts: int, n_persons: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs with at least ``min_contacts`` interactions in the period and channel ('all' sums them)."""
-    pairs = ex.pairs
-    keep = np.ones(len(pairs["a"]), dtype=bool)
-    if period != ALL:
-        keep &= pairs["period"] == (ex.periods.index(period) if period in ex.periods else -1)
-    if channel != ALL:
-        keep &= pairs["channel"] == (ex.channels.index(channel) if channel in ex.channels else -1)
-    a, b, n = pairs["a"][keep], pairs["b"][keep], pairs["n"][keep]
-    key = a.astype(np.int64) * (n_persons + 1) + b
-    unique, inverse = np.unique(key, return_inverse=True)
-    total = np.bincount(inverse, weights=n)
-    strong = unique[total >= min_contacts]
-    return strong // (n_persons + 1), strong % (n_persons + 1)
+def person_distance_batches(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
+                            facing_units: tuple[str, ...] = (), search: str = "auto") -> Iterator[pa.Table]:  # fmt: skip
+    """:func:`person_distances` in parts, each whole periods and channels: with the in-memory search one
+    period and channel at a time, so that only one graph is ever in memory (the engine holds the rest and
+    spills it if it must)."""
+    if search == "auto":
+        search = "scipy" if store.ibis.name == "duckdb" else "frontier"
+    if search not in ("scipy", "frontier"):
+        raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
+    graph = _graph(store, min_contacts, targets, facing_units)
+    try:
+        if search == "frontier":
+            yield _frontier_distances(graph, targets)
+        else:
+            with _KeyedGraphs(graph) as keyed:
+                yield from keyed.distances(targets)
+    finally:
+        graph.release()
 
 
 def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
@@ -175,16 +167,11 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
     ``via_unit``, the unit of the colleague with direct contact that their shortest path leads to.
     ``facing_units``: units (ids, compared case-insensitively) whose active people count as having direct
     customer contact even where the data holds none (a counter, a shop floor). ``search``: "scipy" brings
-    the graph into memory and searches it there (fastest on one machine); "frontier" searches with a loop
-    of joins in the engine (Spark, or a graph larger than memory); "auto": scipy on DuckDB, frontier on any
-    other engine. Both give the same table."""
-    if search == "auto":
-        search = "scipy" if store.ibis.name == "duckdb" else "frontier"
-    if search == "frontier":
-        return _frontier_distances(store, min_contacts, targets, facing_units)
-    if search != "scipy":
-        raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
-    return _scipy_distances(store, min_contacts, targets, facing_units)
+    one period and channel's graph at a time into memory and searches it there (fastest on one machine);
+    "frontier" searches with a loop of joins in the engine (Spark, or a graph larger than memory); "auto":
+    scipy on DuckDB, frontier on any other engine. Both give the same table."""
+    parts = list(person_distance_batches(store, min_contacts, targets, facing_units, search))
+    return pa.concat_tables(parts) if parts else PERSON_DISTANCE_SCHEMA.empty_table()
 
 
 PERSON_DISTANCE_SCHEMA = pa.schema([("period", pa.string()), ("channel", pa.string()), ("target", pa.string()),
@@ -192,19 +179,8 @@ PERSON_DISTANCE_SCHEMA = pa.schema([("period", pa.string()), ("channel", pa.stri
                                     ("via_unit", pa.string())])  # fmt: skip
 
 
-def _frontier_distances(store: Store, min_contacts: int, targets: tuple[str, ...],
-                        facing_units: tuple[str, ...]) -> pa.Table:  # fmt: skip
-    c = _contacts(store)
-    units = materialise(c.units)
-    ties = rollups(c.pairs, ["lo", "hi"], lambda t: {"n": t.n.sum()})
-    ties = ties.filter((ties.n >= min_contacts) & (ties.period != UNDATED))
-    ties = materialise(ties.select("period", "channel", a=ties.lo, b=ties.hi))
-    direct = c.targets.filter(c.targets.kind.isin(list(targets)))
-    direct = direct.select("period", "channel", "person", target=direct.kind)
-    if facing_units and "customer" in targets:
-        facing = units.filter(units.unit.lower().isin([f.lower() for f in facing_units]))
-        direct = ibis.union(direct, facing.select("period", "channel", "person", target=ibis.literal("customer")))
-    direct = direct.distinct()
+def _frontier_distances(graph: _Graph, targets: tuple[str, ...]) -> pa.Table:
+    units, ties, direct = graph.units, materialise(graph.ties), graph.direct
     u = units.view()
     sources = direct.join(u, [direct.period == u.period, direct.channel == u.channel, direct.person == u.person])
     sources = sources.select(direct.period, direct.channel, direct.target, node=direct.person, label=u.unit)
@@ -215,45 +191,89 @@ def _frontier_distances(store: Store, min_contacts: int, targets: tuple[str, ...
     out = out.select(wanted.period, wanted.channel, wanted.target, wanted.person, wanted.unit,
                      distance=reached.distance, via_unit=reached.label)  # fmt: skip
     table = out.order_by(["period", "channel", "target", "person"]).to_pyarrow()
-    for t in (units, ties, reached):
+    for t in (ties, reached):
         release(t)
     return table.cast(PERSON_DISTANCE_SCHEMA)
 
 
-def _scipy_distances(store: Store, min_contacts: int, targets: tuple[str, ...],
-                     facing_units: tuple[str, ...]) -> pa.Table:  # fmt: skip
-    ex = _extract(store)
-    n_persons = len(ex.persons)
-    keys = sorted({(p, c) for p, c in zip(ex.units["period"].to_pylist(), ex.units["channel"].to_pylist(),
-                                          strict=True)})  # fmt: skip
-    out = []
-    for period, channel in keys:
-        units = rows_where(ex.units, period=period, channel=channel)
-        active = units["person"].to_numpy()  # the persons active in this period, as global indices
-        a, b = _ties(ex, period, channel, min_contacts, n_persons)
-        contacts = rows_where(ex.targets, period=period, channel=channel)
-        unit_names = pc.dictionary_encode(units["unit"].combine_chunks())
-        own = np.full(n_persons, -1, dtype=np.int64)
-        own[active] = unit_names.indices.to_numpy(zero_copy_only=False)
-        for target in targets:
-            hit = contacts.filter(pc.equal(contacts["kind"], target))["person"].to_numpy()
-            if target == "customer" and facing_units:
-                facing = pc.is_in(pc.utf8_lower(units["unit"]), pa.array([f.lower() for f in facing_units]))
-                hit = np.concatenate([hit, active[np.asarray(facing.to_numpy(zero_copy_only=False), dtype=bool)]])
-            everyone = hop_distances(n_persons, a, b, np.unique(hit))
-            via = route_labels(a, b, everyone, own)[active]
-            d = everyone[active]
-            out.append(pa.table({
-                "period": pa.array([period] * len(d), pa.string()),
-                "channel": pa.array([channel] * len(d), pa.string()),
-                "target": pa.array([target] * len(d), pa.string()),
-                "person": ex.persons.take(pa.array(active)), "unit": units["unit"],
-                "distance": pa.array(np.where(d >= 0, d, 0), mask=d < 0, type=pa.int64()),
-                "via_unit": unit_names.dictionary.take(pa.array(np.where(via >= 0, via, 0), mask=via < 0)),
-            }))  # fmt: skip
-    if not out:
-        return PERSON_DISTANCE_SCHEMA.empty_table()
-    return pa.concat_tables(out).cast(PERSON_DISTANCE_SCHEMA)
+class _KeyedGraphs:
+    """The graph of every period and channel with persons numbered 0.. within each (in the order of their
+    ids), read from the engine as one stream in key order, so that one key's graph is in memory at a time."""
+
+    def __init__(self, graph: _Graph) -> None:
+        u = graph.units
+        u = u.mutate(idx=ibis.row_number().over(group_by=[u.period, u.channel], order_by=u.person).cast("int32"))
+        self.units = materialise(u)
+        ties, direct = graph.ties, graph.direct
+        ua, ub, ud = self.units.view(), self.units.view(), self.units.view()
+        ties = ties.join(ua, [ties.period == ua.period, ties.channel == ua.channel, ties.a == ua.person])
+        ties = ties.select(ties.period, ties.channel, ties.b, a=ua.idx)
+        ties = ties.join(ub, [ties.period == ub.period, ties.channel == ub.channel, ties.b == ub.person])
+        direct = direct.join(ud, [direct.period == ud.period, direct.channel == ud.channel, direct.person == ud.person])
+        none, no_text = ibis.null("int32"), ibis.null("string")
+        rows = ibis.union(
+            self.units.select("period", "channel", part=ibis.literal(0, "int8"), x="idx", y=none, text="person", unit="unit"),
+            ties.select(ties.period, ties.channel, part=ibis.literal(1, "int8"), x=ties.a, y=ub.idx, text=no_text, unit=no_text),
+            direct.select(direct.period, direct.channel, part=ibis.literal(2, "int8"), x=ud.idx, y=none, text=direct.target,
+                          unit=no_text),
+            distinct=False)  # fmt: skip
+        self.rows = rows.order_by(["period", "channel", "part", "x", "y"])
+
+    def __enter__(self) -> _KeyedGraphs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        release(self.units)
+
+    def __iter__(self) -> Iterator[tuple[str, str, pa.Table, np.ndarray, np.ndarray, pa.Table]]:
+        """Per key: period, channel, its active persons (person, unit; row i is person i), ties (a, b) and
+        direct contacts (idx, target)."""
+        for (period, channel), rows in _runs(stream(self.rows)):
+            part = rows["part"].to_numpy()
+            units = rows.filter(part == 0)
+            ties = rows.filter(part == 1)
+            direct = rows.filter(part == 2)
+            yield (period, channel, units.select(["text", "unit"]).rename_columns(["person", "unit"]),
+                   ties["x"].to_numpy(), ties["y"].to_numpy(), direct.select(["x", "text"]).rename_columns(["idx", "target"]))  # fmt: skip
+
+    def distances(self, targets: tuple[str, ...]) -> Iterator[pa.Table]:
+        for period, channel, units, a, b, direct in self:
+            n = units.num_rows
+            unit_names = pc.dictionary_encode(units["unit"].combine_chunks())
+            own = unit_names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            out = []
+            for target in targets:
+                hit = direct.filter(pc.equal(direct["target"], target))["idx"].to_numpy()
+                d = hop_distances(n, a, b, np.unique(hit))
+                via = route_labels(a, b, d, own)
+                out.append(pa.table({
+                    "period": pa.array([period] * n, pa.string()), "channel": pa.array([channel] * n, pa.string()),
+                    "target": pa.array([target] * n, pa.string()), "person": units["person"], "unit": units["unit"],
+                    "distance": pa.array(np.where(d >= 0, d, 0), mask=d < 0, type=pa.int64()),
+                    "via_unit": unit_names.dictionary.take(pa.array(np.where(via >= 0, via, 0), mask=via < 0)),
+                }))  # fmt: skip
+            yield pa.concat_tables(out).cast(PERSON_DISTANCE_SCHEMA)
+
+
+def _runs(reader: pa.RecordBatchReader) -> Iterator[tuple[tuple[str, str], pa.Table]]:
+    """The rows of a stream ordered by period and channel, a table per period and channel."""
+    key: tuple[str, str] | None = None
+    pending: list[pa.RecordBatch] = []
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        p, c = batch["period"], batch["channel"]
+        change = pc.or_(pc.not_equal(p.slice(1), p.slice(0, len(p) - 1)), pc.not_equal(c.slice(1), c.slice(0, len(c) - 1)))
+        starts = [0, *(np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1).tolist()]
+        for start, end in zip(starts, [*starts[1:], batch.num_rows], strict=True):
+            here = (p[start].as_py(), c[start].as_py())
+            if here != key and pending:
+                yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
+                pending = []
+            key = here
+            pending.append(batch.slice(start, end - start))
+    if pending:
+        yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
 
 
 def _ranks(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
@@ -314,20 +334,43 @@ def unit_routes(persons: pa.Table, min_group_size: int) -> pa.Table:
     direct contact at the end of their shortest path), as person-months over the months, and the share.
     Only people at distance 1 or more count (those with direct contact reach it themselves); a route with
     fewer than ``min_group_size`` person-months is folded into "(other)" so no small group shows."""
+    return _folded_routes(_route_counts(persons), min_group_size)
+
+
+def unit_tables(batches: Iterable[pa.Table], fte: dict[str, float] | None, min_group_size: int) -> tuple[pa.Table, pa.Table]:
+    """:func:`unit_distances` and :func:`unit_routes` in one pass over :func:`person_distance_batches`, so
+    that only one batch of person rows is in memory at a time."""
+    tables, counts = [], []
+    for persons in batches:
+        tables.append(unit_distances(persons, fte))
+        counts.append(_route_counts(persons))
+    if not tables:
+        return unit_distances(PERSON_DISTANCE_SCHEMA.empty_table()), unit_routes(PERSON_DISTANCE_SCHEMA.empty_table(), 1)
+    keys = tables[0].schema.metadata[b"keys"].decode().split(",")
+    table = pa.concat_tables(tables).sort_by([(k, "ascending") for k in keys])
+    return table, _folded_routes(pa.concat_tables(counts), min_group_size)
+
+
+def _route_counts(persons: pa.Table) -> pa.Table:
+    """unit, target, via_unit, n: person-months at distance 1 or more, per route."""
     monthly = pc.and_(pc.equal(persons["channel"], ALL),
                       pc.invert(pc.is_in(persons["period"], pa.array([ALL, UNDATED]))))  # fmt: skip
     t = persons.filter(pc.and_(pc.and_(monthly, pc.greater_equal(pc.fill_null(persons["distance"], 0), 1)),
                                pc.is_valid(persons["via_unit"])))  # fmt: skip
-    counts = t.group_by(["unit", "target", "via_unit"]).aggregate([([], "count_all")]).to_pylist()
+    return t.group_by(["unit", "target", "via_unit"]).aggregate([([], "count_all")]).rename_columns(
+        ["unit", "target", "via_unit", "n"])  # fmt: skip
+
+
+def _folded_routes(counts: pa.Table, min_group_size: int) -> pa.Table:
     totals: dict[tuple[str, str], int] = {}
-    rows: dict[tuple[str, str, str], int] = {}
-    for r in counts:
-        unit, target, n = r["unit"], r["target"], r["count_all"]
+    routes: dict[tuple[str, str, str], int] = {}
+    for r in counts.group_by(["unit", "target", "via_unit"]).aggregate([("n", "sum")]).to_pylist():
+        unit, target, n = r["unit"], r["target"], r["n_sum"]
         totals[(unit, target)] = totals.get((unit, target), 0) + n
         key = (unit, target, r["via_unit"] if n >= min_group_size else OTHER_ROUTE)
-        rows[key] = rows.get(key, 0) + n
-    out = [{"unit": u, "target": t_, "via_unit": v, "person_months": n, "share": n / totals[(u, t_)]}
-           for (u, t_, v), n in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1], kv[0][2]))]  # fmt: skip
+        routes[key] = routes.get(key, 0) + n
+    out = [{"unit": u, "target": t, "via_unit": v, "person_months": n, "share": n / totals[(u, t)]}
+           for (u, t, v), n in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1], kv[0][2]))]  # fmt: skip
     schema = pa.schema([("unit", pa.string()), ("target", pa.string()), ("via_unit", pa.string()),
                         ("person_months", pa.int64()), ("share", pa.float64())])  # fmt: skip
     return pa.Table.from_pylist(out, schema=schema)

@@ -13,7 +13,7 @@ from ..spheremodel import what_if_table
 from ..statement import build_statement, organisation_summary
 from ..store import Store
 from .boundary import boundary_counts
-from .distance import TARGETS, person_distances, unit_distances, unit_routes
+from .distance import TARGETS, person_distance_batches, unit_tables
 from .fit import ScalingFit, fit_scaling
 from .margins import unit_margins
 from .nulls import margins, null_table
@@ -100,10 +100,9 @@ def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[p
     kinds = party_kinds(store)
     targets = ("customer",) + tuple(t for t in TARGETS if t != "customer" and t in kinds)
     fte = person_fte(store)
-    persons = person_distances(store, settings.min_contacts, targets, settings.customer_facing_units,
-                               settings.distance_search)
-    table = unit_distances(persons, fte)
-    routes = unit_routes(persons, settings.min_group_size)
+    persons = person_distance_batches(store, settings.min_contacts, targets, settings.customer_facing_units,
+                                      settings.distance_search)  # fmt: skip
+    table, routes = unit_tables(persons, fte, settings.min_group_size)
     info = {r["group_id"]: r for r in unit_rows.to_pylist() if r["channel"] == ALL}
     names = [info.get(u, {}).get("name") or u for u in table["unit"].to_pylist()]
     kinds_of = [info.get(u, {}).get("kind") for u in table["unit"].to_pylist()]
