@@ -135,8 +135,12 @@ def test_unplaced_interactions_are_counted_not_hidden(tmp_path: Path) -> None:
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
         ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit,valid_from\na,U,2025-06-01\nb,U,\n"))
         ws.ingest_edges(write(tmp_path / "e.csv", "src,dst,ts\na,b,2025-01-01\na,b,2025-07-01\n"))
-        _, tallies = sphere_counts(ws.store)
+        table, tallies = sphere_counts(ws.store)
     assert tallies == {"interactions": 2, "unplaced": 1}
+    # left out of the counts: in January b's contact with a (not yet a member) is neither inside nor outside
+    rows = {r["period"]: r for r in table.to_pylist() if r["scope"] == "unit" and r["channel"] == "all"}
+    assert [(rows[p]["intra"], rows[p]["inter"], rows[p]["external"]) for p in ("2025-01", "2025-07", "all")] == [
+        (0, 0, 0), (1, 0, 0), (1, 0, 0)]  # fmt: skip
 
 
 @pytest.mark.parametrize("slope", [-1 / 3, 0.0, -0.6])

@@ -31,7 +31,8 @@ from ibis import _
 from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
-from .ends import CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, UNDATED_MONTH, channel_bits, classified_interactions, unit_codes
+from .ends import (CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, PARTY_END, UNDATED_MONTH, channel_bits,
+                   classified_interactions, unit_codes)
 from .engine import cte_hint, local_table, materialise, small_on_driver
 from .hierarchy import ORGANISATION, unit_ancestors
 
@@ -162,7 +163,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     levels = codes.select("code", *(f"c{d}" for d in range(depth + 1)))
 
     by_unit = tally.filter(tally.by_unit)
-    party, placed_other = by_unit.rel <= CUSTOMER, by_unit.rel >= NO_COMMON
+    party, placed_other = by_unit.rel.isin([CUSTOMER, PARTY_END]), by_unit.rel >= NO_COMMON  # (not NOWHERE)
     both = by_unit.sent + by_unit.received
     metrics: dict[str, ibis.Value] = {
         "external": ibis.ifelse(party, both, zero).sum(),
