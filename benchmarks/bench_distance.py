@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 import orgsphere
-from orgsphere.analysis.distance import _graph, _KeyedGraphs, hop_distances, person_distances
+from orgsphere.analysis.contacts import KeyedGraphs, contact_graph
+from orgsphere.analysis.distance import hop_distances, person_distances
 from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 
@@ -85,9 +86,9 @@ def main() -> None:
         scan_s = time.perf_counter() - t
         print(f"  baseline   {scan_s:>8.2f} s   one scan of the interactions, counted per pair")
         t = time.perf_counter()
-        graph = _graph(ws.store, 2, ("customer",), ())
-        with _KeyedGraphs(graph) as keyed:  # every month and channel's graph streamed; the year's kept
-            whole = next(g for g in keyed if g[:2] == ("all", "all"))
+        graph = contact_graph(ws.store, 2, ("customer",), ())
+        with KeyedGraphs(graph) as keyed:  # every month and channel's graph streamed; the year's kept
+            whole = next(g for g in keyed if (g.period, g.channel) == (-1, -1))
             for _ in keyed:
                 pass
         graph.release()
@@ -95,9 +96,8 @@ def main() -> None:
         print(f"  extract    {extract_s:>8.2f} s   peak {peak_mib():>8,.0f} MiB   (ties of at least 2 interactions, "
               f"units, customer contacts; every month and channel): {extract_s / scan_s:.1f}x the baseline scan",
               flush=True)  # fmt: skip
-        _, _, units, a, b, direct = whole
-        n_persons = units.num_rows
-        sources = np.unique(direct["idx"].to_numpy())
+        a, b, n_persons = whole.a, whole.b, len(whole.persons)
+        sources = np.unique(whole.direct)
         t = time.perf_counter()
         d = hop_distances(n_persons, a, b, sources)
         bfs_s = time.perf_counter() - t

@@ -6,27 +6,26 @@ distance of every active person to the nearest person with direct contact with a
 by default; suppliers, regulators or partners as alternatives) — distance 0. A person with no path gets no
 distance ("unreachable"), never a large number.
 
-The engine extracts the graph (pairs with their counts, per period and channel, with 'all' roll-ups) and
-each person's unit and target contacts; the breadth-first search runs level by level as sparse
-matrix-vector products (scipy.sparse), every source at once.
+The engine extracts the graphs (contacts.py: ties, each person's unit and direct contacts, per period and
+channel with 'all' roll-ups, as integer codes) and streams them one period and channel at a time; the
+breadth-first search runs level by level as sparse matrix-vector products (scipy.sparse), every source at
+once. (On Spark the search runs in the engine instead: frontier.py.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
-from ..schema import PARTY, PERSON
 from ..store import Store
-from .engine import local_table, materialise, release, stream
+from .contacts import Graph, KeyedGraphs, KeyGraph, Labels, contact_graph
+from .engine import local_table, materialise, release
 from .frontier import frontier_search
-from .sphere import ALL, UNDATED, placed_interactions, rollups
+from .sphere import ALL, UNDATED
 
 __all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "person_distance_batches",
            "unit_distances", "unit_routes", "unit_tables", "TARGETS", "DISTANCE_BANDS"]
@@ -77,70 +76,6 @@ def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.nda
     return label
 
 
-def _count_rollups(t: ibis.Table, keys: list[str]) -> ibis.Table:
-    return rollups(t, keys, lambda t: {"n": t.count()})
-
-
-@dataclass(frozen=True)
-class _Contacts:
-    """The engine's view of the contact graph, for either search."""
-
-    ends: ibis.Table  # period, channel, person, unit, kind (of the party at the other end, or null)
-    pairs: ibis.Table  # period, channel, lo, hi (person ids, lo < hi), n: per month and channel
-    units: ibis.Table  # period, channel, person, unit; with 'all' roll-ups; no undated period
-    targets: ibis.Table  # period, channel, person, kind: who had direct contact with which kind of party
-
-
-def _contacts(store: Store) -> _Contacts:
-    p = placed_interactions(store).view()
-    ends = []
-    for me, other in (("src", "dst"), ("dst", "src")):
-        t = p.filter((p[f"{me}_kind"] == PERSON) & p[f"{me}_unit"].notnull())
-        ends.append(t.select("period", "channel", person=t[me], unit=t[f"{me}_unit"],
-                             kind=ibis.ifelse(t[f"{other}_kind"] == PARTY, t[f"{other}_party_kind"].fill_null("other"),
-                                              ibis.null("string"))))  # fmt: skip
-    end = ibis.union(*ends, distinct=False)
-    people = p.filter((p.src_kind == PERSON) & (p.dst_kind == PERSON) & p.src_unit.notnull() & p.dst_unit.notnull()
-                      & (p.src != p.dst))  # fmt: skip
-    pairs = people.select("period", "channel", lo=ibis.least(people.src, people.dst),
-                          hi=ibis.greatest(people.src, people.dst))  # fmt: skip
-    pairs = pairs.group_by(["period", "channel", "lo", "hi"]).aggregate(n=pairs.count())
-    # each person in the unit they were placed in most often in the period (a move splits a month)
-    units = _count_rollups(end, ["person", "unit"])
-    units = units.filter(units.period != UNDATED)
-    main = ibis.window(group_by=[units.period, units.channel, units.person], order_by=[ibis.desc(units.n), units.unit])
-    units = units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
-    targets = _count_rollups(end.filter(end.kind.notnull()), ["person", "kind"])
-    targets = targets.filter(targets.period != UNDATED).select("period", "channel", "person", "kind")
-    return _Contacts(end, pairs, units.select("period", "channel", "person", "unit"), targets)
-
-
-@dataclass(frozen=True)
-class _Graph:
-    """What either search needs, as engine tables keyed by period and channel."""
-
-    units: ibis.Table  # period, channel, person, unit: each active person's unit (held by the engine)
-    ties: ibis.Table  # period, channel, a, b (person ids, a < b): pairs with at least min_contacts interactions
-    direct: ibis.Table  # period, channel, person, target: who had direct contact with the target (or is facing)
-
-    def release(self) -> None:
-        release(self.units)
-
-
-def _graph(store: Store, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...]) -> _Graph:
-    c = _contacts(store)
-    units = materialise(c.units)
-    ties = rollups(c.pairs, ["lo", "hi"], lambda t: {"n": t.n.sum()})
-    ties = ties.filter((ties.n >= min_contacts) & (ties.period != UNDATED))
-    ties = ties.select("period", "channel", a=ties.lo, b=ties.hi)
-    direct = c.targets.filter(c.targets.kind.isin(list(targets)))
-    direct = direct.select("period", "channel", "person", target=direct.kind)
-    if facing_units and "customer" in targets:
-        facing = units.filter(units.unit.lower().isin([f.lower() for f in facing_units]))
-        direct = ibis.union(direct, facing.select("period", "channel", "person", target=ibis.literal("customer")))
-    return _Graph(units, ties, direct.distinct())
-
-
 def person_distance_batches(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
                             facing_units: tuple[str, ...] = (), search: str = "auto") -> Iterator[pa.Table]:  # fmt: skip
     """:func:`person_distances` in parts, each whole periods and channels: with the in-memory search one
@@ -150,13 +85,14 @@ def person_distance_batches(store: Store, min_contacts: int = 2, targets: tuple[
         search = "scipy" if store.ibis.name == "duckdb" else "frontier"
     if search not in ("scipy", "frontier"):
         raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
-    graph = _graph(store, min_contacts, targets, facing_units)
+    graph = contact_graph(store, min_contacts, targets, facing_units)
     try:
         if search == "frontier":
-            yield _frontier_distances(graph, targets)
+            yield _frontier_distances(graph)
         else:
-            with _KeyedGraphs(graph) as keyed:
-                yield from keyed.distances(targets)
+            with KeyedGraphs(graph) as keyed:
+                for g in keyed:
+                    yield _searched(g, graph.labels)
     finally:
         graph.release()
 
@@ -169,7 +105,8 @@ def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ..
     customer contact even where the data holds none (a counter, a shop floor). ``search``: "scipy" brings
     one period and channel's graph at a time into memory and searches it there (fastest on one machine);
     "frontier" searches with a loop of joins in the engine (Spark, or a graph larger than memory); "auto":
-    scipy on DuckDB, frontier on any other engine. Both give the same table."""
+    scipy on DuckDB, frontier on any other engine. Both give the same table, in the same order: by period
+    ('all', then the months), channel ('all', then by name), target (as in ``targets``) and person."""
     parts = list(person_distance_batches(store, min_contacts, targets, facing_units, search))
     return pa.concat_tables(parts) if parts else PERSON_DISTANCE_SCHEMA.empty_table()
 
@@ -179,101 +116,47 @@ PERSON_DISTANCE_SCHEMA = pa.schema([("period", pa.string()), ("channel", pa.stri
                                     ("via_unit", pa.string())])  # fmt: skip
 
 
-def _frontier_distances(graph: _Graph, targets: tuple[str, ...]) -> pa.Table:
-    units, ties, direct = graph.units, materialise(graph.ties), graph.direct
+def _labelled(labels: Labels, period: np.ndarray, channel: np.ndarray, target: np.ndarray, person: np.ndarray,
+              unit: np.ndarray, distance: np.ndarray, via: np.ndarray) -> pa.Table:  # fmt: skip
+    """Person distances from codes (distance and via -1 where unreachable)."""
+    return pa.table({
+        "period": labels.periods(period), "channel": labels.channel(channel),
+        "target": pa.array(labels.targets, pa.string()).take(pa.array(target)),
+        "person": labels.persons.take(pa.array(person)), "unit": labels.units.take(pa.array(unit)),
+        "distance": pa.array(np.where(distance >= 0, distance, 0), mask=distance < 0, type=pa.int64()),
+        "via_unit": labels.units.take(pa.array(np.where(via >= 0, via, 0), mask=via < 0)),
+    }, schema=PERSON_DISTANCE_SCHEMA)  # fmt: skip
+
+
+def _searched(g: KeyGraph, labels: Labels) -> pa.Table:
+    """One period and channel's persons, searched for every target."""
+    n = len(g.persons)
+    parts = []
+    for code in range(len(labels.targets)):
+        d = hop_distances(n, g.a, g.b, np.unique(g.direct[g.targets == code]))
+        via = route_labels(g.a, g.b, d, g.units)
+        at = np.full(n, 1, dtype=np.int64)
+        parts.append(_labelled(labels, at * g.period, at * g.channel, at * code, g.persons, g.units, d, via))
+    return pa.concat_tables(parts)
+
+
+def _frontier_distances(graph: Graph) -> pa.Table:
+    units, direct = graph.units, graph.direct
+    ties = materialise(graph.ties)
     u = units.view()
     sources = direct.join(u, [direct.period == u.period, direct.channel == u.channel, direct.person == u.person])
     sources = sources.select(direct.period, direct.channel, direct.target, node=direct.person, label=u.unit)
     reached = frontier_search(ties, sources, ["period", "channel"], ["target"])
-    wanted = units.cross_join(local_table(units, pa.table({"target": pa.array(list(targets), pa.string())})))
+    codes = pa.table({"target": pa.array(range(len(graph.labels.targets)), pa.int8())})
+    wanted = units.cross_join(local_table(units, codes))
     out = wanted.left_join(reached, [wanted.period == reached.period, wanted.channel == reached.channel,
                                      wanted.target == reached.target, wanted.person == reached.node])  # fmt: skip
     out = out.select(wanted.period, wanted.channel, wanted.target, wanted.person, wanted.unit,
-                     distance=reached.distance, via_unit=reached.label)  # fmt: skip
-    table = out.order_by(["period", "channel", "target", "person"]).to_pyarrow()
-    for t in (ties, reached):
-        release(t)
-    return table.cast(PERSON_DISTANCE_SCHEMA)
-
-
-class _KeyedGraphs:
-    """The graph of every period and channel with persons numbered 0.. within each (in the order of their
-    ids), read from the engine as one stream in key order, so that one key's graph is in memory at a time."""
-
-    def __init__(self, graph: _Graph) -> None:
-        u = graph.units
-        u = u.mutate(idx=ibis.row_number().over(group_by=[u.period, u.channel], order_by=u.person).cast("int32"))
-        self.units = materialise(u)
-        ties, direct = graph.ties, graph.direct
-        ua, ub, ud = self.units.view(), self.units.view(), self.units.view()
-        ties = ties.join(ua, [ties.period == ua.period, ties.channel == ua.channel, ties.a == ua.person])
-        ties = ties.select(ties.period, ties.channel, ties.b, a=ua.idx)
-        ties = ties.join(ub, [ties.period == ub.period, ties.channel == ub.channel, ties.b == ub.person])
-        direct = direct.join(ud, [direct.period == ud.period, direct.channel == ud.channel, direct.person == ud.person])
-        none, no_text = ibis.null("int32"), ibis.null("string")
-        rows = ibis.union(
-            self.units.select("period", "channel", part=ibis.literal(0, "int8"), x="idx", y=none, text="person", unit="unit"),
-            ties.select(ties.period, ties.channel, part=ibis.literal(1, "int8"), x=ties.a, y=ub.idx, text=no_text, unit=no_text),
-            direct.select(direct.period, direct.channel, part=ibis.literal(2, "int8"), x=ud.idx, y=none, text=direct.target,
-                          unit=no_text),
-            distinct=False)  # fmt: skip
-        self.rows = rows.order_by(["period", "channel", "part", "x", "y"])
-
-    def __enter__(self) -> _KeyedGraphs:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        release(self.units)
-
-    def __iter__(self) -> Iterator[tuple[str, str, pa.Table, np.ndarray, np.ndarray, pa.Table]]:
-        """Per key: period, channel, its active persons (person, unit; row i is person i), ties (a, b) and
-        direct contacts (idx, target)."""
-        for (period, channel), rows in _runs(stream(self.rows)):
-            part = rows["part"].to_numpy()
-            units = rows.filter(part == 0)
-            ties = rows.filter(part == 1)
-            direct = rows.filter(part == 2)
-            yield (period, channel, units.select(["text", "unit"]).rename_columns(["person", "unit"]),
-                   ties["x"].to_numpy(), ties["y"].to_numpy(), direct.select(["x", "text"]).rename_columns(["idx", "target"]))  # fmt: skip
-
-    def distances(self, targets: tuple[str, ...]) -> Iterator[pa.Table]:
-        for period, channel, units, a, b, direct in self:
-            n = units.num_rows
-            unit_names = pc.dictionary_encode(units["unit"].combine_chunks())
-            own = unit_names.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            out = []
-            for target in targets:
-                hit = direct.filter(pc.equal(direct["target"], target))["idx"].to_numpy()
-                d = hop_distances(n, a, b, np.unique(hit))
-                via = route_labels(a, b, d, own)
-                out.append(pa.table({
-                    "period": pa.array([period] * n, pa.string()), "channel": pa.array([channel] * n, pa.string()),
-                    "target": pa.array([target] * n, pa.string()), "person": units["person"], "unit": units["unit"],
-                    "distance": pa.array(np.where(d >= 0, d, 0), mask=d < 0, type=pa.int64()),
-                    "via_unit": unit_names.dictionary.take(pa.array(np.where(via >= 0, via, 0), mask=via < 0)),
-                }))  # fmt: skip
-            yield pa.concat_tables(out).cast(PERSON_DISTANCE_SCHEMA)
-
-
-def _runs(reader: pa.RecordBatchReader) -> Iterator[tuple[tuple[str, str], pa.Table]]:
-    """The rows of a stream ordered by period and channel, a table per period and channel."""
-    key: tuple[str, str] | None = None
-    pending: list[pa.RecordBatch] = []
-    for batch in reader:
-        if batch.num_rows == 0:
-            continue
-        p, c = batch["period"], batch["channel"]
-        change = pc.or_(pc.not_equal(p.slice(1), p.slice(0, len(p) - 1)), pc.not_equal(c.slice(1), c.slice(0, len(c) - 1)))
-        starts = [0, *(np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1).tolist()]
-        for start, end in zip(starts, [*starts[1:], batch.num_rows], strict=True):
-            here = (p[start].as_py(), c[start].as_py())
-            if here != key and pending:
-                yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
-                pending = []
-            key = here
-            pending.append(batch.slice(start, end - start))
-    if pending:
-        yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
+                     distance=reached.distance.fill_null(-1), via=reached.label.fill_null(-1))  # fmt: skip
+    t = out.order_by(["period", "channel", "target", "person"]).to_pyarrow()
+    for held in (ties, reached):
+        release(held)
+    return _labelled(graph.labels, *(t[c].to_numpy().astype(np.int64) for c in t.column_names))
 
 
 def _ranks(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:

@@ -17,6 +17,8 @@ metrics keep them so to the end and label their result once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ibis
 import pyarrow as pa
 
@@ -40,8 +42,9 @@ def unit_codes(ancestors: pa.Table) -> pa.Table:
     return pa.table(columns)
 
 
-def _end_lookup(store: TableSource, codes: ibis.Table, depth: int) -> ibis.Table:
-    """(kind, id, vf, vt, unit, c0..cD, person, party): every end an interaction can name, and its codes."""
+def _end_lookup(store: TableSource, codes: ibis.Table, depth: int, party_kinds: Sequence[str]) -> ibis.Table:
+    """(kind, id, vf, vt, unit, c0..cD, person, party, pk): every end an interaction can name, and its codes
+    (``pk``: a party's kind as its index in ``party_kinds``, -1 for any other kind)."""
     levels = [f"c{d}" for d in range(depth + 1)]
     null_levels = {c: ibis.null("int32") for c in levels}
     first, last = ibis.date(FIRST.year, FIRST.month, FIRST.day), ibis.date(LAST.year, LAST.month, LAST.day)
@@ -50,15 +53,18 @@ def _end_lookup(store: TableSource, codes: ibis.Table, depth: int) -> ibis.Table
     persons = p.select(
         kind=ibis.literal(PERSON), id=p.person_id, vf=p.valid_from.fill_null(first), vt=p.valid_to.fill_null(last),
         unit=p.code, **{c: p[c] for c in levels},
-        person=ibis.dense_rank().over(order_by=p.person_id).cast("int32"), party=ibis.null("int8"),
+        person=ibis.dense_rank().over(order_by=p.person_id).cast("int32"), party=ibis.null("int8"), pk=ibis.null("int8"),
     )  # fmt: skip
     units = codes.select(kind=ibis.literal(UNIT), id=codes.unit_id, vf=first, vt=last, unit=codes.code,
-                         **{c: codes[c] for c in levels}, person=ibis.null("int32"), party=ibis.null("int8"))  # fmt: skip
+                         **{c: codes[c] for c in levels}, person=ibis.null("int32"), party=ibis.null("int8"),
+                         pk=ibis.null("int8"))  # fmt: skip
     parties = store.table("parties")
     outside = parties.select(
         kind=ibis.literal(PARTY), id=parties.party_id, vf=first, vt=last, unit=ibis.null("int32"), **null_levels,
         person=ibis.null("int32"),
         party=ibis.ifelse(parties.kind == "customer", CUSTOMER, PARTY_END).cast("int8"),
+        pk=(ibis.cases(*((parties.kind == k, i) for i, k in enumerate(party_kinds)), else_=-1) if party_kinds
+            else ibis.literal(-1)).cast("int8"),
     )  # fmt: skip
     types = {c: t.copy(nullable=True) for c, t in persons.schema().items()}  # the parts differ in nullability
     return materialise(ibis.union(*(part.cast(types) for part in (persons, units, outside))))
@@ -69,14 +75,16 @@ def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
     return [(c, f"bits_{k // 62}", 1 << (k % 62)) for k, c in enumerate(channels)]
 
 
-def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str]) -> ibis.Table:
+def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str],
+                            party_kinds: Sequence[str] = ()) -> ibis.Table:  # fmt: skip
     """Rows (period, ch, bits_0.., s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced), one per
     interaction: ``s_rel`` the class of the receiver as the sender sees it, ``d_rel`` of the sender as the
     receiver sees it; ``ch`` is the channel's index in ``channels`` and ``bits_w`` its bit
     (:func:`channel_bits`); ``*_person`` is set for a placed person end only; ``unplaced`` is 1 for an
-    interaction that has a person with no membership on its day."""
+    interaction that has a person with no membership on its day. With ``party_kinds``, also ``s_pk`` and
+    ``d_pk``: an outside party end's kind as its index there (-1 another kind), null for other ends."""
     i = store.table("interactions")
-    lookup = _end_lookup(store, local_table(i, codes), depth)
+    lookup = _end_lookup(store, local_table(i, codes), depth, party_kinds)
     day = i.ts.date().fill_null(ibis.date(UNDATED_DAY.year, UNDATED_DAY.month, UNDATED_DAY.day))
     s = lookup.view().rename({f"s_{c}": c for c in lookup.columns})
     d = lookup.view().rename({f"d_{c}": c for c in lookup.columns})
@@ -112,5 +120,6 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
         ).cast("int8")
 
     unplaced = ((t.src_kind == PERSON) & t.s_unit.isnull()) | ((t.dst_kind == PERSON) & t.d_unit.isnull())
+    kinds = ("s_pk", "d_pk") if party_kinds else ()
     return t.select("period", "ch", *bits, "s_unit", "s_person", s_rel=rel("d"), d_unit="d_unit", d_person="d_person",
-                    d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"))  # fmt: skip
+                    d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"), *kinds)  # fmt: skip

@@ -1,0 +1,185 @@
+"""The contact graph of every month and channel, as customer distance searches it: integer-coded, in the engine.
+
+From one pass over the interactions (:func:`~orgsphere.analysis.ends.classified_interactions`: both ends
+placed in one lookup each, persons and units as integer codes, months as ``year * 100 + month``):
+
+- ``units``: each active person's unit in a period and channel (the unit they were placed in most often; a
+  move splits a month), with 'all' roll-ups, the undated period left out;
+- ``ties``: the pairs of persons with at least ``min_contacts`` interactions in the period and channel;
+- ``direct``: who had direct contact with each target kind of outside party (or works in a customer-facing
+  unit).
+
+Everything is integers until :class:`Labels` turns codes back into pseudonyms, unit ids, months and channels;
+at 10^8 interactions the engine hashes and sorts numbers, not strings. :class:`KeyedGraphs` streams the
+graphs in key order, one month and channel at a time, for the in-memory search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import ibis
+import numpy as np
+import pyarrow as pa
+
+from ..store import Store
+from .engine import materialise, release, stream
+from .ends import EVERY_CHANNEL, EVERY_MONTH, UNDATED_MONTH, classified_interactions, unit_codes
+from .hierarchy import unit_ancestors
+from .sphere import ALL, rollups
+
+__all__ = ["Graph", "Labels", "KeyGraph", "KeyedGraphs", "contact_graph"]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the codes stand for."""
+
+    persons: pa.Array  # pseudonym of each person code
+    units: pa.Array  # unit id of each unit code
+    channels: list[str]  # channel of each channel code
+    targets: tuple[str, ...]  # target kind of each target code
+
+    def periods(self, codes: np.ndarray) -> pa.Array:
+        """'YYYY-MM' for a month code, 'all' for every month."""
+        distinct, at = np.unique(codes, return_inverse=True)
+        names = [ALL if m == EVERY_MONTH else f"{m // 100}-{m % 100:02d}" for m in distinct.tolist()]
+        return pa.array(names, pa.string()).take(pa.array(at.reshape(-1)))
+
+    def channel(self, codes: np.ndarray) -> pa.Array:
+        return pa.array([*self.channels, ALL], pa.string()).take(pa.array(np.where(codes == EVERY_CHANNEL, len(self.channels), codes)))
+
+
+@dataclass(frozen=True)
+class Graph:
+    """What either search needs, as engine tables keyed by period and channel (codes)."""
+
+    units: ibis.Table  # period, channel, person, unit (held by the engine)
+    ties: ibis.Table  # period, channel, a, b (person codes, a < b)
+    direct: ibis.Table  # period, channel, person, target
+    labels: Labels
+    held: tuple[ibis.Table, ...]  # what the engine holds for these
+
+    def release(self) -> None:
+        for t in self.held:
+            release(t)
+
+
+def contact_graph(store: Store, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...]) -> Graph:
+    """The graphs of every month and channel (and their roll-ups), with ``facing_units`` (unit ids, compared
+    case-insensitively) counting as direct customer contact."""
+    ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
+    codes = unit_codes(ancestors.sort_by("unit_id"))  # codes in the order of the ids: a tie goes to the first id
+    interactions = store.table("interactions")
+    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist())
+    c = classified_interactions(store, codes, depth, channels, targets)
+    # the one pass over the interactions, held: read for the ends (twice) and the pairs
+    c = materialise(c.select("period", "ch", "s_person", "s_unit", "s_pk", "d_person", "d_unit", "d_pk"))
+    ends = []
+    for me, other in (("s", "d"), ("d", "s")):
+        t = c.filter(c[f"{me}_person"].notnull() & c[f"{me}_unit"].notnull())
+        ends.append(t.select("period", channel=t.ch, person=t[f"{me}_person"], unit=t[f"{me}_unit"],
+                             target=t[f"{other}_pk"]))  # fmt: skip
+    end = ibis.union(*ends, distinct=False)
+    units = rollups(end, ["person", "unit"], lambda t: {"n": t.count()}, EVERY_MONTH, EVERY_CHANNEL)
+    units = units.filter(units.period != UNDATED_MONTH)
+    main = ibis.window(group_by=[units.period, units.channel, units.person], order_by=[ibis.desc(units.n), units.unit])
+    units = materialise(units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
+                        .select("period", "channel", "person", "unit"))  # fmt: skip
+    sent = end.filter(end.target.notnull())  # (an end's 'target': the kind of the party at the other end)
+    pairs = c.filter(c.s_person.notnull() & c.s_unit.notnull() & c.d_person.notnull() & c.d_unit.notnull()
+                     & (c.s_person != c.d_person))  # fmt: skip
+    pairs = pairs.select("period", channel=pairs.ch, a=ibis.least(pairs.s_person, pairs.d_person),
+                         b=ibis.greatest(pairs.s_person, pairs.d_person))  # fmt: skip
+    ties = rollups(pairs, ["a", "b"], lambda t: {"n": t.count()}, EVERY_MONTH, EVERY_CHANNEL)
+    ties = ties.filter((ties.n >= min_contacts) & (ties.period != UNDATED_MONTH)).select("period", "channel", "a", "b")
+    direct = rollups(sent.filter(sent.target >= 0), ["person", "target"], lambda t: {"n": t.count()}, EVERY_MONTH,
+                     EVERY_CHANNEL)  # fmt: skip
+    direct = direct.filter(direct.period != UNDATED_MONTH).select("period", "channel", "person", "target")
+    facing = [f.lower() for f in facing_units]
+    facing_codes = [code for unit, code in zip(codes["unit_id"].to_pylist(), codes["code"].to_pylist(), strict=True)
+                    if unit.lower() in facing]  # fmt: skip
+    if facing_codes and "customer" in targets:
+        f = units.filter(units.unit.isin(facing_codes))
+        direct = ibis.union(direct, f.select("period", "channel", "person", target=ibis.literal(targets.index("customer"), "int8")))
+    people = store.table("people").select("person_id").distinct().order_by("person_id").to_pyarrow()["person_id"]
+    labels = Labels(people.combine_chunks(), codes["unit_id"].combine_chunks(), channels, targets)
+    return Graph(units, ties, direct.distinct(), labels, (c, units))
+
+
+@dataclass(frozen=True)
+class KeyGraph:
+    """One period and channel's graph, persons numbered 0..n-1 in the order of their codes (and ids)."""
+
+    period: int
+    channel: int
+    persons: np.ndarray  # person code of each node
+    units: np.ndarray  # unit code of each node
+    a: np.ndarray  # ties, as node numbers
+    b: np.ndarray
+    direct: np.ndarray  # node numbers with direct contact ...
+    targets: np.ndarray  # ... with this target code
+
+
+class KeyedGraphs:
+    """Every period and channel's graph from the engine as one stream in key order, so that one key's graph
+    is in memory at a time. (The engine numbers each key's persons, sorts, and spills if it must.)"""
+
+    def __init__(self, graph: Graph) -> None:
+        u = graph.units
+        u = u.mutate(idx=ibis.row_number().over(group_by=[u.period, u.channel], order_by=u.person).cast("int32"))
+        self.units = materialise(u)
+        ties, direct = graph.ties, graph.direct
+        ua, ub, ud = self.units.view(), self.units.view(), self.units.view()
+        ties = ties.join(ua, [ties.period == ua.period, ties.channel == ua.channel, ties.a == ua.person])
+        ties = ties.select(ties.period, ties.channel, ties.b, a=ua.idx)
+        ties = ties.join(ub, [ties.period == ub.period, ties.channel == ub.channel, ties.b == ub.person])
+        direct = direct.join(ud, [direct.period == ud.period, direct.channel == ud.channel, direct.person == ud.person])
+        keys, none = ["period", "channel"], ibis.null("int32")
+        rows = ibis.union(
+            self.units.select(*keys, part=ibis.literal(0, "int8"), x="idx", y=_int(self.units.person), z=_int(self.units.unit)),
+            ties.select(ties.period, ties.channel, part=ibis.literal(1, "int8"), x=ties.a, y=ub.idx, z=none),
+            direct.select(direct.period, direct.channel, part=ibis.literal(2, "int8"), x=ud.idx,
+                          y=_int(direct.target), z=none),
+            distinct=False)  # fmt: skip
+        self.rows = rows.order_by([*keys, "part", "x", "y"])
+
+    def __enter__(self) -> KeyedGraphs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        release(self.units)
+
+    def __iter__(self) -> Iterator[KeyGraph]:
+        for (period, channel), rows in _runs(stream(self.rows)):
+            part = rows["part"].to_numpy()
+            x, y, z = (rows[c].to_numpy(zero_copy_only=False) for c in ("x", "y", "z"))
+            unit, tie, direct = part == 0, part == 1, part == 2
+            yield KeyGraph(period, channel, y[unit].astype(np.int64), z[unit].astype(np.int64), x[tie], y[tie].astype(np.int64),
+                           x[direct], y[direct].astype(np.int64))  # fmt: skip
+
+
+def _int(v: ibis.Value) -> ibis.Value:
+    return v.cast("int32")
+
+
+def _runs(reader: pa.RecordBatchReader) -> Iterator[tuple[tuple[int, int], pa.Table]]:
+    """The rows of a stream ordered by period and channel, a table per period and channel."""
+    key: tuple[int, int] | None = None
+    pending: list[pa.RecordBatch] = []
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        p = batch["period"].to_numpy(zero_copy_only=False)
+        c = batch["channel"].to_numpy(zero_copy_only=False)
+        starts = [0, *(np.flatnonzero((p[1:] != p[:-1]) | (c[1:] != c[:-1])) + 1).tolist()]
+        for start, end in zip(starts, [*starts[1:], batch.num_rows], strict=True):
+            here = (int(p[start]), int(c[start]))
+            if here != key and pending:
+                yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
+                pending = []
+            key = here
+            pending.append(batch.slice(start, end - start))
+    if pending:
+        yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
