@@ -48,7 +48,9 @@ class Labels:
         return pa.array(names, pa.string()).take(pa.array(at.reshape(-1)))
 
     def channel(self, codes: np.ndarray) -> pa.Array:
-        return pa.array([*self.channels, ALL], pa.string()).take(pa.array(np.where(codes == EVERY_CHANNEL, len(self.channels), codes)))
+        """The channel's name for a channel code, 'all' for every channel."""
+        at = np.where(codes == EVERY_CHANNEL, len(self.channels), codes)
+        return pa.array([*self.channels, ALL], pa.string()).take(pa.array(at))
 
 
 @dataclass(frozen=True)
@@ -72,40 +74,54 @@ def contact_graph(store: Store, min_contacts: int, targets: tuple[str, ...], fac
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     codes = unit_codes(ancestors.sort_by("unit_id"))  # codes in the order of the ids: a tie goes to the first id
     interactions = store.table("interactions")
-    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist())
+    # (with no interactions at all, a channel no row carries keeps the queries whole)
+    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist()) or [ALL]
     c = classified_interactions(store, codes, depth, channels, targets)
     # the one pass over the interactions, held: read for the ends (twice) and the pairs
     c = materialise(c.select("period", "ch", "s_person", "s_unit", "s_pk", "d_person", "d_unit", "d_pk"))
-    ends = []
+    ends = []  # every placed person end; its target: the kind of the party at the other end, if one is
     for me, other in (("s", "d"), ("d", "s")):
         t = c.filter(c[f"{me}_person"].notnull() & c[f"{me}_unit"].notnull())
         ends.append(t.select("period", channel=t.ch, person=t[f"{me}_person"], unit=t[f"{me}_unit"],
                              target=t[f"{other}_pk"]))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
-    units = rollups(end, ["person", "unit"], lambda t: {"n": t.count()}, EVERY_MONTH, EVERY_CHANNEL)
-    units = units.filter(units.period != UNDATED_MONTH)
+    units = _main_units(end)
+    facing = [f.lower() for f in facing_units]
+    facing_codes = [code for unit, code in zip(codes["unit_id"].to_pylist(), codes["code"].to_pylist(), strict=True)
+                    if unit.lower() in facing]  # fmt: skip
+    direct = _monthly(end.filter(end.target >= 0), ["person", "target"]).select("period", "channel", "person", "target")
+    if facing_codes and "customer" in targets:
+        f = units.filter(units.unit.isin(facing_codes))
+        customer = ibis.literal(targets.index("customer"), "int8")
+        direct = ibis.union(direct, f.select("period", "channel", "person", target=customer))
+    people = store.table("people").select("person_id").distinct().order_by("person_id").to_pyarrow()["person_id"]
+    labels = Labels(people.combine_chunks(), codes["unit_id"].combine_chunks(), channels, targets)
+    return Graph(units, _ties(c, min_contacts), direct.distinct(), labels, (c, units))
+
+
+def _monthly(t: ibis.Table, keys: list[str]) -> ibis.Table:
+    """Rows counted (``n``) per keys, month and channel, with the roll-ups; the undated month left out (it
+    counts in 'all')."""
+    counts = rollups(t, keys, lambda t: {"n": t.count()}, EVERY_MONTH, EVERY_CHANNEL)
+    return counts.filter(counts.period != UNDATED_MONTH)
+
+
+def _main_units(end: ibis.Table) -> ibis.Table:
+    """Each active person's unit per month and channel: the one they were placed in most often (held)."""
+    units = _monthly(end, ["person", "unit"])
     main = ibis.window(group_by=[units.period, units.channel, units.person], order_by=[ibis.desc(units.n), units.unit])
-    units = materialise(units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
-                        .select("period", "channel", "person", "unit"))  # fmt: skip
-    sent = end.filter(end.target.notnull())  # (an end's 'target': the kind of the party at the other end)
+    return materialise(units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
+                       .select("period", "channel", "person", "unit"))  # fmt: skip
+
+
+def _ties(c: ibis.Table, min_contacts: int) -> ibis.Table:
+    """Pairs of placed persons (a < b) with at least ``min_contacts`` interactions per month and channel."""
     pairs = c.filter(c.s_person.notnull() & c.s_unit.notnull() & c.d_person.notnull() & c.d_unit.notnull()
                      & (c.s_person != c.d_person))  # fmt: skip
     pairs = pairs.select("period", channel=pairs.ch, a=ibis.least(pairs.s_person, pairs.d_person),
                          b=ibis.greatest(pairs.s_person, pairs.d_person))  # fmt: skip
-    ties = rollups(pairs, ["a", "b"], lambda t: {"n": t.count()}, EVERY_MONTH, EVERY_CHANNEL)
-    ties = ties.filter((ties.n >= min_contacts) & (ties.period != UNDATED_MONTH)).select("period", "channel", "a", "b")
-    direct = rollups(sent.filter(sent.target >= 0), ["person", "target"], lambda t: {"n": t.count()}, EVERY_MONTH,
-                     EVERY_CHANNEL)  # fmt: skip
-    direct = direct.filter(direct.period != UNDATED_MONTH).select("period", "channel", "person", "target")
-    facing = [f.lower() for f in facing_units]
-    facing_codes = [code for unit, code in zip(codes["unit_id"].to_pylist(), codes["code"].to_pylist(), strict=True)
-                    if unit.lower() in facing]  # fmt: skip
-    if facing_codes and "customer" in targets:
-        f = units.filter(units.unit.isin(facing_codes))
-        direct = ibis.union(direct, f.select("period", "channel", "person", target=ibis.literal(targets.index("customer"), "int8")))
-    people = store.table("people").select("person_id").distinct().order_by("person_id").to_pyarrow()["person_id"]
-    labels = Labels(people.combine_chunks(), codes["unit_id"].combine_chunks(), channels, targets)
-    return Graph(units, ties, direct.distinct(), labels, (c, units))
+    ties = _monthly(pairs, ["a", "b"])
+    return ties.filter(ties.n >= min_contacts).select("period", "channel", "a", "b")
 
 
 @dataclass(frozen=True)
@@ -138,7 +154,8 @@ class KeyedGraphs:
         direct = direct.join(ud, [direct.period == ud.period, direct.channel == ud.channel, direct.person == ud.person])
         keys, none = ["period", "channel"], ibis.null("int32")
         rows = ibis.union(
-            self.units.select(*keys, part=ibis.literal(0, "int8"), x="idx", y=_int(self.units.person), z=_int(self.units.unit)),
+            self.units.select(*keys, part=ibis.literal(0, "int8"), x="idx", y=_int(self.units.person),
+                              z=_int(self.units.unit)),
             ties.select(ties.period, ties.channel, part=ibis.literal(1, "int8"), x=ties.a, y=ub.idx, z=none),
             direct.select(direct.period, direct.channel, part=ibis.literal(2, "int8"), x=ud.idx,
                           y=_int(direct.target), z=none),
@@ -156,8 +173,8 @@ class KeyedGraphs:
             part = rows["part"].to_numpy()
             x, y, z = (rows[c].to_numpy(zero_copy_only=False) for c in ("x", "y", "z"))
             unit, tie, direct = part == 0, part == 1, part == 2
-            yield KeyGraph(period, channel, y[unit].astype(np.int64), z[unit].astype(np.int64), x[tie], y[tie].astype(np.int64),
-                           x[direct], y[direct].astype(np.int64))  # fmt: skip
+            yield KeyGraph(period, channel, y[unit].astype(np.int64), z[unit].astype(np.int64), x[tie],
+                           y[tie].astype(np.int64), x[direct], y[direct].astype(np.int64))  # fmt: skip
 
 
 def _int(v: ibis.Value) -> ibis.Value:
