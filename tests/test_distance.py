@@ -181,3 +181,30 @@ def test_unit_distances_bands_median_and_fte_per_group() -> None:
     assert unit_distances(persons.filter(pc.equal(persons["person"], "a2"))).to_pylist()[0]["median"] is None
     assert (b["d0"], b["median"], b["within_1_fte"]) == (1, 0, 1.0)
     assert unit_distances(persons.slice(0, 0)).num_rows == 0
+
+
+@SEARCHES
+def test_no_interactions_yet_gives_an_empty_table(tmp_path: Path, search: str) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        got = person_distances(ws.store, 2, ("customer", "supplier"), ("Sales",), search)
+    assert got.num_rows == 0 and got.schema.names == ["period", "channel", "target", "person", "unit", "distance",
+                                                      "via_unit"]  # fmt: skip
+
+
+@SEARCHES
+def test_each_target_kind_searched_on_its_own(tmp_path: Path, search: str) -> None:
+    # s0 meets the customer, h0 the supplier; a chain s0 - s1 - h0 of working contact
+    rows = ["src,dst,ts", "s0,buyer@client.example,2025-01-05", "h0,desk@vendor.example,2025-01-05"]
+    rows += ["s0,s1,2025-01-06", "s1,s0,2025-01-07", "s1,h0,2025-01-08", "h0,s1,2025-01-09"]
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_domains="client.example",
+                        supplier_domains="vendor.example") as ws:  # fmt: skip
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_edges(write(tmp_path / "e.csv", "\n".join(rows) + "\n"))
+        got = person_distances(ws.store, 2, ("customer", "supplier"), (), search).to_pylist()
+        pseudo = ws.store.pseudonymiser()
+    names = {pseudo.one(p): p for p in ("s0", "s1", "h0")}
+    seen = {(r["target"], names[r["person"]]): (r["distance"], r["via_unit"])
+            for r in got if r["period"] == "2025-01" and r["channel"] == "all"}  # fmt: skip
+    assert seen == {("customer", "s0"): (0, "Sales"), ("customer", "s1"): (1, "Sales"), ("customer", "h0"): (2, "Sales"),
+                    ("supplier", "h0"): (0, "HR"), ("supplier", "s1"): (1, "HR"), ("supplier", "s0"): (2, "HR")}  # fmt: skip
