@@ -256,3 +256,24 @@ def test_windows_1252_csv_with_semicolons(ws: orgsphere.Workspace, tmp_path: Pat
     report = ws.ingest_orgchart(path)
     assert report.kept == 2
     assert ws.store.query("SELECT unit_id FROM units").to_pylist() == [{"unit_id": "Inkoop & Café"}]
+
+
+def test_a_parquet_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    # 60 row groups of random (incompressible) ids: reading them chunk by chunk must hold about a chunk, not
+    # every column chunk read so far (what pre-buffering did: the whole file by the end)
+    import numpy as np
+
+    from orgsphere.ingest.tabular import open_tabular
+
+    rng = np.random.default_rng(0)
+    n = 60 * 50_000
+    ids = pa.array(rng.integers(0, 2**62, n)).cast(pa.string())
+    pq.write_table(pa.table({"src": ids, "dst": ids}), tmp_path / "e.parquet", row_group_size=50_000,
+                   use_dictionary=False)  # fmt: skip
+    size = (tmp_path / "e.parquet").stat().st_size
+    base, most, rows = pa.total_allocated_bytes(), 0, 0
+    for chunk in open_tabular(tmp_path / "e.parquet", "edge list").chunks():
+        rows += chunk.table.num_rows
+        most = max(most, pa.total_allocated_bytes() - base)
+    assert rows == n
+    assert most < size / 4, f"{most >> 20} MiB held while reading a {size >> 20} MiB file"
