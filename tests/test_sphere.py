@@ -167,3 +167,13 @@ def test_the_boundary_says_how_each_party_was_classified(acme: orgsphere.Workspa
     assert rows[("other", "undeclared (outside the internal domains)")]["interactions"] == 1
     domains = {r["domain"]: r for r in results.domains.arrow.to_pylist()}
     assert domains["customer.example"]["persons"] == 2 and domains["customer.example"]["kind"] == "customer"
+
+
+def test_rows_ordered_by_several_keys_as_lexsort_would() -> None:
+    from orgsphere.analysis.sphere import _order_of
+
+    rng = np.random.default_rng(4)
+    keys = tuple(rng.integers(0, m, 10_000) for m in (3, 7, 5_000, 13, 4))
+    assert (_order_of(keys) == np.lexsort(keys[::-1])).all()
+    wide = (rng.integers(0, 2**40, 1_000), rng.integers(0, 2**40, 1_000))  # too wide for one integer: lexsort
+    assert (_order_of(wide) == np.lexsort(wide[::-1])).all()

@@ -77,10 +77,10 @@ def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
 
 def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str],
                             party_kinds: Sequence[str] = ()) -> ibis.Table:  # fmt: skip
-    """Rows (period, ch, bits_0.., s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced), one per
+    """Rows (period, ch, s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced), one per
     interaction: ``s_rel`` the class of the receiver as the sender sees it, ``d_rel`` of the sender as the
-    receiver sees it; ``ch`` is the channel's index in ``channels`` and ``bits_w`` its bit
-    (:func:`channel_bits`); ``*_person`` is set for a placed person end only; ``unplaced`` is 1 for an
+    receiver sees it; ``ch`` is the channel's index in ``channels`` (its bit: :func:`channel_bits`);
+    ``*_person`` is set for a placed person end only; ``unplaced`` is 1 for an
     interaction that has a person with no membership on its day. With ``party_kinds``, also ``s_pk`` and
     ``d_pk``: an outside party end's kind as its index there (-1 another kind), null for other ends."""
     i = store.table("interactions")
@@ -95,13 +95,9 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
     by_kind = shared["n"] != shared["ids"]
     t = i.left_join(s, [i.src == s.s_id, day.between(s.s_vf, s.s_vt)] + ([i.src_kind == s.s_kind] if by_kind else []))
     t = t.left_join(d, [i.dst == d.d_id, day.between(d.d_vf, d.d_vt)] + ([i.dst_kind == d.d_kind] if by_kind else []))
-    bits: dict[str, list[tuple[ibis.Value, ibis.Value]]] = {}
-    for channel, column, bit in channel_bits(channels):
-        bits.setdefault(column, []).append((i.channel == channel, ibis.literal(bit, "int64")))
     t = t.select(
         period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, i.ts.year() * 100 + i.ts.month()).cast("int32"),
         ch=ibis.cases(*((i.channel == c, k) for k, c in enumerate(channels)), else_=-1).cast("int16"),
-        **{column: ibis.cases(*cases, else_=ibis.literal(0, "int64")) for column, cases in bits.items()},
         src_kind=i.src_kind, dst_kind=i.dst_kind,
         **{c: s[c] for c in s.columns if c not in ("s_kind", "s_id", "s_vf", "s_vt")},
         **{c: d[c] for c in d.columns if c not in ("d_kind", "d_id", "d_vf", "d_vt")},
@@ -121,5 +117,5 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
 
     unplaced = ((t.src_kind == PERSON) & t.s_unit.isnull()) | ((t.dst_kind == PERSON) & t.d_unit.isnull())
     kinds = ("s_pk", "d_pk") if party_kinds else ()
-    return t.select("period", "ch", *bits, "s_unit", "s_person", s_rel=rel("d"), d_unit="d_unit", d_person="d_person",
+    return t.select("period", "ch", "s_unit", "s_person", s_rel=rel("d"), d_unit="d_unit", d_person="d_person",
                     d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"), *kinds)  # fmt: skip
