@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from ..store import Store
 from .engine import materialise, release, stream
-from .ends import EVERY_CHANNEL, EVERY_MONTH, UNDATED_MONTH, classified_interactions, unit_codes
+from .ends import EVERY_CHANNEL, EVERY_MONTH, UNDATED_MONTH, channels_of, classified_interactions, unit_codes
 from .hierarchy import unit_ancestors
 from .sphere import ALL, rollups
 
@@ -73,9 +73,7 @@ def contact_graph(store: Store, min_contacts: int, targets: tuple[str, ...], fac
     case-insensitively) counting as direct customer contact."""
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     codes = unit_codes(ancestors.sort_by("unit_id"))  # codes in the order of the ids: a tie goes to the first id
-    interactions = store.table("interactions")
-    # (with no interactions at all, a channel no row carries keeps the queries whole)
-    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist()) or [ALL]
+    channels = channels_of(store)
     c = classified_interactions(store, codes, depth, channels, targets)
     # the one pass over the interactions, held: read for the ends (twice) and the pairs
     c = materialise(c.select("period", "ch", "s_person", "s_unit", "s_pk", "d_person", "d_unit", "d_pk"))

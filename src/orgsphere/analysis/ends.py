@@ -26,7 +26,7 @@ from ..schema import PARTY, PERSON, UNIT
 from .engine import local_table, materialise
 from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
 
-__all__ = ["classified_interactions", "channel_bits", "unit_codes", "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE",
+__all__ = ["classified_interactions", "channel_bits", "channels_of", "unit_codes", "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE",
            "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
 
 NO_COMMON, CUSTOMER, PARTY_END, NOWHERE = -1, -2, -3, -4
@@ -68,6 +68,13 @@ def _end_lookup(store: TableSource, codes: ibis.Table, depth: int, party_kinds: 
     )  # fmt: skip
     types = {c: t.copy(nullable=True) for c, t in persons.schema().items()}  # the parts differ in nullability
     return materialise(ibis.union(*(part.cast(types) for part in (persons, units, outside))))
+
+
+def channels_of(store: TableSource) -> list[str]:
+    """The channels the interactions carry, in name order (their codes); with no interactions at all one
+    channel no row carries, so the queries stay whole."""
+    channels = store.table("interactions").select("channel").distinct().to_pyarrow()["channel"].to_pylist()
+    return sorted(channels) or ["all"]
 
 
 def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:

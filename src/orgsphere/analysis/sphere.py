@@ -32,7 +32,7 @@ from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
 from .ends import (CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, PARTY_END, UNDATED_MONTH, channel_bits,
-                   classified_interactions, unit_codes)
+                   channels_of, classified_interactions, unit_codes)
 from .engine import cte_hint, local_table, materialise, small_on_driver
 from .hierarchy import ORGANISATION, unit_ancestors
 
@@ -122,9 +122,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     scopes = _scopes(depth)
     codes_pa = unit_codes(ancestors)
-    interactions = store.table("interactions")
-    # (with no interactions at all, a channel no row carries keeps the queries whole)
-    channels = sorted(interactions.select("channel").distinct().to_pyarrow()["channel"].to_pylist()) or [ALL]
+    channels = channels_of(store)
     classified = classified_interactions(store, codes_pa, depth, channels)
     words = sorted({column for _, column, _ in channel_bits(channels)})
     zero = ibis.literal(0, "int64")
