@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -284,13 +285,19 @@ def child(args: list[str], repeat: int = 1) -> dict[str, Any]:
     for _ in range(repeat):
         proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
         if proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-            return {"error": tail[:300]}
+            return {"error": _exception(proc.stderr)[:300]}
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     best = min(results, key=lambda r: r["seconds"])
     peak = max((r["peak_mib"] for r in results if "peak_mib" in r), default=None)
     return best | ({"peak_mib": peak} if peak is not None else {}) | (
         {"runs": [r["seconds"] for r in results]} if repeat > 1 else {})  # fmt: skip
+
+
+def _exception(stderr: str) -> str:
+    """The exception's own line from a traceback (DuckDB's messages run on with advice after it)."""
+    lines = stderr.strip().splitlines() or ["(no output)"]
+    raised = [line for line in lines if re.match(r"[\w.]+(Error|Exception)\b[^ ]*: ", line)]
+    return (raised or lines)[-1]
 
 
 # -- the whole run ---------------------------------------------------------------------------------------------

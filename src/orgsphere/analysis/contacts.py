@@ -10,7 +10,7 @@ placed in one lookup each, persons and units as integer codes, months as ``year 
   unit).
 
 Everything is integers until :class:`Labels` turns codes back into pseudonyms, unit ids, months and channels;
-at 10^8 interactions the engine hashes and sorts numbers, not strings. :class:`KeyedGraphs` streams the
+at 10^8 interactions the engine hashes and sorts numbers, not strings. :class:`KeyedGraphs` hands over the
 graphs in key order, one month and channel at a time, for the in-memory search.
 """
 
@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..store import Store
-from .engine import materialise, release, stream
+from .engine import materialise, release
 from .ends import EVERY_CHANNEL, EVERY_MONTH, UNDATED_MONTH, channels_of, classified_interactions, unit_codes
 from .hierarchy import unit_ancestors
 from .sphere import ALL, rollups
@@ -137,64 +137,45 @@ class KeyGraph:
 
 
 class KeyedGraphs:
-    """Every period and channel's graph from the engine as one stream in key order, so that one key's graph
-    is in memory at a time. (The engine numbers each key's persons, sorts, and spills if it must.)"""
+    """Every period and channel's graph from the engine, one key at a time in key order, so that one key's
+    graph is in memory at a time. The engine holds the ties and direct contacts and hands over one key's rows
+    per query (a filter, no join, no sort over the whole); the persons are numbered here."""
 
     def __init__(self, graph: Graph) -> None:
-        u = graph.units
-        u = u.mutate(idx=ibis.row_number().over(group_by=[u.period, u.channel], order_by=u.person).cast("int32"))
-        self.units = materialise(u)
-        ties, direct = graph.ties, graph.direct
-        ua, ub, ud = self.units.view(), self.units.view(), self.units.view()
-        ties = ties.join(ua, [ties.period == ua.period, ties.channel == ua.channel, ties.a == ua.person])
-        ties = ties.select(ties.period, ties.channel, ties.b, a=ua.idx)
-        ties = ties.join(ub, [ties.period == ub.period, ties.channel == ub.channel, ties.b == ub.person])
-        direct = direct.join(ud, [direct.period == ud.period, direct.channel == ud.channel, direct.person == ud.person])
-        keys, none = ["period", "channel"], ibis.null("int32")
-        rows = ibis.union(
-            self.units.select(*keys, part=ibis.literal(0, "int8"), x="idx", y=_int(self.units.person),
-                              z=_int(self.units.unit)),
-            ties.select(ties.period, ties.channel, part=ibis.literal(1, "int8"), x=ties.a, y=ub.idx, z=none),
-            direct.select(direct.period, direct.channel, part=ibis.literal(2, "int8"), x=ud.idx,
-                          y=_int(direct.target), z=none),
-            distinct=False)  # fmt: skip
-        self.rows = rows.order_by([*keys, "part", "x", "y"])
+        self.units = graph.units
+        self.ties = materialise(graph.ties)
+        self.direct = materialise(graph.direct)
+        keys = self.units.select("period", "channel").distinct().to_pyarrow()
+        self.keys = sorted(zip(keys["period"].to_pylist(), keys["channel"].to_pylist(), strict=True))
 
     def __enter__(self) -> KeyedGraphs:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        release(self.units)
+        release(self.ties)
+        release(self.direct)
 
     def __iter__(self) -> Iterator[KeyGraph]:
-        for (period, channel), rows in _runs(stream(self.rows)):
-            part = rows["part"].to_numpy()
-            x, y, z = (rows[c].to_numpy(zero_copy_only=False) for c in ("x", "y", "z"))
-            unit, tie, direct = part == 0, part == 1, part == 2
-            yield KeyGraph(period, channel, y[unit].astype(np.int64), z[unit].astype(np.int64), x[tie],
-                           y[tie].astype(np.int64), x[direct], y[direct].astype(np.int64))  # fmt: skip
+        for period, channel in self.keys:
+            units, ties, direct = (_key(t, period, channel, columns) for t, columns in (
+                (self.units, ("person", "unit")), (self.ties, ("a", "b")), (self.direct, ("person", "target"))))  # fmt: skip
+            order = np.argsort(units[0], kind="stable")
+            persons, unit = units[0][order], units[1][order]
+            a, b = _nodes(persons, ties[0]), _nodes(persons, ties[1])
+            both = (a >= 0) & (b >= 0)
+            d = _nodes(persons, direct[0])
+            yield KeyGraph(period, channel, persons, unit, a[both], b[both], d[d >= 0], direct[1][d >= 0])
 
 
-def _int(v: ibis.Value) -> ibis.Value:
-    return v.cast("int32")
+def _key(t: ibis.Table, period: int, channel: int, columns: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Two integer columns of one period and channel's rows."""
+    rows = t.filter((t.period == period) & (t.channel == channel)).select(*columns).to_pyarrow()
+    return tuple(rows[c].to_numpy().astype(np.int64) for c in columns)  # type: ignore[return-value]
 
 
-def _runs(reader: pa.RecordBatchReader) -> Iterator[tuple[tuple[int, int], pa.Table]]:
-    """The rows of a stream ordered by period and channel, a table per period and channel."""
-    key: tuple[int, int] | None = None
-    pending: list[pa.RecordBatch] = []
-    for batch in reader:
-        if batch.num_rows == 0:
-            continue
-        p = batch["period"].to_numpy(zero_copy_only=False)
-        c = batch["channel"].to_numpy(zero_copy_only=False)
-        starts = [0, *(np.flatnonzero((p[1:] != p[:-1]) | (c[1:] != c[:-1])) + 1).tolist()]
-        for start, end in zip(starts, [*starts[1:], batch.num_rows], strict=True):
-            here = (int(p[start]), int(c[start]))
-            if here != key and pending:
-                yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
-                pending = []
-            key = here
-            pending.append(batch.slice(start, end - start))
-    if pending:
-        yield key, pa.Table.from_batches(pending)  # type: ignore[misc]
+def _nodes(persons: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The node number of each person code (``persons`` sorted), -1 where the code is not a node."""
+    if len(persons) == 0:
+        return np.full(len(codes), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(persons, codes), len(persons) - 1)
+    return np.where(persons[at] == codes, at, -1)

@@ -8,7 +8,7 @@ import itertools
 import ibis
 import pyarrow as pa
 
-__all__ = ["materialise", "release", "local_table", "forget_cached", "cte_hint", "small_on_driver", "stream"]
+__all__ = ["materialise", "release", "local_table", "forget_cached", "cte_hint", "small_on_driver"]
 
 _names = itertools.count()
 
@@ -73,12 +73,3 @@ def small_on_driver(*tables: ibis.Table) -> list[ibis.Table]:
     con = ibis.duckdb.connect()
     return [con.create_table(f"orgsphere_small_{next(_names)}", t.to_pyarrow()) for t in tables]
 
-
-def stream(t: ibis.Table, batch_rows: int = 1_000_000) -> pa.RecordBatchReader:
-    """The rows of ``t`` as a stream of Arrow batches, in its order, without the whole result in memory. (On
-    DuckDB through its own reader: ibis's goes by a call DuckDB 1.5 deprecates.) While the stream is read, the
-    connection must run nothing else."""
-    backend = t._find_backend()
-    if backend.name != "duckdb":
-        return t.to_pyarrow_batches(chunk_size=batch_rows)
-    return backend.con.execute(backend.compile(t)).to_arrow_reader(batch_rows)
