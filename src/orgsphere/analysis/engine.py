@@ -8,7 +8,7 @@ import itertools
 import ibis
 import pyarrow as pa
 
-__all__ = ["materialise", "release", "local_table", "forget_cached", "cte_hint", "small_on_driver"]
+__all__ = ["materialise", "release", "local_table", "forget_cached", "small_on_driver"]
 
 _names = itertools.count()
 
@@ -55,13 +55,6 @@ def forget_cached(backend: object) -> None:
         entry.finalizer.detach()
     entries.clear()
     getattr(backend, "_cache_op_to_entry", {}).clear()
-
-
-def cte_hint(like: ibis.Table) -> str:
-    """What goes between ``WITH name AS`` and the query so that a CTE read twice is computed once: DuckDB's
-    ``MATERIALIZED`` (it would otherwise run the query once per reader); Spark SQL has no such keyword and
-    reuses the shared part of its plan itself."""
-    return "" if like._find_backend().name == "pyspark" else "MATERIALIZED "
 
 
 def small_on_driver(*tables: ibis.Table) -> list[ibis.Table]:
