@@ -87,7 +87,7 @@ def main() -> None:
         print(f"  baseline   {scan_s:>8.2f} s   one scan of the interactions, counted per pair")
         t = time.perf_counter()
         graph = contact_graph(ws.store, 2, ("customer",), ())
-        with KeyedGraphs(graph) as keyed:  # every month and channel's graph streamed; the year's kept
+        with KeyedGraphs(graph) as keyed:  # every month and channel's graph fetched in turn; the year's kept
             whole = next(g for g in keyed if (g.period, g.channel) == (-1, -1))
             for _ in keyed:
                 pass

@@ -7,7 +7,7 @@ by default; suppliers, regulators or partners as alternatives) — distance 0. A
 distance ("unreachable"), never a large number.
 
 The engine extracts the graphs (contacts.py: ties, each person's unit and direct contacts, per period and
-channel with 'all' roll-ups, as integer codes) and streams them one period and channel at a time; the
+channel with 'all' roll-ups, as integer codes) and hands them over one period and channel at a time; the
 breadth-first search runs level by level as sparse matrix-vector products (scipy.sparse), every source at
 once. (On Spark the search runs in the engine instead: frontier.py.)
 """

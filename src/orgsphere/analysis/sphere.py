@@ -124,7 +124,6 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     codes_pa = unit_codes(ancestors)
     channels = channels_of(store)
     classified = classified_interactions(store, codes_pa, depth, channels)
-    words = sorted({column for _, column, _ in channel_bits(channels)})
     zero = ibis.literal(0, "int64")
     # in SQL (DuckDB and Spark SQL alike), in one pipeline from the interactions, with nothing held on the
     # way: grouping sets count each end, the sender's and the receiver's, per unit, month, channel and class
@@ -136,6 +135,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     cases: dict[str, list[str]] = {}
     for k, (_channel, word, bit) in enumerate(channel_bits(channels)):
         cases.setdefault(word, []).append(f"WHEN {k} THEN CAST({bit} AS BIGINT)")
+    words = sorted(cases)
     bits = "".join(f", bit_or(CASE ch {' '.join(c)} ELSE CAST(0 AS BIGINT) END) AS {w}" for w, c in cases.items())
     null_bits = "".join(f", CAST(NULL AS BIGINT) AS {w}" for w in words)
     tally = classified.alias("classified").sql(f"""
