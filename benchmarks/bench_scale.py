@@ -7,8 +7,9 @@ organisations of growing size, on DuckDB and on Spark local, against a lower bou
 For each size it writes a warehouse snapshot (the Parquet layout orgsphere publish writes) of a synthetic
 organisation: teams of lognormal sizes under departments and divisions, 2% of persons moving team mid-year,
 2,150 outside parties (2,000 of them customers), and interactions over a year on four channels (55% inside
-the team, a third to other colleagues, the rest with outside parties). Then, each in a fresh process (so
-peak memory is the step's own; Spark's JVM included), with the same memory limit:
+the team, a third to other colleagues, the rest with outside parties), in time order as publish writes
+them. Then, each in a fresh process (so peak memory is the step's own; Spark's JVM included), with the same
+memory limit:
 
   lower     the lower bound: a plain DuckDB scan-and-aggregate of the same Parquet (interactions per
             person end, month and channel, held as a table: the tally any sphere computation makes, without
@@ -102,8 +103,9 @@ def write_org(location: str, persons: int, interactions: int, seed: int) -> dict
     channels = pa.array(CHANNELS)
 
     def batches():  # type: ignore[no-untyped-def]
-        for done in range(0, interactions, CHUNK):
+        for done in range(0, interactions, CHUNK):  # in time order, as orgsphere publish writes them
             m = min(CHUNK, interactions - done)
+            begin, end = done * YEAR_US // interactions, (done + m) * YEAR_US // interactions
             src = rng.integers(0, persons, m)
             draw = rng.random(m)
             same, colleague = draw < 0.55, (draw >= 0.55) & (draw < 0.88)
@@ -115,7 +117,7 @@ def write_org(location: str, persons: int, interactions: int, seed: int) -> dict
             flip = outside & (rng.random(m) < 0.4)
             s, d = np.where(flip, dst, src), np.where(flip, src, dst)
             yield pa.record_batch({
-                "ts": pa.array(START + rng.integers(0, YEAR_US, m), pa.timestamp("us")),
+                "ts": pa.array(START + np.sort(rng.integers(begin, max(end, begin + 1), m)), pa.timestamp("us")),
                 "src": pa.DictionaryArray.from_arrays(pa.array(s.astype(np.int32)), ends),
                 "dst": pa.DictionaryArray.from_arrays(pa.array(d.astype(np.int32)), ends),
                 "src_kind": pa.DictionaryArray.from_arrays(pa.array((s >= persons).astype(np.int8)), kinds_dict),

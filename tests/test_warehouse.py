@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from orgsphere.analysis.ends import channels_of, classified_interactions, unit_codes
+from orgsphere.analysis.hierarchy import unit_ancestors
 from orgsphere.analysis.run import analyse
+from orgsphere.analysis.sphere import sphere_counts
 from orgsphere.errors import MissingExtraError, StoreError
 from orgsphere.results import Results
 from orgsphere.settings import load_settings
@@ -59,6 +63,41 @@ def test_the_whole_analysis_is_the_same_on_spark(published: Any, spark: Any) -> 
     ward, location, _ = published
     with Warehouse(location, ward.ws.settings, engine="spark", session=spark._session) as wh:
         same_results(analyse(ward.ws.store, ward.ws.settings), analyse(wh, ward.ws.settings))
+
+
+def test_publish_writes_the_interactions_in_time_order_and_vouches_for_their_ends(published: Any) -> None:
+    ward, location, manifest = published
+    files = [Path(location) / "snapshots" / manifest["snapshot"] / "interactions" / f
+             for f in manifest["files"]["interactions"]]  # fmt: skip
+    ts = pa.concat_tables(pq.read_table(f) for f in files)["ts"].to_pylist()
+    dated = [t for t in ts if t is not None]
+    assert dated == sorted(dated) and ts[: len(dated)] == dated  # the undated, if any, last
+    assert manifest["ends_known"] is True
+    with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:  # so its ends are matched by hash
+        assert "HASH(" in wh.ibis.compile(_classified(wh))
+    assert "HASH(" not in ward.ws.store.ibis.compile(_classified(ward.ws.store))  # a store's by id
+
+
+def _classified(source: Any) -> Any:
+    ancestors, depth = unit_ancestors(source.table("units").to_pyarrow())
+    return classified_interactions(source, unit_codes(ancestors), depth, channels_of(source))
+
+
+def test_an_end_outside_the_snapshot_is_matched_on_its_id_and_counted_unplaced(published: Any, tmp_path: Path) -> None:
+    ward, location, _ = published
+    store = ward.ws.store
+    tables = {t: store.table(t).to_pyarrow() for t in ("units", "people", "parties", "interactions")}
+    one = tables["interactions"].slice(0, 1).to_pylist()[0]
+    stranger = pa.Table.from_pylist([{**one, "src": "no-one-of-this-snapshot", "src_kind": "person"}],
+                                    schema=tables["interactions"].schema)  # fmt: skip
+    tables["interactions"] = pa.concat_tables([tables["interactions"], stranger])
+    other = str(tmp_path / "other")
+    assert write_snapshot(other, tables, {"schema_version": "3"})["ends_known"] is False
+    with Warehouse(location, ward.ws.settings, engine="duckdb") as wh, \
+         Warehouse(other, ward.ws.settings, engine="duckdb") as wo:  # fmt: skip
+        assert "HASH(" not in wo.ibis.compile(_classified(wo))
+        (_, before), (_, after) = sphere_counts(wh), sphere_counts(wo)
+    assert after == {"interactions": before["interactions"] + 1, "unplaced": before["unplaced"] + 1}
 
 
 def test_a_failed_publish_leaves_the_last_snapshot_current(published: Any) -> None:

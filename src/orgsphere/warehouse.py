@@ -9,6 +9,10 @@ Layout at the warehouse location (a folder, or hdfs://, s3://, s3a://, gs:// as 
 A publish writes a whole new snapshot and replaces the manifest last, so a reader sees the old snapshot or
 the new one, never half of one; an interrupted publish leaves the manifest as it was (its files are removed
 by the next publish). The snapshot before the current one is kept for readers still on it.
+
+The interactions are written in time order (a month's interactions together: smaller files, and an aggregation per
+month keeps one month's groups at hand at a time), and the manifest records
+whether every end of every interaction is a unit, person or party of the snapshot (``ends_known``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
@@ -96,6 +101,7 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
     files: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     done, writer = 0, None
+    ends = _KnownEnds()
     try:
         for name in DATA_TABLES:
             schema = _arrow_schema(name)
@@ -105,6 +111,7 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
             files[name], counts[name], writer, in_file = [], 0, None, 0
             for batch in batches:
                 batch = _conform(name, schema, pa.Table.from_batches([batch]))
+                ends.see(name, batch)
                 if writer is None or in_file >= ROWS_PER_FILE:
                     if writer is not None:
                         writer.close()
@@ -133,12 +140,34 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
     manifest = {
         "format": FORMAT, "schema_version": SCHEMA_VERSION, "snapshot": snapshot,
         "published": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), "orgsphere_version": orgsphere_version(),
-        "meta": meta, "counts": counts, "files": files,
+        "meta": meta, "counts": counts, "files": files, "ends_known": ends.known,
     }  # fmt: skip
     previous = _current_snapshot(fs, root)
     _replace(fs, root, MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"))
     _prune(fs, root, keep={snapshot, previous})
     return manifest
+
+
+class _KnownEnds:
+    """Whether every end of every interaction is a unit, person or party of the snapshot (``ends_known`` in the
+    manifest): what lets the analysis match ends on a hash of their id (analysis/ends.py). The tables are
+    written in schema order, so the ids are all seen before the first interaction."""
+
+    ID_OF = {"units": "unit_id", "people": "person_id", "parties": "party_id"}
+
+    def __init__(self) -> None:
+        self.known = True
+        self._ids: list[pa.ChunkedArray] = []
+        self._set: pa.Array | None = None
+
+    def see(self, name: str, batch: pa.Table) -> None:
+        if name in self.ID_OF:
+            self._ids.append(batch[self.ID_OF[name]])
+        elif name == "interactions" and self.known:
+            if self._set is None:
+                self._set = pc.unique(pa.chunked_array([c for ids in self._ids for c in ids.chunks], pa.string()))
+            self.known = all(pc.all(pc.is_in(batch[end], value_set=self._set)).as_py() is not False
+                             for end in ("src", "dst"))  # fmt: skip
 
 
 def _conform(name: str, schema: pa.Schema, table: pa.Table) -> pa.Table:
@@ -196,7 +225,8 @@ def publish(store: Store, location: str, progress: Progress | None = None) -> di
     counts = store.counts()
 
     def rows(name: str) -> Iterator[pa.RecordBatch]:
-        yield from store.raw.execute(f"SELECT * FROM {name}").to_arrow_reader(BATCH_ROWS)
+        order = " ORDER BY ts NULLS LAST" if name == "interactions" else ""
+        yield from store.raw.execute(f"SELECT * FROM {name}{order}").to_arrow_reader(BATCH_ROWS)
 
     return write_snapshot(location, {name: rows(name) for name in DATA_TABLES}, meta, progress,
                           sum(counts[t] for t in DATA_TABLES))  # fmt: skip
@@ -214,6 +244,7 @@ class Warehouse:
         self.engine = engine or settings.engine
         fs, root = _filesystem(location)
         self.manifest = _read_manifest(fs, root, location)
+        self.ends_known = bool(self.manifest.get("ends_known", False))
         snapshot = f"snapshots/{self.manifest['snapshot']}"
         self._views: list[str] = []
         self._temp: str | None = None
