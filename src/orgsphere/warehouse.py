@@ -48,6 +48,9 @@ FORMAT = 1
 DATA_TABLES = tuple(t for t in TABLES if t != "meta")  # meta travels in the manifest
 ROWS_PER_FILE = 8_000_000  # a Spark task each; DuckDB reads the files in parallel too
 BATCH_ROWS = 262_144
+# the ids of the interactions' ends stay dictionary-encoded up to a million distinct ones in a row group (with
+# Parquet's usual 1 MB the writer falls back to plain strings after 50,000: files 2.3x as large, slower to read)
+DICTIONARY_BYTES = 32 * 2**20
 
 
 def warehouse_location(settings: Settings) -> str:
@@ -117,7 +120,7 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
                         writer.close()
                     files[name].append(f"part-{len(files[name]):05d}.parquet")
                     writer = pq.ParquetWriter(fs.open_output_stream(f"{base}/{name}/{files[name][-1]}"), schema,
-                                              compression="zstd")  # fmt: skip
+                                              compression="zstd", dictionary_pagesize_limit=DICTIONARY_BYTES)  # fmt: skip
                     in_file = 0
                 writer.write_table(batch)
                 in_file += batch.num_rows
