@@ -10,9 +10,9 @@ A publish writes a whole new snapshot and replaces the manifest last, so a reade
 the new one, never half of one; an interrupted publish leaves the manifest as it was (its files are removed
 by the next publish). The snapshot before the current one is kept for readers still on it.
 
-The interactions are written in time order (a month's interactions together: smaller files, and an aggregation per
-month keeps one month's groups at hand at a time), and the manifest records
-whether every end of every interaction is a unit, person or party of the snapshot (``ends_known``).
+The interactions are written in time order (a month's interactions together: smaller files, and an
+aggregation per month keeps one month's groups at hand at a time), and the manifest records whether every
+end of every interaction is a unit, person or party of the snapshot (``ends_known``).
 """
 
 from __future__ import annotations
@@ -120,8 +120,9 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
                     if writer is not None:
                         writer.close()
                     files[name].append(f"part-{len(files[name]):05d}.parquet")
-                    writer = pq.ParquetWriter(fs.open_output_stream(f"{base}/{name}/{files[name][-1]}"), schema,
-                                              compression="zstd", dictionary_pagesize_limit=DICTIONARY_BYTES)  # fmt: skip
+                    out = fs.open_output_stream(f"{base}/{name}/{files[name][-1]}")
+                    writer = pq.ParquetWriter(out, schema, compression="zstd",
+                                              dictionary_pagesize_limit=DICTIONARY_BYTES)
                     in_file = 0
                 writer.write_table(batch)
                 in_file += batch.num_rows

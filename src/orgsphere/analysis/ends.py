@@ -112,9 +112,10 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
     # join matches on it alone, a third cheaper than on (id, kind); should two kinds ever share an id, on both
     hashed = _by_hash(store, lookup)
     kinds = lookup.select("kind", "id").distinct()
-    shared = kinds.aggregate(n=kinds.count(), ids=kinds.id.nunique(),
-                             hashes=_hash(kinds.id).nunique() if hashed else kinds.id.nunique()).to_pyarrow()  # fmt: skip
-    shared = shared.to_pylist()[0]
+    tallies = {"n": kinds.count(), "ids": kinds.id.nunique()}
+    if hashed:
+        tallies["hashes"] = _hash(kinds.id).nunique()
+    shared = kinds.aggregate(**tallies).to_pyarrow().to_pylist()[0]
     by_kind = shared["n"] != shared["ids"]
     hashed = hashed and not by_kind and shared["hashes"] == shared["ids"]
     if hashed:
