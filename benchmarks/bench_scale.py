@@ -351,7 +351,8 @@ def main() -> None:
     print(f"work folder {folder}; memory limit {args.memory_limit}; {args.threads} threads", flush=True)
     for persons, interactions in sizes:
         location = str(folder / f"org-{persons}-{interactions}")
-        if not (Path(location) / "orgsphere.json").exists():
+        manifest = Path(location) / "orgsphere.json"
+        if not manifest.exists() or "ends_known" not in json.loads(manifest.read_text()):  # or an older layout
             start = time.perf_counter()
             info = write_org(location, persons, interactions, args.seed)
             print(f"\n{persons:,} persons, {interactions:,} interactions: {info['teams']:,} teams, written in "
