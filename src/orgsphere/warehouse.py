@@ -10,9 +10,9 @@ A publish writes a whole new snapshot and replaces the manifest last, so a reade
 the new one, never half of one; an interrupted publish leaves the manifest as it was (its files are removed
 by the next publish). The snapshot before the current one is kept for readers still on it.
 
-The interactions are written in time order (a month's interactions together: smaller files, and an
-aggregation per month keeps one month's groups at hand at a time), and the manifest records whether every
-end of every interaction is a unit, person or party of the snapshot (``ends_known``).
+A publish writes the interactions in time order (a month's interactions together: smaller files, and an
+aggregation per month keeps one month's groups at hand at a time). Every snapshot's manifest records whether
+every end of every interaction is a unit, person or party of the snapshot (``ends_known``).
 """
 
 from __future__ import annotations

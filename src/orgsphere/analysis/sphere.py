@@ -232,6 +232,7 @@ _SETS = (("sender", ("period", "ch", "s_unit", "s_rel"), False),
          ("sending", ("period", "s_unit", "s_person"), True),
          ("receiving", ("period", "d_unit", "d_person"), True),
          ("in_all", ("unplaced",), False))  # fmt: skip
+# every column of the sets, and its type (a null of it in the other sets' rows)
 _TYPES = {"period": "INT", "ch": "SMALLINT", "s_unit": "INT", "s_rel": "TINYINT", "s_person": "INT", "d_unit": "INT",
           "d_rel": "TINYINT", "d_person": "INT", "unplaced": "TINYINT"}  # fmt: skip
 
@@ -248,10 +249,9 @@ def _tally_sets(bits: dict[str, str], separately: bool) -> str:
     """
     flags = [flag for flag, _, _ in _SETS]
     if not separately:
-        every = list(dict.fromkeys(c for _, cols, _ in _SETS for c in cols))
         grouping = ", ".join(f"GROUPING({cols[-1]}) = 0 AS {flag}" for flag, cols, _ in _SETS)
         sets = ", ".join("(" + ", ".join(cols) + ")" for _, cols, _ in _SETS)
-        return (f"SELECT {grouping}, {', '.join(every)}, CAST(count(*) AS BIGINT) AS n"
+        return (f"SELECT {grouping}, {', '.join(_TYPES)}, CAST(count(*) AS BIGINT) AS n"
                 f"{''.join(f', {b} AS {w}' for w, b in bits.items())} FROM classified GROUP BY GROUPING SETS ({sets})")
     parts = []
     for flag, cols, with_bits in _SETS:
