@@ -1,8 +1,10 @@
 """Reading tabular sources (CSV, XLSX, Parquet) in bounded chunks, with exact line numbers for rejects.
 
 A CSV file is read in blocks of whole lines; each block is parsed by Arrow, so memory stays bounded by the
-block size and every row keeps its physical line number. Rows with the wrong number of fields become
-rejects with that line number. Limitation: quoted fields may not span lines.
+block size and every row keeps its physical line number. From the first block that holds a quote on, the
+records are read by Python's csv module instead (quoted fields may span lines; a broken record, such as a
+stray quote or a short row, is rejected alone with the line where it starts, and reading goes on). Rows with
+the wrong number of fields become rejects with that line number.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .csvrecords import Records
 
 __all__ = ["Chunk", "TabularFile", "open_tabular", "Progress"]
 
@@ -30,6 +33,7 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 BLOCK_BYTES = 16 << 20
+RECORDS_PER_CHUNK = 100_000
 
 
 @dataclass
@@ -129,6 +133,9 @@ class CsvFile(TabularFile):
         return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")  # noqa: SIM115
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
+        """Blocks of whole lines parsed by Arrow while they hold no quote (one line is one record there);
+        from the first block with a quote (or bytes Arrow cannot read) on, records are read by Python's csv
+        module (:mod:`.csvrecords`): quoted fields may span lines, and a broken record is rejected alone."""
         total = self.path.stat().st_size
         schema = {c: pa.string() for c in self.columns}
         line = 2  # physical line number of the first row of the next block
@@ -149,18 +156,52 @@ class CsvFile(TabularFile):
                         rest = data
                         continue
                     data, rest = data[:cut], data[cut:]
-                if not data.endswith(b"\n"):
-                    data += b"\n"
-                n_lines = data.count(b"\n")
                 chunk = self._parse(data, schema, line)
-                line += n_lines
+                if chunk is None:
+                    yield from self._records(data + rest, fh, line, progress, lambda: min(raw.tell(), total), total)
+                    return
+                line += data.count(b"\n")
                 if progress:
                     progress(min(raw.tell(), total), total)
                 yield chunk
                 if not block:
                     break
 
-    def _parse(self, data: bytes, schema: dict[str, pa.DataType], first_line: int) -> Chunk:
+    def _records(self, head: bytes, fh: IO[bytes], first_line: int, progress: Progress | None,
+                 done: Callable[[], int], total: int) -> Iterator[Chunk]:  # fmt: skip
+        width = len(self.columns)
+        columns: list[list[str]] = [[] for _ in range(width)]
+        starts: list[int] = []
+        bad: list[tuple[int, str]] = []
+
+        def chunk() -> Chunk:
+            table = pa.table({name: pa.array(columns[i], pa.string()) for i, name in enumerate(self.columns)})
+            return Chunk(table, np.array(starts, np.int64), "line", list(bad))
+
+        for record in Records(head, fh, self.encoding, self.delimiter, width, first_line):
+            if record.fields is None:
+                bad.append((record.line, record.reason or "broken record"))
+                continue
+            for i, value in enumerate(record.fields):
+                columns[i].append(value)
+            starts.append(record.line)
+            if len(starts) >= RECORDS_PER_CHUNK:
+                yield chunk()
+                if progress:
+                    progress(done(), total)
+                columns, starts, bad = [[] for _ in range(width)], [], []
+        if starts or bad:
+            yield chunk()
+        if progress:
+            progress(total, total)
+
+    def _parse(self, data: bytes, schema: dict[str, pa.DataType], first_line: int) -> Chunk | None:
+        """The block's rows by Arrow, or None where one line need not be one record (a quote, a lone CR) or
+        Arrow cannot read the bytes."""
+        if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+            return None
+        if not data.endswith(b"\n"):
+            data += b"\n"
         bad: list[tuple[int, str]] = []
 
         def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -183,11 +224,8 @@ class CsvFile(TabularFile):
                 ),
                 convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=False),
             )
-        except pa.ArrowInvalid as exc:
-            raise InputError(
-                f"{self.path}: near line {first_line}: cannot parse the {self.what} as CSV ({exc}). "
-                "Check the quoting of that line."
-            ) from None
+        except pa.ArrowInvalid:
+            return None  # (bytes that are no text in the file's encoding): read record by record instead
         n_physical = data.count(b"\n")
         bad_lines = {b for b, _ in bad}
         lines = np.array([first_line + i for i in range(n_physical) if first_line + i not in bad_lines], np.int64)
