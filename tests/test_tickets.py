@@ -27,8 +27,10 @@ def test_tickets(tmp_path: Path) -> None:
         assert any("not kept" in n for n in report.notes)
         reasons = sorted(r["reason"] for r in ws.rejects())
         assert reasons == [
-            "dst is neither a person of the org chart nor a declared outside party",
-            "src is neither a person of the org chart nor a declared outside party",
+            "assignment group 'Facilities' is not a unit of the org chart; add it to the org chart, or map another "
+            "column (--map group=COLUMN; now 'Assignment group')",
+            "requester is not a person of the org chart nor a declared outside party; add the person to the org "
+            "chart, or map another column (--map requester=COLUMN; now 'Caller')",
             "ticket has no id",
         ]
         items = ws.store.query("SELECT assignee_unit, category, priority, title, closed IS NOT NULL AS closed "
@@ -49,3 +51,38 @@ def test_tickets(tmp_path: Path) -> None:
         ws.ingest_tickets(tmp_path / "incidents.csv")
         titles = sorted(r["title"] for r in ws.store.query("SELECT title FROM work_items").to_pylist())
         assert titles == ["Laptop kapot", "Need a password reset"]
+
+
+ROLES = """Number,Caller,Assignment group,Opened
+T1,ghost@acme.example,ICT Service Desk,2025-03-03 09:00:00
+T2,stranger,ICT Service Desk,2025-03-03 09:00:00
+T3,ann,GRP_9,2025-03-03 09:00:00
+T4,ann,desk@acme.example,2025-03-03 09:00:00
+T5,ann,,2025-03-03 09:00:00
+T6,,ICT Service Desk,2025-03-03 09:00:00
+T7,ann,ICT Service Desk,yesterday
+T8,ann,ICT Service Desk,2025-03-03 09:00:00
+"""
+
+
+def test_reject_reasons_name_the_ticket_roles_and_hold_no_address(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        report = ws.ingest_tickets(write(tmp_path / "t.csv", ROLES))
+        assert (report.rows, report.kept, report.rejected) == (8, 1, 7)
+        rejects = {r["locator"]: r for r in ws.rejects()}
+        reason = {locator: r["reason"] for locator, r in rejects.items()}
+        assert reason["line 2"].startswith("requester is an address in the internal domain acme.example that is "
+                                           "not in the org chart")  # fmt: skip
+        assert reason["line 3"] == ("requester is not a person of the org chart nor a declared outside party; add "
+                                    "the person to the org chart, or map another column (--map requester=COLUMN; "
+                                    "now 'Caller')")  # fmt: skip
+        assert reason["line 4"] == ("assignment group 'GRP_9' is not a unit of the org chart; add it to the org "
+                                    "chart, or map another column (--map group=COLUMN; now 'Assignment group')")
+        assert reason["line 5"].startswith("assignment group is an email address, not a unit of the org chart")
+        assert reason["line 6"].startswith("assignment group is empty")
+        assert reason["line 7"].startswith("requester is empty")
+        assert reason["line 8"].startswith("opened is not a time") and rejects["line 8"]["raw_excerpt"] == "yesterday"
+        # the rejects table keeps no address and no requester (a unit name is org-chart data and may stay)
+        dump = str(ws.store.query("SELECT * FROM rejects").to_pylist())
+        assert "ghost" not in dump and "desk@" not in dump and "stranger" not in dump

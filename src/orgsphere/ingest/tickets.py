@@ -5,6 +5,9 @@ Titles and descriptions are kept only with ``keep_texts`` (they may hold anythin
 must be a unit of the org chart (by name, case-insensitively); a ticket whose group is not is rejected with
 that reason, so the user can add the unit or rename the group in the export. Ticket numbers are stored
 hashed; the same ticket in two exports counts once.
+
+Reject reasons name the ticket's roles (requester, assignment group, opened) and the column read for them.
+They are stored (the rejects table), so they hold no requester and no address: the line says which row.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
+from ..privacy import domain_of
 from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
-from .edges import SOURCE_ID, EdgeReader, parse_timestamps
+from .edges import SOURCE_ID, TS_PROBLEM, EdgeReader, parse_timestamps
+from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
 
@@ -39,10 +45,47 @@ TICKET_FIELDS = {
     "title": ("short_description", "summary", "onderwerp", "korte_omschrijving"),
     "text": ("description", "omschrijving", "details"),
 }  # fmt: skip
+OPENED_PROBLEM = "opened" + TS_PROBLEM.removeprefix("ts")
 
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:16]
+
+
+def _reasons(resolver: Resolver, cols: Mapping[str, str], requester: pa.Array, group: pa.Array,
+             opened: pa.Array, opened_problem: pa.Array) -> list[tuple[str, str] | None]:  # fmt: skip
+    """The first problem of each row as (reason, excerpt), said of the ticket's roles; None where fine."""
+    requester_problem = resolver.array(requester)[2]
+    group_problem = resolver.array(group)[2]
+    bad = pc.or_(pc.or_(pc.is_valid(requester_problem), pc.is_valid(group_problem)), pc.is_valid(opened_problem))
+    out: list[tuple[str, str] | None] = [None] * len(requester)
+    for i in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
+        i = int(i)
+        if requester_problem[i].is_valid:
+            out[i] = (_requester_reason(requester[i].as_py() or "", requester_problem[i].as_py(), cols), "")
+        elif group_problem[i].is_valid:
+            out[i] = (_group_reason(group[i].as_py() or "", cols), "")
+        else:
+            out[i] = (OPENED_PROBLEM, str(opened[i].as_py()))
+    return out
+
+
+def _requester_reason(raw: str, problem: str, cols: Mapping[str, str]) -> str:
+    if not raw.strip():
+        return "requester is empty; every ticket needs the person who asked for it"
+    if domain_of(raw) is not None:  # an address fails only in an internal domain: the problem names the domain
+        return f"requester {problem}"
+    return ("requester is not a person of the org chart nor a declared outside party; add the person to the org "
+            f"chart, or map another column (--map requester=COLUMN; now {cols['requester']!r})")
+
+
+def _group_reason(raw: str, cols: Mapping[str, str]) -> str:
+    name, fix = raw.strip(), f"map another column (--map group=COLUMN; now {cols['group']!r})"
+    if not name:
+        return "assignment group is empty: an unassigned ticket goes to no unit"
+    if domain_of(name) is not None:  # a mailbox, perhaps a person's: it is not repeated in the reason
+        return f"assignment group is an email address, not a unit of the org chart; {fix}"
+    return f"assignment group {name[:80]!r} is not a unit of the org chart; add it to the org chart, or {fix}"
 
 
 def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mapping[str, str] | None = None,
@@ -73,7 +116,10 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
                 session.report.rows += 1
                 session.reject(f"line {line}", reason)
             t = chunk.table
+            requester, group = column(t, "requester"), column(t, "group")
+            opened, opened_problem = parse_timestamps(column(t, "opened"))
             ids = [None if v is None or not v.strip() else _hash(v) for v in column(t, "id").to_pylist()]
+            problems = _reasons(reader.resolver, cols, requester, group, column(t, "opened"), opened_problem)
             rows = []
             for i, item in enumerate(ids):
                 if item is None:
@@ -81,6 +127,9 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
                     session.reject(chunk.locator(i), "ticket has no id")
                 elif item in seen:
                     duplicates += 1
+                elif (problem := problems[i]) is not None:
+                    session.report.rows += 1
+                    session.reject(chunk.locator(i), *problem)
                 else:
                     seen.add(item)
                     rows.append(i)
@@ -91,7 +140,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             hashed = pa.array([ids[i] for i in rows], pa.string())
             source_id = pc.binary_join_element_wise("ticket", hashed, ":")
             edges = pa.table({
-                "src": column(t, "requester"), "dst": column(t, "group"), "ts": column(t, "opened"),
+                "src": requester.take(take), "dst": group.take(take), "ts": opened.take(take),
                 "channel": pa.array(["ticket"] * len(rows), pa.string()), "thread": hashed, SOURCE_ID: source_id,
                 # category and title, for the topic only (read_subjects)
                 "subject": pc.binary_join_element_wise(pc.fill_null(column(t, "category"), ""),
@@ -103,10 +152,10 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
                 continue
             items = pa.table({
                 "item_id": hashed,
-                "opened": parse_timestamps(column(t, "opened"))[0],
+                "opened": opened.take(take),
                 "closed": parse_timestamps(column(t, "closed"))[0],
-                "requester": reader.resolver.array(column(t, "requester"))[0],
-                "assignee_unit": reader.resolver.array(column(t, "group"))[0],
+                "requester": reader.resolver.array(requester.take(take))[0],
+                "assignee_unit": reader.resolver.array(group.take(take))[0],
                 "category": column(t, "category"),
                 "priority": column(t, "priority"),
                 "sla_due": parse_timestamps(column(t, "sla_due"))[0],
