@@ -1,8 +1,10 @@
 """Outside parties declared by the user: a file of ids, addresses or domains with their kind.
 
-Patients of a hospital ward, the accounts of a CRM, a regulator's domain: each row declares one party.
-A party declared by id or address is stored under a pseudonym (it may be a person); one declared by domain
-keeps its domain (an organisation). A later declaration of the same party with another kind is a reject.
+Patients of a hospital ward, the accounts of a CRM, a regulator's domain. A row declares its address and its
+domain, whatever other columns it has (an id or a name beside them only names the party); a row with
+neither declares its id. A party declared by id or address is stored under a pseudonym (it may be a person);
+one declared by domain keeps its domain (an organisation). A later declaration of the same party with
+another kind is a reject.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import InputError
-from ..privacy import domain_of
+from ..privacy import Pseudonymiser, domain_of
 from ..schema import PARTY_KINDS
 from ..store import Store
 from .columns import find_columns
@@ -70,31 +72,51 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
             if kind is None:
                 session.reject(where, f"kind must be one of {', '.join(PARTY_KINDS)}", raw_kind)
                 continue
-            ident = next((data[f][i].strip() for f in ("id", "address") if f in data and data[f][i]
-                          and data[f][i].strip()), None)  # fmt: skip
-            domain_text = (data["domain"][i] or "").strip().lower().lstrip("@") if "domain" in data else ""
-            if ident:
-                party_id, domain, name = pseudo.one(ident), domain_of(ident), None
-                if party_id in persons:
-                    session.reject(where, "this id or address is a person of the org chart, not an outside party")
-                    continue
-            elif domain_text:
-                if "." not in domain_text:
-                    session.reject(where, "domain must look like example.com", domain_text)
-                    continue
-                name = (data["name"][i] or "").strip() or domain_text if "name" in data else domain_text
-                party_id, domain = domain_party_id(domain_text), domain_text
-            else:
-                session.reject(where, "row has no id, address or domain")
+            declared, problem = _declarations(data, i, pseudo)
+            if problem is None and any(party_id in persons for party_id, _, _ in declared):
+                problem = "this id or address is a person of the org chart, not an outside party"
+            for party_id, _, _ in declared:
+                earlier = new.get(party_id, (known.get(party_id),))[0]
+                if problem is None and earlier is not None and earlier != kind:
+                    problem = f"party was declared {earlier} before, here {kind}; declare it once"
+            if problem is not None:
+                session.reject(where, problem)
                 continue
-            earlier = new.get(party_id, (known.get(party_id),))[0]
-            if earlier is not None and earlier != kind:
-                session.reject(where, f"party was declared {earlier} before, here {kind}; declare it once")
-                continue
-            new[party_id] = (kind, domain, name)
+            for party_id, domain, name in declared:
+                new[party_id] = (kind, domain, name)
             session.report.kept += 1
     if new:
         session.on_commit(lambda: _write_parties(store, new, f"parties file {path.name}"))
+
+
+def _declarations(data: dict[str, list[str]], i: int, pseudo: Pseudonymiser
+                  ) -> tuple[list[tuple[str, str | None, str | None]], str | None]:  # fmt: skip
+    """The parties one row declares, (party id, domain, name) each, or the problem of the row.
+
+    An address declares the address and a domain the domain, whatever other columns the row has (an id and
+    a name beside them name the party, they do not replace it); an id declares a party by id only where the
+    row has neither. An id that is an address is an address."""
+    def cell(field: str) -> str:
+        return (data[field][i] or "").strip() if field in data else ""
+
+    ident, address, name = cell("id"), cell("address"), cell("name")
+    domain = cell("domain").lower().lstrip("@")
+    if not address and "@" in ident:
+        address, ident = ident, ""
+    declared: list[tuple[str, str | None, str | None]] = []
+    if address:
+        if "@" not in address:
+            return [], "address must look like name@example.com"
+        declared.append((pseudo.one(address), domain_of(address), None))
+    if domain:
+        if "." not in domain or "@" in domain or " " in domain:
+            return [], "domain must look like example.com"
+        declared.append((domain_party_id(domain), domain, name or ident or domain))
+    if not declared and ident:
+        declared.append((pseudo.one(ident), None, None))
+    if not declared:
+        return [], "row has no id, address or domain"
+    return declared, None
 
 
 def _write_parties(store: Store, new: dict[str, tuple[str, str | None, str | None]], declared_by: str) -> None:
