@@ -53,6 +53,48 @@ def test_tickets(tmp_path: Path) -> None:
         assert titles == ["Laptop kapot", "Need a password reset"]
 
 
+NO_ID = """Caller;Assignment group;Opened;Category
+ann;ICT Service Desk;2025-03-03 09:00:00;Hardware
+bob;ICT Service Desk;2025-03-04 09:00:00;Access
+bob;ICT Service Desk;2025-03-04 09:00:00;Access
+ann;ICT Service Desk;;Access
+"""
+# the same tickets exported again later: other order, another time format, one new ticket, the undated one again
+NO_ID_AGAIN = """Caller;Assignment group;Opened;Category
+bob;ICT Service Desk;2025-03-04T09:00:00;Access
+ann;ICT Service Desk;;Access
+ann;ict service desk;2025-03-03T09:00:00;Hardware
+cid;ICT Service Desk;2025-03-06 08:00:00;Access
+bob;ICT Service Desk;2025-03-04T09:00:00;Access
+"""
+
+
+def test_an_export_without_ticket_numbers_is_read_with_an_id_per_row(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        report = ws.ingest_tickets(write(tmp_path / "march.csv", NO_ID))
+        # two identical rows are two tickets: nothing tells them apart, so both count
+        assert (report.rows, report.kept, report.rejected) == (4, 4, 0)
+        assert any(n.startswith("no ticket id column: 4 tickets identified by their row") and "1 without an "
+                   "opened time" in n for n in report.notes), report.notes  # fmt: skip
+        again = ws.ingest_tickets(write(tmp_path / "march-again.csv", NO_ID_AGAIN))
+        # the three dated tickets are recognised; the new one and the undated one (known only by its line) count
+        assert again.kept == 2
+        assert any("3 tickets already in the store (same requester, assignment group and opened time) counted "
+                   "once" in n for n in again.notes), again.notes  # fmt: skip
+        assert ws.store.query("SELECT count(*) AS n FROM work_items").to_pylist() == [{"n": 6}]
+        ids = {r["item_id"] for r in ws.store.query("SELECT item_id FROM work_items").to_pylist()}
+        assert ws.store.query("SELECT count(DISTINCT thread_id) AS n FROM interactions WHERE channel = 'ticket'"
+                              ).to_pylist() == [{"n": 6}]  # fmt: skip
+    # the id is keyed: under another key the same rows get other ids (a requester and a time cannot be looked up)
+    with orgsphere.open(tmp_path / "s2.duckdb", key_file=tmp_path / "k2") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_tickets(tmp_path / "march.csv")
+        other = {r["item_id"] for r in ws.store.query("SELECT item_id FROM work_items").to_pylist()}
+        # the three dated rows differ; the undated one is named by the file's bytes and its line, no person
+        assert len(other) == 4 and len(other & ids) == 1
+
+
 ROLES = """Number,Caller,Assignment group,Opened
 T1,ghost@acme.example,ICT Service Desk,2025-03-03 09:00:00
 T2,stranger,ICT Service Desk,2025-03-03 09:00:00

@@ -4,7 +4,8 @@ interaction from the requester to the assignment group (a unit of the org chart)
 Titles and descriptions are kept only with ``keep_texts`` (they may hold anything). An assignment group
 must be a unit of the org chart (by name, case-insensitively); a ticket whose group is not is rejected with
 that reason, so the user can add the unit or rename the group in the export. Ticket numbers are stored
-hashed; the same ticket in two exports counts once.
+hashed; the same ticket in two exports counts once. An export without ticket numbers is read too: each row
+gets a keyed id from its requester, assignment group and opened time (see :class:`_RowIds`).
 
 Reject reasons name the ticket's roles (requester, assignment group, opened) and the column read for them.
 They are stored (the rejects table), so they hold no requester and no address: the line says which row.
@@ -13,6 +14,7 @@ They are stored (the rejects table), so they hold no requester and no address: t
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from ..privacy import domain_of
+from ..privacy import Pseudonymiser, domain_of
 from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
@@ -50,6 +52,36 @@ OPENED_PROBLEM = "opened" + TS_PROBLEM.removeprefix("ts")
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:16]
+
+
+class _RowIds:
+    """Ids for the tickets of an export without ticket numbers.
+
+    A row's id hashes what stays put in a ticket's life (its requester, assignment group and opened time)
+    with how many rows of this file had those three before it (two identical rows are two tickets). So the
+    same ticket in a re-export gets the same id, in whatever order the rows come; a ticket reassigned to
+    another group between the exports gets another one. The requester enters as its keyed pseudonym: without
+    the key, no id can be matched to a person and a time. A row without an opened time has too little to
+    be recognised by: it is known by its line in this file only.
+    """
+
+    def __init__(self, pseudo: Pseudonymiser, source_prefix: str):
+        self.pseudo, self.source_prefix = pseudo, source_prefix
+        self.before: Counter[str] = Counter()
+
+    def ids(self, chunk: Chunk, requester: pa.Array, group: pa.Array, opened: pa.Array) -> list[str]:
+        out = []
+        for i, (who, team, when) in enumerate(zip(requester.to_pylist(), group.to_pylist(), opened.to_pylist(),
+                                                  strict=True)):  # fmt: skip
+            if when is None:
+                out.append(_hash(f"{self.source_prefix} {chunk.locator(i)}"))
+                continue
+            # the requester's pseudonym (cached per person), not the whole row through the pseudonymiser: its
+            # cache would keep every ticket
+            row = f"{self.pseudo.one(who or '')}\x1f{(team or '').strip().lower()}\x1f{when.isoformat()}"
+            self.before[row] += 1
+            out.append(_hash(f"{row}\x1f{self.before[row]}"))
+        return out
 
 
 def _reasons(resolver: Resolver, cols: Mapping[str, str], requester: pa.Array, group: pa.Array,
@@ -91,10 +123,10 @@ def _group_reason(raw: str, cols: Mapping[str, str]) -> str:
 def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mapping[str, str] | None = None,
                    progress: Progress | None = None) -> IngestReport:  # fmt: skip
     """Ingest a ticket export; ``mapping`` names columns of id, requester, group, opened, closed, category,
-    priority, sla_due, title and text."""
+    priority, sla_due, title and text. Without an id column each row gets a keyed id (see :class:`_RowIds`)."""
     path = Path(path)
     table_file = open_tabular(path, "ticket export")
-    cols = find_columns(path, table_file.columns, TICKET_FIELDS, required=("id", "requester", "group"),
+    cols = find_columns(path, table_file.columns, TICKET_FIELDS, required=("requester", "group"),
                         mapping=mapping, what="ticket export")  # fmt: skip
     if not store.raw.execute("SELECT 1 FROM units LIMIT 1").fetchone():
         raise InputError(f"{path}: the store has no org chart, so no assignment group can be placed; ingest the "
@@ -109,8 +141,9 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
         reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel",
                                                        "thread": "thread", "subject": "subject"})  # fmt: skip
         reader.resolver.accept_units()
+        row_ids = None if "id" in cols else _RowIds(reader.resolver.pseudo, session.source_prefix)
         seen: set[str] = {r[0] for r in store.raw.execute("SELECT item_id FROM work_items").fetchall()}
-        duplicates = 0
+        duplicates = undated = 0
         for chunk in table_file.chunks(progress):
             for line, reason in chunk.invalid:
                 session.report.rows += 1
@@ -118,7 +151,10 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             t = chunk.table
             requester, group = column(t, "requester"), column(t, "group")
             opened, opened_problem = parse_timestamps(column(t, "opened"))
-            ids = [None if v is None or not v.strip() else _hash(v) for v in column(t, "id").to_pylist()]
+            if row_ids is None:
+                ids = [None if v is None or not v.strip() else _hash(v) for v in column(t, "id").to_pylist()]
+            else:
+                ids = row_ids.ids(chunk, requester, group, opened)
             problems = _reasons(reader.resolver, cols, requester, group, column(t, "opened"), opened_problem)
             rows = []
             for i, item in enumerate(ids):
@@ -150,6 +186,8 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             keep = reader.chunk(Chunk(edges, chunk.lines[rows], chunk.word, [], labels))
             if not pc.any(keep).as_py():
                 continue
+            if row_ids is not None:
+                undated += int(pc.sum(pc.and_(keep, pc.is_null(opened.take(take))).cast(pa.int64())).as_py() or 0)
             items = pa.table({
                 "item_id": hashed,
                 "opened": opened.take(take),
@@ -165,8 +203,18 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             }).filter(keep)  # fmt: skip
             session.stage("work_items", items)
         session.on_commit(lambda: reader.resolver.flush(store))
+        same = "same number" if row_ids is None else "same requester, assignment group and opened time"
         if duplicates:
-            session.report.notes.append(f"{duplicates:,} tickets already in the store (same number) counted once")
+            session.report.notes.append(f"{duplicates:,} tickets already in the store ({same}) counted once")
+        if row_ids is not None:
+            session.report.notes.append(
+                f"no ticket id column: {session.report.kept:,} tickets identified by their row (a keyed hash of "
+                "requester, assignment group and opened time), so the same ticket in another export counts once "
+                "while those three stay the same (reassigned to another group, it counts again)"
+                + (f"; {undated:,} without an opened time, identified by their line in this file, count again "
+                   "in any other export" if undated else "")  # fmt: skip
+                + "; map the ticket number if the export has one (--map id=COLUMN)"
+            )
         if not settings.keep_texts and ("title" in cols or "text" in cols):
             session.report.notes.append("titles and descriptions were not kept (set keep_texts to keep them)")
 
