@@ -1,11 +1,15 @@
 """The org chart: units (a tree, line or staff) and the people in them, from CSV / XLSX and / or a YAML tree.
 
 An org chart ingest replaces the org chart in the store as a whole (it is the chart of record); the files
-given together form one chart: a YAML tree of units, a CSV or XLSX of people, or both.
+given together form one chart: a YAML tree of units, a CSV or XLSX of people, or both. The summary says what
+the files disagree on (a unit of the people file that the tree does not have: still created, but named, with
+the tree's closest name).
 """
 
 from __future__ import annotations
 
+import difflib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +32,8 @@ STAFF_FUNCTIONS = (
 )  # fmt: skip
 STAFF_ROLES = ("supporting", "regulating", "executing", "advisory")
 KIND_WORDS = {"line": "line", "lijn": "line", "staff": "staff", "staf": "staff"}
+CLOSE_NAME = 0.8  # difflib ratio from which a unit name off the tree is taken for a misspelling of a tree's unit
+MAX_NAMED = 10  # units named in one note
 
 PEOPLE_FIELDS = {
     "person": ("person_id", "employee", "employee_id", "employee_number", "personnel_number", "medewerker"),
@@ -71,6 +77,9 @@ class _Chart:
         self.session = session
         self.units: dict[str, _Unit] = {}
         self.members: list[_Member] = []
+        self.trees: list[str] = []  # the YAML files read
+        self.tree_units: set[str] = set()  # the units they name
+        self.table_people: Counter[tuple[str, str]] = Counter()  # (people file, unit) -> people listed
 
     # -- units --------------------------------------------------------------------------------------------
     def unit(self, where: str, unit_id: str, parent: str | None, kind: str | None, function: str | None,
@@ -175,6 +184,38 @@ class _Chart:
         if not self.members:
             self.session.report.notes.append("the org chart names no people; interactions cannot be matched yet")
 
+    def off_tree(self) -> None:
+        """Note each unit a people file names that the YAML tree does not have (after :meth:`check`, so where
+        it ended up and its kind are known): a misspelt name would otherwise make a unit of its own unseen.
+        Likely misspellings (close to a name of the tree) come first, then the units with the most people."""
+        if not self.trees:
+            return
+        tree, by_lower = " and ".join(self.trees), {u.lower(): u for u in sorted(self.tree_units)}
+        strays: list[tuple[str | None, int, str, str]] = []  # (closest name of the tree, people, file, unit)
+        for (file, name), n in self.table_people.items():
+            if name not in self.tree_units:
+                close = difflib.get_close_matches(name.lower(), by_lower, n=1, cutoff=CLOSE_NAME)
+                strays.append((by_lower[close[0]] if close else None, n, file, name))
+        strays.sort(key=lambda stray: (stray[0] is None, -stray[1], stray[2], stray[3]))
+        for close, n, file, name in strays[:MAX_NAMED]:
+            unit = self.units[name]
+            place = "at the top of the chart" if unit.parent_id is None else f"under {unit.parent_id!r}"
+            kind = f"kind {unit.kind}" if unit.kind else "without kind (line or staff)"
+            made = f"a unit of its own, {place}, {kind}"
+            said = f"{file}: unit {name!r} ({n} {'person' if n == 1 else 'people'}) is not in the units tree of {tree}"
+            if close is not None:
+                said += (f"; did you mean {close!r}? It was created as {made}; correct the name in {file}, or add "
+                         f"the unit to {tree}")
+            else:
+                said += f"; it was created as {made}; add it to {tree} if it belongs there"
+            self.session.report.notes.append(said)
+        if len(strays) > MAX_NAMED:
+            rest = strays[MAX_NAMED:]
+            self.session.report.notes.append(
+                f"{len(rest)} more units of the people files are not in the units tree of {tree} "
+                f"({sum(stray[1] for stray in rest):,} people); they were created as units of their own too"
+            )
+
     def _check_cycles(self) -> None:
         for start in self.units.values():
             seen = [start.unit_id]
@@ -241,34 +282,35 @@ def _fte(value: Any) -> float | None:
     return fte
 
 
-def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> None:
-    """Validate one person record (from a table row or a YAML people entry) and add it to the chart."""
+def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> _Member | None:
+    """Validate one person record (from a table row or a YAML people entry) and add it to the chart; returns
+    it, or None when it was rejected."""
     session = chart.session
     session.report.rows += 1
     person, unit = _text(rec.get("person")), _text(rec.get("unit"))
     if person is None:
         session.reject(where, "person is empty; every row needs the person's id or email")
-        return
+        return None
     if unit is None:
         session.reject(where, "unit is empty; every person needs a unit")
-        return
+        return None
     try:
         valid_from, valid_to = _date(rec.get("valid_from"), "valid_from"), _date(rec.get("valid_to"), "valid_to")
         fte = _fte(rec.get("fte"))
     except ValueError as exc:
         session.reject(where, str(exc), "")
-        return
+        return None
     if valid_from and valid_to and valid_to < valid_from:
         session.reject(where, f"valid_to {valid_to} is before valid_from {valid_from}")
-        return
+        return None
     problem = chart.unit(where, unit, _text(rec.get("parent")), _text(rec.get("kind")),
                          _text(rec.get("function")), _text(rec.get("intended_role")))  # fmt: skip
     if problem:
         session.reject(where, problem, unit)
-        return
-    chart.members.append(
-        _Member(person, _text(rec.get("email")), unit, valid_from, valid_to, _text(rec.get("title")), fte, where)
-    )
+        return None
+    member = _Member(person, _text(rec.get("email")), unit, valid_from, valid_to, _text(rec.get("title")), fte, where)
+    chart.members.append(member)
+    return member
 
 
 def _read_table(chart: _Chart, path: Path, progress: Progress | None) -> None:
@@ -280,7 +322,9 @@ def _read_table(chart: _Chart, path: Path, progress: Progress | None) -> None:
             chart.session.reject(f"{path.name} line {line}", reason)
         data = {field: chunk.table.column(col).to_pylist() for field, col in cols.items()}
         for i in range(chunk.table.num_rows):
-            _member(chart, f"{path.name} {chunk.locator(i)}", {f: v[i] for f, v in data.items()})
+            member = _member(chart, f"{path.name} {chunk.locator(i)}", {f: v[i] for f, v in data.items()})
+            if member is not None:
+                chart.table_people[(path.name, member.unit_id)] += 1
 
 
 def _read_yaml(chart: _Chart, path: Path) -> None:
@@ -311,6 +355,7 @@ def _read_yaml(chart: _Chart, path: Path) -> None:
                              _text(node.get("intended_role")))  # fmt: skip
         if problem:
             raise InputError(f"{path}: {trail}: {problem}.")
+        chart.tree_units.add(name)
         for j, person in enumerate(node.get("people") or []):
             rec = dict(person) if isinstance(person, dict) else {"person": person}
             rec["unit"] = name
@@ -318,6 +363,7 @@ def _read_yaml(chart: _Chart, path: Path) -> None:
         for i, child in enumerate(node.get("units") or node.get("children") or []):
             walk(child, name, f"{trail} > {i + 1}")
 
+    chart.trees.append(path.name)
     for i, root in enumerate(roots):
         walk(root, None, f"unit {i + 1}")
 
@@ -337,6 +383,7 @@ def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None =
         if not chart.units:
             raise InputError(f"{paths[0]}: no units found; the org chart needs at least one unit.")
         chart.check()
+        chart.off_tree()
         session.on_commit(lambda: chart.finish(store))
 
     return run_ingest(store, [Path(p) for p in paths], "orgchart", read)
