@@ -52,3 +52,22 @@ def test_without_a_tree_the_people_file_names_the_units(ws: orgsphere.Workspace,
     report = ws.ingest_orgchart(write(tmp_path / "people.csv", PEOPLE))
     assert report.kept == 6 and not [n for n in report.notes if "units tree" in n]
 
+
+def test_replacing_the_org_chart_says_what_changed(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    people = "person,unit\n" + "".join(f"p{i},{u}\n" for i, u in enumerate(["Sales", "Finance", "ICT"] * 2))
+    first = ws.ingest_orgchart(write(tmp_path / "units.yaml", TREE), write(tmp_path / "people.csv", people))
+    assert not [n for n in first.notes if "replaced" in n or "kind lost" in n]  # nothing before it
+    # the people file again, without the tree: every unit's line / staff falls away, and Acme with it
+    again = ws.ingest_orgchart(tmp_path / "people.csv")
+    assert "org chart replaced: 0 units added, 1 removed (Acme); 0 people added, 0 removed" in again.notes
+    assert ("kind lost for 3 units (line/staff no longer declared): Finance, ICT, Sales; ingest the units YAML "
+            "again with the people file (orgsphere ingest orgchart units.yaml people.csv), or give the people file "
+            "a kind column") in again.notes
+    assert ws.store.query("SELECT count(kind) AS n FROM units").to_pylist() == [{"n": 0}]
+    # a bigger change: names are listed up to ten
+    bigger = "person,unit,kind\n" + "".join(f"q{i},Team {i:02},line\n" for i in range(12)) + "p0,Sales,line\n"
+    report = ws.ingest_orgchart(write(tmp_path / "bigger.csv", bigger))
+    assert ("org chart replaced: 12 units added (Team 00, Team 01, Team 02, Team 03, Team 04, Team 05, Team 06, "
+            "Team 07, Team 08, Team 09 and 2 more), 2 removed (Finance, ICT); 12 people added, 5 removed"
+            ) in report.notes, report.notes  # fmt: skip
+    assert not [n for n in report.notes if "kind lost" in n]

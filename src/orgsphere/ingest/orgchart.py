@@ -3,7 +3,8 @@
 An org chart ingest replaces the org chart in the store as a whole (it is the chart of record); the files
 given together form one chart: a YAML tree of units, a CSV or XLSX of people, or both. The summary says what
 the files disagree on (a unit of the people file that the tree does not have: still created, but named, with
-the tree's closest name).
+the tree's closest name) and what changed against the chart before (units and people added and removed,
+units whose line / staff kind is no longer declared).
 """
 
 from __future__ import annotations
@@ -152,6 +153,11 @@ class _Chart:
                         rows[key].append(value)
                     self.session.report.kept += 1
                     previous = m
+        before = dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
+        if before:  # a chart is replaced: say what changed
+            people = {p for (p,) in store.raw.execute("SELECT DISTINCT person_id FROM people").fetchall()}
+            after = {u.unit_id: u.kind for u in self.units.values()}
+            self.session.report.notes.extend(_changes(before, people, after, set(rows["person_id"])))
         for table in ("units", "people", "aliases"):
             store.raw.execute(f"DELETE FROM {table}")
         units = list(self.units.values())
@@ -244,6 +250,31 @@ class _Chart:
 
         for unit in self.units.values():
             resolve(unit)
+
+
+def _named(names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_NAMED])
+    return shown + (f" and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else "")
+
+
+def _changes(units_before: dict[str, str | None], people_before: set[str], units_after: dict[str, str | None],
+             people_after: set[str]) -> list[str]:  # fmt: skip
+    """What replacing the chart changes: units and people added and removed, and the units that keep their
+    name but lose their kind (a people file ingested again without the units tree that declared it)."""
+    added = sorted(set(units_after) - set(units_before))
+    removed = sorted(set(units_before) - set(units_after))
+    notes = [
+        f"org chart replaced: {len(added)} units added{f' ({_named(added)})' if added else ''}, {len(removed)} "
+        f"removed{f' ({_named(removed)})' if removed else ''}; {len(people_after - people_before):,} people added, "
+        f"{len(people_before - people_after):,} removed"
+    ]
+    lost = sorted(u for u, kind in units_before.items() if kind is not None and u in units_after
+                  and units_after[u] is None)  # fmt: skip
+    if lost:
+        notes.append(f"kind lost for {len(lost)} units (line/staff no longer declared): {_named(lost)}; ingest the "
+                     "units YAML again with the people file (orgsphere ingest orgchart units.yaml people.csv), or "
+                     "give the people file a kind column")
+    return notes
 
 
 def _text(value: Any) -> str | None:
