@@ -27,7 +27,7 @@ from ..privacy import Pseudonymiser, domain_of
 from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
-from .edges import SOURCE_ID, TS_PROBLEM, EdgeReader, parse_timestamps
+from .edges import SOURCE_ID, EdgeReader, parse_timestamps
 from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
@@ -47,7 +47,6 @@ TICKET_FIELDS = {
     "title": ("short_description", "summary", "onderwerp", "korte_omschrijving"),
     "text": ("description", "omschrijving", "details"),
 }  # fmt: skip
-OPENED_PROBLEM = "opened" + TS_PROBLEM.removeprefix("ts")
 
 
 def _hash(value: str) -> str:
@@ -98,7 +97,7 @@ def _reasons(resolver: Resolver, cols: Mapping[str, str], requester: pa.Array, g
         elif group_problem[i].is_valid:
             out[i] = (_group_reason(group[i].as_py() or "", cols), "")
         else:
-            out[i] = (OPENED_PROBLEM, str(opened[i].as_py()))
+            out[i] = ("opened" + opened_problem[i].as_py().removeprefix("ts"), str(opened[i].as_py()))
     return out
 
 
