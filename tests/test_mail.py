@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import orgsphere
 from orgsphere.errors import InputError
-from orgsphere.ingest.mailheaders import iter_mbox, parse_headers
+from orgsphere.ingest.mailheaders import hash_id, iter_mbox, parse_headers
 
 from .conftest import write
 
@@ -97,9 +97,10 @@ def test_messy_mbox(mws: orgsphere.Workspace, tmp_path: Path) -> None:
     listed = next(r for r in rows if r["channel"] == "email-list")
     assert listed["ts"] is None and listed["dst_kind"] == "party"
     reasons = {r["reason"] for r in mws.store.query("SELECT reason FROM rejects").to_pylist()}
-    assert any(r.startswith("automated message") for r in reasons)
+    assert any(r.startswith("automated sender (its address has the word 'no-reply'") for r in reasons)
     assert any("internal domain acme.example that is not in the org chart" in r for r in reasons)
     assert any("without a readable Date" in n for n in report.notes)
+    assert "5 messages read, 4 kept as 6 recipient rows; 1 rejected (1 as a whole)" in report.notes
     # metadata only: no subject, no body, no name, no clear address in the store
     dump = str(mws.store.query("SELECT * FROM interactions").to_pylist()) + str(
         mws.store.query("SELECT * FROM rejects").to_pylist()
@@ -119,10 +120,12 @@ def test_maildir_duplicates_across_folders_count_once(mws: orgsphere.Workspace, 
     sent.add(msg)  # the same message in the Sent folder
     report = mws.ingest_mail(tmp_path / "mail")
     assert report.kept == 1 and any("1 duplicate" in n for n in report.notes)
-    # a loose copy of the same message in another ingest is recognised too
+    # a loose copy of the same message in another ingest is recognised too (beside a new message)
     write(tmp_path / "loose" / "copy.eml", msg.as_string())
+    write(tmp_path / "loose" / "new.eml", msg.as_string().replace("dup@", "new@"))
     again = mws.ingest_mail(tmp_path / "loose")
-    assert again.kept == 0 and mws.store.counts()["interactions"] == 1
+    assert again.kept == 1 and mws.store.counts()["interactions"] == 2
+    assert "2 messages read, 1 kept as 1 recipient rows; 0 rejected" in again.notes
     assert mws.ingest_mail(tmp_path / "mail").skipped  # same bytes: skipped outright
 
 
@@ -164,6 +167,213 @@ def test_not_mail(mws: orgsphere.Workspace, tmp_path: Path) -> None:
     empty_dir.mkdir()
     with pytest.raises(InputError, match="empty folder"):
         mws.ingest_mail(empty_dir)
+    # a file is refused only when it is no mail at all, saying what it is and what to do
+    pst = tmp_path / "mailbox.pst"
+    pst.write_bytes(b"!BDN\x0e\x1a\x00\x00" + bytes(600))
+    with pytest.raises(InputError, match=r"not mail but an Outlook PST file; .*readpst -r -o OUT"):
+        mws.ingest_mail(pst)
+    export = tmp_path / "takeout.mbox"
+    export.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(100))
+    with pytest.raises(InputError, match=r"not mail but a ZIP archive; expected an mbox file .*unpack it"):
+        mws.ingest_mail(export)
+    with pytest.raises(InputError, match=r"not mail but text without header lines"):
+        mws.ingest_mail(write(tmp_path / "edges.eml", "src,dst\nann@acme.example,bob@acme.example\n"))
+
+
+LIST_PEOPLE = textwrap.dedent("""\
+    From ann@acme.example Mon Jan  8 10:00:00 2024
+    From: Ann <ann@acme.example>
+    To: dev@lists.opensource.example
+    Date: Mon, 08 Jan 2024 10:00:00 +0000
+    Message-ID: <l1@acme.example>
+    List-Id: Developers <dev.lists.opensource.example>
+    Precedence: list
+    Sender: dev-bounces@lists.opensource.example
+
+    a question to the list
+
+    From bob@acme.example Mon Jan  8 11:00:00 2024
+    From: bob@acme.example
+    To: dev@lists.opensource.example
+    Date: Mon, 08 Jan 2024 11:00:00 +0000
+    Message-ID: <l2@acme.example>
+    In-Reply-To: <l1@acme.example>
+    List-Id: <dev.lists.opensource.example>
+    Precedence: bulk
+
+    an answer, through a list that marks everything bulk
+
+    From cid@acme.example Mon Jan  8 12:00:00 2024
+    From: cid@acme.example
+    To: dev@lists.opensource.example
+    Cc: ann@acme.example
+    Date: Mon, 08 Jan 2024 12:00:00 +0000
+    Message-ID: <l3@acme.example>
+    In-Reply-To: <l2@acme.example>
+    List-Id: <dev.lists.opensource.example>
+    Precedence: list
+    Auto-Submitted: no
+
+    sent by a person
+
+    From news@vendor.example Mon Jan  8 13:00:00 2024
+    From: Vendor News <news@vendor.example>
+    To: ann@acme.example
+    Date: Mon, 08 Jan 2024 13:00:00 +0000
+    Message-ID: <l4@vendor.example>
+    Precedence: bulk
+
+    newsletter
+""")
+LIST_MACHINES = textwrap.dedent("""\
+    From dev-owner@lists.opensource.example Mon Jan  8 14:00:00 2024
+    From: dev-owner@lists.opensource.example
+    To: ann@acme.example
+    Date: Mon, 08 Jan 2024 14:00:00 +0000
+    Message-ID: <l5@lists.opensource.example>
+    Auto-Submitted: auto-generated
+    Precedence: bulk
+
+    your subscription reminder
+
+    From bob@acme.example Mon Jan  8 15:00:00 2024
+    From: bob@acme.example
+    To: ann@acme.example
+    Date: Mon, 08 Jan 2024 15:00:00 +0000
+    Message-ID: <l6@acme.example>
+    Auto-Submitted: auto-replied; owner-email="bob@acme.example"
+
+    out of office
+
+    From noreply@ci.opensource.example Mon Jan  8 16:00:00 2024
+    From: Jenkins <noreply@ci.opensource.example>
+    To: dev@lists.opensource.example
+    Date: Mon, 08 Jan 2024 16:00:00 +0000
+    Message-ID: <l7@ci.opensource.example>
+    List-Id: <dev.lists.opensource.example>
+    Precedence: list
+
+    build failed
+
+    From dee@acme.example Mon Jan  8 17:00:00 2024
+    From: dee@acme.example
+    To: dev@lists.opensource.example
+    Date: Mon, 08 Jan 2024 17:00:00 +0000
+    Message-ID: <l8@acme.example>
+    List-Id: <dev.lists.opensource.example>
+    Precedence: list
+
+    from someone who has left (not in the org chart)
+""")
+
+
+def test_list_mail_from_people_is_kept(mws: orgsphere.Workspace, tmp_path: Path) -> None:
+    box = write(tmp_path / "dev.mbox", LIST_PEOPLE + "\n" + LIST_MACHINES)
+    report = mws.ingest_mail(box)
+    channels = sorted(r["channel"] for r in mws.store.query("SELECT channel FROM interactions").to_pylist())
+    assert channels == ["email"] + ["email-list"] * 4  # the newsletter; l1, l2 and l3 (to the list and ann)
+    assert (report.rows, report.kept, report.rejected) == (9, 5, 4)
+    reasons = dict(mws.store.raw.execute("SELECT locator, reason FROM rejects").fetchall())
+    assert reasons["dev.mbox message at line 45"].startswith("automated message (Auto-Submitted: auto-generated)")
+    assert reasons["dev.mbox message at line 55"].startswith("automated message (Auto-Submitted: auto-replied)")
+    assert reasons["dev.mbox message at line 64"].startswith("automated sender (its address has the word 'noreply'")
+    assert "internal domain acme.example" in reasons["dev.mbox message at line 74, recipient 1"]
+    assert report.notes[0] == ("8 messages read, 4 kept as 5 recipient rows; 4 rejected (3 as a whole, 1 with every "
+                               "recipient row rejected)")  # fmt: skip
+    # newsletters only behind reject_bulk_mail; Precedence: list is never a reason
+    with orgsphere.open(tmp_path / "bulk.duckdb", key_file=tmp_path / "k", internal_domains="acme.example",
+                        reject_bulk_mail=True) as strict:  # fmt: skip
+        strict.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        report = strict.ingest_mail(write(tmp_path / "people.mbox", LIST_PEOPLE))
+        assert (report.kept, report.rejected) == (3, 2)  # l1 and l3 (to the list and ann) kept
+        reasons = dict(strict.store.raw.execute("SELECT locator, reason FROM rejects").fetchall())
+        assert set(reasons) == {"people.mbox message at line 12", "people.mbox message at line 36"}  # l2, l4
+        assert all(r.startswith("bulk mail (Precedence: bulk), rejected because reject_bulk_mail is on")
+                   for r in reasons.values())  # fmt: skip
+
+
+def test_binary_bytes_in_one_message_reject_that_message_alone(mws: orgsphere.Workspace, tmp_path: Path) -> None:
+    box = tmp_path / "Inbox"  # Thunderbird, after a crash: a zero-filled block in the middle message's headers
+    box.write_bytes(
+        b"From - Mon Jan  8 10:00:00 2024\n"
+        b"From: J\xf6rg Ann <ann@acme.example>\n"  # Latin-1 in a name is text, not binary
+        b"To: bob@acme.example\nDate: Mon, 08 Jan 2024 10:00:00 +0000\nMessage-ID: <n1@acme.example>\n\nbody\n\n"
+        b"From - Mon Jan  8 11:00:00 2024\n"
+        b"From: bob@acme.example\nTo: ann@acme.example\n" + b"\x00" * 64 + b"\n"
+        b"Date: Mon, 08 Jan 2024 11:00:00 +0000\nMessage-ID: <n2@acme.example>\n\nbody\n\n"
+        b"From - Mon Jan  8 12:00:00 2024\n"
+        b"From: cid@acme.example\nTo: ann@acme.example\nDate: Mon, 08 Jan 2024 12:00:00 +0000\n"
+        b"Message-ID: <n3@acme.example>\n\nbody\n"
+    )
+    report = mws.ingest_mail(box)
+    assert (report.kept, report.rejected) == (2, 1)
+    (locator, reason), = mws.store.raw.execute("SELECT locator, reason FROM rejects").fetchall()
+    assert locator == "Inbox message at line 9" and reason.startswith("binary data (NUL or control bytes)")
+    assert report.notes[0] == "3 messages read, 2 kept as 2 recipient rows; 1 rejected (1 as a whole)"
+
+
+ARCHIVE = textwrap.dedent("""\
+    From ann@acme.example Tue Jan  9 10:00:00 2024
+    From: ann@acme.example
+    To: dev@lists.opensource.example
+    Date: Tue, 09 Jan 2024 10:00:00 +0000
+    Message-ID: <1.0@localhost>
+    List-Id: <dev.lists.opensource.example>
+
+    first
+
+    From bob@acme.example Wed Apr 17 13:30:00 2024
+    From: bob@acme.example
+    To: dev@lists.opensource.example
+    Date: Wed, 17 Apr 2024 15:30:00 +0200
+    Message-ID: <1.0@localhost>
+    List-Id: <dev.lists.opensource.example>
+
+    another message from a client that reuses its Message-IDs
+
+    From cid@acme.example Tue Jan  9 12:00:00 2024
+    From: cid@acme.example
+    To: dev@lists.opensource.example, ann@acme.example
+    Date: Tue, 09 Jan 2024 12:00:00 +0000
+    Message-ID: <r1@acme.example>
+    In-Reply-To: <1.0@localhost>
+    References: <1.0@localhost>
+    List-Id: <dev.lists.opensource.example>
+
+    a reply to the first
+""")
+
+
+def test_a_reused_message_id_with_another_sender_or_date_is_another_message(
+    mws: orgsphere.Workspace, tmp_path: Path
+) -> None:
+    report = mws.ingest_mail(write(tmp_path / "archive.mbox", ARCHIVE))
+    assert (report.kept, report.rejected) == (4, 0) and report.notes[0].startswith("3 messages read, 3 kept")
+    rows = mws.store.query("SELECT strftime(ts, '%m-%d %H') AS ts, thread_id, source_id FROM interactions "
+                           "ORDER BY ts").to_pylist()  # fmt: skip
+    assert [r["ts"] for r in rows] == ["01-09 10", "01-09 12", "01-09 12", "04-17 13"]
+    first, *replies, other = rows
+    assert first["source_id"].split(":")[1] != other["source_id"].split(":")[1]
+    # the reply is in the first message's thread, the hashed Message-ID it points at
+    assert [r["thread_id"] for r in replies] == [first["thread_id"]] * 2 == [hash_id("1.0@localhost")] * 2
+    # ann's own copy of the first message (same Message-ID, sender and date) in another export counts once
+    copy = ARCHIVE.split("\n\n")[0].replace("List-Id: <dev.lists.opensource.example>\n", "") + "\n\nfirst\n\n"
+    sent = copy + copy.replace("1.0@localhost", "2.0@localhost").replace("dev@lists.opensource", "bob@acme")
+    again = mws.ingest_mail(write(tmp_path / "Sent.mbox", sent))
+    assert again.kept == 1 and mws.store.counts()["interactions"] == 5
+    assert any(n.startswith("1 duplicate messages (same Message-ID, sender and date") for n in again.notes)
+
+
+def test_mail_ingested_before_identities_still_counts_once(mws: orgsphere.Workspace, tmp_path: Path) -> None:
+    """A store written before the identity was the Message-ID with sender and date holds the hashed
+    Message-ID alone in source_id; the same message ingested again is recognised there too."""
+    mws.ingest_mail(write(tmp_path / "archive.mbox", ARCHIVE.split("\n\n")[0] + "\n\nfirst\n"))
+    headers = next(parse_headers(lines) for _line, lines in iter_mbox((tmp_path / "archive.mbox").open("rb")))
+    mws.store.raw.execute("UPDATE interactions SET source_id = replace(source_id, ?, ?)",
+                          [headers.identity, headers.message_id])  # fmt: skip
+    copy = ARCHIVE.split("\n\n")[0] + "\n\nfirst\n\n"
+    again = mws.ingest_mail(write(tmp_path / "Sent.mbox", copy + copy.replace("1.0@", "2.0@")))
+    assert again.kept == 1 and mws.store.counts()["interactions"] == 2
 
 
 @settings(max_examples=200, deadline=None)
@@ -173,7 +383,7 @@ def test_header_parser_never_crashes_on_arbitrary_bytes(data: bytes) -> None:
 
     for _line, lines in iter_mbox(io.BytesIO(b"From x\n" + data)):
         headers = parse_headers(lines)
-        assert isinstance(headers.recipients, list) and len(headers.message_id) == 16
+        assert isinstance(headers.recipients, list) and len(headers.message_id) == len(headers.identity) == 16
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -186,8 +396,9 @@ def test_mail_ingest_of_arbitrary_bytes_keeps_or_rejects(tmp_path_factory: pytes
         path.write_bytes(b"From: ann@acme.example\nTo: bob@acme.example\n" + data)
         try:
             report = ws.ingest_mail(path)
-        except InputError:
-            return  # a file-level refusal (e.g. binary data) is a clear error, not a crash
+        except InputError as failed:  # an ingest that kept nothing may fail as a whole, but it was read as mail
+            assert "not mail" not in str(failed)
+            return
         assert report.rows == report.kept + report.rejected
 
 

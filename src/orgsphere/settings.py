@@ -240,6 +240,12 @@ SETTINGS: tuple[Setting, ...] = (
         "list",
     ),
     Setting(
+        "reject_bulk_mail", _as_bool, False,
+        "Reject mail marked Precedence: bulk or junk (newsletters, mass mailings) as not a contact between people. "
+        "Off by default: many mailing lists mark every message bulk, and list mail from a person is a contact.",
+        "true/false",
+    ),
+    Setting(
         "broadcast_size",
         _as_int,
         25,

@@ -1,11 +1,21 @@
 """Mail: mbox files, Maildir folders and loose .eml files, headers only.
 
 Each message becomes one interaction per recipient (To, Cc, Bcc), channel ``email`` (``email-list`` for
-mail with a List-Id). The ``source_id`` of each row is ``mail:<hashed Message-ID>:<recipient number>``, so a
-message found in two folders, or in a file ingested again, is counted once; ``thread_id`` is the hashed id
-of the thread's first message, so a row is a reply exactly when its thread id differs from the message id
-in its ``source_id``. Messages from automated senders (no-reply addresses, Auto-Submitted, Precedence:
-bulk) are rejected with that reason. Bodies are never read into the store.
+mail with a List-Id). Mail from a person through a mailing list (List-Id, Precedence: list or bulk) is kept
+like any other. A message is rejected as a whole, each with its own reason, when it is automated
+(Auto-Submitted other than ``no``), comes from an automated sender (a word of ``automated_senders`` in its
+address), is bulk mail (Precedence: bulk or junk) while ``reject_bulk_mail`` is on, has no readable From or
+recipient, or when its header block is binary data (NUL or control bytes, as in a damaged region of an
+mbox): then only that message is skipped and the rest of the file is read. A file is refused only when it
+is not mail at all (neither a ``From `` line nor header lines at its start: an archive, a PDF, a PST).
+
+The ``source_id`` of each row is ``mail:<identity>:<recipient number>``, the identity being the hash of
+the Message-ID together with the sender and the date: the same message in two folders, or in a file
+ingested again, is counted once, while a Message-ID reused for another message (other sender or date) is
+another message. ``thread_id`` is the hashed Message-ID of the thread's first message (from References or
+In-Reply-To, else the message's own), so the first row of a thread in time is its initiative. The report's
+row counts are recipient rows (a message rejected as a whole is one row); its notes count the messages.
+Bodies are never read into the store.
 """
 
 from __future__ import annotations
@@ -14,17 +24,29 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
-from .edges import EdgeBuffer, EdgeReader
-from .mailheaders import MailHeaders, iter_mbox, parse_headers, read_header_block
+from .edges import SOURCE_ID, EdgeBuffer, EdgeReader
+from .mailheaders import MailHeaders, has_binary_bytes, iter_mbox, parse_headers, read_header_block
 from .session import IngestReport, IngestSession, run_ingest
-from .tabular import Progress
+from .tabular import Chunk, Progress
 
 __all__ = ["ingest_mail", "mail_files"]
 
 BATCH = 100_000  # interactions per chunk handed to the edge reader
+HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")  # "Name: value", the first line of a message file
+NOT_MAIL = {  # how files that are no mail start: what they are, and what to do
+    b"PK\x03\x04": ("a ZIP archive", "unpack it and give the mbox file or mail folder inside"),
+    b"\x1f\x8b": ("a gzip file", "decompress it first (gunzip)"),
+    b"!BDN": ("an Outlook PST file", "turn it into mbox folders first: readpst -r -o OUT file.pst (Debian package "
+              "pst-utils)"),
+    b"%PDF": ("a PDF", "give the mail export instead"),
+    b"\x89PNG": ("a PNG image", "give the mail export instead"),
+}
 
 
 def mail_files(path: Path) -> tuple[str, list[Path]]:
@@ -36,9 +58,7 @@ def mail_files(path: Path) -> tuple[str, list[Path]]:
             head = fh.read(4096)
         if not head.strip():
             raise InputError(f"{path}: the file is empty; expected an mbox file or an .eml message.")
-        if b"\x00" in head:
-            raise InputError(f"{path}: binary data, not mail; expected an mbox file or an .eml message.")
-        return ("mbox" if head.startswith(b"From ") else "eml"), [path]
+        return _file_kind(path, head), [path]
     if (path / "cur").is_dir() or (path / "new").is_dir():
         files = sorted(p for sub in ("cur", "new") for p in (path / sub).glob("*") if p.is_file())
         for child in sorted(path.glob(".*")):  # Maildir++ subfolders: .Sent, .Archive, ...
@@ -51,55 +71,121 @@ def mail_files(path: Path) -> tuple[str, list[Path]]:
     return "eml", files
 
 
+def _file_kind(path: Path, head: bytes) -> str:
+    """mbox or eml, from the first bytes of a file; a file that is not mail at all is refused."""
+    start = head.lstrip(b"\xef\xbb\xbf\r\n\t ")
+    if start.startswith(b"From "):
+        return "mbox"
+    if HEADER_LINE.match(start):
+        return "eml"
+    unknown = ("binary data" if b"\x00" in head else "text without header lines", "give the mail export")
+    found, fix = next((known for magic, known in NOT_MAIL.items() if start.startswith(magic)), unknown)
+    raise InputError(f"{path}: not mail but {found}; expected an mbox file (starting with a 'From ' line) or an "
+                     f".eml message (starting with header lines such as 'From: ...'); {fix}.")
+
+
+class _MailEdges(EdgeReader):
+    """The edge reader, counting the messages of which at least one recipient row is kept. A message's rows
+    come in one run (a run may span two chunks), so a message is counted where its run of kept rows starts."""
+
+    def __init__(self, store: Store, settings: Settings, session: IngestSession):
+        super().__init__(store, settings, session, EdgeBuffer.COLUMNS)
+        self.kept_messages = 0
+        self._last: str | None = None  # the message of the last kept row
+
+    def chunk(self, chunk: Chunk) -> pa.Array:
+        keep = super().chunk(chunk)
+        kept = chunk.table.column(SOURCE_ID).combine_chunks().filter(keep)
+        messages = pc.replace_substring_regex(kept, r":[0-9]+$", "")  # mail:<identity>:<k> -> mail:<identity>
+        if len(messages):
+            self.kept_messages += pc.count_distinct(messages).as_py() - (messages[0].as_py() == self._last)
+            self._last = messages[-1].as_py()
+        return keep
+
+
 class _MailReader:
     def __init__(self, store: Store, settings: Settings, session: IngestSession):
         self.session = session
-        self.edges = EdgeReader(store, settings, session, EdgeBuffer.COLUMNS)
+        self.edges = _MailEdges(store, settings, session)
         self.buffer = EdgeBuffer(self.edges, "message", BATCH)
         self.automated = {a.lower() for a in settings.automated_senders}
+        self.reject_bulk = settings.reject_bulk_mail
+        # identities of the mail in the store; a store written before identities held the hashed Message-ID
+        # alone there, which :meth:`message` looks for as well, so that mail is not counted twice either
         self.seen: set[str] = {
             r[0] for r in store.raw.execute(
                 "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'mail:')"
             ).fetchall()
         }  # fmt: skip
-        self.messages = self.duplicates = self.undated = self.no_id = 0
+        self.messages = self.duplicates = self.rejected = self.handed_on = self.undated = self.no_id = 0
 
-    def _is_automated(self, address: str | None) -> bool:
-        local = (address or "").split("@")[0]
-        return any(word in self.automated for word in re.split(r"[.\-_+]", local)) or local in self.automated
+    def _automated_word(self, address: str) -> str | None:
+        """The word of ``automated_senders`` in the address's local part (noreply, no-reply, bounce, ...)."""
+        local = address.split("@")[0]
+        if local in self.automated:
+            return local
+        return next((word for word in re.split(r"[.\-_+]", local) if word in self.automated), None)
+
+    def _not_a_contact(self, headers: MailHeaders) -> str | None:
+        """Why a message is not a contact between people, or None. Mail through a list is a contact."""
+        if headers.sender is None:
+            return "message has no readable From address"
+        if not headers.recipients:
+            return "message has no readable To, Cc or Bcc address"
+        if headers.auto_submitted not in (None, "no"):
+            return f"automated message (Auto-Submitted: {headers.auto_submitted}); not a contact between people"
+        word = self._automated_word(headers.sender)
+        if word:
+            return (f"automated sender (its address has the word {word!r} of automated_senders); not a contact "
+                    "between people; take the word out of automated_senders to keep such mail")  # fmt: skip
+        if self.reject_bulk and headers.precedence in ("bulk", "junk"):
+            return (f"bulk mail (Precedence: {headers.precedence}), rejected because reject_bulk_mail is on; turn "
+                    "it off to keep mailing-list mail marked bulk")  # fmt: skip
+        return None
+
+    def _reject(self, where: str, reason: str) -> None:
+        """Reject a message as a whole: one row of the report."""
+        self.rejected += 1
+        self.session.report.rows += 1
+        self.session.reject(where, reason)
 
     def message(self, where: str, lines: list[bytes]) -> None:
         self.messages += 1
-        headers: MailHeaders = parse_headers(lines)
-        if headers.message_id in self.seen:
+        if has_binary_bytes(lines):
+            self._reject(where, "binary data (NUL or control bytes) in the header block, not a readable message; "
+                         "this message is skipped, the rest of the file is read")  # fmt: skip
+            return
+        headers = parse_headers(lines)
+        if headers.identity in self.seen or headers.message_id in self.seen:
             self.duplicates += 1
             return
-        self.seen.add(headers.message_id)
-        session = self.session
-        if headers.sender is None:
-            session.report.rows += 1
-            session.reject(where, "message has no readable From address")
+        self.seen.add(headers.identity)
+        reason = self._not_a_contact(headers)
+        if reason is not None:
+            self._reject(where, reason)
             return
-        if not headers.recipients:
-            session.report.rows += 1
-            session.reject(where, "message has no readable To, Cc or Bcc address")
-            return
-        if headers.automated or self._is_automated(headers.sender):
-            session.report.rows += 1
-            session.reject(where, "automated message (no-reply sender, Auto-Submitted or bulk); not a contact "
-                           "between people")  # fmt: skip
-            return
+        assert headers.sender is not None
+        self.handed_on += 1
         self.undated += headers.date is None
         self.no_id += not headers.has_message_id
         channel = "email-list" if headers.list_id else "email"
         for k, recipient in enumerate(headers.recipients):
             self.buffer.add(f"{where}, recipient {k + 1}", headers.sender, recipient, headers.date, channel,
-                            headers.thread_id, f"mail:{headers.message_id}:{k}", subject=headers.subject)  # fmt: skip
+                            headers.thread_id, f"mail:{headers.identity}:{k}", subject=headers.subject)  # fmt: skip
 
     def notes(self) -> list[str]:
-        out = [f"{self.messages:,} messages read"]
+        kept = self.edges.kept_messages
+        no_recipient_kept = self.handed_on - kept
+        why = [f"{n:,} {what}" for n, what in ((self.rejected, "as a whole"),
+                                                (no_recipient_kept, "with every recipient row rejected")) if n]
+        why_text = f" ({', '.join(why)})" if why else ""
+        out = [f"{self.messages:,} messages read, {kept:,} kept as {self.session.report.kept:,} recipient rows; "
+               f"{self.rejected + no_recipient_kept:,} rejected{why_text}",
+               "rows in, kept and rejected count recipient rows (one per To, Cc or Bcc address); a message "
+               "rejected as a whole is one row"]  # fmt: skip
         if self.duplicates:
-            out.append(f"{self.duplicates:,} duplicate messages (same Message-ID, e.g. in two folders) counted once")
+            out.append(f"{self.duplicates:,} duplicate messages (same Message-ID, sender and date, e.g. in two "
+                       "folders or an earlier ingest) counted once")  # fmt: skip
         if self.undated:
             out.append(f"{self.undated:,} messages without a readable Date kept as undated")
         if self.no_id:

@@ -3,8 +3,12 @@
 :func:`iter_mbox` walks an mbox file as a stream of lines and hands out the header block of each message
 (the lines up to the first blank line); body lines are only looked at to find the next ``From `` line.
 :func:`parse_headers` turns a header block into the fields orgsphere keeps: sender, recipients, date and the
-ids that make threads, and the subject, which is held only while the message is read, to recognise its
-topic where ``read_subjects`` allows. Addresses are read with :func:`email.utils.getaddresses` (groups,
+ids that make threads, the Auto-Submitted and Precedence values (the reader decides what they mean), and the
+subject, which is held only while the message is read, to recognise its topic where ``read_subjects``
+allows. :func:`has_binary_bytes` tells a header block of binary data (NUL and other control bytes, as in a
+damaged region of an mbox) from one of text. A message's identity is its Message-ID together with its
+sender and date: the same message in two folders has all three alike, while a Message-ID reused by another
+client for another message does not. Addresses are read with :func:`email.utils.getaddresses` (groups,
 comments, ``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
 """
 
@@ -20,7 +24,7 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import BinaryIO
 
-__all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "hash_id"]
+__all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "has_binary_bytes", "hash_id"]
 
 WANTED = {b"from", b"sender", b"to", b"cc", b"bcc", b"date", b"message-id", b"in-reply-to", b"references",
           b"list-id", b"auto-submitted", b"precedence", b"subject"}  # fmt: skip
@@ -29,6 +33,9 @@ QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 COMMENT = re.compile(r"\([^()]*\)")
 # once quoted names and comments are cut out: addresses in angle brackets or bare
 SIMPLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>|([^\s<>,;:\"()]+@[^\s<>,;:\"()]+)")
+KEYWORD = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")  # auto-generated, bulk: what Auto-Submitted, Precedence hold
+# control bytes that text headers never hold (tab, LF, FF, CR and the ESC of ISO-2022-JP are text)
+BINARY = bytes(c for c in range(32) if c not in b"\t\n\x0c\r\x1b")
 
 
 def hash_id(value: str) -> str:
@@ -42,13 +49,15 @@ class MailHeaders:
     recipients: list[str]
     date: datetime | None
     date_problem: str | None
-    message_id: str  # hashed; from the Message-ID, or from the headers when there is none
+    identity: str  # hashed Message-ID + sender + date; from the headers when there is no Message-ID
+    message_id: str  # hashed Message-ID alone (what replies point at); the identity when there is none
     has_message_id: bool
-    thread_id: str  # hashed id of the first message of the thread
+    thread_id: str  # hashed Message-ID of the first message of the thread
     is_reply: bool
     list_id: str | None
     subject: str | None  # decoded; held only while the message is read, for its topic (read_subjects)
-    automated: bool  # Auto-Submitted / Precedence: bulk, list, junk
+    auto_submitted: str | None  # the Auto-Submitted keyword, lowercase: no, auto-generated, auto-replied, ...
+    precedence: str | None  # the Precedence keyword, lowercase: bulk, list, junk, ...
 
 
 def iter_mbox(fh: BinaryIO) -> Iterator[tuple[int, list[bytes]]]:
@@ -83,6 +92,12 @@ def read_header_block(fh: BinaryIO) -> list[bytes]:
             break
         lines.append(line)
     return lines
+
+
+def has_binary_bytes(lines: list[bytes]) -> bool:
+    """Whether a header block holds NUL or other control bytes: binary data, not a header."""
+    block = b"".join(lines)
+    return len(block.translate(None, BINARY)) != len(block)  # (deleting them is faster than searching)
 
 
 def _unfold(lines: list[bytes]) -> dict[bytes, list[str]]:
@@ -150,16 +165,16 @@ def parse_headers(lines: list[bytes]) -> MailHeaders:
             date = parsed
     own_ids = MSG_ID.findall((fields.get(b"message-id") or [""])[0])
     has_id = bool(own_ids)
-    if has_id:
+    if has_id:  # a Message-ID is not always unique: with another sender or date it is another message
         message_id = hash_id(own_ids[0])
+        when = date.isoformat() if date else raw_date
+        identity = hash_id("|".join([own_ids[0], senders[0] if senders else "", when]))
     else:  # no (readable) Message-ID: the same message in two folders still has the same headers
         basis = "|".join([",".join(senders), ",".join(recipients), raw_date])
-        message_id = hash_id("no-id:" + basis)
+        message_id = identity = hash_id("no-id:" + basis)
     references = MSG_ID.findall(" ".join(fields.get(b"references", [])))
     reply_to = MSG_ID.findall(" ".join(fields.get(b"in-reply-to", [])))
     root = references[0] if references else reply_to[0] if reply_to else None
-    auto = " ".join(fields.get(b"auto-submitted", [])).lower()
-    precedence = " ".join(fields.get(b"precedence", [])).lower()
     list_ids = MSG_ID.findall(" ".join(fields.get(b"list-id", [])))
     list_id = list_ids[0] if list_ids else ((fields.get(b"list-id") or [None])[0] or None)
     return MailHeaders(
@@ -167,14 +182,23 @@ def parse_headers(lines: list[bytes]) -> MailHeaders:
         recipients=recipients,
         date=date,
         date_problem=problem,
+        identity=identity,
         message_id=message_id,
         has_message_id=has_id,
         thread_id=hash_id(root) if root else message_id,
         is_reply=root is not None,
         list_id=list_id,
-        automated=(auto not in ("", "no")) or precedence in ("bulk", "junk", "list"),
         subject=_subject((fields.get(b"subject") or [None])[0]),
+        auto_submitted=_keyword(fields.get(b"auto-submitted", [])),
+        precedence=_keyword(fields.get(b"precedence", [])),
     )
+
+
+def _keyword(values: list[str]) -> str | None:
+    """The keyword of a header such as Auto-Submitted or Precedence, without comments and parameters
+    ("auto-replied; owner-email=..." -> "auto-replied"); other text (it may name a person) is not kept."""
+    word = COMMENT.sub(" ", values[0]).split(";")[0].strip().lower() if values else ""
+    return (word if KEYWORD.fullmatch(word) else "unrecognised value") if word else None
 
 
 def _subject(raw: str | None) -> str | None:
