@@ -90,8 +90,8 @@ def _reasons(resolver: Resolver, cols: Mapping[str, str], requester: pa.Array, g
     group_problem = resolver.array(group)[2]
     bad = pc.or_(pc.or_(pc.is_valid(requester_problem), pc.is_valid(group_problem)), pc.is_valid(opened_problem))
     out: list[tuple[str, str] | None] = [None] * len(requester)
-    for i in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
-        i = int(i)
+    for row in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
+        i = int(row)
         if requester_problem[i].is_valid:
             out[i] = (_requester_reason(requester[i].as_py() or "", requester_problem[i].as_py(), cols), "")
         elif group_problem[i].is_valid:
