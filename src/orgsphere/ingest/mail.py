@@ -35,7 +35,7 @@ from .mailheaders import MailHeaders, has_binary_bytes, iter_mbox, parse_headers
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress
 
-__all__ = ["ingest_mail", "mail_files"]
+__all__ = ["ingest_mail", "mail_files", "messages", "not_a_contact"]
 
 BATCH = 100_000  # interactions per chunk handed to the edge reader
 HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")  # "Name: value", the first line of a message file
@@ -84,6 +84,33 @@ def _file_kind(path: Path, head: bytes) -> str:
                      f".eml message (starting with header lines such as 'From: ...'); {fix}.")
 
 
+def _automated_word(address: str, automated: set[str]) -> str | None:
+    """The word of ``automated_senders`` in the address's local part (noreply, no-reply, bounce, ...)."""
+    local = address.split("@")[0]
+    if local in automated:
+        return local
+    return next((word for word in re.split(r"[.\-_+]", local) if word in automated), None)
+
+
+def not_a_contact(headers: MailHeaders, automated: set[str], reject_bulk: bool) -> str | None:
+    """Why a message is not a contact between people, or None. Mail through a list is a contact.
+    ``automated`` holds the lowercase words of ``automated_senders``; ``reject_bulk`` is ``reject_bulk_mail``."""
+    if headers.sender is None:
+        return "message has no readable From address"
+    if not headers.recipients:
+        return "message has no readable To, Cc or Bcc address"
+    if headers.auto_submitted not in (None, "no"):
+        return f"automated message (Auto-Submitted: {headers.auto_submitted}); not a contact between people"
+    word = _automated_word(headers.sender, automated)
+    if word:
+        return (f"automated sender (its address has the word {word!r} of automated_senders); not a contact "
+                "between people; take the word out of automated_senders to keep such mail")  # fmt: skip
+    if reject_bulk and headers.precedence in ("bulk", "junk"):
+        return (f"bulk mail (Precedence: {headers.precedence}), rejected because reject_bulk_mail is on; turn "
+                "it off to keep mailing-list mail marked bulk")  # fmt: skip
+    return None
+
+
 class _MailEdges(EdgeReader):
     """The edge reader, counting the messages of which at least one recipient row is kept. A message's rows
     come in one run (a run may span two chunks), so a message is counted where its run of kept rows starts."""
@@ -119,30 +146,6 @@ class _MailReader:
         }  # fmt: skip
         self.messages = self.duplicates = self.rejected = self.handed_on = self.undated = self.no_id = 0
 
-    def _automated_word(self, address: str) -> str | None:
-        """The word of ``automated_senders`` in the address's local part (noreply, no-reply, bounce, ...)."""
-        local = address.split("@")[0]
-        if local in self.automated:
-            return local
-        return next((word for word in re.split(r"[.\-_+]", local) if word in self.automated), None)
-
-    def _not_a_contact(self, headers: MailHeaders) -> str | None:
-        """Why a message is not a contact between people, or None. Mail through a list is a contact."""
-        if headers.sender is None:
-            return "message has no readable From address"
-        if not headers.recipients:
-            return "message has no readable To, Cc or Bcc address"
-        if headers.auto_submitted not in (None, "no"):
-            return f"automated message (Auto-Submitted: {headers.auto_submitted}); not a contact between people"
-        word = self._automated_word(headers.sender)
-        if word:
-            return (f"automated sender (its address has the word {word!r} of automated_senders); not a contact "
-                    "between people; take the word out of automated_senders to keep such mail")  # fmt: skip
-        if self.reject_bulk and headers.precedence in ("bulk", "junk"):
-            return (f"bulk mail (Precedence: {headers.precedence}), rejected because reject_bulk_mail is on; turn "
-                    "it off to keep mailing-list mail marked bulk")  # fmt: skip
-        return None
-
     def _reject(self, where: str, reason: str) -> None:
         """Reject a message as a whole: one row of the report."""
         self.rejected += 1
@@ -160,7 +163,7 @@ class _MailReader:
             self.duplicates += 1
             return
         self.seen.add(headers.identity)
-        reason = self._not_a_contact(headers)
+        reason = not_a_contact(headers, self.automated, self.reject_bulk)
         if reason is not None:
             self._reject(where, reason)
             return
@@ -193,7 +196,9 @@ class _MailReader:
         return out
 
 
-def _messages(kind: str, files: list[Path], progress: Progress | None) -> Iterator[tuple[str, list[bytes]]]:
+def messages(kind: str, files: list[Path], progress: Progress | None = None) -> Iterator[tuple[str, list[bytes]]]:
+    """Each message of ``files`` (of ``kind`` mbox, maildir or eml, as :func:`mail_files` gives them): where it
+    is and its header block; ``progress`` gets the bytes read."""
     total = sum(f.stat().st_size for f in files)
     done = 0
     for f in files:
@@ -217,7 +222,7 @@ def ingest_mail(store: Store, path: Path, settings: Settings, progress: Progress
 
     def read(session: IngestSession) -> None:
         reader = _MailReader(store, settings, session)
-        for where, lines in _messages(kind, files, progress):
+        for where, lines in messages(kind, files, progress):
             reader.message(where, lines)
         reader.buffer.flush()
         session.report.notes.extend(reader.notes())
