@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orgsphere
-from orgsphere.errors import InputError
+from orgsphere.errors import IngestFailedError, InputError
 
 from .conftest import write
 
@@ -31,7 +31,8 @@ def counts(ws: orgsphere.Workspace) -> dict[str, int]:
 
 
 def test_good_and_bad_rows(tmp_path: Path) -> None:
-    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example")
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example",
+                        max_reject_share=1.0)  # (most rows here are bad on purpose)
     setup_org(ws, tmp_path)
     edges = write(tmp_path / "e.csv", "\n".join([
         "from,to,time,channel,weight",
@@ -235,12 +236,17 @@ def test_parties_and_domain_rules(tmp_path: Path) -> None:
 def test_every_row_is_kept_or_rejected_exactly_once(tmp_path_factory: pytest.TempPathFactory,
                                                      rows: list[tuple[int, int, int]]) -> None:  # fmt: skip
     tmp = tmp_path_factory.mktemp("prop")
-    with orgsphere.open(tmp / "s.duckdb", key_file=tmp / "k") as ws:
+    with orgsphere.open(tmp / "s.duckdb", key_file=tmp / "k", max_reject_share=1.0) as ws:
         setup_org(ws, tmp)
         channels = ["email", "chat", "meeting", ""]
         text = "src,dst,channel\n" + "".join(f"p{a},p{b if b < 10 else 'x'},{channels[c]}\n" for a, b, c in rows)
-        report = ws.ingest_edges(write(tmp / "e.csv", text))
         good = [(a, b, c) for a, b, c in rows if b < 10 and a != b]
+        if not good:  # nothing kept is a failed ingest, whatever max_reject_share says
+            with pytest.raises(IngestFailedError, match="nothing kept"):
+                ws.ingest_edges(write(tmp / "e.csv", text))
+            assert ws.store.counts()["interactions"] == 0
+            return
+        report = ws.ingest_edges(write(tmp / "e.csv", text))
         assert report.rows == len(rows) and report.kept == len(good) and report.rejected == len(rows) - len(good)
         got = ws.store.query("SELECT channel, count(*) AS n FROM interactions GROUP BY 1").to_pylist()
         expected: dict[str, int] = {}

@@ -45,8 +45,9 @@ def test_an_address_and_its_domain_on_one_row_declare_both(tmp_path: Path) -> No
             "Big Client,buyer@bigclient.example,bigclient.example,klant\n"
             "Typo,not-an-address,,customer\n"
             "Id as mail,,,customer\n"
+            "Vendor,contact@vendor.example,,supplier\n"
         )))  # fmt: skip
-        assert (report.kept, report.rejected) == (1, 2)
+        assert (report.kept, report.rejected) == (2, 2)
         reasons = sorted(r[0] for r in ws.store.raw.execute("SELECT reason FROM rejects").fetchall())
         assert reasons == ["address must look like name@example.com", "row has no id, address or domain"]
         ws.ingest_edges(write(tmp_path / "e.csv", "src,dst\np0,buyer@bigclient.example\np1,other@bigclient.example\n"))

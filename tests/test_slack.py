@@ -64,6 +64,7 @@ def test_slack_folder_and_zip(tmp_path: Path) -> None:
 
 def test_not_a_slack_export(tmp_path: Path) -> None:
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
         with pytest.raises(InputError, match="no users.json"):
             (tmp_path / "empty").mkdir()
             ws.ingest_slack(tmp_path / "empty")

@@ -19,7 +19,8 @@ INC001;ann;ICT Service Desk;2025-03-03 09:00:00;2025-03-03 11:00:00;Hardware;3;L
 
 
 def test_tickets(tmp_path: Path) -> None:
-    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", min_group_size=1) as ws:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", min_group_size=1,
+                        max_reject_share=0.7) as ws:  # (3 of the 5 rows are bad on purpose)
         ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
         report = ws.ingest_tickets(write(tmp_path / "incidents.csv", EXPORT))
         assert (report.kept, report.rejected) == (2, 3)
@@ -46,7 +47,7 @@ def test_tickets(tmp_path: Path) -> None:
         # two tickets from Sales to the service desk: inter-unit for both; the desk has no active person here
         assert units["Sales"]["inter"] == 2 and units["Sales"]["persons"] == 2
         assert units["ICT Service Desk"]["inter"] == 2
-    with orgsphere.open(tmp_path / "s2.duckdb", key_file=tmp_path / "k", keep_texts=True) as ws:
+    with orgsphere.open(tmp_path / "s2.duckdb", key_file=tmp_path / "k", keep_texts=True, max_reject_share=0.7) as ws:
         ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
         ws.ingest_tickets(tmp_path / "incidents.csv")
         titles = sorted(r["title"] for r in ws.store.query("SELECT title FROM work_items").to_pylist())

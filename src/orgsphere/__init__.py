@@ -10,6 +10,7 @@ from importlib.metadata import version as _version
 
 from .errors import (
     ConfigError,
+    IngestFailedError,
     InputError,
     KeyMismatchError,
     MissingExtraError,
@@ -18,6 +19,7 @@ from .errors import (
     StoreLockedError,
 )
 from .ingest import IngestReport
+from .ingest.session import replacing
 from .results import ResultTable, Results
 from .settings import SETTINGS, Settings, load_settings
 from .workspace import Workspace, open
@@ -30,6 +32,8 @@ __all__ = [
     "Results",
     "ResultTable",
     "IngestReport",
+    "IngestFailedError",
+    "replacing",
     "Settings",
     "SETTINGS",
     "load_settings",

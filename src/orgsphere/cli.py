@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from .analysis.fit import describe
-from .errors import OrgsphereError
+from .errors import IngestFailedError, OrgsphereError
+from .ingest.session import replacing
 from .settings import SETTINGS, load_settings
 from .warehouse import warehouse_location
 from .workspace import Workspace
@@ -138,105 +139,125 @@ def _map_option(fields: str) -> Callable[[Callable[..., Any]], Callable[..., Any
                         help=f"Column of a field: {fields}. Repeat for each field.")  # fmt: skip
 
 
-def _ingest(settings: Any, label: str, run: Callable[[Workspace, Callable[[int, int], None]], Any]) -> None:
-    """Open the store, run one ingest with a progress bar, print its summary."""
-    with Workspace(settings) as ws, _progress(label) as bar:
-        report = run(ws, bar)
+def _ingest(settings: Any, label: str, run: Callable[[Workspace, Callable[[int, int], None]], Any],
+            replace: bool = False) -> None:  # fmt: skip
+    """Open the store, run one ingest with a progress bar, print its summary (also when it failed)."""
+    try:
+        with Workspace(settings) as ws, _progress(label) as bar, replacing(replace):
+            report = run(ws, bar)
+    except IngestFailedError as exc:
+        click.echo(exc.report.summary())  # type: ignore[attr-defined]
+        raise
     click.echo(report.summary())
 
 
+_replace_option = click.option(
+    "--replace", is_flag=True,
+    help="Read a file whose bytes were ingested before again; its rows replace the earlier ones.",
+)
+
+
 @command(ingest, "orgchart")
+@_replace_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...]) -> None:
+def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...], replace: bool) -> None:
     """Replace the org chart with FILES: a YAML tree of units and/or a CSV / XLSX of people.
 
     People columns: person, unit, and optionally parent, kind (line/staff), function, email, valid_from,
     valid_to, title, fte, intended_role.
     """
-    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar))
+    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar), replace)
 
 
 @command(ingest, "parties")
+@_replace_option
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(["customer", "supplier", "regulator", "partner", "other"]),
               help="Kind of every party in FILE, when it has no kind column (e.g. a list of customers).")  # fmt: skip
-def ingest_parties_cmd(settings: Any, file: Path, kind: str | None) -> None:
+def ingest_parties_cmd(settings: Any, file: Path, kind: str | None, replace: bool) -> None:
     """Declare outside parties: FILE has a column id, address or domain, and kind."""
-    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar))
+    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar), replace)
 
 
 @command(ingest, "edges")
+@_replace_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("src, dst, ts, channel, weight or thread")
-def ingest_edges_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
+def ingest_edges_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
     """Ingest an edge list (CSV, TSV, CSV.gz, XLSX or Parquet): one row per directed interaction."""
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_edges(file, mapping, progress=bar))
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_edges(file, mapping, progress=bar), replace)
 
 
 @command(ingest, "mail")
+@_replace_option
 @click.argument("path", type=click.Path(path_type=Path))
-def ingest_mail_cmd(settings: Any, path: Path) -> None:
+def ingest_mail_cmd(settings: Any, path: Path, replace: bool) -> None:
     """Ingest mail headers from an mbox file, a Maildir folder or a folder of .eml files.
 
     Example: orgsphere ingest mail ~/export/archive.mbox --internal-domains acme.example
     """
-    _ingest(settings, path.name, lambda ws, bar: ws.ingest_mail(path, progress=bar))
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_mail(path, progress=bar), replace)
 
 
 @command(ingest, "calendar")
+@_replace_option
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Expand recurring events from this day.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="... up to (not including) this day.")
-def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any) -> None:
+def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any, replace: bool) -> None:
     """Ingest meetings from an iCalendar (.ics) file or a folder of them.
 
     Example: orgsphere ingest calendar exports/ --from 2025-01-01 --to 2026-01-01
     """
     first, last = (start.date() if start else None), (end.date() if end else None)
-    _ingest(settings, path.name, lambda ws, bar: ws.ingest_calendar(path, first, last, progress=bar))
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_calendar(path, first, last, progress=bar), replace)
 
 
 @command(ingest, "crm")
+@_replace_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("employee, account, type, time or duration")
-def ingest_crm_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
+def ingest_crm_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
     """Ingest CRM activities (calls, visits, emails with accounts); every account counts as a customer.
 
     Example: orgsphere ingest crm activities.xlsx --map employee=Owner --map account="Account Name"
     """
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_crm(file, mapping, progress=bar))
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_crm(file, mapping, progress=bar), replace)
 
 
 @command(ingest, "tickets")
+@_replace_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("id, requester, group, opened, closed, category, priority, sla_due, title or text")
-def ingest_tickets_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
+def ingest_tickets_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
     """Ingest a ServiceNow / Jira style ticket export (CSV / XLSX): work items and requester-to-team contacts.
 
     Example: orgsphere ingest tickets incidents.xlsx --map group="Assignment group" --map requester=Caller
     """
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_tickets(file, mapping, progress=bar))
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_tickets(file, mapping, progress=bar), replace)
 
 
 @command(ingest, "slack")
+@_replace_option
 @click.argument("path", type=click.Path(path_type=Path))
-def ingest_slack_cmd(settings: Any, path: Path) -> None:
+def ingest_slack_cmd(settings: Any, path: Path, replace: bool) -> None:
     """Ingest a Slack workspace export (the .zip, or the folder it unpacks to).
 
     Example: orgsphere ingest slack "Acme Slack export Jan 1 2025 - Dec 31 2025.zip"
     """
-    _ingest(settings, path.name, lambda ws, bar: ws.ingest_slack(path, progress=bar))
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_slack(path, progress=bar), replace)
 
 
 @command(ingest, "viva")
+@_replace_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("src, dst, ts or weight (person-to-person); ts, emails or meetings (group-to-group)")
-def ingest_viva_cmd(settings: Any, file: Path, mapping: dict[str, str]) -> None:
+def ingest_viva_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
     """Ingest a Viva Insights person-to-person or group-to-group query export (CSV / XLSX).
 
     Example: orgsphere ingest viva "Group-to-group query.csv"
     """
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_viva(file, mapping, progress=bar))
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_viva(file, mapping, progress=bar), replace)
 
 
 @command(cli, "analyse")
@@ -379,7 +400,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted; an unfinished ingest leaves the store as it was", err=True)
         sys.exit(130)

@@ -1,8 +1,8 @@
 """The one error root of orgsphere.
 
 Every error raised below the CLI is an :class:`OrgsphereError`. Its message says what was expected, what
-was found, where (file, line, column or field) and how to fix it. The CLI turns it into one line and exit
-code 1; a traceback is shown only with ``--debug``.
+was found, where (file, line, column or field) and how to fix it. The CLI turns it into one line and its
+exit code (1; 3 for an ingest that kept too little); a traceback is shown only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ __all__ = [
     "StoreLockedError",
     "KeyMismatchError",
     "MissingExtraError",
+    "IngestFailedError",
 ]
 
 
 class OrgsphereError(Exception):
     """Base class of every error orgsphere raises on purpose."""
+
+    exit_code = 1  # of the command line
 
 
 class InputError(OrgsphereError, ValueError):
@@ -44,3 +47,14 @@ class KeyMismatchError(StoreError):
 
 class MissingExtraError(OrgsphereError, ImportError):
     """An optional dependency is not installed; the message gives the install command."""
+
+
+class IngestFailedError(InputError):
+    """An ingest read its source but kept nothing, or rejected more than ``max_reject_share`` of its rows.
+    Only its rejects were written (for ``orgsphere rejects``); the source is not recorded as ingested."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, report: object):
+        super().__init__(message)
+        self.report = report

@@ -268,6 +268,18 @@ SETTINGS: tuple[Setting, ...] = (
         "and language analyses. Off by default: metadata only.",
         "true/false",
     ),
+    Setting(
+        "max_reject_share", _as_share, 0.5,
+        "An ingest that rejects more than this share of its rows (or keeps none) fails: exit code 3, nothing "
+        "but its rejects written, not recorded as ingested, so the file can be ingested again once the cause "
+        "is fixed.", "share 0-1",
+    ),
+    Setting(
+        "date_format", _choice("", "auto", "iso", "epoch", "day-first", "month-first"), "",
+        "How dates in tabular files are written, where the file does not tell: iso, epoch, day-first "
+        "(31-01-2025, 31/01/2025 or 31.01.2025) or month-first (01/31/2025); empty or auto: detected per file.",
+        "choice",
+    ),
     Setting("default_channel", _as_str, "other", "Channel of edge-list rows that have no channel column.", "text"),
     Setting(
         "bootstrap_samples", _as_int, 2000, "Bootstrap resamples for confidence intervals.", "number", _positive

@@ -123,6 +123,7 @@ class _CalendarReader:
         key = _hash(f"{uid}|{start.isoformat()}")
         if key in self.seen:
             self.counts["duplicates"] += 1
+            self.session.report.recognised += 1
             return
         self.seen.add(key)
         organiser = _address(event.get("ORGANIZER"))

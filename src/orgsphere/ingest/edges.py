@@ -6,9 +6,8 @@ and reason; identities are pseudonymised and resolved to persons or outside part
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +23,10 @@ from .parties import ingest_parties
 from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
+from .timestamps import TS, TS_PROBLEM, DateOrder, parse_timestamps
 
-__all__ = ["ingest_edges", "EDGE_FIELDS", "EdgeReader", "EdgeBuffer", "SOURCE_ID", "parse_timestamps"]
+__all__ = ["ingest_edges", "EDGE_FIELDS", "EdgeReader", "EdgeBuffer", "SOURCE_ID", "parse_timestamps", "TS",
+           "TS_PROBLEM"]  # fmt: skip
 
 EDGE_FIELDS = {
     "src": ("from", "source", "sender", "from_id", "source_id", "person", "organizer", "van"),
@@ -36,81 +37,7 @@ EDGE_FIELDS = {
     "thread": ("thread_id", "conversation_id", "conversation"),
     "subject": ("onderwerp", "summary"),  # read only with read_subjects, and then only for its topic
 }
-TS = pa.timestamp("us")
-EPOCH = datetime(1970, 1, 1)
 SOURCE_ID = "_source_id"  # optional column of a chunk: the source_id of each row
-TS_PROBLEM = "ts is not a time; expected ISO 8601 (2024-03-01T09:30:00) or epoch seconds"
-MS_EPOCH_THRESHOLD = 1e11  # numbers above this are epoch milliseconds, below epoch seconds
-
-
-def _numeric_to_ts(values: pa.Array) -> pa.Array:
-    seconds = values.cast(pa.float64())
-    scaled = pc.if_else(pc.greater(pc.abs(seconds), MS_EPOCH_THRESHOLD), pc.multiply(seconds, 1e3),
-                        pc.multiply(seconds, 1e6))  # fmt: skip
-    return pc.round(scaled).cast(pa.int64()).cast(TS)
-
-
-def _one_ts(text: str) -> datetime | None:
-    try:
-        number = float(text)
-    except ValueError:
-        pass
-    else:
-        if not math.isfinite(number):
-            return None
-        seconds = number / (1e3 if abs(number) > MS_EPOCH_THRESHOLD else 1)
-        return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
-
-
-ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
-
-
-def parse_timestamps(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Timestamps from text, numbers (epoch seconds or milliseconds) or Arrow timestamps, as UTC-naive
-    microseconds; and a problem per row (null where fine or empty).
-
-    Vectorised: a whole chunk of one clean format converts at once; in a mixed or dirty chunk each common
-    format is tried on all rows, and only the rows none of them reads are parsed one by one."""
-    no_problem = pa.nulls(len(values), pa.string())
-    if pa.types.is_timestamp(values.type):
-        return values.cast(TS), no_problem
-    if pa.types.is_date(values.type):
-        return values.cast(pa.date32()).cast(TS), no_problem
-    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
-        return _numeric_to_ts(values), no_problem
-    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    try:
-        return text.cast(TS), no_problem  # ISO 8601 without offset: the common case, all at once
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    numeric = pc.fill_null(pc.match_substring_regex(text, NUMBER), False)
-    parsed = pc.if_else(numeric, _numeric_to_ts(pc.if_else(numeric, text, pa.scalar(None, pa.string()))),
-                        pa.scalar(None, TS))  # fmt: skip
-    for fmt in ISO_FORMATS:
-        parsed = pc.coalesce(parsed, pc.strptime(text, format=fmt, unit="us", error_is_null=True))
-    left = np.flatnonzero(pc.and_(pc.is_valid(text), pc.is_null(parsed)).to_numpy(zero_copy_only=False))
-    if left.size == 0:
-        return parsed, no_problem
-    micros = pc.fill_null(parsed.cast(pa.int64()), 0).to_numpy().copy()
-    missing = pc.is_null(parsed).to_numpy(zero_copy_only=False).copy()
-    problems: list[str | None] = [None] * len(parsed)
-    for i, raw in zip(left, pc.take(text, pa.array(left)).to_pylist(), strict=True):
-        value = _one_ts(raw)
-        if value is None:
-            problems[i] = TS_PROBLEM
-        else:
-            micros[i] = (value - EPOCH) // timedelta(microseconds=1)
-            missing[i] = False
-    return pa.array(micros, pa.int64(), mask=missing).cast(TS), pa.array(problems, pa.string())
 
 
 def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -144,6 +71,7 @@ class EdgeReader:
         self.store, self.session, self.cols = store, session, cols
         self.resolver = Resolver(store, settings)
         self.default_channel = settings.default_channel.strip().lower() or "other"
+        self.dates = DateOrder(settings.date_format, f"{session.source}: column {cols.get('ts', 'ts')}")
         self.topics = TopicReader(load_lexicon(*([settings.lexicon] if settings.lexicon else []))) \
             if settings.read_subjects else None
 
@@ -161,7 +89,7 @@ class EdgeReader:
         dst, dst_kind, dst_problem = self.resolver.array(table.column(self.cols["dst"]).combine_chunks())
         null_text = pa.nulls(n, pa.string())
         if "ts" in self.cols:
-            ts, ts_problem = parse_timestamps(table.column(self.cols["ts"]).combine_chunks())
+            ts, ts_problem = parse_timestamps(table.column(self.cols["ts"]).combine_chunks(), self.dates)
         else:
             ts, ts_problem = pa.nulls(n, TS), null_text
         if "weight" in self.cols:

@@ -13,20 +13,35 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import IngestFailedError, InputError
 from ..schema import STAGING_PREFIX
 from ..store import Store, orgsphere_version
 
-__all__ = ["IngestReport", "IngestSession", "run_ingest", "file_sha256"]
+__all__ = ["IngestReport", "IngestSession", "run_ingest", "file_sha256", "replacing", "NEEDS_ORGCHART"]
 
 MAX_REJECT_EXCERPT = 200
+NEEDS_ORGCHART = {"interactions", "mail", "calendar", "slack", "tickets", "crm", "viva"}  # kinds of interactions
+_REPLACE: ContextVar[bool] = ContextVar("replace", default=False)
+
+
+@contextmanager
+def replacing(replace: bool = True) -> Iterator[None]:
+    """Within this block, a source whose bytes were ingested before is read again and replaces its earlier
+    rows (``--replace``), instead of being skipped."""
+    token = _REPLACE.set(replace)
+    try:
+        yield
+    finally:
+        _REPLACE.reset(token)
 
 
 @dataclass
@@ -40,6 +55,8 @@ class IngestReport:
     rejected: int = 0
     skipped: str | None = None
     replaced: bool = False
+    recognised: int = 0  # rows already in the store from another source, counted once
+    failed: str | None = None  # why the ingest kept too little to be recorded
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -51,11 +68,15 @@ class IngestReport:
             f"{self.source}: {self.rows:,} rows in, {self.kept:,} kept, {self.rejected:,} rejected"
             f" ({self.seconds:.1f} s){' - replaced the earlier version of this file' if self.replaced else ''}"
         ]
+        if self.recognised:
+            lines.append(f"  {self.recognised:,} rows already in the store from another source, counted once")
         for reason, n in self.reasons.most_common(5):
             lines.append(f"  rejected {n:,}x: {reason}")
         if len(self.reasons) > 5:
             lines.append(f"  ... {len(self.reasons) - 5} more reasons; see the rejects table (orgsphere rejects)")
         lines.extend(f"  note: {n}" for n in self.notes)
+        if self.failed:
+            lines.append(f"  FAILED: {self.failed}")
         return "\n".join(lines)
 
 
@@ -119,6 +140,11 @@ class IngestSession:
         for table, staging in self._staged.items():
             self.store.raw.execute(f"INSERT INTO {table} SELECT * FROM {staging}")
 
+    def _commit_rejects(self) -> None:
+        staging = self._staged.get("rejects")
+        if staging is not None:
+            self.store.raw.execute(f"INSERT INTO rejects SELECT * FROM {staging}")
+
     def _drop_staging(self) -> None:
         for staging in self._staged.values():
             self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
@@ -150,38 +176,79 @@ def run_ingest(
     sha = file_sha256(files[0]) if len(files) == 1 else hashlib.sha256(
         "".join(file_sha256(f) for f in files).encode()
     ).hexdigest()
+    if kind in NEEDS_ORGCHART and not store.raw.execute("SELECT 1 FROM units LIMIT 1").fetchone():
+        raise InputError(
+            f"{source}: the store has no org chart yet, so no end of an interaction can be placed. Ingest the "
+            "org chart first (orgsphere ingest orgchart units.yaml people.csv), then this file."
+        )
     started = datetime.now(UTC).replace(tzinfo=None)
     clock = time.perf_counter()
+    replace = _REPLACE.get()
     seen = store.raw.execute(
         "SELECT source, finished FROM ingest_log WHERE sha256 = ? AND kind = ? LIMIT 1", [sha, kind]
     ).fetchone()
-    if seen is not None:
+    if seen is not None and not replace:
         report = IngestReport(str(source), kind)
-        report.skipped = f"the same bytes were ingested as {kind} on {seen[1]:%Y-%m-%d %H:%M} from {seen[0]}"
+        report.skipped = (f"the same bytes were ingested as {kind} on {seen[1]:%Y-%m-%d %H:%M} from {seen[0]}; "
+                          "--replace reads them again")  # fmt: skip
         return report
     session = IngestSession(store, source, kind, sha)
     try:
         read(session)
+        report = session.report
+        if kind != "document":  # (a document is one row: a folder of them goes on past an unreadable one)
+            report.failed = _failure(report, store.settings.max_reject_share)
         with store.transaction():
-            earlier = store.raw.execute(
-                "SELECT sha256 FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind]
-            ).fetchall()
-            for (old_sha,) in earlier:
-                store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
-                store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
-                store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
-            if earlier:
-                store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
-                store.raw.execute("DELETE FROM ingest_log WHERE source = ? AND kind = ?", [str(source), kind])
-                session.report.replaced = True
-            session._commit()
-            report = session.report
-            report.seconds = time.perf_counter() - clock
-            store.raw.execute(
-                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [str(source), sha, kind, report.rows, report.kept, report.rejected, started,
-                 datetime.now(UTC).replace(tzinfo=None), orgsphere_version()],
-            )  # fmt: skip
+            store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
+            if report.failed:
+                session._flush_rejects()
+                session._commit_rejects()
+            else:
+                _replace_earlier(store, session, sha if replace else None)
+                session._commit()
+                report.seconds = time.perf_counter() - clock
+                store.raw.execute(
+                    "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [str(source), sha, kind, report.rows, report.kept, report.rejected, started,
+                     datetime.now(UTC).replace(tzinfo=None), orgsphere_version()],
+                )  # fmt: skip
     finally:
         session._drop_staging()
+    if report.failed:
+        report.seconds = time.perf_counter() - clock
+        raise IngestFailedError(f"{source}: {report.failed}", report)
     return report
+
+
+def _failure(report: IngestReport, max_share: float) -> str | None:
+    """Why an ingest kept too little to be trusted, or None."""
+    top = "; ".join(f"{reason} ({n:,}x)" for reason, n in report.reasons.most_common(3))
+    fix = ("Nothing but the rejects was written (orgsphere rejects); the file is not recorded as ingested, so "
+           "it can be ingested again once the cause is fixed")  # fmt: skip
+    if report.rows == 0 and report.recognised == 0:
+        return f"no rows to read. {fix}."
+    if report.rows and report.rejected >= report.rows and report.recognised == 0:
+        return f"nothing kept: all {report.rows:,} rows rejected. Most common: {top}. {fix}."
+    read = report.rows + report.recognised
+    if read and report.rejected > max_share * read:
+        return (f"{report.rejected:,} of {read:,} rows rejected ({report.rejected / read:.0%}, more "
+                f"than max_reject_share {max_share:.0%}). Most common: {top}. {fix}, or raise "
+                "max_reject_share if these rejects are expected.")  # fmt: skip
+    return None
+
+
+def _replace_earlier(store: Store, session: IngestSession, sha: str | None) -> None:
+    """Delete the rows of earlier versions of this source (same path, or the same bytes under --replace)."""
+    source, kind = str(session.source), session.kind
+    earlier = store.raw.execute(
+        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source = ? OR sha256 = ?)", [kind, source, sha]
+    ).fetchall()
+    for (old_sha,) in earlier:
+        store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+        store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+        store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
+    if earlier:
+        store.raw.execute("DELETE FROM rejects WHERE source IN (SELECT source FROM ingest_log WHERE kind = ? AND "
+                          "(source = ? OR sha256 = ?))", [kind, source, sha])  # fmt: skip
+        store.raw.execute("DELETE FROM ingest_log WHERE kind = ? AND (source = ? OR sha256 = ?)", [kind, source, sha])
+        session.report.replaced = True

@@ -151,6 +151,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                 key = _hash(f"{folder}|{ts_text}")
                 if key in seen:
                     duplicates += 1
+                    session.report.recognised += 1
                     continue
                 seen.add(key)
                 others = [m for m in audience if m != author]
