@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import mailbox
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ import pytest
 import orgsphere
 from orgsphere.cli import main
 from orgsphere.errors import InputError
-from orgsphere.organisations import compare, derive_orgchart, read_domain_map
+from orgsphere.organisations import NO_CONTACT, compare, derive_orgchart, read_domain_map
 from orgsphere.settings import load_settings
 
 from .conftest import write
@@ -84,6 +86,136 @@ def test_corpus_of_many_organisations_gives_the_cross_organisation_exponent(tmp_
     y = np.log([boundary[u] / inside[u] for u in names])
     assert fit.n_units == len(SIZES) and fit.slope == pytest.approx(np.polyfit(x, y, 1)[0], abs=1e-9)
     assert -0.5 < fit.slope < -0.25 and fit.differs_from_null and fit.null_slope < -0.8
+
+
+# a mailing-list archive: alpha (two domains), beta and gamma write through lists.example.org; eve uses free mail;
+# an automated sender and an auto-reply bring the only addresses of gus and hal, which the mail ingest rejects
+ARCHIVE = """From ann@alpha.example Mon Mar  3 09:00:00 2025
+From: "Smith, Ann" <Ann@Alpha.example>
+To: bob@beta.example
+Cc: Carl <carl@gamma.example>, "The list" <dev@lists.example.org>
+Subject: plans
+Message-ID: <1@alpha.example>
+Date: Mon, 3 Mar 2025 09:00:00 +0000
+
+>From the body: From: nobody@body.example is not a header.
+
+From bob@beta.example Mon Mar  3 10:00:00 2025
+From: bob@beta.example
+To: ann@alpha.example,
+ dora@mail.alpha.example (Dora)
+Message-ID: <2@beta.example>
+Date: Mon, 3 Mar 2025 10:00:00 +0000
+
+Reply.
+
+From eve@gmail.com Mon Mar  3 11:00:00 2025
+From: Eve <eve@gmail.com>
+To: carl@gamma.example
+Bcc: fay@gamma.example
+Message-ID: <3@gmail.com>
+Date: Mon, 3 Mar 2025 11:00:00 +0000
+
+Hello.
+
+From noreply@delta.example Mon Mar  3 12:00:00 2025
+From: Tracker <noreply@delta.example>
+To: ann@alpha.example, gus@delta.example
+Message-ID: <4@delta.example>
+Date: Mon, 3 Mar 2025 12:00:00 +0000
+
+Ticket 42 was updated.
+
+From hal@epsilon.example Mon Mar  3 13:00:00 2025
+From: hal@epsilon.example
+To: bob@beta.example
+Auto-Submitted: auto-replied
+Message-ID: <5@epsilon.example>
+Date: Mon, 3 Mar 2025 13:00:00 +0000
+
+I am away.
+"""
+# the same messages as an edge list: one row per recipient of each message a person sent
+ARCHIVE_EDGES = """from,to
+ann@alpha.example,bob@beta.example
+ann@alpha.example,carl@gamma.example
+ann@alpha.example,dev@lists.example.org
+bob@beta.example,ann@alpha.example
+bob@beta.example,dora@mail.alpha.example
+eve@gmail.com,carl@gamma.example
+eve@gmail.com,fay@gamma.example
+"""
+ARCHIVE_CHART = [("ann@alpha.example", "Alpha"), ("bob@beta.example", "beta.example"),
+                 ("carl@gamma.example", "gamma.example"), ("dora@mail.alpha.example", "Alpha"),
+                 ("fay@gamma.example", "gamma.example")]  # fmt: skip
+
+
+def _settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return load_settings(None, cli={"store": str(tmp_path / "s.duckdb"), "key_file": str(tmp_path / "k")})
+
+
+def _chart(table: pa.Table) -> list[tuple[str, str]]:
+    assert set(table["parent"].to_pylist()) == {"(corpus)"}
+    return list(zip(table["person"].to_pylist(), table["unit"].to_pylist(), strict=True))
+
+
+def test_a_mail_archive_gives_the_org_chart_of_its_edge_list(tmp_path: Path) -> None:
+    mbox = write(tmp_path / "archive.mbox", ARCHIVE)
+    edges = write(tmp_path / "archive.csv", ARCHIVE_EDGES)
+    args = {"domain_map": {"alpha.example": "Alpha"}, "exclude": ["lists.example.org"]}
+    from_mail, outside_mail = derive_orgchart([mbox], _settings(tmp_path), **args)
+    from_edges, outside_edges = derive_orgchart([edges], _settings(tmp_path), columns={"src": "from", "dst": "to"},
+                                                **args)  # fmt: skip
+    assert _chart(from_mail) == _chart(from_edges) == ARCHIVE_CHART
+    assert outside_edges == {"free mail service": 1, "excluded domain": 1}
+    assert outside_mail == {"free mail service": 1, "excluded domain": 1, NO_CONTACT: 3}  # tracker, gus, hal
+    # the rules are the mail ingest's: without the automated word, the tracker's mail is a contact
+    settings = load_settings(None, cli={"store": str(tmp_path / "s.duckdb"), "key_file": str(tmp_path / "k"),
+                                        "automated_senders": "bounce"})  # fmt: skip
+    persons = derive_orgchart([mbox], settings, **args)[0]["person"].to_pylist()
+    assert {"noreply@delta.example", "gus@delta.example"} <= set(persons) and "hal@epsilon.example" not in persons
+
+
+def test_a_maildir_with_subfolders_and_a_folder_of_eml_files(tmp_path: Path) -> None:
+    box = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    sent = box.add_folder("Sent")
+    for folder, (sender, to) in [(box, ("ann@alpha.example", "bob@beta.example")),
+                                 (sent, ("carl@gamma.example", "Dora <dora@alpha.example>")),
+                                 (box, ("no-reply@beta.example", "eve@delta.example"))]:  # fmt: skip
+        message = mailbox.MaildirMessage()
+        message["From"], message["To"], message["Message-ID"] = sender, to, f"<{len(list(folder))}@{sender}>"
+        message.set_payload("Body.\n")
+        folder.add(message)
+    write(tmp_path / "eml" / "2025" / "a.eml", "From: fay@zeta.example\nTo: ann@alpha.example\n\nBody\n")
+    table, outside = derive_orgchart([tmp_path / "Maildir", tmp_path / "eml"], _settings(tmp_path))
+    assert _chart(table) == [("ann@alpha.example", "alpha.example"), ("bob@beta.example", "beta.example"),
+                             ("carl@gamma.example", "gamma.example"), ("dora@alpha.example", "alpha.example"),
+                             ("fay@zeta.example", "zeta.example")]  # fmt: skip
+    assert outside == {NO_CONTACT: 2}  # the no-reply sender and its only recipient
+
+
+def test_mail_and_edge_lists_in_one_call(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    mbox = write(tmp_path / "list" / "2025-March.txt", ARCHIVE)  # a mailing-list archive as the list serves it
+    edges = write(tmp_path / "crm.csv", "sender,receiver\nann@alpha.example,kim@kappa.example\n"
+                  "kim@kappa.example,joe@hotmail.com\n")  # fmt: skip
+    domains = write(tmp_path / "domains.csv", "domain,organisation\nalpha.example,Alpha\n")
+    out = tmp_path / "organisations.csv"
+    main(["organisations", str(mbox), str(edges), "--domain-map", str(domains), "--exclude", "lists.example.org",
+          "--map", "src=sender", "--map", "dst=receiver", "--out", str(out)])  # fmt: skip
+    rows = pacsv.read_csv(out).to_pylist()
+    assert [(r["person"], r["unit"]) for r in rows] == sorted(ARCHIVE_CHART + [("kim@kappa.example", "kappa.example")])
+    printed = capsys.readouterr().out
+    assert f"{out}: 6 addresses in 4 organisations" in printed
+    assert "2 addresses (free mail service)" in printed and f"3 addresses ({NO_CONTACT})" in printed
+    # a file that is neither mail nor an edge list is refused, naming both
+    pdf = tmp_path / "minutes.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    with pytest.raises(InputError, match=r"not mail but a PDF.*An edge list is read by its suffix: \.csv"):
+        derive_orgchart([mbox, pdf], _settings(tmp_path))
+    gzipped = tmp_path / "2025-March.txt.gz"
+    gzipped.write_bytes(gzip.compress(ARCHIVE.encode()))
+    with pytest.raises(InputError, match="a compressed mbox .*decompress it first"):
+        derive_orgchart([gzipped, edges], _settings(tmp_path))
 
 
 def _export(folder: Path, persons: int, internal: int, external: int) -> Path:

@@ -9,7 +9,7 @@ import click
 import pyarrow.csv as pacsv
 
 from .analysis.fit import describe
-from .cli import _map_option, cli, command
+from .cli import _map_option, _progress, cli, command
 
 __all__: list[str] = []
 
@@ -22,19 +22,22 @@ __all__: list[str] = []
               help="CSV/XLSX with columns domain, organisation: domains that belong to one organisation.")
 @click.option("--exclude", multiple=True, metavar="DOMAIN",
               help="A domain that is no organisation (a mailing-list host); repeat for more.")
-@_map_option("src, dst")
+@_map_option("src, dst (of edge lists)")
 def organisations_cmd(settings: Any, files: tuple[Path, ...], out: Path, domain_map: Path | None,
                       exclude: tuple[str, ...], mapping: dict[str, str]) -> None:  # fmt: skip
     """Derive an org chart from a corpus of many organisations: every address belongs to the organisation of its
-    email domain. Then: orgsphere ingest orgchart OUT; orgsphere ingest edges FILE...; orgsphere analyse
-    (the units are the organisations; their fit of B is the cross-organisation exponent).
+    email domain. FILES are mbox files, Maildir folders, folders of .eml files and edge lists (CSV, TSV,
+    CSV.gz, XLSX, Parquet), in any mix; mail the mail ingest rejects (automated senders, bulk) adds no address.
+    Then: orgsphere ingest orgchart OUT; orgsphere ingest mail PATH / ingest edges FILE for each source;
+    orgsphere analyse (the units are the organisations; their fit of B is the cross-organisation exponent).
 
-    Example: orgsphere organisations consortium-mail.csv --domain-map domains.csv --exclude lists.example.org
+    Example: orgsphere organisations list-archive.mbox --domain-map domains.csv --exclude lists.example.org
     """
     from .organisations import derive_orgchart, read_domain_map, write_orgchart
 
-    table, outside = derive_orgchart(files, settings, read_domain_map(domain_map) if domain_map else None,
-                                     exclude, mapping or None)  # fmt: skip
+    with _progress("addresses") as bar:
+        table, outside = derive_orgchart(files, settings, read_domain_map(domain_map) if domain_map else None,
+                                         exclude, mapping or None, progress=bar)  # fmt: skip
     write_orgchart(table, out)
     units = len(set(table["unit"].to_pylist()))
     click.echo(f"{out}: {table.num_rows:,} addresses in {units:,} organisations")

@@ -3,12 +3,16 @@
 Two ways in:
 
 - **One corpus that holds many organisations** (a mailing list, a consortium, a supply chain): every address
-  belongs to the organisation of its email domain. :func:`derive_orgchart` reads the addresses of an edge list
-  and writes an org chart with one unit per organisation (a domain-to-organisation map merges domains such
-  as ``mail.acme.example`` and ``acme.example``; free mail services and excluded domains such as mailing-list
-  hosts belong to no organisation, so their addresses stay outside parties). Ingest that org chart and the
-  edge list as usual: each organisation's own interactions are then internal (``intra``) and everything else
-  crosses its boundary, so the units fit of B is the cross-organisation exponent.
+  belongs to the organisation of its email domain. :func:`derive_orgchart` reads the addresses of the corpus
+  (mbox files, Maildir folders, folders of .eml files and edge lists, as the ingest reads them) and writes an
+  org chart with one unit per organisation (a domain-to-organisation map merges domains such as
+  ``mail.acme.example`` and ``acme.example``; free mail services and excluded domains such as mailing-list
+  hosts belong to no organisation, so their addresses stay outside parties). Mail that the mail ingest
+  rejects as no contact between people (automated senders, Auto-Submitted, bulk mail while
+  ``reject_bulk_mail`` is on, no From or no recipient, binary header blocks) adds no address, by the same
+  rules. Ingest that org chart and the corpus as usual: each organisation's own interactions are then
+  internal (``intra``) and everything else crosses its boundary, so the units fit of B is the
+  cross-organisation exponent.
 - **Several organisations analysed apart** (each its own store, sharing only its exported results):
   :func:`compare` reads each export's organisation row (or each store) and fits R against active persons
   across the organisations, the bootstrap resampling organisations.
@@ -16,8 +20,9 @@ Two ways in:
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +35,10 @@ from .analysis.sphere import ALL
 from .errors import InputError
 from .ingest.columns import find_columns
 from .ingest.edges import EDGE_FIELDS
+from .ingest.mail import mail_files, messages, not_a_contact
+from .ingest.mailheaders import has_binary_bytes, parse_headers
 from .ingest.resolve import matching_domain
-from .ingest.tabular import open_tabular
+from .ingest.tabular import Progress, open_tabular
 from .privacy import domain_of
 from .rows import rows_where
 from .settings import Settings
@@ -39,6 +46,8 @@ from .settings import Settings
 __all__ = ["derive_orgchart", "write_orgchart", "read_domain_map", "compare", "CORPUS_ROOT"]
 
 CORPUS_ROOT = "(corpus)"
+EDGE_SUFFIXES = {".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xlsm", ".parquet", ".pq"}  # an edge list, not mail
+NO_CONTACT = "only in mail that is no contact between people: automated, bulk, without From or recipient"
 
 
 def _organisation(domain: str, domain_map: Mapping[str, str]) -> str:
@@ -63,25 +72,88 @@ def read_domain_map(path: str | Path) -> dict[str, str]:
     return out
 
 
-def _addresses(path: Path, mapping: Mapping[str, str] | None) -> Iterable[str]:
+def _source(path: Path) -> tuple[str, list[Path]]:
+    """What ``path`` is, ``edges`` or what :func:`mail_files` says (mbox, maildir, eml), and its files. A folder
+    is mail; a file with an edge-list suffix is an edge list, except a .txt file that starts as mail (a
+    mailing-list archive such as 2024-January.txt); any other file is mail, or refused as neither."""
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in EDGE_SUFFIXES:
+        try:
+            return mail_files(path)
+        except InputError as exc:
+            if path.is_dir() or not path.exists():
+                raise
+            raise InputError(f"{exc} An edge list is read by its suffix: .csv, .tsv, .txt, .csv.gz, .xlsx or "
+                             ".parquet.") from None  # fmt: skip
+    if not path.exists():
+        raise InputError(f"{path}: file not found; check the path of the edge list.")
+    if suffix == ".txt":
+        try:
+            return mail_files(path)
+        except InputError:
+            pass
+    if suffix == ".gz" and path.is_file():
+        with gzip.open(path, "rb") as fh:
+            try:
+                head = fh.read(5)
+            except (OSError, EOFError):
+                head = b""
+        if head == b"From ":
+            raise InputError(f"{path}: a compressed mbox (a mailing-list archive); decompress it first (gunzip) "
+                             "and give the mbox file.")  # fmt: skip
+    return "edges", [path]
+
+
+def _edge_addresses(path: Path, mapping: Mapping[str, str] | None, progress: Progress | None) -> Iterator[str]:
     table = open_tabular(path, "edge list")
     cols = find_columns(table.path, table.columns, EDGE_FIELDS, ["src", "dst"], mapping, what="edge list")
-    for chunk in table.chunks():
+    for chunk in table.chunks(progress):
         for field in ("src", "dst"):
             yield from (v for v in chunk.table[cols[field]].cast(pa.string()).to_pylist() if v)
 
 
+def _mail_addresses(kind: str, files: list[Path], settings: Settings, no_contact: set[str],
+                    progress: Progress | None) -> Iterator[str]:  # fmt: skip
+    """Sender and recipients of each message the mail ingest keeps; the addresses of the others go to
+    ``no_contact``."""
+    automated = {a.lower() for a in settings.automated_senders}
+    for _where, lines in messages(kind, files, progress):
+        if has_binary_bytes(lines):
+            continue
+        headers = parse_headers(lines)
+        found = [a for a in (headers.sender, *headers.recipients) if a]
+        if not_a_contact(headers, automated, settings.reject_bulk_mail) is not None:
+            no_contact.update(found)
+            continue
+        yield from found
+
+
+def _part(progress: Progress | None, before: int, size: int, total: int) -> Progress | None:
+    """The progress of one source, as the bytes of all sources: ``size`` bytes after ``before``."""
+    if progress is None:
+        return None
+    return lambda done, of: progress(before + size * min(done, of) // max(of, 1), total)
+
+
 def derive_orgchart(paths: Iterable[str | Path], settings: Settings, domain_map: Mapping[str, str] | None = None,
-                    exclude: Iterable[str] = (), columns: Mapping[str, str] | None = None) -> tuple[pa.Table, Counter]:  # fmt: skip
-    """An org chart (person, unit, parent, kind) with one unit per organisation found in the edge lists, and
-    a count of the addresses left outside and why."""
+                    exclude: Iterable[str] = (), columns: Mapping[str, str] | None = None,
+                    progress: Progress | None = None) -> tuple[pa.Table, Counter]:  # fmt: skip
+    """An org chart (person, unit, parent, kind) with one unit per organisation found in the corpus (mbox
+    files, Maildir folders, folders of .eml files, edge lists), and a count of the addresses left outside
+    and why. ``columns`` maps the src and dst columns of the edge lists; ``progress`` gets bytes read."""
     domain_map = {k.lower().lstrip("@"): v for k, v in (domain_map or {}).items()}
     freemail = set(settings.freemail_domains)
     excluded = {d.lower().lstrip("@") for d in exclude}
+    sources = [(path, *_source(Path(path))) for path in paths]
+    sizes = [sum(f.stat().st_size for f in files) for _, _, files in sources]
     seen: dict[str, str] = {}
+    no_contact: set[str] = set()
     outside: Counter = Counter()
-    for path in paths:
-        for raw in _addresses(Path(path), columns):
+    for i, (path, kind, files) in enumerate(sources):
+        part = _part(progress, sum(sizes[:i]), sizes[i], sum(sizes))
+        found = (_edge_addresses(Path(path), columns, part) if kind == "edges"
+                 else _mail_addresses(kind, files, settings, no_contact, part))  # fmt: skip
+        for raw in found:
             address = raw.strip().lower()
             if address in seen:
                 continue
@@ -97,10 +169,13 @@ def derive_orgchart(paths: Iterable[str | Path], settings: Settings, domain_map:
                 seen[address] = ""
             else:
                 seen[address] = _organisation(domain, domain_map)
+    if no_contact - seen.keys():
+        outside[NO_CONTACT] = len(no_contact - seen.keys())
     people = sorted((a, o) for a, o in seen.items() if o)
     if not people:
-        raise InputError("no address in the edge lists belongs to an organisation (all were free mail, excluded "
-                         "or not addresses); check the src and dst columns (--map src=COLUMN,dst=COLUMN).")  # fmt: skip
+        raise InputError("no address in the corpus belongs to an organisation (all were free mail, excluded, not "
+                         "addresses or only in mail that is no contact between people); check the src and dst "
+                         "columns of edge lists (--map src=COLUMN --map dst=COLUMN).")  # fmt: skip
     table = pa.table({"person": [a for a, _ in people], "unit": [o for _, o in people],
                       "parent": [CORPUS_ROOT] * len(people), "kind": [None] * len(people)},
                      schema=pa.schema([("person", pa.string()), ("unit", pa.string()), ("parent", pa.string()),
