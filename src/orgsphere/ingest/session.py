@@ -79,6 +79,18 @@ class IngestReport:
             lines.append(f"  FAILED: {self.failed}")
         return "\n".join(lines)
 
+    def to_dict(self) -> dict[str, object]:
+        """The facts of :meth:`summary` as plain values for JSON (``orgsphere ingest ... --json``): every
+        reject reason with its count, most common first; ``skipped`` and ``failed`` are null unless the
+        ingest was skipped or failed."""
+        return {
+            "source": self.source, "kind": self.kind, "rows": self.rows, "kept": self.kept, "rejected": self.rejected,
+            "recognised": self.recognised, "skipped": self.skipped, "replaced": self.replaced, "failed": self.failed,
+            "seconds": round(self.seconds, 3),
+            "reasons": [{"reason": reason, "count": n} for reason, n in self.reasons.most_common()],
+            "notes": list(self.notes),
+        }  # fmt: skip
+
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
