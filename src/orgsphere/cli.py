@@ -4,10 +4,12 @@ and prints its result. Errors become one line and exit code 1 (a traceback only 
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -139,16 +141,40 @@ def _map_option(fields: str) -> Callable[[Callable[..., Any]], Callable[..., Any
                         help=f"Column of a field: {fields}. Repeat for each field.")  # fmt: skip
 
 
+json_option = click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the result as JSON on stdout (the same facts as the text), for scripts and notebooks.",
+)
+
+
+def _json_value(value: Any) -> Any:
+    """What :func:`json.dumps` cannot write itself: dates and times as ISO strings, paths as text."""
+    if isinstance(value, date):  # (a datetime is a date)
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as JSON on stdout (strict: NaN is refused; the library's to_dict methods give null)."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False, default=_json_value))
+
+
 def _ingest(settings: Any, label: str, run: Callable[[Workspace, Callable[[int, int], None]], Any],
-            replace: bool = False) -> None:  # fmt: skip
-    """Open the store, run one ingest with a progress bar, print its summary (also when it failed)."""
+            replace: bool = False, as_json: bool = False) -> None:  # fmt: skip
+    """Open the store, run one ingest with a progress bar, print its summary or its JSON (also when it
+    failed)."""
+    def show(report: Any) -> None:
+        echo_json(report.to_dict()) if as_json else click.echo(report.summary())
+
     try:
         with Workspace(settings) as ws, _progress(label) as bar, replacing(replace):
             report = run(ws, bar)
     except IngestFailedError as exc:
-        click.echo(exc.report.summary())  # type: ignore[attr-defined]
+        show(exc.report)  # type: ignore[attr-defined]
         raise
-    click.echo(report.summary())
+    show(report)
 
 
 _replace_option = click.option(
@@ -159,113 +185,130 @@ _replace_option = click.option(
 
 @command(ingest, "orgchart")
 @_replace_option
+@json_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...], replace: bool) -> None:
+def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...], replace: bool, as_json: bool) -> None:
     """Replace the org chart with FILES: a YAML tree of units and/or a CSV / XLSX of people.
 
     People columns: person, unit, and optionally parent, kind (line/staff), function, email, valid_from,
     valid_to, title, fte, intended_role.
     """
-    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar), replace)
+    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar), replace, as_json)
 
 
 @command(ingest, "parties")
 @_replace_option
+@json_option
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(["customer", "supplier", "regulator", "partner", "other"]),
               help="Kind of every party in FILE, when it has no kind column (e.g. a list of customers).")  # fmt: skip
-def ingest_parties_cmd(settings: Any, file: Path, kind: str | None, replace: bool) -> None:
+def ingest_parties_cmd(settings: Any, file: Path, kind: str | None, replace: bool, as_json: bool) -> None:
     """Declare outside parties: FILE has a column id, address or domain, and kind."""
-    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar), replace)
+    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar), replace, as_json)
 
 
 @command(ingest, "edges")
 @_replace_option
+@json_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("src, dst, ts, channel, weight or thread")
-def ingest_edges_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
+def ingest_edges_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool, as_json: bool) -> None:
     """Ingest an edge list (CSV, TSV, CSV.gz, XLSX or Parquet): one row per directed interaction."""
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_edges(file, mapping, progress=bar), replace)
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_edges(file, mapping, progress=bar), replace, as_json)
 
 
 @command(ingest, "mail")
 @_replace_option
+@json_option
 @click.argument("path", type=click.Path(path_type=Path))
-def ingest_mail_cmd(settings: Any, path: Path, replace: bool) -> None:
+def ingest_mail_cmd(settings: Any, path: Path, replace: bool, as_json: bool) -> None:
     """Ingest mail headers from an mbox file, a Maildir folder or a folder of .eml files.
 
     Example: orgsphere ingest mail ~/export/archive.mbox --internal-domains acme.example
     """
-    _ingest(settings, path.name, lambda ws, bar: ws.ingest_mail(path, progress=bar), replace)
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_mail(path, progress=bar), replace, as_json)
 
 
 @command(ingest, "calendar")
 @_replace_option
+@json_option
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Expand recurring events from this day.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="... up to (not including) this day.")
-def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any, replace: bool) -> None:
+def ingest_calendar_cmd(settings: Any, path: Path, start: Any, end: Any, replace: bool, as_json: bool) -> None:
     """Ingest meetings from an iCalendar (.ics) file or a folder of them.
 
     Example: orgsphere ingest calendar exports/ --from 2025-01-01 --to 2026-01-01
     """
     first, last = (start.date() if start else None), (end.date() if end else None)
-    _ingest(settings, path.name, lambda ws, bar: ws.ingest_calendar(path, first, last, progress=bar), replace)
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_calendar(path, first, last, progress=bar), replace, as_json)
 
 
 @command(ingest, "crm")
 @_replace_option
+@json_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("employee, account, type, time or duration")
-def ingest_crm_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
+def ingest_crm_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool, as_json: bool) -> None:
     """Ingest CRM activities (calls, visits, emails with accounts); every account counts as a customer.
 
     Example: orgsphere ingest crm activities.xlsx --map employee=Owner --map account="Account Name"
     """
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_crm(file, mapping, progress=bar), replace)
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_crm(file, mapping, progress=bar), replace, as_json)
 
 
 @command(ingest, "tickets")
 @_replace_option
+@json_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("id, requester, group, opened, closed, category, priority, sla_due, title or text")
-def ingest_tickets_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
+def ingest_tickets_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool, as_json: bool) -> None:
     """Ingest a ServiceNow / Jira style ticket export (CSV / XLSX): work items and requester-to-team contacts.
 
     Example: orgsphere ingest tickets incidents.xlsx --map group="Assignment group" --map requester=Caller
     """
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_tickets(file, mapping, progress=bar), replace)
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_tickets(file, mapping, progress=bar), replace, as_json)
 
 
 @command(ingest, "slack")
 @_replace_option
+@json_option
 @click.argument("path", type=click.Path(path_type=Path))
-def ingest_slack_cmd(settings: Any, path: Path, replace: bool) -> None:
+def ingest_slack_cmd(settings: Any, path: Path, replace: bool, as_json: bool) -> None:
     """Ingest a Slack workspace export (the .zip, or the folder it unpacks to).
 
     Example: orgsphere ingest slack "Acme Slack export Jan 1 2025 - Dec 31 2025.zip"
     """
-    _ingest(settings, path.name, lambda ws, bar: ws.ingest_slack(path, progress=bar), replace)
+    _ingest(settings, path.name, lambda ws, bar: ws.ingest_slack(path, progress=bar), replace, as_json)
 
 
 @command(ingest, "viva")
 @_replace_option
+@json_option
 @click.argument("file", type=click.Path(path_type=Path))
 @_map_option("src, dst, ts or weight (person-to-person); ts, emails or meetings (group-to-group)")
-def ingest_viva_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool) -> None:
+def ingest_viva_cmd(settings: Any, file: Path, mapping: dict[str, str], replace: bool, as_json: bool) -> None:
     """Ingest a Viva Insights person-to-person or group-to-group query export (CSV / XLSX).
 
     Example: orgsphere ingest viva "Group-to-group query.csv"
     """
-    _ingest(settings, file.name, lambda ws, bar: ws.ingest_viva(file, mapping, progress=bar), replace)
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_viva(file, mapping, progress=bar), replace, as_json)
 
 
 @command(cli, "analyse")
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
-def analyse_cmd(settings: Any, top: int) -> None:
-    """Print the sphere fits (against random mixing), Rent's exponent and the units ranked by outwardness R."""
+@json_option
+def analyse_cmd(settings: Any, top: int, as_json: bool) -> None:
+    """Print the sphere fits (against random mixing), Rent's exponent and the units ranked by outwardness R.
+
+    With --json: every fit (against each null model, and over levels, months and subtrees), Rent's exponent,
+    the top units and the organisation's size, as one JSON object.
+    """
     with Workspace(settings, read_only=True) as ws:
         results = ws.analyse()
+    if as_json:
+        echo_json(results.to_dict(top))
+        return
     for fit in results.fit_list:
         if fit.channel != "all" or fit.measure not in ("R", "B") or fit.scope != "units" or fit.null_model != "mixing":
             continue
@@ -276,10 +319,8 @@ def analyse_cmd(settings: Any, top: int) -> None:
         where = f" from level {rent.break_depth} down" if rent.break_depth is not None else " (holds at every level)"
         click.echo(f"Rent exponent p over {p.n_units} subtrees{where}: {p.slope:.3f} [95% {p.ci_low:.3f}, "
                    f"{p.ci_high:.3f}]; the sphere is 0.667")  # fmt: skip
-    rows = [r for r in results.units().to_pylist() if not r["suppressed"]]
-    rows.sort(key=lambda r: -(r["R"] or 0.0))
     click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")
-    for r in rows[:top]:
+    for r in results.ranking(top):
         click.echo(f"{r['name'][:34]:<34} {r['kind'] or '-':<6} {r['persons']:>7} {r['internal']:>9} "
                    f"{r['external']:>9} {r['R'] if r['R'] is None else format(r['R'], '.3f'):>7}")  # fmt: skip
 
@@ -316,10 +357,14 @@ def publish_cmd(settings: Any) -> None:
 
 
 @command(cli, "status")
-def status_cmd(settings: Any) -> None:
+@json_option
+def status_cmd(settings: Any, as_json: bool) -> None:
     """What the store holds: rows per table and the sources ingested."""
     with Workspace(settings, read_only=True) as ws:
         status = ws.status()
+    if as_json:
+        echo_json({"store": str(settings.store), **status})
+        return
     click.echo(f"store {settings.store} (schema {status['schema_version']})")
     for table, n in status["counts"].items():
         click.echo(f"  {table:<13} {n:>12,}")
@@ -406,4 +451,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
-from . import cli_language, cli_roles, cli_science  # noqa: E402,F401  (register the commands of those modules)
+from . import cli_health, cli_language, cli_roles, cli_science  # noqa: E402,F401  (register the commands of those modules)

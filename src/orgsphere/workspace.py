@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.run import analyse
+from .health import Health, check_health
 from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_documents, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets, ingest_viva
 from .ingest.tabular import Progress
 from .results import Results
@@ -99,6 +100,10 @@ class Workspace:
                 "SELECT source, kind, rows, kept, rejects, finished FROM ingest_log ORDER BY finished"
             ).to_pylist(),
         }
+
+    def check(self) -> Health:
+        """The data's health: kept and rejected per source, and what looks wrong, each finding with its fix."""
+        return check_health(self._store(), self.settings)
 
     def rejects(self, limit: int = 20) -> list[dict[str, Any]]:
         """Rejected rows in file order: source, locator (line or row), reason and the offending value."""

@@ -1,0 +1,87 @@
+"""orgsphere check: the signs that the data cannot carry the report, each with its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import orgsphere
+from orgsphere.cli import main
+from orgsphere.errors import IngestFailedError
+
+from .conftest import write
+
+ORG = "person,email,unit\n" + "".join(f"p{i},p{i}@acme.example,{'Sales' if i < 6 else 'ICT'}\n" for i in range(12))
+
+
+def _edges(tmp_path: Path) -> Path:
+    rows = ["src,dst,ts"]
+    for month in (1, 2, 3, 5):  # April is missing: a lost export
+        for k in range(60):
+            rows.append(f"p{k % 10},p{(k + 1) % 10},2025-0{month}-{1 + k % 28:02d} 10:00")
+        for k in range(6):
+            rows.append(f"p{k},buyer{k}@bigclient.example,2025-0{month}-10 11:00")
+            rows.append(f"p{k},info@vendor.example,2025-0{month}-11 11:00")
+    rows.append("p1,p2,2025-04-15 10:00")  # one row in April
+    rows += [f"p11,desk{k % 50}@newsletter.example,2025-02-{1 + k % 28:02d} 09:00" for k in range(3000)]  # shared mailbox
+    return write(tmp_path / "e.csv", "\n".join(rows) + "\n")
+
+
+def _codes(health: orgsphere.health.Health) -> dict[str, str]:  # type: ignore[name-defined]
+    return {f.code: f.level for f in health.findings}
+
+
+def test_no_customer_declared_is_an_error_with_exit_code_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"), "--internal-domains", "acme.example"]
+    main_ok = [["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG))], ["ingest", "edges", str(_edges(tmp_path))]]
+    for args in main_ok:
+        try:
+            main([*args, *store])
+        except SystemExit as exc:
+            assert exc.code in (0, None)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--json", *store])
+    assert exit_.value.code == 4
+    data = json.loads(capsys.readouterr().out)
+    codes = {f["code"]: f for f in data["findings"]}
+    assert codes["no-customer-contact"]["level"] == "error" and "declare customers" in codes["no-customer-contact"]["fix"]
+    undeclared = codes["undeclared-domains"]["figures"]["domains"]
+    assert [d["domain"] for d in undeclared] == ["newsletter.example", "bigclient.example", "vendor.example"]
+    assert [d["interactions"] for d in undeclared] == [3000, 24, 24]
+    assert data["errors"] == 1 and data["exit_code"] == 4
+    assert data["sources"][1]["kept"] == 4 * 72 + 1 + 3000
+
+
+def test_shared_mailbox_missing_month_and_a_misspelt_domain(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains=["acme.example"],
+                        customer_domains=["bigclient.example", "bigclinet.example"]) as ws:  # fmt: skip
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_edges(_edges(tmp_path))
+        health = ws.check()
+    codes = _codes(health)
+    assert "no-customer-contact" not in codes and codes["customer-contact"] == "info"
+    assert health.exit_code == 0
+    by_code = {f.code: f for f in health.findings}
+    heavy = by_code["extreme-volume"]
+    assert heavy.level == "warning" and heavy.figures["persons"] == 1 and "ICT" in heavy.message
+    thin = by_code["thin-months"]
+    assert [m["month"] for m in thin.figures["months"]] == ["2025-04"]
+    assert by_code["domain-never-seen"].figures["domains"] == ["bigclinet.example"]
+    assert health.findings[0].level == "warning"  # errors first, then warnings, then info
+    assert "1 warnings" not in health.line() and health.line().startswith("data check: 0 errors, 3 warnings")
+
+
+def test_a_failed_ingest_and_an_empty_store(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        codes = _codes(ws.check())
+        assert codes["no-interactions"] == "error"
+        with pytest.raises(IngestFailedError):
+            ws.ingest_edges(write(tmp_path / "bad.csv", "src,dst\nnobody,p1\nnoone,p2\n"))
+        health = ws.check()
+    failed = [s for s in health.sources if not s["recorded"]]
+    assert failed and failed[0]["rejected"] == 2 and failed[0]["reasons"][0]["count"] == 2
+    assert _codes(health)["failed-ingest"] == "error"
