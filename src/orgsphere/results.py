@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .analysis.fit import ScalingFit
-from .analysis.rent import RentFit
+from .analysis.fit import ScalingFit, json_ready
+from .analysis.rent import RentFit, dimension_from_rent
 from .errors import InputError, MissingExtraError
 from .privacy import suppress_small_groups
 from .rows import rows_where
@@ -216,6 +216,39 @@ class Results:
         """One fit; across units it is the one compared with random mixing unless ``null_model`` says otherwise."""
         return next((f for f in self.fit_list if f.measure == measure and f.channel == channel and f.kind == kind
                      and f.scope == scope and (scope != "units" or f.null_model == null_model)), None)  # fmt: skip
+
+    def ranking(self, top: int | None = None) -> list[dict[str, Any]]:
+        """The units people sit in, most outward first (highest R over all channels and the whole period; no R
+        last), small groups left out: unit, name, kind, persons, internal, external, R. ``top``: only the
+        first this many."""
+        rows = [r for r in self.units().to_pylist() if not r["suppressed"]]
+        rows.sort(key=lambda r: -(r["R"] or 0.0))
+        return [{"unit": r["group_id"], "name": r["name"], "kind": r["kind"], "persons": r["persons"],
+                 "internal": r["internal"], "external": r["external"], "R": r["R"]}
+                for r in rows[:top]]  # fmt: skip
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """What ``orgsphere analyse`` prints, as plain values for JSON: every fit of :attr:`fit_list` (across
+        units one per null model, ``null_model`` naming it; also the levels, months and Rent's subtrees),
+        Rent's exponent (``p`` null, with the reason in ``note``, where too few subtrees), the units of
+        :meth:`ranking` (``top`` of them), the organisation's size and shape, the interactions with a person
+        no unit held that day (``unplaced``), and the minimum group size with how many groups it hid."""
+        rent: dict[str, Any] | None = None
+        if self.rent is not None:
+            p = self.rent.p
+            rent = {"p": p.slope, "ci_low": p.ci_low, "ci_high": p.ci_high, "n_subtrees": p.n_units,
+                    "break_depth": self.rent.break_depth, "sphere": 2.0 / 3.0,
+                    "dimension": dimension_from_rent(p.slope), "note": p.note,
+                    "level_residuals": self.rent.level_residuals}  # fmt: skip
+        return json_ready({
+            "fits": [f.to_dict() for f in self.fit_list],
+            "rent": rent,
+            "units": self.ranking(top),
+            "organisation": self.organisation,
+            "unplaced": self.statement.unplaced,
+            "min_group_size": self.min_group_size,
+            "suppressed_groups": self.statement.suppressed_groups,
+        })
 
     def export(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
         """Write every result table (and the processing statement as JSON) to ``out_dir``."""

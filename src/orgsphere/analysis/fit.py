@@ -14,7 +14,9 @@ slope that a null model reproduces is arithmetic, not a finding (see :func:`verd
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -23,7 +25,7 @@ from scipy import stats
 
 __all__ = [
     "SPHERE_SLOPE", "ScalingFit", "fit_power", "fit_scaling", "verdict", "describe", "MIN_POINTS_FOR_FIT", "VERDICTS",
-    "THIN",
+    "THIN", "json_ready",
 ]  # fmt: skip
 
 SPHERE_SLOPE = -1.0 / 3.0
@@ -84,6 +86,27 @@ class ScalingFit:
     @property
     def verdict(self) -> str:
         return verdict(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, the interval checks and the verdict as plain values for JSON (``orgsphere analyse
+        --json``); a slope that could not be fitted is null, with the reason in ``note`` and ``thin``."""
+        return json_ready({**asdict(self), "sphere_in_interval": self.sphere_in_interval,
+                           "zero_in_interval": self.zero_in_interval, "differs_from_null": self.differs_from_null,
+                           "verdict": self.verdict})  # fmt: skip
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with NaN and infinite floats as None (JSON has no NaN) and numpy scalars as Python ones,
+    through dicts, lists and tuples."""
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def verdict(fit: ScalingFit) -> str:
