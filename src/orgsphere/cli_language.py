@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .analysis.language import Text, store_texts
-from .cli import cli, command, ingest
+from .cli import cli, command, echo_json, ingest, json_option
 from .language.audit import find_hits, guess_lang
 from .language.documents import document_files, read_document
 from .language.lexicon import load_lexicon
@@ -23,13 +23,17 @@ __all__: list[str] = []
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--unit", default=None, help="The unit the documents belong to (default: a folder on their path "
                                            "named like a unit of the org chart).")  # fmt: skip
-def ingest_documents_cmd(settings: Any, paths: tuple[Path, ...], unit: str | None) -> None:
+@json_option
+def ingest_documents_cmd(settings: Any, paths: tuple[Path, ...], unit: str | None, as_json: bool) -> None:
     """Ingest documents for the language audit: .txt, .md, .html, .docx, .pdf (folders are searched).
 
     Example: orgsphere ingest documents intranet/ICT "Dienstverleningsovereenkomst HR.docx" --unit "HR Shared Services"
     """
     with Workspace(settings) as ws:
         reports = ws.ingest_documents(*paths, unit=unit)
+    if as_json:  # a list: one report per document file
+        echo_json([report.to_dict() for report in reports])
+        return
     for report in reports:
         click.echo(report.summary())
 
