@@ -161,6 +161,7 @@ class _MailReader:
         headers = parse_headers(lines)
         if headers.identity in self.seen or headers.message_id in self.seen:
             self.duplicates += 1
+            self.session.report.recognised += len(headers.recipients) or 1  # its rows (no recipient: one row)
             return
         self.seen.add(headers.identity)
         reason = not_a_contact(headers, self.automated, self.reject_bulk)
