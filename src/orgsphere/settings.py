@@ -269,6 +269,12 @@ SETTINGS: tuple[Setting, ...] = (
         "true/false",
     ),
     Setting(
+        "count_overlaps_once", _as_bool, True,
+        "An interaction the store already holds from another file (the same ends, time, channel and thread: "
+        "overlapping monthly exports, the same log as CSV and as XLSX) is recognised and counted once. Turn off "
+        "for logs whose identical rows are real repeats.", "true/false",
+    ),
+    Setting(
         "max_reject_share", _as_share, 0.5,
         "An ingest that rejects more than this share of its rows (or keeps none) fails: exit code 3, nothing "
         "but its rejects written, not recorded as ingested, so the file can be ingested again once the cause "

@@ -145,6 +145,33 @@ class IngestSession:
             self.stage("rejects", pa.table({"source": pa.array([str(self.source)] * n, pa.string()), **self._rejects}))
             self._rejects = {"locator": [], "reason": [], "raw_excerpt": []}
 
+    def recognise_overlaps(self, replaced: Sequence[str]) -> None:
+        """Take out of this ingest the dated interactions the store already holds from another source (the same
+        ends, time, channel and thread; an overlapping export, the same log as CSV and as XLSX), counted as a
+        multiset: a row twice here and once there is kept once. Rows of the versions this ingest replaces do
+        not count."""
+        staging = self._staged.get("interactions")
+        if staging is None:
+            return
+        key = "ts, src, dst, channel, coalesce(thread_id, '') AS thread"
+        numbered = "row_number() OVER (PARTITION BY ts, src, dst, channel, coalesce(thread_id, '')) AS k"
+        others = " AND ".join(f"NOT starts_with(i.source_id, '{old[:16]}:')" for old in replaced) or "TRUE"
+        raw = self.store.raw
+        before = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
+        raw.execute(f"""
+            DELETE FROM {staging} WHERE rowid IN (
+                WITH s AS (SELECT rowid AS r, {key}, {numbered} FROM {staging} WHERE ts IS NOT NULL),
+                     bounds AS (SELECT min(ts) AS lo, max(ts) AS hi FROM s),
+                     e AS (SELECT {key}, {numbered} FROM interactions i
+                           SEMI JOIN (SELECT DISTINCT ts, src, dst FROM s) q USING (ts, src, dst)
+                           WHERE i.ts BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds) AND {others})
+                SELECT s.r FROM s JOIN e USING (ts, src, dst, channel, thread, k))""")  # fmt: skip
+        after = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
+        n = int(before - after)
+        self.report.kept -= n
+        self.report.rows -= n
+        self.report.recognised += n
+
     def _commit(self) -> None:
         for step in self._on_commit:
             step()
@@ -208,6 +235,9 @@ def run_ingest(
     try:
         read(session)
         report = session.report
+        earlier = _earlier(store, session, sha if replace else None)
+        if store.settings.count_overlaps_once:
+            session.recognise_overlaps(earlier)
         if kind != "document":  # (a document is one row: a folder of them goes on past an unreadable one)
             report.failed = _failure(report, store.settings.max_reject_share)
         with store.transaction():
@@ -216,7 +246,7 @@ def run_ingest(
                 session._flush_rejects()
                 session._commit_rejects()
             else:
-                _replace_earlier(store, session, sha if replace else None)
+                _replace_earlier(store, session, earlier, sha if replace else None)
                 session._commit()
                 report.seconds = time.perf_counter() - clock
                 store.raw.execute(
@@ -249,13 +279,18 @@ def _failure(report: IngestReport, max_share: float) -> str | None:
     return None
 
 
-def _replace_earlier(store: Store, session: IngestSession, sha: str | None) -> None:
+def _earlier(store: Store, session: IngestSession, sha: str | None) -> list[str]:
+    """The sha256 of the earlier versions of this source, which it replaces: the same path, or the same bytes
+    under --replace."""
+    return [r[0] for r in store.raw.execute(
+        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source = ? OR sha256 = ?)", [session.kind, str(session.source), sha]
+    ).fetchall()]  # fmt: skip
+
+
+def _replace_earlier(store: Store, session: IngestSession, earlier: list[str], sha: str | None) -> None:
     """Delete the rows of earlier versions of this source (same path, or the same bytes under --replace)."""
     source, kind = str(session.source), session.kind
-    earlier = store.raw.execute(
-        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source = ? OR sha256 = ?)", [kind, source, sha]
-    ).fetchall()
-    for (old_sha,) in earlier:
+    for old_sha in earlier:
         store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
