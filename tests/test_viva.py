@@ -53,3 +53,29 @@ def test_not_a_viva_query(vws: orgsphere.Workspace, tmp_path: Path) -> None:
         vws.ingest_viva(write(tmp_path / "x.csv", "a,b\n1,2\n"))
     with pytest.raises(InputError, match="needs a count of emails or meetings"):
         vws.ingest_viva(write(tmp_path / "y.csv", "PrimaryCollaborator_Organization,SecondaryCollaborator_Organization\nA,B\n"))
+
+
+SAMPLE = Path(__file__).parent / "data" / "viva_g2g_sample.csv"  # vivainsights 0.4.3's g2g_data.csv (MIT)
+
+
+def test_microsofts_own_group_to_group_sample(tmp_path: Path) -> None:
+    """Microsoft's sample (vivainsights `load_g2g_data()`): its `Within Group` rows (a group's collaboration
+    inside itself) and `Unclassified Collaborators` rows were rejected: 153,339 of 525,162 rows."""
+    groups = ["Sales and Marketing", "HR", "CEO", "Finance", "Product"]
+    org = "units:\n" + "".join(f"  - name: {g}\n" for g in groups)
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", min_group_size=1) as ws:
+        ws.ingest_orgchart(write(tmp_path / "units.yaml", org))
+        report = ws.ingest_viva(SAMPLE)
+        assert report.rejected == 0
+        assert any("group sizes (*_GroupSize) are not used" in n for n in report.notes)
+        expected = sum(int(r[7]) + int(r[9]) for r in (line.split(",") for line in
+                       SAMPLE.read_text().splitlines()[1:]))  # fmt: skip
+        assert report.kept == expected  # every email and meeting the query counted
+        raw, _ = sphere_counts(ws.store)
+        sales = next(r for r in raw.to_pylist() if r["scope"] == "unit" and r["group_id"] == "Sales and Marketing"
+                     and r["period"] == "all" and r["channel"] == "all")  # fmt: skip
+        within = sum(int(r[7]) + int(r[9]) for r in (line.split(",") for line in SAMPLE.read_text().splitlines()[1:])
+                     if r[0] == "Sales and Marketing" and r[2] == "Within Group")  # fmt: skip
+        assert sales["intra"] == within > 0
+        kinds = ws.store.raw.execute("SELECT kind, declared_by FROM parties").fetchall()
+        assert kinds == [("other", "Viva Insights: Unclassified Collaborators")]

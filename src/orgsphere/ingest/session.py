@@ -239,7 +239,7 @@ def run_ingest(
         if store.settings.count_overlaps_once:
             session.recognise_overlaps(earlier)
         if kind != "document":  # (a document is one row: a folder of them goes on past an unreadable one)
-            report.failed = _failure(report, store.settings.max_reject_share)
+            report.failed = _failure(report, store.settings.max_reject_share, empty_ok=kind == "orgchart")
         with store.transaction():
             store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
             if report.failed:
@@ -262,12 +262,13 @@ def run_ingest(
     return report
 
 
-def _failure(report: IngestReport, max_share: float) -> str | None:
-    """Why an ingest kept too little to be trusted, or None."""
+def _failure(report: IngestReport, max_share: float, empty_ok: bool = False) -> str | None:
+    """Why an ingest kept too little to be trusted, or None. ``empty_ok``: no rows may be fine (an org chart
+    of units without people, for a group-to-group query; it checks that it has units itself)."""
     top = "; ".join(f"{reason} ({n:,}x)" for reason, n in report.reasons.most_common(3))
     fix = ("Nothing but the rejects was written (orgsphere rejects); the file is not recorded as ingested, so "
            "it can be ingested again once the cause is fixed")  # fmt: skip
-    if report.rows == 0 and report.recognised == 0:
+    if report.rows == 0 and report.recognised == 0 and not empty_ok:
         return f"no rows to read. {fix}."
     if report.rows and report.rejected >= report.rows and report.recognised == 0:
         return f"nothing kept: all {report.rows:,} rows rejected. Most common: {top}. {fix}."

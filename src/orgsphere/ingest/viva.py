@@ -7,7 +7,10 @@
 - Group-to-group query: rows of counts between groups (PrimaryCollaborator_<attribute> ->
   SecondaryCollaborator_<attribute>, MetricDate, Group_email_sent_count, Group_meeting_count): the groups
   must be units of the org chart (by name); each email and meeting counted becomes one interaction between
-  the two units (channel ``email`` or ``meeting``), so the sphere counts see what the query counted.
+  the two units (channel ``email`` or ``meeting``), so the sphere counts see what the query counted. A
+  ``Within Group`` row is the group's collaboration inside itself: interactions from the unit to itself,
+  internal. ``Unclassified Collaborators`` (people the query could not assign to a group) are one declared
+  outside party of kind ``other``, named so in the boundary table.
 
 Older Workplace Analytics exports name the same columns TieOrigin_ / TieDestination_ (person-to-person) and
 TimeInvestors_ / Collaborators_ (group-to-group); those spellings, and the metric names Emails_sent /
@@ -46,6 +49,8 @@ G2G_FIELDS = {
     "meetings": ("group_meeting_count", "meetings", "meeting_count", "group_meetings"),
 }
 GROUP_PREFIXES = (("primarycollaborator_", "secondarycollaborator_"), ("timeinvestors_", "collaborators_"))
+WITHIN_GROUP = "within group"  # Viva's name for a group's collaboration inside itself
+UNCLASSIFIED = "Unclassified Collaborators"  # Viva's name for collaborators it could not assign to a group
 
 
 def _dates(values: pa.Array) -> pa.Array:
@@ -108,8 +113,14 @@ def ingest_viva(store: Store, path: Path, settings: Settings, mapping: Mapping[s
             reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts",
                                                            "channel": "channel"})  # fmt: skip
             reader.resolver.accept_units()
+            reader.resolver.declare(UNCLASSIFIED, "other", f"Viva Insights: {UNCLASSIFIED}")
             for chunk in table_file.chunks(progress):
                 _group_rows(reader, chunk, groups, cols)
+            if any(c.lower().endswith("groupsize") or c.lower().endswith("group_size") for c in table_file.columns):
+                session.report.notes.append(
+                    "the export's group sizes (*_GroupSize) are not used: a unit's size for min_group_size comes "
+                    "from its active persons, and a group-to-group query has none, so list the units' people in "
+                    "the org chart or their figures stay suppressed")  # fmt: skip
         session.on_commit(lambda: reader.resolver.flush(store))
 
     return run_ingest(store, path, "viva", read)
@@ -122,6 +133,10 @@ def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols:
     for line, reason in chunk.invalid:
         session.report.rows += 1
         session.reject(f"line {line}", reason)
+    src_groups = t.column(groups[0]).combine_chunks().cast(pa.string())
+    dst_groups = t.column(groups[1]).combine_chunks().cast(pa.string())
+    within = pc.fill_null(pc.equal(pc.utf8_lower(pc.utf8_trim_whitespace(dst_groups)), WITHIN_GROUP), False)
+    dst_groups = pc.if_else(within, src_groups, dst_groups)  # a group's collaboration inside itself
     for channel, field in (("email", "emails"), ("meeting", "meetings")):
         if field not in cols:
             continue
@@ -136,8 +151,8 @@ def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols:
             continue
         idx = pa.array(take)
         table = pa.table({
-            "src": pc.take(t.column(groups[0]).combine_chunks().cast(pa.string()), idx),
-            "dst": pc.take(t.column(groups[1]).combine_chunks().cast(pa.string()), idx),
+            "src": pc.take(src_groups, idx),
+            "dst": pc.take(dst_groups, idx),
             "ts": pc.take(_dates(t.column(cols["ts"]).combine_chunks()), idx) if "ts" in cols else pa.nulls(take.size),
             "channel": pa.array([channel] * take.size, pa.string()),
         })  # fmt: skip
