@@ -39,7 +39,7 @@ def store_args(folder: Path, *more: str) -> list[str]:
 
 def test_ingest_json_is_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     org, edges = write(tmp_path / "org.csv", ORG), write(tmp_path / "e.csv", EDGES)
-    code, out, err = run(["ingest", "orgchart", str(org), "--json", *store_args(tmp_path)], capsys)
+    code, out, _ = run(["ingest", "orgchart", str(org), "--json", *store_args(tmp_path)], capsys)
     assert code == 0 and json.loads(out)["kept"] == 11 and json.loads(out)["failed"] is None
     code, out, _ = run(["ingest", "edges", str(edges), "--json", *store_args(tmp_path)], capsys)
     got = json.loads(out)  # the whole of stdout is one JSON object
