@@ -85,3 +85,18 @@ def test_a_failed_ingest_and_an_empty_store(tmp_path: Path) -> None:
     failed = [s for s in health.sources if not s["recorded"]]
     assert failed and failed[0]["rejected"] == 2 and failed[0]["reasons"][0]["count"] == 2
     assert _codes(health)["failed-ingest"] == "error"
+
+
+def test_the_report_shows_the_check_in_both_languages(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains=["acme.example"],
+                        bootstrap_samples=50, min_group_size=2) as ws:  # fmt: skip
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_edges(_edges(tmp_path))
+        results = ws.analyse()
+        assert results.health is not None and results.health.errors[0].code == "no-customer-contact"
+        en = ws.report(tmp_path / "en.html", "en", results=results).read_text(encoding="utf-8")
+        nl = ws.report(tmp_path / "nl.html", "nl", results=results).read_text(encoding="utf-8")
+    section = en[en.index('id="data-check"'):en.index("</section>", en.index('id="data-check"'))]
+    assert 'class="check check-error"' in section and "Not one interaction is with a customer" in section
+    assert "Months with (almost) no data: 2025-04" in section and str(tmp_path) not in section  # no paths
+    assert "Geen enkele interactie is met een klant" in nl and "Maanden met (bijna) geen gegevens: 2025-04" in nl

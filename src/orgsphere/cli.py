@@ -164,17 +164,19 @@ def echo_json(value: Any) -> None:
 def _ingest(settings: Any, label: str, run: Callable[[Workspace, Callable[[int, int], None]], Any],
             replace: bool = False, as_json: bool = False) -> None:  # fmt: skip
     """Open the store, run one ingest with a progress bar, print its summary or its JSON (also when it
-    failed)."""
+    failed), then the data check in one line."""
     def show(report: Any) -> None:
         echo_json(report.to_dict()) if as_json else click.echo(report.summary())
 
     try:
         with Workspace(settings) as ws, _progress(label) as bar, replacing(replace):
             report = run(ws, bar)
+            health = ws.check().line()
     except IngestFailedError as exc:
         show(exc.report)  # type: ignore[attr-defined]
         raise
     show(report)
+    click.echo(health, err=as_json)  # the data's health in one line (on stderr when stdout is JSON)
 
 
 _replace_option = click.option(

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 import click
 
-from .cli import cli, command
+from .cli import cli, command, echo_json, json_option
 from .workspace import Workspace
 
 __all__: list[str] = []
 
 
 @command(cli, "check")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@json_option
 def check_cmd(settings: Any, as_json: bool) -> None:
     """The data's health in one screen: kept and rejected per source and reason, and what looks wrong (no
     customer contact, declared parties never seen, undeclared domains with most traffic, org-chart persons never
@@ -23,6 +22,9 @@ def check_cmd(settings: Any, as_json: bool) -> None:
     an error in the data."""
     with Workspace(settings, read_only=True) as ws:
         health = ws.check()
-    click.echo(json.dumps(health.to_dict(), indent=2, default=str) if as_json else health.text())
+    if as_json:
+        echo_json(health.to_dict())
+    else:
+        click.echo(health.text())
     if health.exit_code:
         sys.exit(health.exit_code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +21,9 @@ from .analysis.rent import RentFit, dimension_from_rent
 from .errors import InputError, MissingExtraError
 from .privacy import suppress_small_groups
 from .rows import rows_where
+
+if TYPE_CHECKING:
+    from .health import Health
 
 __all__ = ["ResultTable", "Results", "ProcessingStatement", "EXPORT_FORMATS"]
 
@@ -79,6 +82,8 @@ class ProcessingStatement:
 
 class Results:
     """Every result of one analysis, with small groups suppressed."""
+
+    health: Health | None = None  # the data check (orgsphere check) of the store analysed, where there is one
 
     def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..health import check_health
 from ..privacy import suppress_small_groups
 from ..results import Results
 from ..rows import rows_where
@@ -213,8 +214,11 @@ def analyse(store: Store, settings: Settings) -> Results:
     machinery = _machinery(store, sphere)
     roles, flags, examples = _roles(store, settings, sphere, distance, relations)
     signatures = _signatures(store)
-    return Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
+    results = Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
                    distance=distance, routes=routes, relations=relations, language=language,
                    machinery=machinery, roles=roles, role_flags=flags, role_examples=examples,
                    signatures=signatures)  # fmt: skip
+    # the data check reads the store itself (a published warehouse is checked where its store is)
+    results.health = check_health(store, settings) if isinstance(store, Store) else None
+    return results

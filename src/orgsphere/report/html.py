@@ -15,6 +15,7 @@ from ..results import Results
 from .charts import scaling_chart, trend_chart
 from .i18n import LANGS, text_for
 from .distance import distance_context
+from .health import health_context
 from .relations import relations_context
 from .roles import roles_context
 from .science import science_context
@@ -121,6 +122,7 @@ def render_report(results: Results, lang: str = "en") -> str:
         "statement": results.statement,
         "k": results.min_group_size,
         "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),
+        "health": health_context(results, words, lambda v, d=0: _number(v, lang, d)),
         "los": distance_context(results, words, lambda v, d=0: _number(v, lang, d)),
         "rel": relations_context(results, words, lambda v, d=0: _number(v, lang, d)),
         "roles": roles_context(results, words, lambda v, d=0: _number(v, lang, d)),

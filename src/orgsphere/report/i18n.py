@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .i18n_distance import DISTANCE
+from .i18n_health import HEALTH_WORDS
 from .i18n_relations import RELATIONS
 from .i18n_roles import ROLE_WORDS
 from .i18n_science import SCIENCE
@@ -162,6 +163,7 @@ TEXT.update(SCIENCE)
 TEXT.update(DISTANCE)
 TEXT.update(RELATIONS)
 TEXT.update(ROLE_WORDS)
+TEXT.update(HEALTH_WORDS)
 
 
 def text_for(lang: str) -> dict[str, str]:
