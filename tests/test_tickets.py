@@ -1,5 +1,6 @@
 """Tickets: work items, requester-to-team interactions, and what the sphere metrics make of them."""
 
+from datetime import datetime
 from pathlib import Path
 
 import orgsphere
@@ -128,3 +129,16 @@ def test_reject_reasons_name_the_ticket_roles_and_hold_no_address(tmp_path: Path
         # the rejects table keeps no address and no requester (a unit name is org-chart data and may stay)
         dump = str(ws.store.query("SELECT * FROM rejects").to_pylist())
         assert "ghost" not in dump and "desk@" not in dump and "stranger" not in dump
+
+
+def test_day_first_times_of_a_dutch_excel_export(tmp_path: Path) -> None:
+    """ServiceNow exported from a Dutch Excel writes 03-01-2025 10:00:00; every ticket was rejected."""
+    export = ("Number;Caller;Assignment group;Opened;Closed\n"
+              "INC1;ann;ICT Service Desk;03-01-2025 10:00:00;13-01-2025 09:30:00\n"
+              "INC2;bob;ICT Service Desk;14-02-2025 08:00:00;\n")  # fmt: skip
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        report = ws.ingest_tickets(write(tmp_path / "t.csv", export))
+        assert (report.kept, report.rejected) == (2, 0)
+        rows = ws.store.raw.execute("SELECT opened, closed FROM work_items ORDER BY opened").fetchall()
+    assert rows == [(datetime(2025, 1, 3, 10), datetime(2025, 1, 13, 9, 30)), (datetime(2025, 2, 14, 8), None)]

@@ -27,7 +27,8 @@ from ..privacy import Pseudonymiser, domain_of
 from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
-from .edges import SOURCE_ID, EdgeReader, parse_timestamps
+from .edges import SOURCE_ID, EdgeReader
+from .timestamps import DateOrder, parse_timestamps
 from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
@@ -140,6 +141,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
         reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts", "channel": "channel",
                                                        "thread": "thread", "subject": "subject"})  # fmt: skip
         reader.resolver.accept_units()
+        dates = DateOrder(settings.date_format, f"{session.source}: column {cols.get('opened', 'opened')}")
         row_ids = None if "id" in cols else _RowIds(reader.resolver.pseudo, session.source_prefix)
         seen: set[str] = {r[0] for r in store.raw.execute("SELECT item_id FROM work_items").fetchall()}
         duplicates = undated = 0
@@ -149,7 +151,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
                 session.reject(f"line {line}", reason)
             t = chunk.table
             requester, group = column(t, "requester"), column(t, "group")
-            opened, opened_problem = parse_timestamps(column(t, "opened"))
+            opened, opened_problem = parse_timestamps(column(t, "opened"), dates)
             if row_ids is None:
                 ids = [None if v is None or not v.strip() else _hash(v) for v in column(t, "id").to_pylist()]
             else:
@@ -190,12 +192,12 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             items = pa.table({
                 "item_id": hashed,
                 "opened": opened.take(take),
-                "closed": parse_timestamps(column(t, "closed"))[0],
+                "closed": parse_timestamps(column(t, "closed"), dates)[0],
                 "requester": reader.resolver.array(requester.take(take))[0],
                 "assignee_unit": reader.resolver.array(group.take(take))[0],
                 "category": column(t, "category"),
                 "priority": column(t, "priority"),
-                "sla_due": parse_timestamps(column(t, "sla_due"))[0],
+                "sla_due": parse_timestamps(column(t, "sla_due"), dates)[0],
                 "title": column(t, "title") if settings.keep_texts else pa.nulls(len(rows), pa.string()),
                 "text": column(t, "text") if settings.keep_texts else pa.nulls(len(rows), pa.string()),
                 "source_id": source_id,
