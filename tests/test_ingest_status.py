@@ -90,3 +90,17 @@ def test_a_header_only_file_fails(ws: orgsphere.Workspace, tmp_path: Path) -> No
     with pytest.raises(IngestFailedError, match="no rows to read"):
         ws.ingest_edges(write(tmp_path / "e.csv", "src,dst\n"))
     assert isinstance(IngestFailedError("x", None), InputError)
+
+
+def test_org_chart_and_parties_take_a_column_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The org chart's error said "map it, e.g. --map person=COLUMN", but `ingest orgchart` had no --map."""
+    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k")]
+    org = write(tmp_path / "vertices.csv", "id,dept\n" + "".join(f"{i},{i % 2}\n" for i in range(10)))
+    assert _run(["ingest", "orgchart", str(org), *store]) == 1
+    assert "--map person=COLUMN" in capsys.readouterr().err
+    assert _run(["ingest", "orgchart", str(org), "--map", "person=id", "--map", "unit=dept", *store]) == 0
+    parties = write(tmp_path / "klanten.csv", "klant,web,soort\nBig,bigclient.example,klant\n")
+    assert _run(["ingest", "parties", str(parties), "--map", "name=klant", "--map", "domain=web", *store]) == 0
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", read_only=True) as ws:
+        assert ws.store.raw.execute("SELECT kind, domain, name FROM parties").fetchall() == [
+            ("customer", "bigclient.example", "Big")]

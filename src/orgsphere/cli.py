@@ -189,13 +189,16 @@ _replace_option = click.option(
 @_replace_option
 @json_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...], replace: bool, as_json: bool) -> None:
+@_map_option("person, unit, parent, kind, function, email, valid_from, valid_to, title, fte, intended_role")
+def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...], mapping: dict[str, str], replace: bool,
+                        as_json: bool) -> None:  # fmt: skip
     """Replace the org chart with FILES: a YAML tree of units and/or a CSV / XLSX of people.
 
     People columns: person, unit, and optionally parent, kind (line/staff), function, email, valid_from,
     valid_to, title, fte, intended_role.
     """
-    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar), replace, as_json)
+    _ingest(settings, "org chart", lambda ws, bar: ws.ingest_orgchart(*files, progress=bar, columns=mapping),
+            replace, as_json)  # fmt: skip
 
 
 @command(ingest, "parties")
@@ -204,9 +207,12 @@ def ingest_orgchart_cmd(settings: Any, files: tuple[Path, ...], replace: bool, a
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(["customer", "supplier", "regulator", "partner", "other"]),
               help="Kind of every party in FILE, when it has no kind column (e.g. a list of customers).")  # fmt: skip
-def ingest_parties_cmd(settings: Any, file: Path, kind: str | None, replace: bool, as_json: bool) -> None:
-    """Declare outside parties: FILE has a column id, address or domain, and kind."""
-    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar), replace, as_json)
+@_map_option("id, address, domain, kind, name")
+def ingest_parties_cmd(settings: Any, file: Path, kind: str | None, mapping: dict[str, str], replace: bool,
+                       as_json: bool) -> None:  # fmt: skip
+    """Declare outside parties: FILE has a column address and / or domain (or an id), and kind."""
+    _ingest(settings, "parties", lambda ws, bar: ws.ingest_parties(file, kind, progress=bar, columns=mapping),
+            replace, as_json)  # fmt: skip
 
 
 @command(ingest, "edges")

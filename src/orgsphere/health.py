@@ -156,10 +156,11 @@ def _customers(store: Store, settings: Settings, total: int, add: Any) -> None:
     if customer == 0:
         why = "no customer is declared" if declared == 0 and not settings.customer_domains else \
             "the declared customers never occur in the interactions"
+        candidates = "; the undeclared domains below are candidates" if outside else ""
         add(Finding("error", "no-customer-contact", f"no interaction with a customer: {why}; every distance to "
                     "the customer and every customer share would be empty", "declare customers: orgsphere ingest "
                     "parties customers.csv (address or domain, kind customer), or customer_domains in "
-                    "orgsphere.toml; the undeclared domains below are candidates", {"declared_customers": declared}))
+                    f"orgsphere.toml{candidates}", {"declared_customers": declared}))
     else:
         add(Finding("info", "customer-contact", f"{customer:,} of {total:,} interactions ({customer / total:.1%}) "
                     "have a customer at one end", figures={"customer": customer, "interactions": total}))

@@ -43,14 +43,17 @@ class Workspace:
             self.store.close()
 
     # -- ingest ---------------------------------------------------------------------------------------
-    def ingest_orgchart(self, *paths: PathLike, progress: Progress | None = None) -> IngestReport:
-        """Replace the org chart with the given files (a YAML tree of units and/or CSV / XLSX of people)."""
-        return ingest_orgchart(self._store(), [Path(p) for p in paths], progress)
+    def ingest_orgchart(self, *paths: PathLike, progress: Progress | None = None,
+                        columns: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
+        """Replace the org chart with the given files (a YAML tree of units and/or CSV / XLSX of people);
+        ``columns`` maps the people file's fields (person, unit, ...) to its columns."""
+        return ingest_orgchart(self._store(), [Path(p) for p in paths], progress, columns)
 
-    def ingest_parties(self, path: PathLike, kind: str | None = None,
-                       progress: Progress | None = None) -> IngestReport:  # fmt: skip
-        """Declare outside parties (id, address or domain, and kind; ``kind`` for files without that column)."""
-        return ingest_parties(self._store(), Path(path), kind, progress)
+    def ingest_parties(self, path: PathLike, kind: str | None = None, progress: Progress | None = None,
+                       columns: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
+        """Declare outside parties (address or domain, or an id, and kind; ``kind`` for files without that
+        column); ``columns`` maps the fields (id, address, domain, kind, name) to the file's columns."""
+        return ingest_parties(self._store(), Path(path), kind, progress, columns)
 
     def ingest_edges(self, path: PathLike, columns: Mapping[str, str] | None = None,
                      progress: Progress | None = None) -> IngestReport:  # fmt: skip

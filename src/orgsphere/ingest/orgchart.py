@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -344,9 +345,10 @@ def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> _Member | None:
     return member
 
 
-def _read_table(chart: _Chart, path: Path, progress: Progress | None) -> None:
+def _read_table(chart: _Chart, path: Path, progress: Progress | None, mapping: Mapping[str, str] | None) -> None:
     table_file = open_tabular(path, "org chart")
-    cols = find_columns(path, table_file.columns, PEOPLE_FIELDS, required=("person", "unit"), what="org chart")
+    cols = find_columns(path, table_file.columns, PEOPLE_FIELDS, required=("person", "unit"), mapping=mapping,
+                        what="org chart")  # fmt: skip
     for chunk in table_file.chunks(progress):
         for line, reason in chunk.invalid:
             chart.session.report.rows += 1
@@ -399,8 +401,10 @@ def _read_yaml(chart: _Chart, path: Path) -> None:
         walk(root, None, f"unit {i + 1}")
 
 
-def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None = None) -> IngestReport:
-    """Replace the org chart with the one in ``paths`` (YAML tree of units and/or CSV / XLSX of people)."""
+def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None = None,
+                    mapping: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
+    """Replace the org chart with the one in ``paths`` (YAML tree of units and/or CSV / XLSX of people);
+    ``mapping`` names the people file's columns (person, unit, ...) where they have other names."""
     if not paths:
         raise InputError("no org chart file given; pass a CSV, XLSX or YAML file.")
 
@@ -410,7 +414,7 @@ def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None =
             if path.suffix.lower() in {".yaml", ".yml"}:
                 _read_yaml(chart, Path(path))
             else:
-                _read_table(chart, Path(path), progress)
+                _read_table(chart, Path(path), progress, mapping)
         if not chart.units:
             raise InputError(f"{paths[0]}: no units found; the org chart needs at least one unit.")
         chart.check()

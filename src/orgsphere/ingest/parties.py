@@ -9,6 +9,7 @@ another kind is a reject.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,11 +43,11 @@ def domain_party_id(domain: str) -> str:
 
 
 def read_parties(store: Store, session: IngestSession, path: Path, default_kind: str | None,
-                 progress: Progress | None = None) -> None:  # fmt: skip
+                 progress: Progress | None = None, mapping: Mapping[str, str] | None = None) -> None:  # fmt: skip
     """Read a parties file into the store's ``parties`` table within ``session``."""
     pseudo = store.pseudonymiser()
     table_file = open_tabular(path, "parties file")
-    cols = find_columns(path, table_file.columns, PARTY_FIELDS, required=(), what="parties file")
+    cols = find_columns(path, table_file.columns, PARTY_FIELDS, required=(), mapping=mapping, what="parties file")
     if not {"id", "address", "domain"} & set(cols):
         raise InputError(
             f"{path}: line 1: the parties file needs a column id, address or domain (and kind); "
@@ -139,9 +140,10 @@ def _write_parties(store: Store, new: dict[str, tuple[str, str | None, str | Non
 
 
 def ingest_parties(store: Store, path: Path, default_kind: str | None = None,
-                   progress: Progress | None = None) -> IngestReport:  # fmt: skip
+                   progress: Progress | None = None, mapping: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
     """Declare outside parties from ``path`` (CSV / XLSX / Parquet: id, address or domain, and kind)."""
     if default_kind is not None and default_kind not in PARTY_KINDS:
         raise InputError(f"kind {default_kind!r} is not one of {', '.join(PARTY_KINDS)}.")
     return run_ingest(store, Path(path), "parties",
-                      lambda session: read_parties(store, session, Path(path), default_kind, progress))  # fmt: skip
+                      lambda session: read_parties(store, session, Path(path), default_kind, progress,
+                                                   mapping))  # fmt: skip
