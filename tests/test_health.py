@@ -100,3 +100,18 @@ def test_the_report_shows_the_check_in_both_languages(tmp_path: Path) -> None:
     assert 'class="check check-error"' in section and "Not one interaction is with a customer" in section
     assert "Months with (almost) no data: 2025-04" in section and str(tmp_path) not in section  # no paths
     assert "Geen enkele interactie is met een klant" in nl and "Maanden met (bijna) geen gegevens: 2025-04" in nl
+
+
+def test_every_finding_the_report_shows_has_its_words() -> None:
+    """Each code the report can show (errors, warnings, the undeclared domains) has a sentence and a fix."""
+    import re
+
+    from orgsphere.report.i18n import TEXT
+
+    source = (Path(orgsphere.__file__).parent / "health.py").read_text(encoding="utf-8")
+    shown = {code for level, code in re.findall(r'Finding\(\s*(?:level|"(\w+)"), "([\w-]+)"', source)
+             if level in ("error", "warning")} | set(re.findall(r'Finding\(level, "([\w-]+)"', source))
+    shown.add("undeclared-domains")
+    assert len(shown) >= 12
+    for code in shown:
+        assert f"hc_{code}" in TEXT and f"hf_{code}" in TEXT, code

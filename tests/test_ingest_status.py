@@ -17,6 +17,7 @@ EDGES = "src,dst,ts\n" + "".join(f"p{i},p{(i + 1) % 11},2025-01-0{1 + i % 9}\n" 
 
 
 def _run(args: list[str]) -> int:
+    """The exit code of the command line (its output stays for capsys)."""
     try:
         main(args)
     except SystemExit as exc:

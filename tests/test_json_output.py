@@ -13,24 +13,14 @@ import pytest
 
 import orgsphere
 from orgsphere.analysis.fit import describe
-from orgsphere.cli import main
 
+from .conftest import run_cli as run
 from .conftest import write
 
 ORG = "person,email,unit\n" + "".join(f"p{i},p{i}@acme.example,{'Sales' if i < 6 else 'ICT'}\n" for i in range(11))
 # p0..p10 are in the org chart; "nobody" twice and "x9" once are not: 3 rejects, 2 reasons
 EDGES = ("src,dst,ts\n" + "".join(f"p{i},p{(i + 1) % 11},2025-01-0{1 + i % 9}\n" for i in range(11))
          + "p1,nobody,2025-01-02\np2,nobody,2025-01-03\nx9,p3,2025-01-04\np4,p5,not a date\n")  # fmt: skip
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def store_args(folder: Path, *more: str) -> list[str]:

@@ -9,6 +9,8 @@ import orgsphere
 from orgsphere.cli import main
 from orgsphere.report.i18n import LANGS, TEXT
 
+from .conftest import run_cli as run
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -16,16 +18,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     main(["demo", "--out", str(out)])
     assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
     return out
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None:

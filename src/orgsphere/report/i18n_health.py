@@ -51,9 +51,6 @@ HEALTH_WORDS: dict[str, dict[str, str]] = {
                                      "busiest undeclared domains are candidates.",
                                "nl": "Geef de klanten op (orgsphere ingest parties, of customer_domains); de "
                                      "drukste niet-opgegeven domeinen zijn kandidaten."},
-    "hc_customer-contact": {"en": "{customer} of {interactions} interactions have a customer at one end.",
-                            "nl": "{customer} van de {interactions} interacties hebben een klant aan één kant."},
-    "hf_customer-contact": {"en": "", "nl": ""},
     "hc_declared-never-seen": {"en": "{parties} declared outside parties never occur in the interactions.",
                                "nl": "{parties} opgegeven externe partijen komen in geen enkele interactie voor."},
     "hf_declared-never-seen": {"en": "Check the spelling of their domains and addresses, and that their mail was "
