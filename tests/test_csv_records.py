@@ -93,7 +93,7 @@ def _only(text: str, broken: list[int]) -> str:
     return "\n".join(line for n, line in enumerate(lines, start=1) if n not in broken)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(messy_tables())
 def test_keeps_exactly_what_csv_reads_and_rejects_each_broken_record_alone(
     tmp_path_factory: pytest.TempPathFactory, case: tuple[bytes, str, list[list[str]], list[int], list[int]]

@@ -1,8 +1,8 @@
 """Reading tabular sources (CSV, XLSX, Parquet) in bounded chunks, with exact line numbers for rejects.
 
 A CSV file is read in blocks of whole lines; each block is parsed by Arrow, so memory stays bounded by the
-block size and every row keeps its physical line number. From the first block that holds a quote on, the
-records are read by Python's csv module instead (quoted fields may span lines; a broken record, such as a
+block size and every row keeps its physical line number. From the first block with a line whose quotes do
+not close on it on, the records are read by Python's csv module instead (quoted fields may span lines; a broken record, such as a
 stray quote or a short row, is rejected alone with the line where it starts, and reading goes on). Rows with
 the wrong number of fields become rejects with that line number.
 """
@@ -133,9 +133,10 @@ class CsvFile(TabularFile):
         return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")  # noqa: SIM115
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
-        """Blocks of whole lines parsed by Arrow while they hold no quote (one line is one record there);
-        from the first block with a quote (or bytes Arrow cannot read) on, records are read by Python's csv
-        module (:mod:`.csvrecords`): quoted fields may span lines, and a broken record is rejected alone."""
+        """Blocks of whole lines parsed by Arrow while every line closes its quotes (one line is one record
+        there); from the first block with a line that does not (a quoted field over several lines, a stray
+        quote) or bytes Arrow cannot read, records are read by Python's csv module (:mod:`.csvrecords`):
+        quoted fields may span lines, and a broken record is rejected alone."""
         total = self.path.stat().st_size
         schema = {c: pa.string() for c in self.columns}
         line = 2  # physical line number of the first row of the next block
@@ -198,7 +199,7 @@ class CsvFile(TabularFile):
     def _parse(self, data: bytes, schema: dict[str, pa.DataType], first_line: int) -> Chunk | None:
         """The block's rows by Arrow, or None where one line need not be one record (a quote, a lone CR) or
         Arrow cannot read the bytes."""
-        if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        if data.count(b"\r") != data.count(b"\r\n") or not _quotes_close_on_each_line(data):
             return None
         if not data.endswith(b"\n"):
             data += b"\n"
@@ -240,6 +241,17 @@ class CsvFile(TabularFile):
             table = table.filter(keep)
             lines = lines[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
         return Chunk(table, lines, "line", bad)
+
+
+def _quotes_close_on_each_line(data: bytes) -> bool:
+    """Whether every line holds an even number of quotes, so no quoted field can run past its line and one
+    line is one record (a file that quotes every field, as ServiceNow writes it, mostly does)."""
+    raw = np.frombuffer(data, np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    if quotes.size == 0:
+        return True
+    lines = np.searchsorted(np.flatnonzero(raw == ord("\n")), quotes)  # the line of each quote
+    return not (np.bincount(lines) & 1).any()
 
 
 def _encoding(sample: bytes, truncated: bool) -> str:
