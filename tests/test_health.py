@@ -115,3 +115,18 @@ def test_every_finding_the_report_shows_has_its_words() -> None:
     assert len(shown) >= 12
     for code in shown:
         assert f"hc_{code}" in TEXT and f"hf_{code}" in TEXT, code
+
+
+def test_analyse_and_report_exit_4_on_an_error_in_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A manager believes the report: written, but the command says the data cannot carry it."""
+    from .conftest import run_cli
+
+    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"), "--internal-domains",
+             "acme.example", "--bootstrap-samples", "50"]  # fmt: skip
+    assert run_cli(["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG)), *store], capsys)[0] == 0
+    assert run_cli(["ingest", "edges", str(_edges(tmp_path)), *store], capsys)[0] == 0
+    code, out, err = run_cli(["report", "--out", str(tmp_path / "r.html"), *store], capsys)
+    assert code == 4 and "report written" in out and (tmp_path / "r.html").is_file()
+    assert err.startswith("data check: 1 errors") and "no interaction with a customer" in err
+    code, out, _ = run_cli(["analyse", "--json", *store], capsys)
+    assert code == 4 and json.loads(out)["data_check"]["findings"][0]["code"] == "no-customer-contact"

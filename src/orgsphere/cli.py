@@ -316,6 +316,7 @@ def analyse_cmd(settings: Any, top: int, as_json: bool) -> None:
         results = ws.analyse()
     if as_json:
         echo_json(results.to_dict(top))
+        _data_check(results)
         return
     for fit in results.fit_list:
         if fit.channel != "all" or fit.measure not in ("R", "B") or fit.scope != "units" or fit.null_model != "mixing":
@@ -331,6 +332,17 @@ def analyse_cmd(settings: Any, top: int, as_json: bool) -> None:
     for r in results.ranking(top):
         click.echo(f"{r['name'][:34]:<34} {r['kind'] or '-':<6} {r['persons']:>7} {r['internal']:>9} "
                    f"{r['external']:>9} {r['R'] if r['R'] is None else format(r['R'], '.3f'):>7}")  # fmt: skip
+    _data_check(results)
+
+
+def _data_check(results: Any) -> None:
+    """After the figures: the data check's line on stderr when it found something, and exit code 4 when it
+    found an error (the figures were written, but they should not be believed as they are)."""
+    health = results.health
+    if health is not None and (health.errors or health.warnings):
+        click.echo(health.line(), err=True)
+        if health.exit_code:
+            sys.exit(health.exit_code)
 
 
 @command(cli, "report")
@@ -338,8 +350,10 @@ def analyse_cmd(settings: Any, top: int, as_json: bool) -> None:
 def report_cmd(settings: Any, out: Path) -> None:
     """Write the self-contained HTML report (use --lang nl for Dutch)."""
     with Workspace(settings, read_only=True) as ws:
-        path = ws.report(out)
+        results = ws.analyse()
+        path = ws.report(out, results=results)
     click.echo(f"report written to {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    _data_check(results)
 
 
 @command(cli, "export")

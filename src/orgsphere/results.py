@@ -253,6 +253,7 @@ class Results:
             "unplaced": self.statement.unplaced,
             "min_group_size": self.min_group_size,
             "suppressed_groups": self.statement.suppressed_groups,
+            "data_check": self.health.to_dict() if self.health is not None else None,
         })
 
     def export(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:

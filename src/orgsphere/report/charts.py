@@ -70,7 +70,8 @@ def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: di
     ax.set_xlabel(words["plot_x"])
     ax.set_ylabel(words["plot_y"])
     ax.grid(True, which="major", alpha=0.25)
-    ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
+    if ax.get_legend_handles_labels()[0]:  # (no unit with R above zero: nothing to label)
+        ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
     return _svg(fig)
 
 
