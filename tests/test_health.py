@@ -130,3 +130,12 @@ def test_analyse_and_report_exit_4_on_an_error_in_the_data(tmp_path: Path, capsy
     assert err.startswith("data check: 1 errors") and "no interaction with a customer" in err
     code, out, _ = run_cli(["analyse", "--json", *store], capsys)
     assert code == 4 and json.loads(out)["data_check"]["findings"][0]["code"] == "no-customer-contact"
+
+
+def test_times_counted_from_the_start_of_a_recording(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    """The hospital ward's contacts are timed in seconds from the start (140, 160, ...): read as epoch seconds
+    they all fall on 1970-01-01, and no month, trend or period means anything."""
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    ws.ingest_edges(write(tmp_path / "e.csv", "from,to,Time\np0,p1,140\np1,p2,160\np2,p3,2025-03-01\n"))
+    odd = {f.code: f for f in ws.check().findings}["implausible-dates"]
+    assert odd.level == "warning" and odd.figures["interactions"] == 2 and "1970-01-01" in odd.message

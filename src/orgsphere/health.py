@@ -3,7 +3,8 @@
 A manager believes the report, so the signs that the data cannot carry it are looked for before anyone
 reads a figure: no org chart, nothing kept, no customer contact, declared customers that never occur, the
 outside domains with most traffic that nobody declared, org-chart persons never seen, persons with extreme
-volume (a shared mailbox, a bot), a high share of broadcasts or undated rows, months with (almost) no data.
+volume (a shared mailbox, a bot), a high share of broadcasts or undated rows, dates before 1990 or in the
+future, months with (almost) no data.
 Each finding has a level (error: the analysis would mislead; warning: read with care; info), its figures,
 and the fix. ``orgsphere check`` prints them, exits non-zero on an error, and ``--json`` gives the same.
 """
@@ -237,6 +238,14 @@ def _channels_and_time(store: Store, total: int, add: Any) -> None:
         add(Finding("warning", "undated", f"{undated / total:.0%} of the interactions have no time: they count in "
                     "the whole period only, in no month", "map the time column (--map ts=COLUMN) or set date_format",
                     {"undated": undated, "interactions": total}))  # fmt: skip
+    odd = _rows(store, "SELECT count(*), min(ts), max(ts) FROM interactions WHERE ts < TIMESTAMP '1990-01-01' OR "
+                "ts > now()::TIMESTAMP + INTERVAL 1 DAY")[0]  # fmt: skip
+    if odd[0]:
+        add(Finding("warning", "implausible-dates", f"{odd[0]:,} interactions are dated before 1990 or in the future "
+                    f"({odd[1]:%Y-%m-%d} to {odd[2]:%Y-%m-%d}): seconds from the start of a recording read as "
+                    "epoch seconds, or a wrong date column?", "map the right time column (--map ts=COLUMN) or set "
+                    "date_format; times relative to a start are no dates", {"interactions": int(odd[0]),
+                    "first": odd[1], "last": odd[2]}))  # fmt: skip
     months = _rows(store, """
         WITH m AS (SELECT date_trunc('month', ts) AS month, count(*) AS n FROM interactions WHERE ts IS NOT NULL
                    GROUP BY 1),

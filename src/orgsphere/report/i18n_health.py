@@ -85,6 +85,12 @@ HEALTH_WORDS: dict[str, dict[str, str]] = {
                    "nl": "{share} van de interacties heeft geen datum: ze tellen mee voor de hele periode, in "
                          "geen enkele maand."},
     "hf_undated": {"en": "Map the time column, or set date_format.", "nl": "Wijs de tijdkolom aan, of zet date_format."},
+    "hc_implausible-dates": {"en": "{interactions} interactions are dated before 1990 or in the future: times "
+                                   "counted from the start of a recording, or the wrong date column?",
+                             "nl": "{interactions} interacties zijn gedateerd vóór 1990 of in de toekomst: tijden "
+                                   "geteld vanaf het begin van een meting, of de verkeerde datumkolom?"},
+    "hf_implausible-dates": {"en": "Map the right time column, or set date_format.",
+                             "nl": "Wijs de juiste tijdkolom aan, of zet date_format."},
     "hc_thin-months": {"en": "Months with (almost) no data: {months}.",
                        "nl": "Maanden met (bijna) geen gegevens: {months}."},
     "hf_thin-months": {"en": "A missing export? Ingest it, or read those months as missing.",
