@@ -92,7 +92,7 @@ def test_an_end_outside_the_snapshot_is_matched_on_its_id_and_counted_unplaced(p
                                     schema=tables["interactions"].schema)  # fmt: skip
     tables["interactions"] = pa.concat_tables([tables["interactions"], stranger])
     other = str(tmp_path / "other")
-    assert write_snapshot(other, tables, {"schema_version": "3"})["ends_known"] is False
+    assert write_snapshot(other, tables, {"schema_version": "4"})["ends_known"] is False
     with Warehouse(location, ward.ws.settings, engine="duckdb") as wh, \
          Warehouse(other, ward.ws.settings, engine="duckdb") as wo:  # fmt: skip
         assert "HASH(" not in wo.ibis.compile(_classified(wo))
@@ -108,7 +108,7 @@ def test_a_failed_publish_leaves_the_last_snapshot_current(published: Any) -> No
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        write_snapshot(location, {"interactions": broken()}, {"schema_version": "3"})
+        write_snapshot(location, {"interactions": broken()}, {"schema_version": "4"})
     with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:
         assert wh.manifest["snapshot"] == manifest["snapshot"]
         assert wh.table("interactions").count().to_pyarrow().as_py() == ward.edges_report.kept
