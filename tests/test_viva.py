@@ -121,7 +121,8 @@ def test_microsofts_own_group_to_group_sample(tmp_path: Path) -> None:
              and r["channel"] == "all"}  # fmt: skip
     for group in groups:  # Within Group internal, Unclassified Collaborators outside, other groups between units
         sent = [r for r in rows if r["PrimaryCollaborator_Organization"] == group]
-        intra = sum(int(r[c]) for r in sent for c in counts if r["SecondaryCollaborator_Organization"] == "Within Group")
+        intra = sum(int(r[c]) for r in sent for c in counts
+                    if r["SecondaryCollaborator_Organization"] == "Within Group")
         inter = sum(int(r[c]) for r in sent for c in counts if r["SecondaryCollaborator_Organization"] in groups) + sum(
             int(r[c]) for r in rows for c in counts if r["SecondaryCollaborator_Organization"] == group
             and r["PrimaryCollaborator_Organization"] != group)  # fmt: skip

@@ -100,7 +100,8 @@ def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
 def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str],
                             party_kinds: Sequence[str] = ()) -> ibis.Table:  # fmt: skip
     """Rows (period, ch, s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced, n), one per
-    interaction row (``n``: the interactions it stands for, which every count adds up): ``s_rel`` the class of the receiver as the sender sees it, ``d_rel`` of the sender as the
+    interaction row (``n``: the interactions it stands for, which every count adds up): ``s_rel`` the class
+    of the receiver as the sender sees it, ``d_rel`` of the sender as the
     receiver sees it; ``ch`` is the channel's index in ``channels`` (its bit: :func:`channel_bits`);
     ``*_person`` is set for a placed person end only; ``unplaced`` is 1 for an
     interaction that has a person with no membership on its day. With ``party_kinds``, also ``s_pk`` and

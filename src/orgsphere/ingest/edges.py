@@ -1,7 +1,8 @@
 """Generic interactions: a CSV or Parquet edge list (src, dst, optional ts, channel, weight, thread).
 
 Read in chunks with bounded memory. Every row becomes one directed interaction (``n`` = 1: a column named
-count or n is the weight, a strength, never a number of interactions) or one reject with its line and reason; identities are pseudonymised and resolved to persons or outside parties on the way in.
+count or n is the weight, a strength, never a number of interactions) or one reject with its line and reason;
+identities are pseudonymised and resolved to persons or outside parties on the way in.
 """
 
 from __future__ import annotations
