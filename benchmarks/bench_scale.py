@@ -129,7 +129,7 @@ def write_org(location: str, persons: int, interactions: int, seed: int) -> dict
                 "topic": pa.nulls(m, pa.string()),
             })  # fmt: skip
 
-    meta = {"schema_version": "3", "key_fingerprint": "synthetic"}
+    meta = {"schema_version": "4", "key_fingerprint": "synthetic"}
     manifest = write_snapshot(location, {"units": units, "people": people, "parties": parties,
                                          "interactions": batches()}, meta)  # fmt: skip
     return {"teams": teams, "units": len(unit_ids), "counts": manifest["counts"]}

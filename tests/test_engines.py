@@ -31,7 +31,8 @@ def same(a: pa.Table, b: pa.Table, keys: list[str]) -> None:
 def test_the_ward_on_duckdb_and_spark(tmp_path: Path, spark: Any) -> None:
     ward = hospital_ward(tmp_path)
     with ward.ws as ws:
-        on_spark = SparkTables(spark, ws.store, ("interactions", "people", "parties", "units"), "engines")
+        on_spark = SparkTables(spark, ws.store, ("interactions", "people", "parties", "units", "declared_sizes"),
+                               "engines")
         duck, duck_tallies = sphere_counts(ws.store)
         sparked, spark_tallies = sphere_counts(on_spark)
         counts = ("persons", "intra", "inter", "internal", "external", "customer")

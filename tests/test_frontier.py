@@ -106,7 +106,7 @@ def test_ward_the_same_on_duckdb_and_spark_either_way(tmp_path: Path, spark: Any
         store = ws.store
         scipy = person_distances(store, 2, ("customer",), (), search="scipy")
         frontier = person_distances(store, 2, ("customer",), (), search="frontier")
-        on_spark = SparkTables(spark, store, ("interactions", "people", "parties", "units"), "ward")
+        on_spark = SparkTables(spark, store, ("interactions", "people", "parties", "units", "declared_sizes"), "ward")
         spark_auto = person_distances(on_spark, 2, ("customer",), (), search="auto")
     assert scipy.num_rows > 0 and scipy["distance"].null_count < scipy.num_rows
     assert frontier.equals(scipy)

@@ -11,6 +11,7 @@ import pytest
 import orgsphere
 from orgsphere.errors import KeyMismatchError, StoreError, StoreLockedError
 from orgsphere.privacy import Pseudonymiser, load_or_create_key, suppress_small_groups
+from orgsphere.schema import SCHEMA_VERSION
 
 from .conftest import write
 
@@ -129,13 +130,43 @@ def test_a_version_one_store_gets_the_unit_of_its_documents(tmp_path: Path) -> N
     con = duckdb.connect(str(store))
     con.execute("ALTER TABLE documents DROP COLUMN unit_id")
     con.execute("ALTER TABLE interactions DROP COLUMN topic")
+    con.execute("ALTER TABLE interactions DROP COLUMN n")
+    con.execute("DROP TABLE declared_sizes")
     con.execute("INSERT INTO documents VALUES ('d1', 'beleid.md', 'nl', 'De interne klant.')")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with orgsphere.open(store, key_file=tmp_path / "k") as ws:
-        assert ws.store.meta("schema_version") == "3"
+        assert ws.store.meta("schema_version") == str(SCHEMA_VERSION)
         assert ws.store.raw.execute("SELECT doc_id, unit_id FROM documents").fetchall() == [("d1", None)]
         assert "topic" in ws.store.table("interactions").columns
+
+
+def test_a_version_three_store_gets_the_number_each_interaction_row_stands_for(tmp_path: Path) -> None:
+    """Schema 3 -> 4: every interaction row already there stands for one; declared sizes come with it."""
+    import duckdb
+
+    from orgsphere.analysis.sphere import sphere_counts
+
+    store = tmp_path / "s.duckdb"
+    with orgsphere.open(store, key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit\nP1,Sales\nP2,Sales\nP3,ICT\n"))
+        ws.ingest_edges(write(tmp_path / "e.csv", "from,to,time\nP1,P2,2025-01-05\nP1,P3,2025-01-06\n"))
+    con = duckdb.connect(str(store))
+    con.execute("ALTER TABLE interactions DROP COLUMN n")
+    con.execute("DROP TABLE declared_sizes")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match=f"version 3 needs migrating to {SCHEMA_VERSION}"):
+        orgsphere.open(store, key_file=tmp_path / "k", read_only=True)
+    with orgsphere.open(store, key_file=tmp_path / "k") as ws:
+        assert ws.store.meta("schema_version") == str(SCHEMA_VERSION) == "4"
+        assert ws.store.raw.execute("SELECT n FROM interactions").fetchall() == [(1,), (1,)]
+        assert ws.store.counts()["declared_sizes"] == 0
+        with pytest.raises(duckdb.ConstraintException):  # n may not be null, as in a new store
+            ws.store.raw.execute("UPDATE interactions SET n = NULL")
+        ws.ingest_edges(write(tmp_path / "more.csv", "from,to,time\nP2,P3,2025-01-07\n"))
+        assert sphere_counts(ws.store)[1]["interactions"] == 3
+        assert ws.store.raw.execute("SELECT sum(n) FROM interactions").fetchone() == (3,)
 
 
 def test_suppression_applied_twice_is_applied_once() -> None:

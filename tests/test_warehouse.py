@@ -92,7 +92,7 @@ def test_an_end_outside_the_snapshot_is_matched_on_its_id_and_counted_unplaced(p
                                     schema=tables["interactions"].schema)  # fmt: skip
     tables["interactions"] = pa.concat_tables([tables["interactions"], stranger])
     other = str(tmp_path / "other")
-    assert write_snapshot(other, tables, {"schema_version": "3"})["ends_known"] is False
+    assert write_snapshot(other, tables, {"schema_version": "4"})["ends_known"] is False
     with Warehouse(location, ward.ws.settings, engine="duckdb") as wh, \
          Warehouse(other, ward.ws.settings, engine="duckdb") as wo:  # fmt: skip
         assert "HASH(" not in wo.ibis.compile(_classified(wo))
@@ -108,7 +108,7 @@ def test_a_failed_publish_leaves_the_last_snapshot_current(published: Any) -> No
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        write_snapshot(location, {"interactions": broken()}, {"schema_version": "3"})
+        write_snapshot(location, {"interactions": broken()}, {"schema_version": "4"})
     with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:
         assert wh.manifest["snapshot"] == manifest["snapshot"]
         assert wh.table("interactions").count().to_pyarrow().as_py() == ward.edges_report.kept
@@ -143,3 +143,44 @@ def test_spark_without_pyspark_names_the_install_command(monkeypatch: pytest.Mon
     monkeypatch.setattr(builtins, "__import__", no_pyspark)
     with pytest.raises(MissingExtraError, match=r"pip install 'orgsphere\[spark\]'"):
         spark_backend(load_settings(env={}, cli={}))
+
+
+def test_a_snapshot_of_an_older_schema_is_refused_with_the_fix(published: Any) -> None:
+    """A snapshot of schema 3 has no interactions.n and no declared sizes: refused, not read with guesses."""
+    _, location, _ = published
+    path = Path(location) / "orgsphere.json"
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps({**manifest, "schema_version": 3}))
+    with pytest.raises(StoreError, match=r"with schema 3; .* schema 4\. Publish the store again .*orgsphere publish"):
+        Warehouse(location, load_settings(), engine="duckdb")
+
+
+def test_counts_and_declared_sizes_reach_both_engines(tmp_path: Path, spark: Any) -> None:
+    """A Viva group-to-group store published: the rows' n and the declared group sizes are read on DuckDB and
+    on Spark as in the store; rows written without n (as bench_scale writes them) stand for one each."""
+    import orgsphere
+
+    sample = Path(__file__).parent / "data" / "viva_g2g_sample.csv"
+    groups = ["Sales and Marketing", "HR", "CEO", "Finance", "Product"]
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "units.yaml", "units:\n" + "".join(f"  - name: {g}\n" for g in groups)))
+        ws.ingest_viva(sample)
+        location = str(tmp_path / "w")
+        publish(ws.store, location)
+        here, tallies = sphere_counts(ws.store)
+        assert tallies["interactions"] > 10 * ws.store.counts()["interactions"]
+        for engine, session in (("duckdb", None), ("spark", spark._session)):
+            with Warehouse(location, ws.settings, engine=engine, session=session) as wh:
+                there, their = sphere_counts(wh)
+                keys = [(k, "ascending") for k in ("scope", "depth", "group_id", "period", "channel")]
+                assert there.sort_by(keys).to_pylist() == here.sort_by(keys).to_pylist()  # (B may be infinite)
+                assert their == tallies
+        hr = next(r for r in here.to_pylist() if r["scope"] == "unit" and r["group_id"] == "HR"
+                  and r["period"] == "all" and r["channel"] == "all")  # fmt: skip
+        assert hr["persons"] == 137 and hr["size_declared"]
+        tables = {t: ws.store.table(t).to_pyarrow() for t in ("units", "people", "parties", "interactions")}
+    tables["interactions"] = tables["interactions"].drop_columns(["n"])
+    without = str(tmp_path / "without")
+    write_snapshot(without, tables, {})
+    with Warehouse(without, load_settings(), engine="duckdb") as wh:
+        assert wh.table("interactions").n.sum().to_pyarrow().as_py() == tables["interactions"].num_rows

@@ -122,7 +122,7 @@ def check_health(store: Store, settings: Settings) -> Health:
     if not _one(store, "SELECT count(*) FROM units"):
         add(Finding("error", "no-orgchart", "the store has no org chart",
                     "orgsphere ingest orgchart units.yaml people.csv"))  # fmt: skip
-    total = int(_one(store, "SELECT count(*) FROM interactions") or 0)
+    total = int(_one(store, "SELECT sum(n) FROM interactions") or 0)  # interactions, not rows
     if total == 0:
         add(Finding("error", "no-interactions", "the store holds no interactions: nothing to analyse",
                     "ingest interactions: orgsphere ingest edges | mail | calendar | slack | tickets | crm | viva"))
@@ -139,15 +139,15 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 ENDS_SQL = """
-WITH ends AS (SELECT src AS party FROM interactions WHERE src_kind = 'party'
-              UNION ALL SELECT dst FROM interactions WHERE dst_kind = 'party')
+WITH ends AS (SELECT src AS party, n FROM interactions WHERE src_kind = 'party'
+              UNION ALL SELECT dst, n FROM interactions WHERE dst_kind = 'party')
 """
 
 
 def _customers(store: Store, settings: Settings, total: int, add: Any) -> None:
     declared = int(_one(store, "SELECT count(*) FROM parties WHERE kind = 'customer'") or 0)
-    outside = int(_one(store, "SELECT count(*) FROM interactions WHERE src_kind = 'party' OR dst_kind = 'party'"))
-    customer = int(_one(store, "SELECT count(*) FROM interactions i WHERE EXISTS (SELECT 1 FROM parties p WHERE "
+    outside = int(_one(store, "SELECT sum(n) FROM interactions WHERE src_kind = 'party' OR dst_kind = 'party'") or 0)
+    customer = int(_one(store, "SELECT sum(n) FROM interactions i WHERE EXISTS (SELECT 1 FROM parties p WHERE "
                                "p.kind = 'customer' AND p.party_id IN (i.src, i.dst))") or 0)  # fmt: skip
     if outside == 0:
         add(Finding("error", "no-outside-contact", f"none of the {total:,} interactions has an outside end: every "
@@ -186,7 +186,7 @@ def _customers(store: Store, settings: Settings, total: int, add: Any) -> None:
 
 
 def _undeclared(store: Store, total: int, add: Any) -> None:
-    top = _rows(store, ENDS_SQL + "SELECT p.domain, count(*) AS n FROM ends e JOIN parties p ON p.party_id = e.party "
+    top = _rows(store, ENDS_SQL + "SELECT p.domain, sum(e.n) AS n FROM ends e JOIN parties p ON p.party_id = e.party "
                 "WHERE p.kind = 'other' AND p.domain IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?", [SHOWN])
     if top:
         shown = ", ".join(f"{d} ({n:,})" for d, n in top)
@@ -198,9 +198,9 @@ def _undeclared(store: Store, total: int, add: Any) -> None:
 def _people(store: Store, total: int, add: Any) -> None:
     people = int(_one(store, "SELECT count(DISTINCT person_id) FROM people") or 0)
     volumes = _rows(store, """
-        WITH ends AS (SELECT src AS person FROM interactions WHERE src_kind = 'person'
-                      UNION ALL SELECT dst FROM interactions WHERE dst_kind = 'person')
-        SELECT person, count(*) AS n FROM ends GROUP BY 1""")  # fmt: skip
+        WITH ends AS (SELECT src AS person, n FROM interactions WHERE src_kind = 'person'
+                      UNION ALL SELECT dst, n FROM interactions WHERE dst_kind = 'person')
+        SELECT person, sum(n) AS n FROM ends GROUP BY 1""")  # fmt: skip
     seen = len(volumes)
     if people and seen < people:
         never = people - seen
@@ -226,14 +226,14 @@ def _people(store: Store, total: int, add: Any) -> None:
 
 
 def _channels_and_time(store: Store, total: int, add: Any) -> None:
-    broadcast = int(_one(store, "SELECT count(*) FROM interactions WHERE channel LIKE '%-broadcast' OR "
+    broadcast = int(_one(store, "SELECT sum(n) FROM interactions WHERE channel LIKE '%-broadcast' OR "
                                 "channel = 'email-list'") or 0)  # fmt: skip
     if broadcast:
         level = "warning" if broadcast / total > 0.5 else "info"
         add(Finding(level, "broadcast-share", f"{broadcast / total:.0%} of the interactions are broadcasts or list "
                     "mail", "read the channel figures apart; broadcast_size sets where a meeting becomes a broadcast",
                     {"broadcast": broadcast, "interactions": total}))  # fmt: skip
-    undated = int(_one(store, "SELECT count(*) FROM interactions WHERE ts IS NULL") or 0)
+    undated = int(_one(store, "SELECT sum(n) FROM interactions WHERE ts IS NULL") or 0)
     if undated / total > 0.1:
         add(Finding("warning", "undated", f"{undated / total:.0%} of the interactions have no time: they count in "
                     "the whole period only, in no month", "map the time column (--map ts=COLUMN) or set date_format",
@@ -247,7 +247,7 @@ def _channels_and_time(store: Store, total: int, add: Any) -> None:
                     "date_format; times relative to a start are no dates", {"interactions": int(odd[0]),
                     "first": odd[1], "last": odd[2]}))  # fmt: skip
     months = _rows(store, """
-        WITH m AS (SELECT date_trunc('month', ts) AS month, count(*) AS n FROM interactions WHERE ts IS NOT NULL
+        WITH m AS (SELECT date_trunc('month', ts) AS month, sum(n) AS n FROM interactions WHERE ts IS NOT NULL
                    GROUP BY 1),
              span AS (SELECT range AS month FROM range((SELECT min(month) FROM m), (SELECT max(month) FROM m)
                       + INTERVAL 1 MONTH, INTERVAL 1 MONTH))

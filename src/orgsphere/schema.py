@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 
 PERSON, PARTY, UNIT = "person", "party", "unit"  # a unit end: e.g. a ticket to an assignment group
@@ -30,8 +30,11 @@ TABLES: dict[str, str] = {
     "interactions": (
         "ts TIMESTAMP, src VARCHAR NOT NULL, dst VARCHAR NOT NULL, src_kind VARCHAR NOT NULL, "
         "dst_kind VARCHAR NOT NULL, channel VARCHAR NOT NULL, weight DOUBLE NOT NULL, thread_id VARCHAR, "
-        "source_id VARCHAR NOT NULL, topic VARCHAR"
-    ),
+        "source_id VARCHAR NOT NULL, topic VARCHAR, n BIGINT NOT NULL DEFAULT 1"
+    ),  # n: how many interactions the row stands for (1 but for a source of counts, a Viva group-to-group query)
+    # the size of a unit as a source declares it (a Viva group-to-group query's *_GroupSize, the largest seen):
+    # where a unit has no active persons of its own, its size for the minimum group size and the scaling fits
+    "declared_sizes": "unit_id VARCHAR NOT NULL, size BIGINT NOT NULL, source_id VARCHAR NOT NULL",
     "work_items": (
         "item_id VARCHAR, opened TIMESTAMP, closed TIMESTAMP, requester VARCHAR, assignee_unit VARCHAR, "
         "category VARCHAR, priority VARCHAR, sla_due TIMESTAMP, title VARCHAR, text VARCHAR, source_id VARCHAR"
@@ -49,4 +52,9 @@ TABLES: dict[str, str] = {
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE documents ADD COLUMN unit_id VARCHAR",),  # the unit a document belongs to
     2: ("ALTER TABLE interactions ADD COLUMN topic VARCHAR",),  # internal-customer machinery (read_subjects)
+    3: (  # counts as one row with a multiplicity, and the group sizes a source declares (Viva group-to-group)
+        "ALTER TABLE interactions ADD COLUMN n BIGINT DEFAULT 1",  # (DuckDB adds no column with a constraint)
+        "ALTER TABLE interactions ALTER COLUMN n SET NOT NULL",
+        f"CREATE TABLE declared_sizes ({TABLES['declared_sizes']})",
+    ),
 }

@@ -30,8 +30,8 @@ def _reject_reasons(store: Store) -> list[dict[str, Any]]:
 
 
 def _counted(t: Any, column: str) -> dict[str, int]:
-    """value -> rows, most first."""
-    n = t.group_by(column).aggregate(n=t.count()).to_pyarrow()
+    """value -> rows (of interactions: the interactions they stand for), most first."""
+    n = t.group_by(column).aggregate(n=t.n.sum() if "n" in t.columns else t.count()).to_pyarrow()
     n = n.sort_by([("n", "descending"), (column, "ascending")])
     return dict(zip(n[column].to_pylist(), n["n"].to_pylist(), strict=True))
 
@@ -73,13 +73,13 @@ def organisation_summary(store: Store) -> dict[str, Any]:
     units, people, i = store.table("units"), store.table("people"), store.table("interactions")
     kinds = unit_column(store, "kind")
     roots = sorted_rows(units.filter(units.parent_id.isnull()).select("unit_id", "name"), ["unit_id"])
-    span = i.aggregate(n=i.count(), first=i.ts.min(), last=i.ts.max()).to_pyarrow().to_pylist()[0]
+    span = i.aggregate(n=i.n.sum(), first=i.ts.min(), last=i.ts.max()).to_pyarrow().to_pylist()[0]
     return {
         "units": len(kinds),
         "line_units": sum(k == "line" for k in kinds.values()),
         "staff_units": sum(k == "staff" for k in kinds.values()),
         "persons": int(people.person_id.nunique().to_pyarrow().as_py()),
-        "interactions": span["n"],
+        "interactions": span["n"] or 0,
         "first_day": None if span["first"] is None else span["first"].strftime("%Y-%m-%d"),
         "last_day": None if span["last"] is None else span["last"].strftime("%Y-%m-%d"),
         "root": roots[0]["name"] if roots else None,

@@ -85,10 +85,12 @@ def _read_manifest(fs: pafs.FileSystem, root: str, location: str) -> dict[str, A
     except (OSError, ValueError) as exc:
         raise StoreError(f"{location}/{MANIFEST}: cannot read the manifest ({exc}); publish the store again.") from None
     if manifest.get("format") != FORMAT or int(manifest.get("schema_version", 0)) != SCHEMA_VERSION:
+        # (an older snapshot is refused, not read with guesses: one of schema 3 has no interactions.n and no
+        # declared_sizes; publishing again from the store, migrated when it is opened, gives both)
         raise StoreError(
             f"{location}/{MANIFEST}: written as warehouse format {manifest.get('format')} with schema "
             f"{manifest.get('schema_version')}; this orgsphere {orgsphere_version()} reads format {FORMAT}, schema "
-            f"{SCHEMA_VERSION}. Publish the store again with this version."
+            f"{SCHEMA_VERSION}. Publish the store again with this version (orgsphere publish)."
         )
     return manifest
 
@@ -97,8 +99,9 @@ def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | p
                    progress: Progress | None = None, total_rows: int = 0) -> dict[str, Any]:  # fmt: skip
     """Write every canonical table (Arrow batches, in any number) as a new snapshot and make it current.
 
-    ``tables`` maps each name in the schema except meta to its rows; a table left out is written empty, and a
-    nullable column left out is written as nulls."""
+    ``tables`` maps each name in the schema except meta to its rows; a table left out is written empty, a
+    column with a default left out is written as its default (an interaction's ``n``: 1), and a nullable
+    column left out as nulls."""
     fs, root = _filesystem(location)
     snapshot = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     base = f"{root}/snapshots/{snapshot}"
@@ -177,9 +180,12 @@ class _KnownEnds:
 
 def _conform(name: str, schema: pa.Schema, table: pa.Table) -> pa.Table:
     columns = []
+    defaults = _defaults(name)
     for field in schema:
         if field.name in table.column_names:
             columns.append(table[field.name])
+        elif field.name in defaults:  # (an interaction's n: 1)
+            columns.append(pa.array([defaults[field.name]] * table.num_rows, field.type))
         elif field.nullable:
             columns.append(pa.nulls(table.num_rows, field.type))
         else:
@@ -211,6 +217,16 @@ def _prune(fs: pafs.FileSystem, root: str, keep: set[str | None]) -> None:
     for info in fs.get_file_info(pafs.FileSelector(f"{root}/snapshots", allow_not_found=True)):
         if info.type == pafs.FileType.Directory and info.base_name not in keep:
             fs.delete_dir(info.path)
+
+
+def _defaults(name: str) -> dict[str, int]:
+    """The columns of a canonical table with a (whole number) default, and their default."""
+    out = {}
+    for column in TABLES[name].split(", "):
+        words = column.split()
+        if "DEFAULT" in words:
+            out[words[0]] = int(words[words.index("DEFAULT") + 1])
+    return out
 
 
 def _arrow_schema(name: str) -> pa.Schema:

@@ -19,8 +19,8 @@ TOP_DOMAINS = 25
 def _contacts(store: Store) -> ibis.Table:
     i = store.table("interactions")
     ends = ibis.union(
-        i.filter(i.src_kind == PARTY).select(party=i.src, person=i.dst),
-        i.filter(i.dst_kind == PARTY).select(party=i.dst, person=i.src),
+        i.filter(i.src_kind == PARTY).select(party=i.src, person=i.dst, n=i.n),
+        i.filter(i.dst_kind == PARTY).select(party=i.dst, person=i.src, n=i.n),
     )
     parties = store.table("parties")
     return ends.join(parties, ends.party == parties.party_id)
@@ -32,14 +32,14 @@ def boundary_counts(store: Store) -> tuple[pa.Table, pa.Table]:
     j = _contacts(store)
     classes = (
         j.group_by(list(BOUNDARY_KEYS))
-        .aggregate(parties=j.party.nunique(), interactions=j.count(), persons=j.person.nunique())
+        .aggregate(parties=j.party.nunique(), interactions=j.n.sum(), persons=j.person.nunique())
         .order_by([ibis.desc("interactions")])
         .to_pyarrow()
     )
     d = j.filter(j.domain.notnull())
     domains = (
         d.group_by(list(DOMAIN_KEYS))
-        .aggregate(interactions=d.count(), persons=d.person.nunique())
+        .aggregate(interactions=d.n.sum(), persons=d.person.nunique())
         .order_by([ibis.desc("interactions"), "domain"])
         .limit(TOP_DOMAINS)
         .to_pyarrow()

@@ -76,12 +76,12 @@ def contact_graph(store: Store, min_contacts: int, targets: tuple[str, ...], fac
     channels = channels_of(store)
     c = classified_interactions(store, codes, depth, channels, targets)
     # the one pass over the interactions, held: read for the ends (twice) and the pairs
-    c = materialise(c.select("period", "ch", "s_person", "s_unit", "s_pk", "d_person", "d_unit", "d_pk"))
+    c = materialise(c.select("period", "ch", "s_person", "s_unit", "s_pk", "d_person", "d_unit", "d_pk", "n"))
     ends = []  # every placed person end; its target: the kind of the party at the other end, if one is
     for me, other in (("s", "d"), ("d", "s")):
         t = c.filter(c[f"{me}_person"].notnull() & c[f"{me}_unit"].notnull())
         ends.append(t.select("period", channel=t.ch, person=t[f"{me}_person"], unit=t[f"{me}_unit"],
-                             target=t[f"{other}_pk"]))  # fmt: skip
+                             target=t[f"{other}_pk"], n=t.n))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
     units = _main_units(end)
     facing = [f.lower() for f in facing_units]
@@ -98,9 +98,9 @@ def contact_graph(store: Store, min_contacts: int, targets: tuple[str, ...], fac
 
 
 def _monthly(t: ibis.Table, keys: list[str]) -> ibis.Table:
-    """Rows counted (``n``) per keys, month and channel, with the roll-ups; the undated month left out (it
-    counts in 'all')."""
-    counts = rollups(t, keys, lambda t: {"n": t.count()}, EVERY_MONTH, EVERY_CHANNEL)
+    """Interactions counted (``n``: the sum of the rows' ``n``) per keys, month and channel, with the roll-ups;
+    the undated month left out (it counts in 'all')."""
+    counts = rollups(t, keys, lambda t: {"n": t.n.sum()}, EVERY_MONTH, EVERY_CHANNEL)
     return counts.filter(counts.period != UNDATED_MONTH)
 
 
@@ -117,7 +117,7 @@ def _ties(c: ibis.Table, min_contacts: int) -> ibis.Table:
     pairs = c.filter(c.s_person.notnull() & c.s_unit.notnull() & c.d_person.notnull() & c.d_unit.notnull()
                      & (c.s_person != c.d_person))  # fmt: skip
     pairs = pairs.select("period", channel=pairs.ch, a=ibis.least(pairs.s_person, pairs.d_person),
-                         b=ibis.greatest(pairs.s_person, pairs.d_person))  # fmt: skip
+                         b=ibis.greatest(pairs.s_person, pairs.d_person), n=pairs.n)  # fmt: skip
     ties = _monthly(pairs, ["a", "b"])
     return ties.filter(ties.n >= min_contacts).select("period", "channel", "a", "b")
 

@@ -99,8 +99,9 @@ def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
 
 def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str],
                             party_kinds: Sequence[str] = ()) -> ibis.Table:  # fmt: skip
-    """Rows (period, ch, s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced), one per
-    interaction: ``s_rel`` the class of the receiver as the sender sees it, ``d_rel`` of the sender as the
+    """Rows (period, ch, s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced, n), one per
+    interaction row (``n``: the interactions it stands for, which every count adds up): ``s_rel`` the class
+    of the receiver as the sender sees it, ``d_rel`` of the sender as the
     receiver sees it; ``ch`` is the channel's index in ``channels`` (its bit: :func:`channel_bits`);
     ``*_person`` is set for a placed person end only; ``unplaced`` is 1 for an
     interaction that has a person with no membership on its day. With ``party_kinds``, also ``s_pk`` and
@@ -133,7 +134,7 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
     t = t.select(
         period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, i.ts.year() * 100 + i.ts.month()).cast("int32"),
         ch=ibis.cases(*((i.channel == c, k) for k, c in enumerate(channels)), else_=-1).cast("int16"),
-        src_kind=i.src_kind, dst_kind=i.dst_kind,
+        src_kind=i.src_kind, dst_kind=i.dst_kind, n=i.n,
         **{c: s[c] for c in s.columns if c not in ("s_kind", "s_id", "s_vf", "s_vt", "s_h")},
         **{c: d[c] for c in d.columns if c not in ("d_kind", "d_id", "d_vf", "d_vt", "d_h")},
     )  # fmt: skip
@@ -153,4 +154,4 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
     unplaced = ((t.src_kind == PERSON) & t.s_unit.isnull()) | ((t.dst_kind == PERSON) & t.d_unit.isnull())
     kinds = ("s_pk", "d_pk") if party_kinds else ()
     return t.select("period", "ch", "s_unit", "s_person", s_rel=rel("d"), d_unit="d_unit", d_person="d_person",
-                    d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"), *kinds)  # fmt: skip
+                    d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"), n="n", *kinds)  # fmt: skip

@@ -22,7 +22,7 @@ def machinery_table(store: Store, kinds: dict[str, str | None]) -> pa.Table:
     of other units at the other end."""
     p = placed_interactions(store)
     t = p.filter(p.topic.notnull() & (p.src_unit.notnull() | p.dst_unit.notnull()))
-    counts = t.group_by(["period", "src_unit", "dst_unit", "topic"]).aggregate(n=t.count()).to_pyarrow().to_pylist()
+    counts = t.group_by(["period", "src_unit", "dst_unit", "topic"]).aggregate(n=t.n.sum()).to_pyarrow().to_pylist()
     sent: dict[tuple[str, str, str], int] = defaultdict(int)
     received: dict[tuple[str, str, str], int] = defaultdict(int)
     others: dict[tuple[str, str, str], set[str]] = defaultdict(set)

@@ -1,6 +1,7 @@
 """Unit margins: per unit and channel, how many interactions it sends and receives, and to and from whom.
 
-For each unit u: ``out`` (interactions a person of u sends), ``into`` (receives), ``intra`` (both ends in
+Every count adds up the interactions each row stands for (``n``). For each unit u: ``out`` (interactions a
+person of u sends), ``into`` (receives), ``intra`` (both ends in
 u), ``to_party`` / ``to_customer`` (sent to an outside party / a customer) and ``from_party`` /
 ``from_customer`` (received from one). A person end is placed in the unit of their membership at the
 interaction's date, as for the sphere metrics; interactions with an unplaced person are left out. The table
@@ -34,18 +35,20 @@ def unit_margins(store: Store) -> pa.Table:
     # interactions with an unplaced person, or between two parties, say nothing about any unit's margins
     t = p.filter((src_placed | src_party) & (dst_placed | dst_party) & ~(src_party & dst_party))
 
-    t = t.select("channel", "src_unit", "dst_unit", "src_kind", "dst_kind", "src_party_kind", "dst_party_kind")
+    t = t.select("channel", "src_unit", "dst_unit", "src_kind", "dst_kind", "src_party_kind", "dst_party_kind", "n")
     # one pass of the placement join, aggregated by sender's unit and by receiver's unit at once (GROUPING
     # SETS, which DuckDB and Spark SQL both have; ibis has no expression for it)
     sides = t.alias("placed").sql(f"""
         SELECT channel, grouping(src_unit) = 0 AS sent,
                CASE WHEN grouping(src_unit) = 0 THEN src_unit ELSE dst_unit END AS unit,
-               count(*) AS n,
-               sum(CASE WHEN src_unit = dst_unit THEN 1 ELSE 0 END) AS intra,
-               sum(CASE WHEN dst_kind = '{PARTY}' THEN 1 ELSE 0 END) AS to_party,
-               sum(CASE WHEN dst_kind = '{PARTY}' AND dst_party_kind = 'customer' THEN 1 ELSE 0 END) AS to_customer,
-               sum(CASE WHEN src_kind = '{PARTY}' THEN 1 ELSE 0 END) AS from_party,
-               sum(CASE WHEN src_kind = '{PARTY}' AND src_party_kind = 'customer' THEN 1 ELSE 0 END) AS from_customer
+               CAST(sum(n) AS BIGINT) AS n,
+               CAST(sum(CASE WHEN src_unit = dst_unit THEN n ELSE 0 END) AS BIGINT) AS intra,
+               CAST(sum(CASE WHEN dst_kind = '{PARTY}' THEN n ELSE 0 END) AS BIGINT) AS to_party,
+               CAST(sum(CASE WHEN dst_kind = '{PARTY}' AND dst_party_kind = 'customer' THEN n ELSE 0 END) AS BIGINT)
+                   AS to_customer,
+               CAST(sum(CASE WHEN src_kind = '{PARTY}' THEN n ELSE 0 END) AS BIGINT) AS from_party,
+               CAST(sum(CASE WHEN src_kind = '{PARTY}' AND src_party_kind = 'customer' THEN n ELSE 0 END) AS BIGINT)
+                   AS from_customer
         FROM placed
         GROUP BY GROUPING SETS ((channel, src_unit), (channel, dst_unit))
     """)  # fmt: skip

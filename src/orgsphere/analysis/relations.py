@@ -72,12 +72,11 @@ def _directed(store: Store) -> tuple[ibis.Table, ibis.Table]:
     placed = [PERSON, UNIT]
     cross = p.filter(p.src_kind.isin(placed) & p.dst_kind.isin(placed) & p.src_unit.notnull() & p.dst_unit.notnull()
                      & (p.src_unit != p.dst_unit))  # fmt: skip
-    one = ibis.literal(1, "int64")
     zero = ibis.literal(0, "int64")
     directed = _by_period(cross, ["src_unit", "dst_unit"], lambda t: {
-        "n": t.count(),
-        "initiatives": ibis.ifelse(t.thread_id.notnull() & (t.ts == t["first"]), one, zero).sum(),
-        "tickets": ibis.ifelse(t.channel == "ticket", one, zero).sum(),
+        "n": t.n.sum(),
+        "initiatives": ibis.ifelse(t.thread_id.notnull() & (t.ts == t["first"]), t.n, zero).sum(),
+        "tickets": ibis.ifelse(t.channel == "ticket", t.n, zero).sum(),
     })  # fmt: skip
     return directed, p
 

@@ -41,7 +41,7 @@ def _features(store: Store, kinds: dict[str, str | None]) -> dict[str, dict[str,
     p = placed_interactions(store)
     cross = p.filter(p.src_unit.notnull() & p.dst_unit.notnull() & (p.src_unit != p.dst_unit)
                      & (p.period != UNDATED))  # fmt: skip
-    monthly = cross.group_by(["period", "src_unit", "dst_unit", "channel"]).aggregate(n=cross.count())
+    monthly = cross.group_by(["period", "src_unit", "dst_unit", "channel"]).aggregate(n=cross.n.sum())
     # broadcasts: one sender, one moment, one thread, many people of other units
     sent = cross.filter(cross.src_kind == PERSON)
     fan = sent.group_by(["src", "src_unit", "ts", "thread_id"]).aggregate(k=sent.dst.nunique())

@@ -4,11 +4,18 @@ Computed per unit, per level of the hierarchy and for the whole organisation; pe
 months; per channel and over all channels. One pass of expressions (ibis) over the canonical tables, so the
 same code runs on every engine.
 
-Counting rules, for a group G (a unit, a subtree at some level, or the organisation):
+Every count adds up the interactions each row stands for (``n``: 1 but for a source of counts, a Viva
+group-to-group query). Counting rules, for a group G (a unit, a subtree at some level, or the organisation):
 - intra: both ends are persons placed in G (counted once);
 - inter: one end in G, the other a person placed in another group;
 - external: one end in G, the other an outside party; customer: those whose party is a customer;
-- persons: distinct persons of G at an end of at least one interaction in the period;
+- persons: distinct persons of G at an end of at least one interaction in the period; the group's size for the
+  minimum group size and the scaling fits. A unit none of whose persons is at an end of any interaction, for
+  which a source declares a size (``declared_sizes``: a Viva group-to-group query's group size, Viva having
+  aggregated it over its own minimum group size), counts that size instead, and a larger group adds it to its
+  active persons in each month and channel the unit takes part in (``size_declared`` marks such rows). A unit
+  with active persons of its own keeps their number whatever a source declares, so a declared size never
+  lifts real persons over the minimum group size;
 - R = external / (intra + inter); R_customer = customer / (intra + inter);
 - B = (inter + external) / intra: the contacts crossing the group's own surface against those inside it
   (for the organisation B = R; for a unit, other units are outside too). B is what Rent's rule and the
@@ -44,7 +51,8 @@ SPHERE_KEYS = ("scope", "depth", "group_id", "name", "kind", "function", "period
 
 
 def placed_interactions(store: Store) -> ibis.Table:
-    """Interactions with the unit of each person end and the kind of each party end."""
+    """Interactions with the unit of each person end and the kind of each party end (``n``: the interactions
+    each row stands for, which every count adds up)."""
     i = store.table("interactions")
     people = store.table("people")
     parties = store.table("parties").select("party_id", "kind")
@@ -79,6 +87,7 @@ def placed_interactions(store: Store) -> ibis.Table:
         thread_id=i.thread_id,
         topic=i.topic,
         channel=i.channel,
+        n=i.n,
         src=i.src,
         dst=i.dst,
         src_kind=i.src_kind,
@@ -222,7 +231,47 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     totals = tally.filter(is_total(tally)).select("sent", "unplaced").to_pyarrow()
     tallies = {"interactions": int(totals["sent"][0].as_py() or 0), "unplaced": int(totals["unplaced"][0].as_py() or 0)}
     result = _labelled(table.to_pyarrow(), scopes, codes_pa, store.table("units").to_pyarrow(), channels)
+    result = _declared_sizes(result, _declared(store), ancestors)
     return result.replace_schema_metadata({b"keys": ",".join(SPHERE_KEYS).encode()}), tallies
+
+
+def _declared(store: Store) -> dict[str, int]:
+    """unit -> the largest size a source declares for it."""
+    t = store.table("declared_sizes")
+    t = t.group_by("unit_id").aggregate(size=t.size.max()).to_pyarrow()
+    return dict(zip(t["unit_id"].to_pylist(), t["size"].to_pylist(), strict=True))
+
+
+def _declared_sizes(table: pa.Table, declared: dict[str, int], ancestors: pa.Table) -> pa.Table:
+    """``persons`` with the declared size of each unit that has no active person at all (in no month and no
+    channel), in its own rows and added to those of the larger groups it belongs to wherever it has a row
+    (takes part in that month and channel); ``size_declared`` after ``persons``: whether a row's size
+    holds a declared one."""
+    n = table.num_rows
+    at = table.column_names.index("persons") + 1
+    scope, group = table["scope"].to_pylist(), table["group_id"].to_pylist()
+    period, channel = table["period"].to_pylist(), table["channel"].to_pylist()
+    persons = table["persons"].to_pylist()
+    active = {g for s, g, p, c, k in zip(scope, group, period, channel, persons, strict=True)
+              if s == "unit" and p == ALL and c == ALL and k}  # fmt: skip
+    silent = {u: size for u, size in declared.items() if u not in active and size is not None}
+    if not silent:
+        return table.add_column(at, "size_declared", pa.array(np.zeros(n, bool)))
+    levels = [c for c in ancestors.column_names if c != "unit_id"]
+    above = {r["unit_id"]: [r[c] for c in levels] for r in ancestors.to_pylist()}
+    depth = table["depth"].to_pylist()
+    extra: dict[tuple[object, ...], int] = {}
+    for s, g, p, c in zip(scope, group, period, channel, strict=True):
+        if s == "unit" and g in silent:
+            keys = [("unit", None, g), *(("level", d, a) for d, a in enumerate(above.get(g, []))),
+                    ("organisation", None, ORGANISATION)]  # fmt: skip
+            for key in keys:
+                extra[(*key, p, c)] = extra.get((*key, p, c), 0) + silent[g]
+    add = [extra.get((s, None if s != "level" else d, g, p, c), 0)
+           for s, d, g, p, c in zip(scope, depth, group, period, channel, strict=True)]  # fmt: skip
+    sized = pc.add(table["persons"], pa.array(add, pa.int64()))
+    table = table.set_column(at - 1, "persons", sized)
+    return table.add_column(at, "size_declared", pa.array([a > 0 for a in add], pa.bool_()))
 
 
 # the tally's sets: (flag, the columns grouped by, the last one no other set's, whether the channels used
@@ -239,7 +288,7 @@ _TYPES = {"period": "INT", "ch": "SMALLINT", "s_unit": "INT", "s_rel": "TINYINT"
 
 def _tally_sets(bits: dict[str, str], separately: bool) -> str:
     """The query of the tally's sets over ``classified``: a row per group of each set, its flag true, the
-    columns of the other sets null, ``n`` the interactions and the channel bits.
+    columns of the other sets null, ``n`` the interactions (the sum of the rows' ``n``) and the channel bits.
 
     ``separately`` (DuckDB): one aggregation per set over the classified interactions, which DuckDB computes
     once and holds, as they are read five times. Else (Spark) grouping sets in one pass. On DuckDB at 10^8
@@ -251,13 +300,13 @@ def _tally_sets(bits: dict[str, str], separately: bool) -> str:
     if not separately:
         grouping = ", ".join(f"GROUPING({cols[-1]}) = 0 AS {flag}" for flag, cols, _ in _SETS)
         sets = ", ".join("(" + ", ".join(cols) + ")" for _, cols, _ in _SETS)
-        return (f"SELECT {grouping}, {', '.join(_TYPES)}, CAST(count(*) AS BIGINT) AS n"
+        return (f"SELECT {grouping}, {', '.join(_TYPES)}, CAST(sum(n) AS BIGINT) AS n"
                 f"{''.join(f', {b} AS {w}' for w, b in bits.items())} FROM classified GROUP BY GROUPING SETS ({sets})")
     parts = []
     for flag, cols, with_bits in _SETS:
         values = [f"{'TRUE' if f == flag else 'FALSE'} AS {f}" for f in flags]
         values += [c if c in cols else f"CAST(NULL AS {t}) AS {c}" for c, t in _TYPES.items()]
-        values += ["CAST(count(*) AS BIGINT) AS n"]
+        values += ["CAST(sum(n) AS BIGINT) AS n"]
         values += [f"{b if with_bits else 'CAST(NULL AS BIGINT)'} AS {w}" for w, b in bits.items()]
         parts.append(f"SELECT {', '.join(values)} FROM classified GROUP BY {', '.join(cols)}")
     return " UNION ALL ".join(parts)

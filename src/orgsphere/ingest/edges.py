@@ -1,7 +1,8 @@
 """Generic interactions: a CSV or Parquet edge list (src, dst, optional ts, channel, weight, thread).
 
-Read in chunks with bounded memory. Every row becomes one directed interaction or one reject with its line
-and reason; identities are pseudonymised and resolved to persons or outside parties on the way in.
+Read in chunks with bounded memory. Every row becomes one directed interaction (``n`` = 1: a column named
+count or n is the weight, a strength, never a number of interactions) or one reject with its line and reason;
+identities are pseudonymised and resolved to persons or outside parties on the way in.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ class EdgeReader:
             weight, weight_problem = _parse_weights(table.column(self.cols["weight"]).combine_chunks())
         else:
             weight, weight_problem = pa.array(np.ones(n)), null_text
+        # how many interactions each row stands for: 1, but for a reader of counts (a Viva group-to-group
+        # query) that names its column of whole numbers >= 1 as "n" (an edge list's "count" is its weight)
+        many = table.column(self.cols["n"]).combine_chunks().cast(pa.int64()) if "n" in self.cols else None
         if "channel" in self.cols:
             channel = pc.utf8_lower(pc.utf8_trim_whitespace(table.column(self.cols["channel"]).combine_chunks()
                                                             .cast(pa.string())))  # fmt: skip
@@ -150,6 +154,7 @@ class EdgeReader:
                 "thread_id": thread.filter(keep),
                 "source_id": source_id,
                 "topic": topic.filter(keep),
+                "n": many.filter(keep) if many is not None else pa.array(np.ones(kept, np.int64)),
             }
         )
         self.session.stage("interactions", out)

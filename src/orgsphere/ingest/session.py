@@ -147,14 +147,14 @@ class IngestSession:
 
     def recognise_overlaps(self, replaced: Sequence[str]) -> None:
         """Take out of this ingest the dated interactions the store already holds from another source (the same
-        ends, time, channel and thread; an overlapping export, the same log as CSV and as XLSX), counted as a
-        multiset: a row twice here and once there is kept once. Rows of the versions this ingest replaces do
-        not count."""
+        ends, time, channel, thread and number ``n`` of interactions the row stands for; an overlapping export,
+        the same log as CSV and as XLSX), counted as a multiset: a row twice here and once there is kept once.
+        Rows of the versions this ingest replaces do not count."""
         staging = self._staged.get("interactions")
         if staging is None:
             return
-        key = "ts, src, dst, channel, coalesce(thread_id, '') AS thread"
-        numbered = "row_number() OVER (PARTITION BY ts, src, dst, channel, coalesce(thread_id, '')) AS k"
+        key = "ts, src, dst, channel, coalesce(thread_id, '') AS thread, n"
+        numbered = "row_number() OVER (PARTITION BY ts, src, dst, channel, coalesce(thread_id, ''), n) AS k"
         others = " AND ".join(f"NOT starts_with(i.source_id, '{old[:16]}:')" for old in replaced) or "TRUE"
         raw = self.store.raw
         before = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
@@ -165,7 +165,7 @@ class IngestSession:
                      e AS (SELECT {key}, {numbered} FROM interactions i
                            SEMI JOIN (SELECT DISTINCT ts, src, dst FROM s) q USING (ts, src, dst)
                            WHERE i.ts BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds) AND {others})
-                SELECT s.r FROM s JOIN e USING (ts, src, dst, channel, thread, k))""")  # fmt: skip
+                SELECT s.r FROM s JOIN e USING (ts, src, dst, channel, thread, n, k))""")  # fmt: skip
         after = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
         n = int(before - after)
         self.report.kept -= n
@@ -294,6 +294,7 @@ def _replace_earlier(store: Store, session: IngestSession, earlier: list[str], s
     for old_sha in earlier:
         store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+        store.raw.execute("DELETE FROM declared_sizes WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
     if earlier:
         store.raw.execute("DELETE FROM rejects WHERE source IN (SELECT source FROM ingest_log WHERE kind = ? AND "

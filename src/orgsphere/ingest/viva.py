@@ -6,11 +6,16 @@
   org chart by the PersonId the export uses.
 - Group-to-group query: rows of counts between groups (PrimaryCollaborator_<attribute> ->
   SecondaryCollaborator_<attribute>, MetricDate, Group_email_sent_count, Group_meeting_count): the groups
-  must be units of the org chart (by name); each email and meeting counted becomes one interaction between
-  the two units (channel ``email`` or ``meeting``), so the sphere counts see what the query counted. A
-  ``Within Group`` row is the group's collaboration inside itself: interactions from the unit to itself,
-  internal. ``Unclassified Collaborators`` (people the query could not assign to a group) are one declared
-  outside party of kind ``other``, named so in the boundary table.
+  must be units of the org chart (by name); each count becomes one interaction row between the two units
+  (channel ``email`` or ``meeting``) that stands for that many interactions (``n`` = the count; a count of 0 is
+  no interaction), so the sphere counts, which add up ``n``, equal the query's. A ``Within Group`` row is the
+  group's collaboration inside itself: interactions from the unit to itself, internal. ``Unclassified
+  Collaborators`` (people the query could not assign to a group) are one declared outside party of kind
+  ``other``, named so in the boundary table. The groups' sizes (PrimaryCollaborator_GroupSize,
+  SecondaryCollaborator_GroupSize; the largest seen per group) are stored as the units' declared sizes: a unit
+  with no active persons of its own takes it as its size for the minimum group size and the scaling fits
+  (Viva aggregated the export over its own minimum group size; a unit with persons of its own keeps their
+  number, so a declared size never lifts real persons over the minimum).
 
 Older Workplace Analytics exports name the same columns TieOrigin_ / TieDestination_ (person-to-person) and
 TimeInvestors_ / Collaborators_ (group-to-group); those spellings, and the metric names Emails_sent /
@@ -111,23 +116,67 @@ def ingest_viva(store: Store, path: Path, settings: Settings, mapping: Mapping[s
         else:
             assert groups is not None
             reader = EdgeReader(store, settings, session, {"src": "src", "dst": "dst", "ts": "ts",
-                                                           "channel": "channel"})  # fmt: skip
+                                                           "channel": "channel", "n": "n"})  # fmt: skip
             reader.resolver.accept_units()
             reader.resolver.declare(UNCLASSIFIED, "other", f"Viva Insights: {UNCLASSIFIED}")
+            sizes: dict[str, int] = {}
+            counted = [0]  # the interactions the kept rows stand for
+            size_columns = _size_columns(table_file.columns, groups)
             for chunk in table_file.chunks(progress):
-                _group_rows(reader, chunk, groups, cols)
-            if any(c.lower().endswith("groupsize") or c.lower().endswith("group_size") for c in table_file.columns):
-                session.report.notes.append(
-                    "the export's group sizes (*_GroupSize) are not used: a unit's size for min_group_size comes "
-                    "from its active persons, and a group-to-group query has none, so list the units' people in "
-                    "the org chart or their figures stay suppressed")  # fmt: skip
+                counted[0] += _group_rows(reader, chunk, groups, cols)
+                _group_sizes(reader, chunk, groups, size_columns, sizes)
+            if sizes:
+                session.stage("declared_sizes", pa.table({
+                    "unit_id": pa.array(list(sizes), pa.string()), "size": pa.array(list(sizes.values()), pa.int64()),
+                    "source_id": pa.array([f"{session.source_prefix}:sizes"] * len(sizes), pa.string()),
+                }))  # fmt: skip
+            session.report.notes.append(
+                f"{session.report.kept:,} rows stand for the {counted[0]:,} emails and meetings the query counted"
+                + (f"; group sizes declared for {len(sizes)} units" if sizes else
+                   "; no group sizes (*_GroupSize): a unit's size for min_group_size comes from its active persons")
+            )  # fmt: skip
         session.on_commit(lambda: reader.resolver.flush(store))
 
     return run_ingest(store, path, "viva", read)
 
 
-def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols: dict[str, str]) -> None:
-    """Expand each group-to-group row into one interaction per email and meeting it counts."""
+def _size_columns(header: list[str], groups: tuple[str, str]) -> list[tuple[str, str]]:
+    """(group column, its size column) of each side of a group-to-group query that has one (*_GroupSize)."""
+    canon = {canonical_name(c): c for c in header}
+    out = []
+    for group in groups:
+        prefix = next(p for pair in GROUP_PREFIXES for p in pair if canonical_name(group).startswith(p))
+        size = next((canon[prefix + s] for s in ("groupsize", "group_size") if prefix + s in canon), None)
+        if size is not None:
+            out.append((group, size))
+    return out
+
+
+def _group_sizes(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], size_columns: list[tuple[str, str]],
+                 sizes: dict[str, int]) -> None:  # fmt: skip
+    """The largest size seen of each group that is a unit of the org chart (``Within Group`` is the group
+    itself; other names, such as Unclassified Collaborators, are no unit)."""
+    t = chunk.table
+    src_groups = t.column(groups[0]).combine_chunks().cast(pa.string())
+    for group, size in size_columns:
+        names = t.column(group).combine_chunks().cast(pa.string())
+        if group == groups[1]:
+            within = pc.fill_null(pc.equal(pc.utf8_lower(pc.utf8_trim_whitespace(names)), WITHIN_GROUP), False)
+            names = pc.if_else(within, src_groups, names)
+        values = t.column(size).combine_chunks().cast(pa.string()).to_pylist()
+        for name, text in zip(names.to_pylist(), values, strict=True):
+            unit = reader.resolver.units.get((name or "").strip().lower())
+            try:
+                value = float(text.strip()) if unit is not None and text is not None else None
+            except ValueError:  # no size given: the unit's size stays its active persons
+                value = None
+            if value is not None and value == value and value >= 0:
+                sizes[unit] = max(sizes.get(unit, 0), round(value))  # type: ignore[index]
+
+
+def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols: dict[str, str]) -> int:
+    """Each non-zero count of a group-to-group row as one interaction row standing for that many (``n``);
+    returns the interactions the kept rows stand for."""
     t = chunk.table
     session = reader.session
     for line, reason in chunk.invalid:
@@ -137,6 +186,8 @@ def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols:
     dst_groups = t.column(groups[1]).combine_chunks().cast(pa.string())
     within = pc.fill_null(pc.equal(pc.utf8_lower(pc.utf8_trim_whitespace(dst_groups)), WITHIN_GROUP), False)
     dst_groups = pc.if_else(within, src_groups, dst_groups)  # a group's collaboration inside itself
+    dates = _dates(t.column(cols["ts"]).combine_chunks()) if "ts" in cols else None
+    counted = 0
     for channel, field in (("email", "emails"), ("meeting", "meetings")):
         if field not in cols:
             continue
@@ -146,14 +197,18 @@ def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols:
         counts = np.nan_to_num(np.round(numbers.to_numpy(zero_copy_only=False)), nan=0.0).astype(np.int64)
         if (counts < 0).any():
             raise InputError(f"{cols[field]}: negative counts in the group-to-group query; expected counts >= 0.")
-        take = np.repeat(np.arange(t.num_rows), counts)
+        take = np.flatnonzero(counts)  # a count of 0 is no interaction
         if take.size == 0:
             continue
         idx = pa.array(take)
         table = pa.table({
             "src": pc.take(src_groups, idx),
             "dst": pc.take(dst_groups, idx),
-            "ts": pc.take(_dates(t.column(cols["ts"]).combine_chunks()), idx) if "ts" in cols else pa.nulls(take.size),
+            "ts": pc.take(dates, idx) if dates is not None else pa.nulls(take.size),
             "channel": pa.array([channel] * take.size, pa.string()),
+            "n": pa.array(counts[take], pa.int64()),
         })  # fmt: skip
-        reader.chunk(Chunk(table, chunk.lines[take], chunk.word, [], [f"{chunk.locator(i)} ({channel})" for i in take]))
+        keep = reader.chunk(Chunk(table, chunk.lines[take], chunk.word, [],
+                                  [f"{chunk.locator(int(i))} ({channel})" for i in take]))
+        counted += int(counts[take][keep.to_numpy(zero_copy_only=False)].sum()) if len(keep) else 0
+    return counted
