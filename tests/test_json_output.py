@@ -136,7 +136,7 @@ def test_analyse_json_has_every_fit_rent_and_the_ranking(tmp_path: Path, capsys:
     options = [f"--{k.replace('_', '-')}={v}" for k, v in settings.items()]
     org, edges = _organisation(tmp_path)
     for args in (["orgchart", str(org)], ["edges", str(edges)]):
-        assert run(["ingest", *args, *store_args(tmp_path)], capsys)[0] == 0
+        assert run(["ingest", *args, *store_args(tmp_path, *options)], capsys)[0] == 0  # (domains: at ingest)
     code, out, _ = run(["analyse", "--json", "--top", "5", *store_args(tmp_path, *options)], capsys)
     assert code == 0
     got: dict[str, Any] = json.loads(out)
