@@ -71,3 +71,24 @@ def test_replacing_the_org_chart_says_what_changed(ws: orgsphere.Workspace, tmp_
             "Team 07, Team 08, Team 09 and 2 more), 2 removed (Finance, ICT); 12 people added, 5 removed"
             ) in report.notes, report.notes  # fmt: skip
     assert not [n for n in report.notes if "kind lost" in n]
+
+
+def test_a_misspelt_parent_in_the_people_file_is_a_warning(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    """A parent the tree does not have silently made a unit at the top of the chart."""
+    people = "person,unit,parent\nann,Sales,Acme\nbob,Payroll,Finanse\ncid,Payroll,Finanse\n"
+    report = ws.ingest_orgchart(write(tmp_path / "units.yaml", TREE), write(tmp_path / "people.csv", people))
+    notes = [n for n in report.notes if "parent 'Finanse'" in n]
+    assert len(notes) == 1 and "did you mean 'Finance'?" in notes[0] and notes[0].startswith("people.csv")
+    assert not [n for n in report.notes if "parent 'Acme'" in n]  # the tree's own root is no stray
+
+
+def test_membership_dates_day_first_or_as_date_format_says(tmp_path: Path) -> None:
+    people = "person,unit,valid_from,valid_to\nann,Sales,01/02/2025,31.12.2025\nbob,Sales,2025-03-01,\n"
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:
+        ws.ingest_orgchart(write(tmp_path / "people.csv", people))
+        rows = ws.store.raw.execute("SELECT valid_from, valid_to FROM people ORDER BY valid_from").fetchall()
+        assert [str(r[0]) for r in rows] == ["2025-02-01", "2025-03-01"] and str(rows[0][1]) == "2025-12-31"
+    us = "person,unit,valid_from\nann,Sales,01/31/2025\nbob,Sales,2025-03-01\n"
+    with orgsphere.open(tmp_path / "m.duckdb", key_file=tmp_path / "k", date_format="month-first") as ws:
+        ws.ingest_orgchart(write(tmp_path / "us.csv", us))
+        assert str(ws.store.raw.execute("SELECT min(valid_from) FROM people").fetchone()[0]) == "2025-01-31"

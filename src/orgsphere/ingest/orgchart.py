@@ -75,11 +75,13 @@ class _Member:
 
 
 class _Chart:
-    def __init__(self, session: IngestSession):
+    def __init__(self, session: IngestSession, date_format: str = ""):
         self.session = session
+        self.month_first = date_format == "month-first"  # valid_from / valid_to are read day-first otherwise
         self.units: dict[str, _Unit] = {}
         self.members: list[_Member] = []
         self.trees: list[str] = []  # the YAML files read
+        self.made_parents: list[tuple[str, str]] = []  # parents named in a people file but described nowhere
         self.tree_units: set[str] = set()  # the units they name
         self.table_people: Counter[tuple[str, str]] = Counter()  # (people file, unit) -> people listed
 
@@ -119,6 +121,7 @@ class _Chart:
         for unit in list(self.units.values()):
             if unit.parent_id is not None and unit.parent_id not in self.units:
                 self.units[unit.parent_id] = _Unit(unit.parent_id, None, None, None, None, unit.where)
+                self.made_parents.append((unit.parent_id, unit.where))
         self._check_cycles()
         self._inherit_kinds()
 
@@ -216,6 +219,12 @@ class _Chart:
             else:
                 said += f"; it was created as {made}; add it to {tree} if it belongs there"
             self.session.report.notes.append(said)
+        for name, where in self.made_parents[:MAX_NAMED]:
+            close = difflib.get_close_matches(name.lower(), by_lower, n=1, cutoff=CLOSE_NAME)
+            guess = f"did you mean {by_lower[close[0]]!r}? " if close else ""
+            self.session.report.notes.append(
+                f"{where}: parent {name!r} is not in the units tree of {tree}; {guess}It was created as a unit of "
+                "its own, at the top of the chart, without kind; correct the parent, or add the unit to the tree")
         if len(strays) > MAX_NAMED:
             rest = strays[MAX_NAMED:]
             self.session.report.notes.append(
@@ -285,7 +294,9 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _date(value: Any, field: str) -> date | None:
+def _date(value: Any, field: str, month_first: bool = False) -> date | None:
+    """A date of the org chart: ISO, or a spreadsheet's local date, day-first unless date_format says
+    month-first (a membership date has too few values per file to decide it from them)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -293,12 +304,14 @@ def _date(value: Any, field: str) -> date | None:
     text = _text(value)
     if text is None:
         return None
-    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d"):
+    local = ("%m-%d-%Y", "%m/%d/%Y") if month_first else ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", *local, "%Y/%m/%d"):
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{field} {text!r} is not a date; expected YYYY-MM-DD")
+    order = "month-first, as date_format says" if month_first else "day-first (date_format = month-first for 01/31/2025)"
+    raise ValueError(f"{field} {text!r} is not a date; expected YYYY-MM-DD or a local date, {order}")
 
 
 def _fte(value: Any) -> float | None:
@@ -327,7 +340,8 @@ def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> _Member | None:
         session.reject(where, "unit is empty; every person needs a unit")
         return None
     try:
-        valid_from, valid_to = _date(rec.get("valid_from"), "valid_from"), _date(rec.get("valid_to"), "valid_to")
+        valid_from = _date(rec.get("valid_from"), "valid_from", chart.month_first)
+        valid_to = _date(rec.get("valid_to"), "valid_to", chart.month_first)
         fte = _fte(rec.get("fte"))
     except ValueError as exc:
         session.reject(where, str(exc), "")
@@ -409,7 +423,7 @@ def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None =
         raise InputError("no org chart file given; pass a CSV, XLSX or YAML file.")
 
     def read(session: IngestSession) -> None:
-        chart = _Chart(session)
+        chart = _Chart(session, store.settings.date_format)
         for path in paths:
             if path.suffix.lower() in {".yaml", ".yml"}:
                 _read_yaml(chart, Path(path))
