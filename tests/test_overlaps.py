@@ -27,7 +27,8 @@ def test_overlapping_monthly_exports_and_the_same_log_as_xlsx(ws: orgsphere.Work
     assert (first.kept, first.recognised) == (3, 0)  # the repeat within one file is kept
     overlap = ws.ingest_edges(_csv(tmp_path / "jan-feb.csv", JAN[1:] + FEB))  # overlaps January
     assert (overlap.kept, overlap.recognised) == (2, 2)
-    assert "2 rows already in the store from another source, counted once" in overlap.summary()
+    assert "4 rows in, 2 kept, 0 rejected" in overlap.summary()  # the rows read count the recognised ones
+    assert "2 rows already in the store, counted once" in overlap.summary()
     book = openpyxl.Workbook()
     book.active.append(["src", "dst", "ts", "channel"])
     for r in JAN + FEB:

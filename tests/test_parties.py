@@ -54,3 +54,38 @@ def test_an_address_and_its_domain_on_one_row_declare_both(tmp_path: Path) -> No
         assert _kinds(ws) == [("customer", 2)]
         # the address is stored pseudonymised, never in clear
         assert "buyer" not in str(ws.store.raw.execute("SELECT * FROM parties").fetchall())
+
+
+def test_parties_declared_after_the_interactions_reclassify_them(tmp_path: Path) -> None:
+    """Customers declared after the mail was ingested were refused ("party was declared other before") and
+    never counted, whatever the user did next."""
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains=["acme.example"]) as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_edges(write(tmp_path / "e.csv", "src,dst\np0,buyer@bigclient.example\np1,Piet <piet@bigclient.example>\n"
+                              "p2,info@vendor.example\n"))  # fmt: skip
+        assert _kinds(ws) == [("other", 3)]
+        report = ws.ingest_parties(write(tmp_path / "parties.csv", "id,domain,kind\nbig,bigclient.example,customer\n"))
+        assert (report.kept, report.rejected) == (1, 0)
+        assert any("declared now" in n for n in report.notes)
+        assert _kinds(ws) == [("customer", 2), ("other", 1)]
+        # a real conflict between two declarations is still refused
+        again = write(tmp_path / "p2.csv", "id,domain,kind\nbig,bigclient.example,supplier\nv,vendor.example,supplier\n")
+        assert ws.ingest_parties(again).rejected == 1
+
+
+def test_messy_address_cells_are_rejected_not_guessed(tmp_path: Path) -> None:
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains=["acme.example"],
+                        max_reject_share=1.0) as ws:  # fmt: skip
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        report = ws.ingest_edges(write(tmp_path / "e.csv", (
+            'src,dst,ts\n'
+            '"Ann <p0@acme.example>",p1,2025-01-01\n'             # a display name: the person p0
+            'p1,"piet@klant.example; kees@b.example",2025-01-01\n'  # two addresses in one cell
+            'p2,"Piet <piet@klant.example>;x",2025-01-01\n'      # text around an address
+            'p3,p4,piet.jansen@klant.example\n'                  # an address in the time column
+        )))  # fmt: skip
+        assert (report.kept, report.rejected) == (1, 3)
+        rows = ws.store.raw.execute("SELECT reason, raw_excerpt FROM rejects ORDER BY locator").fetchall()
+        assert [r[0].split(",")[0] for r in rows[:2]] == ["dst holds several addresses"] * 2
+        assert rows[2][1] == "…@klant.example"  # no local part of an address in the store
+        assert "piet" not in str(ws.store.raw.execute("SELECT * FROM rejects, parties").fetchall())

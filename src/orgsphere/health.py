@@ -220,7 +220,7 @@ def _people(store: Store, total: int, add: Any) -> None:
         share = sum(n for _, n in heavy) / (2 * total)
         add(Finding("warning", "extreme-volume", f"{len(heavy):,} persons have more than {EXTREME_VOLUME}x the "
                     f"median person's {median:,} interactions (together {share:.0%} of all ends), in "
-                    f"{', '.join(name for name, _ in units[:SHOWN])}: shared mailboxes or bots?",
+                    f"{'; '.join(name for name, _ in units[:SHOWN])}: shared mailboxes or bots?",
                     "a shared mailbox or a bot is no person: add its address to automated_senders, or leave it "
                     "out of the org chart", {"persons": len(heavy), "median": median, "share_of_ends": share}))
 

@@ -69,8 +69,13 @@ def key_fingerprint(key: bytes) -> str:
 
 
 def normalise_identity(value: str) -> str:
-    """Identifiers compare case-insensitively and without surrounding blanks or mailto: prefixes."""
+    """Identifiers compare case-insensitively and without surrounding blanks, mailto: prefixes or a display
+    name (``Piet Jansen <piet@example.nl>`` is ``piet@example.nl``)."""
     text = value.strip().lower()
+    if text.endswith(">") and "<" in text:
+        inside = text[text.rindex("<") + 1 : -1]
+        if "@" in inside and "@" not in text[: text.rindex("<")]:
+            text = inside
     if text.startswith("mailto:"):
         text = text[len("mailto:") :]
     return text.strip("<> ")

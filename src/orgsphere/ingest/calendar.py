@@ -124,6 +124,7 @@ class _CalendarReader:
         if key in self.seen:
             self.counts["duplicates"] += 1
             self.session.report.recognised += 1
+            self.session.report.rows += 1
             return
         self.seen.add(key)
         organiser = _address(event.get("ORGANIZER"))

@@ -161,7 +161,9 @@ class _MailReader:
         headers = parse_headers(lines)
         if headers.identity in self.seen or headers.message_id in self.seen:
             self.duplicates += 1
-            self.session.report.recognised += len(headers.recipients) or 1  # its rows (no recipient: one row)
+            known = len(headers.recipients) or 1  # its rows (no recipient: one row)
+            self.session.report.recognised += known
+            self.session.report.rows += known
             return
         self.seen.add(headers.identity)
         reason = not_a_contact(headers, self.automated, self.reject_bulk)

@@ -22,7 +22,9 @@ from .columns import find_columns
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress, open_tabular
 
-__all__ = ["ingest_parties", "read_parties", "domain_party_id"]
+__all__ = ["ingest_parties", "read_parties", "domain_party_id", "UNDECLARED"]
+
+UNDECLARED = "undeclared (outside the internal domains)"  # how an ingest files an outside party nobody declared
 
 PARTY_FIELDS = {
     "id": ("party_id", "party", "customer_id", "account_id", "client_id", "klantnummer"),
@@ -58,7 +60,10 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
             f"{path}: line 1: no kind column; expected kind with one of {', '.join(PARTY_KINDS)} per row."
         )
     persons = {r[0] for r in store.raw.execute("SELECT alias FROM aliases").fetchall()}
-    known = dict(store.raw.execute("SELECT party_id, kind FROM parties").fetchall())
+    # a party an ingest met before anyone declared it (kind other, UNDECLARED) takes the kind declared now, and
+    # so do its stored interactions (they hold the party's id, its kind is looked up at analysis)
+    met = {r[0] for r in store.raw.execute("SELECT party_id FROM parties WHERE declared_by = ?", [UNDECLARED]).fetchall()}
+    known = {p: k for p, k in store.raw.execute("SELECT party_id, kind FROM parties").fetchall() if p not in met}
     new: dict[str, tuple[str, str | None, str | None]] = {}
     for chunk in table_file.chunks(progress):
         for line, reason in chunk.invalid:
@@ -86,6 +91,9 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
             for party_id, domain, name in declared:
                 new[party_id] = (kind, domain, name)
             session.report.kept += 1
+    if met & set(new):
+        session.report.notes.append(f"{len(met & set(new)):,} parties the interactions met before they were declared "
+                                    "are declared now; their stored interactions count with the kind declared here")
     if new:
         session.on_commit(lambda: _write_parties(store, new, f"parties file {path.name}"))
 

@@ -20,15 +20,14 @@ from collections.abc import Container
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..privacy import domain_of
+from ..privacy import domain_of, normalise_identity
 from ..schema import PARTY, PERSON, UNIT
 from ..settings import Settings
 from ..store import Store
-from .parties import domain_party_id
+from .parties import UNDECLARED, domain_party_id
 
 __all__ = ["Resolver", "Resolved", "UNDECLARED", "matching_domain"]
 
-UNDECLARED = "undeclared (outside the internal domains)"
 Resolved = tuple[str, str] | str  # (id, kind person|party), or the reason it cannot be resolved
 
 
@@ -68,6 +67,10 @@ class Resolver:
     def _resolve(self, raw: str) -> Resolved:
         if not raw.strip():
             return "is empty"
+        norm = normalise_identity(raw)
+        if norm.count("@") > 1 or ("@" in norm and any(c in norm for c in " ;,<>\t")):
+            return ("holds several addresses, or text around an address; give one address per row (split "
+                    "'a@x.example; b@y.example' into two rows)")  # fmt: skip
         hashed = self.pseudo.one(raw)
         if hashed in self.aliases:
             return self.aliases[hashed], PERSON

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +30,7 @@ from ..store import Store, orgsphere_version
 __all__ = ["IngestReport", "IngestSession", "run_ingest", "file_sha256", "replacing", "NEEDS_ORGCHART"]
 
 MAX_REJECT_EXCERPT = 200
+LOCAL_PART = re.compile(r"[^\s@<>;,:\"']+@")  # the person's part of an address, kept out of reject excerpts
 NEEDS_ORGCHART = {"interactions", "mail", "calendar", "slack", "tickets", "crm", "viva"}  # kinds of interactions
 _REPLACE: ContextVar[bool] = ContextVar("replace", default=False)
 
@@ -55,7 +57,7 @@ class IngestReport:
     rejected: int = 0
     skipped: str | None = None
     replaced: bool = False
-    recognised: int = 0  # rows already in the store from another source, counted once
+    recognised: int = 0  # of the rows, those the store already held (another file, an earlier export), counted once
     failed: str | None = None  # why the ingest kept too little to be recorded
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
@@ -69,7 +71,7 @@ class IngestReport:
             f" ({self.seconds:.1f} s){' - replaced the earlier version of this file' if self.replaced else ''}"
         ]
         if self.recognised:
-            lines.append(f"  {self.recognised:,} rows already in the store from another source, counted once")
+            lines.append(f"  {self.recognised:,} rows already in the store, counted once")
         for reason, n in self.reasons.most_common(5):
             lines.append(f"  rejected {n:,}x: {reason}")
         if len(self.reasons) > 5:
@@ -133,7 +135,7 @@ class IngestSession:
     def reject(self, locator: str, reason: str, excerpt: str = "") -> None:
         self._rejects["locator"].append(locator)
         self._rejects["reason"].append(reason)
-        self._rejects["raw_excerpt"].append(excerpt[:MAX_REJECT_EXCERPT])
+        self._rejects["raw_excerpt"].append(LOCAL_PART.sub("…@", excerpt[:MAX_REJECT_EXCERPT]))
         self.report.rejected += 1
         self.report.reasons[reason] += 1
         if len(self._rejects["reason"]) >= 10_000:
@@ -169,7 +171,6 @@ class IngestSession:
         after = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
         n = int(before - after)
         self.report.kept -= n
-        self.report.rows -= n
         self.report.recognised += n
 
     def _commit(self) -> None:
@@ -268,13 +269,12 @@ def _failure(report: IngestReport, max_share: float, empty_ok: bool = False) -> 
     top = "; ".join(f"{reason} ({n:,}x)" for reason, n in report.reasons.most_common(3))
     fix = ("Nothing but the rejects was written (orgsphere rejects); the file is not recorded as ingested, so "
            "it can be ingested again once the cause is fixed")  # fmt: skip
-    if report.rows == 0 and report.recognised == 0 and not empty_ok:
+    if report.rows == 0 and not empty_ok:
         return f"no rows to read. {fix}."
-    if report.rows and report.rejected >= report.rows and report.recognised == 0:
+    if report.rows and report.rejected >= report.rows - report.recognised and report.recognised == 0:
         return f"nothing kept: all {report.rows:,} rows rejected. Most common: {top}. {fix}."
-    read = report.rows + report.recognised
-    if read and report.rejected > max_share * read:
-        return (f"{report.rejected:,} of {read:,} rows rejected ({report.rejected / read:.0%}, more "
+    if report.rows and report.rejected > max_share * report.rows:
+        return (f"{report.rejected:,} of {report.rows:,} rows rejected ({report.rejected / report.rows:.0%}, more "
                 f"than max_reject_share {max_share:.0%}). Most common: {top}. {fix}, or raise "
                 "max_reject_share if these rejects are expected.")  # fmt: skip
     return None

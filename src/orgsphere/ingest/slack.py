@@ -152,6 +152,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                 if key in seen:
                     duplicates += 1
                     session.report.recognised += 1
+                    session.report.rows += 1
                     continue
                 seen.add(key)
                 others = [m for m in audience if m != author]
