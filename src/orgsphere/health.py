@@ -128,7 +128,7 @@ def check_health(store: Store, settings: Settings) -> Health:
                     "ingest interactions: orgsphere ingest edges | mail | calendar | slack | tickets | crm | viva"))
         return Health(_ordered(findings), sources)
     _customers(store, settings, total, add)
-    _undeclared(store, total, add)
+    _undeclared(store, add)
     _people(store, total, add)
     _channels_and_time(store, total, add)
     return Health(_ordered(findings), sources)
@@ -185,7 +185,7 @@ def _customers(store: Store, settings: Settings, total: int, add: Any) -> None:
                         f"check the spelling in {kind}_domains", {"domains": missing}))  # fmt: skip
 
 
-def _undeclared(store: Store, total: int, add: Any) -> None:
+def _undeclared(store: Store, add: Any) -> None:
     top = _rows(store, ENDS_SQL + "SELECT p.domain, sum(e.n) AS n FROM ends e JOIN parties p ON p.party_id = e.party "
                 "WHERE p.kind = 'other' AND p.domain IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?", [SHOWN])
     if top:

@@ -158,18 +158,15 @@ class IngestSession:
         key = "ts, src, dst, channel, coalesce(thread_id, '') AS thread, n"
         numbered = "row_number() OVER (PARTITION BY ts, src, dst, channel, coalesce(thread_id, ''), n) AS k"
         others = " AND ".join(f"NOT starts_with(i.source_id, '{old[:16]}:')" for old in replaced) or "TRUE"
-        raw = self.store.raw
-        before = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
-        raw.execute(f"""
+        deleted = self.store.raw.execute(f"""
             DELETE FROM {staging} WHERE rowid IN (
                 WITH s AS (SELECT rowid AS r, {key}, {numbered} FROM {staging} WHERE ts IS NOT NULL),
                      bounds AS (SELECT min(ts) AS lo, max(ts) AS hi FROM s),
                      e AS (SELECT {key}, {numbered} FROM interactions i
                            SEMI JOIN (SELECT DISTINCT ts, src, dst FROM s) q USING (ts, src, dst)
                            WHERE i.ts BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds) AND {others})
-                SELECT s.r FROM s JOIN e USING (ts, src, dst, channel, thread, n, k))""")  # fmt: skip
-        after = raw.execute(f"SELECT count(*) FROM {staging}").fetchone()[0]  # type: ignore[index]
-        n = int(before - after)
+                SELECT s.r FROM s JOIN e USING (ts, src, dst, channel, thread, n, k))""").fetchone()  # fmt: skip
+        n = int(deleted[0]) if deleted else 0  # (DuckDB answers a DELETE with the rows it deleted)
         self.report.kept -= n
         self.report.recognised += n
 
@@ -247,7 +244,7 @@ def run_ingest(
                 session._flush_rejects()
                 session._commit_rejects()
             else:
-                _replace_earlier(store, session, earlier, sha if replace else None)
+                _replace_earlier(store, session, earlier)
                 session._commit()
                 report.seconds = time.perf_counter() - clock
                 store.raw.execute(
@@ -271,7 +268,7 @@ def _failure(report: IngestReport, max_share: float, empty_ok: bool = False) -> 
            "it can be ingested again once the cause is fixed")  # fmt: skip
     if report.rows == 0 and not empty_ok:
         return f"no rows to read. {fix}."
-    if report.rows and report.rejected >= report.rows - report.recognised and report.recognised == 0:
+    if report.rows and report.recognised == 0 and report.rejected >= report.rows:
         return f"nothing kept: all {report.rows:,} rows rejected. Most common: {top}. {fix}."
     if report.rows and report.rejected > max_share * report.rows:
         return (f"{report.rejected:,} of {report.rows:,} rows rejected ({report.rejected / report.rows:.0%}, more "
@@ -288,16 +285,15 @@ def _earlier(store: Store, session: IngestSession, sha: str | None) -> list[str]
     ).fetchall()]  # fmt: skip
 
 
-def _replace_earlier(store: Store, session: IngestSession, earlier: list[str], sha: str | None) -> None:
-    """Delete the rows of earlier versions of this source (same path, or the same bytes under --replace)."""
-    source, kind = str(session.source), session.kind
+def _replace_earlier(store: Store, session: IngestSession, earlier: list[str]) -> None:
+    """Delete the rows, rejects and log lines of ``earlier`` versions of this source (:func:`_earlier`)."""
     for old_sha in earlier:
         store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM declared_sizes WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
     if earlier:
-        store.raw.execute("DELETE FROM rejects WHERE source IN (SELECT source FROM ingest_log WHERE kind = ? AND "
-                          "(source = ? OR sha256 = ?))", [kind, source, sha])  # fmt: skip
-        store.raw.execute("DELETE FROM ingest_log WHERE kind = ? AND (source = ? OR sha256 = ?)", [kind, source, sha])
+        logged = "FROM ingest_log WHERE kind = ? AND sha256 IN (SELECT unnest(?))"
+        store.raw.execute(f"DELETE FROM rejects WHERE source IN (SELECT source {logged})", [session.kind, earlier])
+        store.raw.execute(f"DELETE {logged}", [session.kind, earlier])
         session.report.replaced = True

@@ -197,8 +197,8 @@ class CsvFile(TabularFile):
             progress(total, total)
 
     def _parse(self, data: bytes, schema: dict[str, pa.DataType], first_line: int) -> Chunk | None:
-        """The block's rows by Arrow, or None where one line need not be one record (a quote, a lone CR) or
-        Arrow cannot read the bytes."""
+        """The block's rows by Arrow, or None where one line need not be one record (a line whose quotes do
+        not close on it, a lone CR) or Arrow cannot read the bytes."""
         if data.count(b"\r") != data.count(b"\r\n") or not _quotes_close_on_each_line(data):
             return None
         if not data.endswith(b"\n"):

@@ -43,7 +43,6 @@ class DateOrder:
         if fmt not in DATE_FORMATS:
             raise InputError(f"date_format {date_format!r} is not one of {', '.join(DATE_FORMATS[1:])}.")
         self.where = where
-        self.forced = fmt not in ("", "auto")
         self.order: str | None = fmt if fmt in ("day-first", "month-first") else None
         self.local = fmt not in ("iso", "epoch")  # read local dates at all
         self.seen = 0
