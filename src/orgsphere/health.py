@@ -147,8 +147,10 @@ WITH ends AS (SELECT src AS party, n FROM interactions WHERE src_kind = 'party'
 def _customers(store: Store, settings: Settings, total: int, add: Any) -> None:
     declared = int(_one(store, "SELECT count(*) FROM parties WHERE kind = 'customer'") or 0)
     outside = int(_one(store, "SELECT sum(n) FROM interactions WHERE src_kind = 'party' OR dst_kind = 'party'") or 0)
-    customer = int(_one(store, "SELECT sum(n) FROM interactions i WHERE EXISTS (SELECT 1 FROM parties p WHERE "
-                               "p.kind = 'customer' AND p.party_id IN (i.src, i.dst))") or 0)  # fmt: skip
+    # (two uncorrelated IN lists: the correlated EXISTS over both ends took 7.5 s of the check's 7.6 s on the demo)
+    customer = int(_one(store, "WITH c AS (SELECT party_id FROM parties WHERE kind = 'customer') SELECT sum(n) FROM "
+                               "interactions WHERE src IN (SELECT party_id FROM c) OR dst IN (SELECT party_id FROM c)"
+                    ) or 0)  # fmt: skip
     if outside == 0:
         add(Finding("error", "no-outside-contact", f"none of the {total:,} interactions has an outside end: every "
                     "unit's outwardness is 0", "ingest sources with mail to and from outside (or declare "
