@@ -110,7 +110,8 @@ class Store:
             if self.read_only:
                 raise StoreError(
                     f"{self.path}: store schema version {found} needs migrating to {SCHEMA_VERSION}; "
-                    "open it once for writing (e.g. orgsphere status) to migrate."
+                    "open it once for writing to migrate: the next orgsphere ingest does, or in Python "
+                    f"orgsphere.open({str(self.path)!r}).close()  (orgsphere status only reads)."
                 )
             self._migrate(found)
         self._check_key()
