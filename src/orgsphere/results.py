@@ -21,6 +21,7 @@ from .analysis.rent import RentFit, dimension_from_rent
 from .errors import InputError, MissingExtraError
 from .privacy import suppress_small_groups
 from .rows import rows_where
+from .spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
     from .health import Health
@@ -257,7 +258,8 @@ class Results:
         })
 
     def export(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
-        """Write every result table (and the processing statement as JSON) to ``out_dir``."""
+        """Write every result table (and the processing statement as JSON) to ``out_dir``; in CSV and XLSX a
+        text cell a spreadsheet would run as a formula starts with an apostrophe (:mod:`orgsphere.spreadsheet`)."""
         import json
 
         if fmt not in EXPORT_FORMATS:
@@ -267,12 +269,12 @@ class Results:
         written = []
         for table in self.tables():
             path = out / f"{table.name}.{fmt}"
-            if fmt == "csv":
-                pacsv.write_csv(table.arrow, path)
-            elif fmt == "parquet":
+            if fmt == "parquet":
                 pq.write_table(table.arrow, path)
+            elif fmt == "csv":
+                pacsv.write_csv(neutralise_formulas(table.arrow), path)
             else:
-                table.to_pandas().to_excel(path, index=False, sheet_name=table.name)
+                neutralise_formulas(table.arrow).to_pandas().to_excel(path, index=False, sheet_name=table.name)
             written.append(path)
         path = out / "processing_statement.json"
         path.write_text(json.dumps(self.statement.as_dict(), indent=2, default=str), encoding="utf-8")
