@@ -114,8 +114,9 @@ class Pseudonymiser:
         return pc.take(dictionary, encoded.indices)
 
 
-def suppress_small_groups(table: pa.Table, size_column: str, min_size: int) -> pa.Table:
-    """Blank every measure of rows whose group has fewer than ``min_size`` members.
+def suppress_small_groups(table: pa.Table, size_column: str, min_size: int, also: pa.Array | None = None) -> pa.Table:
+    """Blank every measure of rows whose group has fewer than ``min_size`` members (and of the rows ``also``
+    marks: those complementary suppression hides, :mod:`orgsphere.disclosure`).
 
     The row stays (so the reader sees that a group exists and why it shows no figures) with
     ``suppressed = true``; identifying columns (those named in ``table.schema.metadata[b"keys"]``,
@@ -127,6 +128,8 @@ def suppress_small_groups(table: pa.Table, size_column: str, min_size: int) -> p
     keys = set(meta.get(b"keys", b"").decode().split(","))
     sizes = table.column(size_column)
     small = pc.fill_null(pc.less(sizes, min_size), True)
+    if also is not None:
+        small = pc.or_(small, also)
     columns, names = [], []
     for name in table.column_names:
         column = table.column(name)

@@ -76,6 +76,7 @@ class ProcessingStatement:
     pseudonymisation: str
     key_fingerprint: str | None
     counts: dict[str, int] = field(default_factory=dict)
+    complementary_suppressed: int = 0  # rows of larger groups hidden so that no small one can be subtracted out
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,6 +100,7 @@ class Results:
         statement.suppressed_groups = int(
             pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
         )
+        statement.complementary_suppressed = int((suppressed.schema.metadata or {}).get(b"secondary", b"0"))
         self.sphere = ResultTable(
             "sphere", suppressed,
             "Interaction counts, active persons and outwardness R per unit, level and organisation, "
@@ -254,6 +256,7 @@ class Results:
             "unplaced": self.statement.unplaced,
             "min_group_size": self.min_group_size,
             "suppressed_groups": self.statement.suppressed_groups,
+            "complementary_suppressed": self.statement.complementary_suppressed,
             "data_check": self.health.to_dict() if self.health is not None else None,
         })
 

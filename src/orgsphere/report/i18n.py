@@ -146,6 +146,12 @@ TEXT: dict[str, dict[str, str]] = {
                         "({n} suppressed in this report).",
                   "nl": "Minimale groepsgrootte: {k}. Kleinere groepen worden onderdrukt "
                         "({n} onderdrukt in dit rapport)."},
+    "complementary": {"en": "So that no small group can be worked out by subtracting visible figures from a total "
+                            "(a department minus its other teams, the whole year minus the other months), {n} more "
+                            "figures of larger groups are hidden as well (complementary suppression).",
+                      "nl": "Zodat geen kleine groep terug te rekenen is door zichtbare cijfers van een totaal af te "
+                            "trekken (een afdeling min haar andere teams, het hele jaar min de andere maanden), zijn "
+                            "nog {n} cijfers van grotere groepen verborgen (aanvullende onderdrukking)."},
     "unplaced": {"en": "{n} interactions had a person with no org-chart membership at that time and were left "
                        "out of the figures.",
                  "nl": "{n} interacties hadden een persoon zonder plaats in het organogram op dat moment en zijn "
