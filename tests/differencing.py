@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 Key = tuple[str, Any, str, str, str]  # scope, depth, group, period, channel
-Truth = Callable[[list[Key]], int]  # how many persons stand behind the union of these rows (at least)
+# how many persons (at least) stand behind the union of the hidden rows, given the whole and the visible parts
+Truth = Callable[[list[Key], Key, list[Key]], int]
 
 
 def attacks(rows: list[dict[str, Any]], parent: dict[str, str | None], truth: Truth, k: int) -> list[str]:
@@ -33,8 +34,9 @@ def attacks(rows: list[dict[str, Any]], parent: dict[str, str | None], truth: Tr
         if whole not in published or published[whole]["suppressed"]:
             return
         hidden = [p for p in parts if p in published and published[p]["suppressed"]]
-        if hidden and 0 < truth(hidden) < k:
-            found.append(f"{what}: {whole} minus visible parts rebuilds {hidden} ({truth(hidden)} persons)")
+        visible = [p for p in parts if p in published and not published[p]["suppressed"]]
+        if hidden and 0 < (n := truth(hidden, whole, visible)) < k:
+            found.append(f"{what}: {whole} minus visible parts rebuilds {hidden} ({n} persons)")
 
     for p in periods:
         for c in channels:

@@ -59,7 +59,7 @@ def _published(tmp: Path, org: dict[str, tuple[str | None, int]], edges: list[tu
             units = subtree[group] if depth is not None and _depth(parent, group) == depth else {group}
         return set().union(*(active.get((u, period, channel), set()) for u in units))
 
-    def truth(keys: list[tuple]) -> int:
+    def truth(keys: list[tuple], whole: tuple, visible: list[tuple]) -> int:
         return len(set().union(*(members(k) for k in keys)))
 
     return table, parent, truth, members
