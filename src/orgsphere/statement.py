@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 from .privacy import PSEUDONYM_HEX_CHARS
@@ -44,6 +45,8 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
             value = ", ".join(value)
         elif isinstance(value, dict):
             value = ", ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, PurePath):  # a file's name: the folders it lies in may name someone
+            value = value.name
         shown.append({"name": s.name, "value": "" if value is None else str(value), "from": settings.source(s.name)})
     return ProcessingStatement(
         orgsphere_version=orgsphere_version(),
