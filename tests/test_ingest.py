@@ -48,11 +48,13 @@ def test_good_and_bad_rows(tmp_path: Path) -> None:
     ]) + "\n")  # fmt: skip
     report = ws.ingest_edges(edges)
     assert (report.rows, report.kept, report.rejected) == (8, 2, 6)
-    rejects = ws.store.query("SELECT locator, reason, raw_excerpt FROM rejects ORDER BY locator").to_pylist()
+    rejects = ws.store.query("SELECT locator, reason, value_kind FROM rejects ORDER BY locator").to_pylist()
     by_line = {r["locator"]: r for r in rejects}
     assert "neither a person of the org chart nor a declared outside party" in by_line["line 3"]["reason"]
-    assert by_line["line 4"]["reason"].startswith("ts is not a time") and by_line["line 4"]["raw_excerpt"] == "2025-13-45"
+    assert by_line["line 4"]["reason"].startswith("ts is not a time")
+    assert by_line["line 4"]["value_kind"] == "a date-like text (10 characters)"  # the kind, never the value
     assert by_line["line 5"]["reason"] == "weight is not a number"
+    assert by_line["line 5"]["value_kind"] == "text of 5 characters"
     assert "same person" in by_line["line 6"]["reason"]
     assert by_line["line 7"]["reason"] == "expected 5 fields, found 4"
     assert "internal domain acme.example" in by_line["line 10"]["reason"]

@@ -83,7 +83,28 @@ def test_replace_reads_the_same_bytes_again_without_counting_twice(ws: orgsphere
         again = ws.ingest_edges(copy)
     assert again.replaced and again.kept == 11
     assert ws.store.counts()["interactions"] == 11
-    assert [r["source"] for r in ws.status()["sources"] if r["kind"] == "interactions"] == [str(copy.resolve())]
+    assert [r["source"] for r in ws.status()["sources"] if r["kind"] == "interactions"] == ["copy.csv"]
+
+
+def test_a_changed_file_replaces_its_own_earlier_version_not_a_namesake_in_another_folder(
+    ws: orgsphere.Workspace, tmp_path: Path
+) -> None:
+    """The store names a source by its file name only; its earlier versions are found by the keyed digest of
+    its full path, so export.csv of one folder never replaces export.csv of another."""
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    first = write(tmp_path / "jan" / "export.csv", "src,dst,ts\np0,p1,2025-01-02\np1,p2,2025-01-03\np2,nobody,x\n")
+    ws.ingest_edges(first)
+    ws.ingest_edges(write(tmp_path / "feb" / "export.csv", "src,dst,ts\np0,p1,2025-02-02\np2,nobody,x\n"))
+    assert ws.store.counts()["interactions"] == 3 and ws.store.counts()["rejects"] == 2
+    changed = ws.ingest_edges(write(first, "src,dst,ts\np0,p1,2025-01-02\np1,p2,2025-01-03\np1,p3,2025-01-04\n"))
+    assert changed.replaced
+    log = ws.store.query("SELECT source, source_key FROM ingest_log ORDER BY finished").to_pylist()
+    assert [r["source"] for r in log] == ["org.csv", "export.csv", "export.csv"]
+    assert len({r["source_key"] for r in log}) == 3 and "jan" not in str(log) and "feb" not in str(log)
+    # january's three rows replace its two; february's row and its reject stay
+    assert ws.store.raw.execute("SELECT strftime(ts, '%m-%d') FROM interactions ORDER BY ts").fetchall() == [
+        ("01-02",), ("01-03",), ("01-04",), ("02-02",)]
+    assert ws.store.counts()["rejects"] == 1
 
 
 def test_a_header_only_file_fails(ws: orgsphere.Workspace, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orgsphere
 from orgsphere.ingest.mailheaders import parse_headers
+from orgsphere.privacy import Pseudonymiser
 from orgsphere.language.machinery import TopicReader
 
 from .conftest import write
@@ -51,7 +52,7 @@ def test_topics_of_subjects() -> None:
     assert reader.topic("Pakket van eisen nieuwe werkplek") == "requirements_package"
     assert reader.topic("Customer satisfaction survey IT") == "satisfaction_survey"
     assert reader.topic("Slapen op kantoor?") is None and reader.topic(None) is None
-    headers = parse_headers([line.encode() for line in MBOX.splitlines()[1:6]])
+    headers = parse_headers([line.encode() for line in MBOX.splitlines()[1:6]], Pseudonymiser(b"k" * 32).digest)
     assert headers.subject == "Klanttevredenheidsonderzoek ICT – uw mening"
 
 

@@ -398,14 +398,14 @@ def status_cmd(settings: Any, as_json: bool) -> None:
 @command(cli, "rejects")
 @click.option("--limit", default=20, show_default=True, help="How many rejected rows to show.")
 def rejects_cmd(settings: Any, limit: int) -> None:
-    """Show rejected rows: file, line and reason."""
+    """Show rejected rows: file, line, reason and the kind of value the field held (never the value)."""
     with Workspace(settings, read_only=True) as ws:
         rows = ws.rejects(limit)
     if not rows:
         click.echo("no rejected rows")
     for r in rows:
-        excerpt = f" [{r['raw_excerpt']}]" if r["raw_excerpt"] else ""
-        click.echo(f"{r['source']}: {r['locator']}: {r['reason']}{excerpt}")
+        held = f" (the field held {r['value_kind']})" if r["value_kind"] else ""
+        click.echo(f"{r['source']}: {r['locator']}: {r['reason']}{held}")
 
 
 @command(cli, "settings")

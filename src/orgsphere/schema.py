@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
+__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "REBUILD_BELOW", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 
 PERSON, PARTY, UNIT = "person", "party", "unit"  # a unit end: e.g. a ticket to an assignment group
@@ -41,10 +41,15 @@ TABLES: dict[str, str] = {
     ),
     # documents for the language audit: policies, service catalogues, SLA texts (not mail bodies)
     "documents": "doc_id VARCHAR, path VARCHAR, lang VARCHAR, text VARCHAR, unit_id VARCHAR",
-    "rejects": "source VARCHAR NOT NULL, locator VARCHAR, reason VARCHAR NOT NULL, raw_excerpt VARCHAR",
+    # source: the file's name (never the folders it lies in); source_key: the keyed digest of its full path,
+    # to find the earlier versions of the same file; value_kind: what the rejected field held ("an address"),
+    # never the value
+    "rejects": (
+        "source VARCHAR NOT NULL, locator VARCHAR, reason VARCHAR NOT NULL, value_kind VARCHAR, source_key VARCHAR"
+    ),
     "ingest_log": (
         "source VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL, rows BIGINT, kept BIGINT, "
-        "rejects BIGINT, started TIMESTAMP, finished TIMESTAMP, orgsphere_version VARCHAR"
+        "rejects BIGINT, started TIMESTAMP, finished TIMESTAMP, orgsphere_version VARCHAR, source_key VARCHAR"
     ),
 }
 
@@ -57,4 +62,20 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE interactions ALTER COLUMN n SET NOT NULL",
         f"CREATE TABLE declared_sizes ({TABLES['declared_sizes']})",
     ),
+    4: (  # ids keyed, rejects without their values, file names without folders: see REBUILD_BELOW
+        "ALTER TABLE rejects RENAME COLUMN raw_excerpt TO value_kind",
+        "ALTER TABLE rejects ADD COLUMN source_key VARCHAR",
+        "ALTER TABLE ingest_log ADD COLUMN source_key VARCHAR",
+    ),
 }
+
+# A store of a schema below this that holds anything ingested is refused, not migrated: it holds identifiers
+# hashed without the key (Message-IDs, ticket numbers, threads, event ids), which no migration can key (the
+# values they came from are gone), beside raw reject values, job titles and full paths. Mixed with keyed ids,
+# the same message or ticket would count twice. Such a store is rebuilt by ingesting the sources again.
+REBUILD_BELOW = 5
+REBUILD_WHY = (
+    "it holds message, ticket, thread and event ids hashed without the pseudonymisation key (anyone with the "
+    "store could confirm who mailed whom), rejected values in clear, job titles and full file paths; those "
+    "cannot be converted, and new ids mixed with them would count the same message or ticket twice"
+)

@@ -269,6 +269,11 @@ SETTINGS: tuple[Setting, ...] = (
         "true/false",
     ),
     Setting(
+        "keep_titles", _as_bool, False,
+        "Keep the job titles of the org chart's people in the store (people.title). Off by default: a title "
+        "can single a person out, and no analysis needs it.", "true/false",
+    ),
+    Setting(
         "count_overlaps_once", _as_bool, True,
         "An interaction the store already holds from another file (the same ends, time, channel and thread: "
         "overlapping monthly exports, the same log as CSV and as XLSX) is recognised and counted once. Turn off "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 from .privacy import PSEUDONYM_HEX_CHARS
@@ -44,11 +45,13 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
             value = ", ".join(value)
         elif isinstance(value, dict):
             value = ", ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, PurePath):  # a file's name: the folders it lies in may name someone
+            value = value.name
         shown.append({"name": s.name, "value": "" if value is None else str(value), "from": settings.source(s.name)})
     return ProcessingStatement(
         orgsphere_version=orgsphere_version(),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        store=str(store.path),
+        store=store.path.name,  # the file's name: the folders it lies in may name someone
         sources=_sources(store),
         reject_reasons=_reject_reasons(store),
         settings=shown,
@@ -61,6 +64,10 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
             f"({PSEUDONYM_HEX_CHARS} hex characters) under a key kept outside the store. Undeclared external "
             + ("addresses are kept as pseudonyms." if settings.keep_external_addresses
                else "addresses are reduced to their domain.")  # fmt: skip
+            + " Message-IDs, threads, ticket numbers, event and chat ids and the paths of the sources are stored "
+            "as keyed digests under the same key; sources are named by their file name alone, rejected rows "
+            "by the kind of value they held, never the value"
+            + ("; job titles are kept (keep_titles)." if settings.keep_titles else "; job titles are not kept.")
             + " Only metadata is stored: who, whom, when, channel and weight; no message content."
         ),
         key_fingerprint=store.meta("key_fingerprint"),

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from .errors import ConfigError, KeyMismatchError, StoreError, StoreLockedError
 from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
-from .schema import MIGRATIONS, SCHEMA_VERSION, STAGING_PREFIX, TABLES
+from .schema import MIGRATIONS, REBUILD_BELOW, REBUILD_WHY, SCHEMA_VERSION, STAGING_PREFIX, TABLES
 from .settings import Settings
 
 __all__ = ["Store", "orgsphere_version"]
@@ -106,6 +106,12 @@ class Store:
                 f"{self.path}: store schema version {found} was written by a newer orgsphere; this is "
                 f"{orgsphere_version()} (schema {SCHEMA_VERSION}). Upgrade orgsphere: pip install -U orgsphere."
             )
+        if found < REBUILD_BELOW and self._holds_data(existing):
+            raise StoreError(
+                f"{self.path}: store schema version {found} cannot be brought to {SCHEMA_VERSION}: {REBUILD_WHY}. "
+                "Ingest the sources again into a new store (--store NEW.duckdb, with the same key_file so every "
+                "pseudonym stays the same), then delete this file."
+            )
         if found < SCHEMA_VERSION:
             if self.read_only:
                 raise StoreError(
@@ -115,6 +121,11 @@ class Store:
                 )
             self._migrate(found)
         self._check_key()
+
+    def _holds_data(self, tables: set[str]) -> bool:
+        """Whether any table but meta has a row (a store older than REBUILD_BELOW may then not be migrated)."""
+        data = sorted(tables & set(TABLES) - {"meta"})
+        return any(self.raw.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in data)
 
     def _migrate(self, found: int) -> None:
         with self.transaction():

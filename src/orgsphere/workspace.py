@@ -109,9 +109,10 @@ class Workspace:
         return check_health(self._store(), self.settings)
 
     def rejects(self, limit: int = 20) -> list[dict[str, Any]]:
-        """Rejected rows in file order: source, locator (line or row), reason and the offending value."""
+        """Rejected rows in file order: source (the file's name), locator (line or row), reason and the kind of
+        the offending value (``value_kind``: "an address", "a date-like text"; the value itself is never kept)."""
         return self._store().query(
-            "SELECT source, locator, reason, raw_excerpt FROM rejects "
+            "SELECT source, locator, reason, value_kind FROM rejects "
             "ORDER BY source, try_cast(regexp_extract(locator, '(line|row) ([0-9]+)', 2) AS BIGINT), rowid LIMIT ?",
             [limit],
         ).to_pylist()

@@ -12,7 +12,6 @@ the internal-customer machinery it announces (an SLA review, a satisfaction surv
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -28,10 +27,6 @@ from .tabular import Progress
 __all__ = ["ingest_calendar"]
 
 NOT_PEOPLE = {"ROOM", "RESOURCE"}
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def _address(value: Any) -> str | None:
@@ -120,7 +115,7 @@ class _CalendarReader:
             end = start + event.get("DURATION").dt
         minutes = max(0.0, (end - start).total_seconds() / 60) if end else 0.0
         uid = str(event.get("UID") or f"{where}:{start.isoformat()}")
-        key = _hash(f"{uid}|{start.isoformat()}")
+        key = self.session.digest("event", f"{uid}|{start.isoformat()}")
         if key in self.seen:
             self.counts["duplicates"] += 1
             self.session.report.recognised += 1
@@ -147,7 +142,7 @@ class _CalendarReader:
         if len(people) < 2:
             self.counts["alone"] += 1
             return
-        thread = _hash(uid)
+        thread = self.session.digest("event uid", uid)
         label = f"{where} event {thread} at {start:%Y-%m-%d %H:%M}"
         if len(people) > self.broadcast:
             self.counts["broadcasts"] += 1

@@ -46,14 +46,14 @@ def ingest_documents(store: Store, paths: list[Path], unit: str | None = None) -
             try:
                 text = read_document(path)
             except InputError as exc:
-                session.reject("file", str(exc))
+                session.reject("file", str(exc).replace(str(path), path.name))  # (the folders may name someone)
                 return
             if not text.strip():
-                session.reject("file", f"{path}: no text found (a scanned PDF needs text recognition first)")
+                session.reject("file", f"{path.name}: no text found (a scanned PDF needs text recognition first)")
                 return
             owner = units[unit.lower()] if unit is not None else _unit_of(path, units)
             session.stage("documents", pa.table({
-                "doc_id": [session.sha256[:16]], "path": [str(path)], "lang": [guess_lang(text)], "text": [text],
+                "doc_id": [session.sha256[:16]], "path": [path.name], "lang": [guess_lang(text)], "text": [text],
                 "unit_id": pa.array([owner], pa.string()),
             }))  # fmt: skip
             session.report.kept = 1

@@ -2,7 +2,8 @@
 
 Read in chunks with bounded memory. Every row becomes one directed interaction (``n`` = 1: a column named
 count or n is the weight, a strength, never a number of interactions) or one reject with its line and reason;
-identities are pseudonymised and resolved to persons or outside parties on the way in.
+identities are pseudonymised and resolved to persons or outside parties on the way in, and a thread column's
+values are stored as keyed digests (a conversation id may be a Message-ID or name a person).
 """
 
 from __future__ import annotations
@@ -66,10 +67,13 @@ def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 class EdgeReader:
     """Turns chunks of raw edges (src, dst and optional ts, channel, weight, thread columns, named by
-    ``cols``) into interactions and rejects. Shared by every reader of interactions."""
+    ``cols``) into interactions and rejects. Shared by every reader of interactions. ``raw_threads``: the
+    thread column holds the source's own values, which are keyed here (readers of messages and events hand
+    over threads they keyed themselves)."""
 
-    def __init__(self, store: Store, settings: Settings, session: IngestSession, cols: dict[str, str]):
-        self.store, self.session, self.cols = store, session, cols
+    def __init__(self, store: Store, settings: Settings, session: IngestSession, cols: dict[str, str],
+                 raw_threads: bool = False):  # fmt: skip
+        self.store, self.session, self.cols, self.raw_threads = store, session, cols, raw_threads
         self.resolver = Resolver(store, settings)
         self.default_channel = settings.default_channel.strip().lower() or "other"
         self.dates = DateOrder(settings.date_format, f"{session.source}: column {cols.get('ts', 'ts')}")
@@ -109,6 +113,8 @@ class EdgeReader:
         if "thread" in self.cols:  # an empty thread field is no thread
             thread = pc.utf8_trim_whitespace(table.column(self.cols["thread"]).combine_chunks().cast(pa.string()))
             thread = pc.if_else(pc.equal(thread, ""), pa.scalar(None, pa.string()), thread)
+            if self.raw_threads:
+                thread = self.store.pseudonymiser().digests("thread", thread)
         else:
             thread = null_text
         # a subject is read for its topic (a satisfaction survey, an SLA report) and then forgotten
@@ -131,8 +137,8 @@ class EdgeReader:
             for i in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
                 reason = problems[i]
                 field = reason.split(" ", 1)[0]
-                excerpt = str(table.column(self.cols[field])[int(i)].as_py()) if field in ("ts", "weight") else ""
-                session.reject(chunk.locator(int(i)), reason, excerpt)
+                value = table.column(self.cols[field])[int(i)].as_py() if field in ("ts", "weight") else None
+                session.reject(chunk.locator(int(i)), reason, value)
         keep = pc.invert(bad)
         kept = int(pc.sum(keep.cast(pa.int64())).as_py() or 0)
         if kept == 0:
@@ -221,7 +227,7 @@ def ingest_edges(
     def read(session: IngestSession) -> None:
         if customers is not None:
             session.report.notes.append("customer list " + customers.summary().replace("\n", "; "))
-        reader = EdgeReader(store, settings, session, cols)
+        reader = EdgeReader(store, settings, session, cols, raw_threads=True)
         for chunk in table_file.chunks(progress):
             reader.chunk(chunk)
         session.on_commit(lambda: reader.resolver.flush(store))

@@ -9,10 +9,10 @@ recipient, or when its header block is binary data (NUL or control bytes, as in 
 mbox): then only that message is skipped and the rest of the file is read. A file is refused only when it
 is not mail at all (neither a ``From `` line nor header lines at its start: an archive, a PDF, a PST).
 
-The ``source_id`` of each row is ``mail:<identity>:<recipient number>``, the identity being the hash of
-the Message-ID together with the sender and the date: the same message in two folders, or in a file
+The ``source_id`` of each row is ``mail:<identity>:<recipient number>``, the identity being the keyed digest
+of the Message-ID together with the sender and the date: the same message in two folders, or in a file
 ingested again, is counted once, while a Message-ID reused for another message (other sender or date) is
-another message. ``thread_id`` is the hashed Message-ID of the thread's first message (from References or
+another message. ``thread_id`` is the keyed digest of the Message-ID of the thread's first message (from References or
 In-Reply-To, else the message's own), so the first row of a thread in time is its initiative. The report's
 row counts are recipient rows (a message rejected as a whole is one row); its notes count the messages.
 Bodies are never read into the store.
@@ -137,8 +137,8 @@ class _MailReader:
         self.buffer = EdgeBuffer(self.edges, "message", BATCH)
         self.automated = {a.lower() for a in settings.automated_senders}
         self.reject_bulk = settings.reject_bulk_mail
-        # identities of the mail in the store; a store written before identities held the hashed Message-ID
-        # alone there, which :meth:`message` looks for as well, so that mail is not counted twice either
+        self.digest = session.digest
+        # identities of the mail in the store
         self.seen: set[str] = {
             r[0] for r in store.raw.execute(
                 "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'mail:')"
@@ -158,8 +158,8 @@ class _MailReader:
             self._reject(where, "binary data (NUL or control bytes) in the header block, not a readable message; "
                          "this message is skipped, the rest of the file is read")  # fmt: skip
             return
-        headers = parse_headers(lines)
-        if headers.identity in self.seen or headers.message_id in self.seen:
+        headers = parse_headers(lines, self.digest)
+        if headers.identity in self.seen:
             self.duplicates += 1
             known = len(headers.recipients) or 1  # its rows (no recipient: one row)
             self.session.report.recognised += known

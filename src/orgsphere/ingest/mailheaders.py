@@ -8,15 +8,16 @@ subject, which is held only while the message is read, to recognise its topic wh
 allows. :func:`has_binary_bytes` tells a header block of binary data (NUL and other control bytes, as in a
 damaged region of an mbox) from one of text. A message's identity is its Message-ID together with its
 sender and date: the same message in two folders has all three alike, while a Message-ID reused by another
-client for another message does not. Addresses are read with :func:`email.utils.getaddresses` (groups,
+client for another message does not. Every id is kept only as a keyed digest (the ``digest`` handed to
+:func:`parse_headers`, the store's :meth:`~orgsphere.privacy.Pseudonymiser.digest`): ids carry host and
+sometimes personal names, and an unkeyed hash of one would let anyone holding the id find the message. Addresses are read with :func:`email.utils.getaddresses` (groups,
 comments, ``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
@@ -24,7 +25,7 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import BinaryIO
 
-__all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "has_binary_bytes", "hash_id"]
+__all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "has_binary_bytes"]
 
 WANTED = {b"from", b"sender", b"to", b"cc", b"bcc", b"date", b"message-id", b"in-reply-to", b"references",
           b"list-id", b"auto-submitted", b"precedence", b"subject"}  # fmt: skip
@@ -38,21 +39,16 @@ KEYWORD = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")  # auto-generated, bulk: what
 BINARY = bytes(c for c in range(32) if c not in b"\t\n\x0c\r\x1b")
 
 
-def hash_id(value: str) -> str:
-    """A short, stable, non-reversible form of a message id (ids carry host and sometimes personal names)."""
-    return hashlib.sha256(value.strip().lower().encode("utf-8", "replace")).hexdigest()[:16]
-
-
 @dataclass
 class MailHeaders:
     sender: str | None
     recipients: list[str]
     date: datetime | None
     date_problem: str | None
-    identity: str  # hashed Message-ID + sender + date; from the headers when there is no Message-ID
-    message_id: str  # hashed Message-ID alone (what replies point at); the identity when there is none
+    identity: str  # keyed digest of Message-ID + sender + date; of the headers when there is no Message-ID
+    message_id: str  # keyed digest of the Message-ID alone (what replies point at); the identity when none
     has_message_id: bool
-    thread_id: str  # hashed Message-ID of the first message of the thread
+    thread_id: str  # keyed digest of the Message-ID of the first message of the thread
     is_reply: bool
     list_id: str | None
     subject: str | None  # decoded; held only while the message is read, for its topic (read_subjects)
@@ -142,8 +138,13 @@ def _addresses(values: list[str]) -> list[str]:
     return out
 
 
-def parse_headers(lines: list[bytes]) -> MailHeaders:
+def parse_headers(lines: list[bytes], digest: Callable[[str, str], str]) -> MailHeaders:
+    """The fields of a header block; its ids as ``digest(kind, id)`` (the store's keyed digest)."""
     fields = _unfold(lines)
+
+    def hash_id(kind: str, value: str) -> str:
+        return digest(kind, value.strip().lower())
+
     senders = _addresses(fields.get(b"from", []) or fields.get(b"sender", []))
     recipients: list[str] = []
     for key in (b"to", b"cc", b"bcc"):
@@ -166,12 +167,12 @@ def parse_headers(lines: list[bytes]) -> MailHeaders:
     own_ids = MSG_ID.findall((fields.get(b"message-id") or [""])[0])
     has_id = bool(own_ids)
     if has_id:  # a Message-ID is not always unique: with another sender or date it is another message
-        message_id = hash_id(own_ids[0])
+        message_id = hash_id("message-id", own_ids[0])
         when = date.isoformat() if date else raw_date
-        identity = hash_id("|".join([own_ids[0], senders[0] if senders else "", when]))
+        identity = hash_id("message", "|".join([own_ids[0], senders[0] if senders else "", when]))
     else:  # no (readable) Message-ID: the same message in two folders still has the same headers
         basis = "|".join([",".join(senders), ",".join(recipients), raw_date])
-        message_id = identity = hash_id("no-id:" + basis)
+        message_id = identity = hash_id("message without id", basis)
     references = MSG_ID.findall(" ".join(fields.get(b"references", [])))
     reply_to = MSG_ID.findall(" ".join(fields.get(b"in-reply-to", [])))
     root = references[0] if references else reply_to[0] if reply_to else None
@@ -185,7 +186,7 @@ def parse_headers(lines: list[bytes]) -> MailHeaders:
         identity=identity,
         message_id=message_id,
         has_message_id=has_id,
-        thread_id=hash_id(root) if root else message_id,
+        thread_id=hash_id("message-id", root) if root else message_id,
         is_reply=root is not None,
         list_id=list_id,
         subject=_subject((fields.get(b"subject") or [None])[0]),

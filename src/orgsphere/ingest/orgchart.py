@@ -4,7 +4,8 @@ An org chart ingest replaces the org chart in the store as a whole (it is the ch
 given together form one chart: a YAML tree of units, a CSV or XLSX of people, or both. The summary says what
 the files disagree on (a unit of the people file that the tree does not have: still created, but named, with
 the tree's closest name) and what changed against the chart before (units and people added and removed,
-units whose line / staff kind is no longer declared).
+units whose line / staff kind is no longer declared). A person's job title is stored only where the
+setting ``keep_titles`` is on (a title can single a person out); nothing in the analyses needs it.
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ class _Chart:
         for m in self.members:
             people_by_person.setdefault(m.person, []).append(m)
         pseudo = store.pseudonymiser()
+        keep_titles = store.settings.keep_titles
         aliases: dict[str, str] = {}
         rows: dict[str, list[Any]] = {k: [] for k in ("person_id", "unit_id", "valid_from", "valid_to", "title", "fte")}
         for person, spells in people_by_person.items():
@@ -153,7 +155,7 @@ class _Chart:
                         break
                 else:
                     for key, value in (("person_id", pid), ("unit_id", m.unit_id), ("valid_from", m.valid_from),
-                                       ("valid_to", m.valid_to), ("title", m.title), ("fte", m.fte)):  # fmt: skip
+                                       ("valid_to", m.valid_to), ("title", m.title if keep_titles else None), ("fte", m.fte)):  # fmt: skip
                         rows[key].append(value)
                     self.session.report.kept += 1
                     previous = m
@@ -294,6 +296,15 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+class _BadValue(ValueError):
+    """A field of a person record that cannot be read: the reason names the field, ``value`` is what it held
+    (only its kind is stored with the reject)."""
+
+    def __init__(self, reason: str, value: object):
+        super().__init__(reason)
+        self.value = value
+
+
 def _date(value: Any, field: str, month_first: bool = False) -> date | None:
     """A date of the org chart: ISO, or a spreadsheet's local date, day-first unless date_format says
     month-first (a membership date has too few values per file to decide it from them)."""
@@ -311,7 +322,7 @@ def _date(value: Any, field: str, month_first: bool = False) -> date | None:
         except ValueError:
             continue
     order = "month-first, as date_format says" if month_first else "day-first (date_format = month-first for 01/31/2025)"
-    raise ValueError(f"{field} {text!r} is not a date; expected YYYY-MM-DD or a local date, {order}")
+    raise _BadValue(f"{field} is not a date; expected YYYY-MM-DD or a local date, {order}", text)
 
 
 def _fte(value: Any) -> float | None:
@@ -321,9 +332,9 @@ def _fte(value: Any) -> float | None:
     try:
         fte = float(text.replace(",", "."))
     except ValueError:
-        raise ValueError(f"fte {text!r} is not a number; expected e.g. 0.8") from None
+        raise _BadValue("fte is not a number; expected e.g. 0.8", text) from None
     if not 0 < fte <= 1.5:
-        raise ValueError(f"fte {fte} is outside 0..1.5")
+        raise _BadValue(f"fte {fte} is outside 0..1.5", text)
     return fte
 
 
@@ -343,8 +354,8 @@ def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> _Member | None:
         valid_from = _date(rec.get("valid_from"), "valid_from", chart.month_first)
         valid_to = _date(rec.get("valid_to"), "valid_to", chart.month_first)
         fte = _fte(rec.get("fte"))
-    except ValueError as exc:
-        session.reject(where, str(exc), "")
+    except _BadValue as exc:
+        session.reject(where, str(exc), exc.value)
         return None
     if valid_from and valid_to and valid_to < valid_from:
         session.reject(where, f"valid_to {valid_to} is before valid_from {valid_from}")

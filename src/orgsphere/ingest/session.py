@@ -2,7 +2,11 @@
 
 - The source is identified by the SHA-256 of its bytes: the same bytes ingested again are skipped, whatever
   the file is called now, so nothing is ever counted twice.
-- A changed version of a file ingested before (same path, other bytes) replaces the earlier rows.
+- A changed version of a file ingested before (same path, other bytes) replaces the earlier rows. The store
+  knows a source by its file name (for people to read) and a keyed digest of its full path (to find its
+  earlier versions); the folders it lies in may name a person, so they are never stored.
+- A rejected row is stored with its locator, the reason and the kind of the offending value ("an address",
+  "a date-like text"), never the value itself.
 - Rows are staged while the file is read and land in the canonical tables in one transaction at the end:
   an ingest that fails or is interrupted leaves them as they were (a leftover staging table is dropped the
   next time the store is opened for writing).
@@ -11,7 +15,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -24,13 +27,12 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import IngestFailedError, InputError
+from ..privacy import value_kind
 from ..schema import STAGING_PREFIX
 from ..store import Store, orgsphere_version
 
 __all__ = ["IngestReport", "IngestSession", "run_ingest", "file_sha256", "replacing", "NEEDS_ORGCHART"]
 
-MAX_REJECT_EXCERPT = 200
-LOCAL_PART = re.compile(r"[^\s@<>;,:\"']+@")  # the person's part of an address, kept out of reject excerpts
 NEEDS_ORGCHART = {"interactions", "mail", "calendar", "slack", "tickets", "crm", "viva"}  # kinds of interactions
 _REPLACE: ContextVar[bool] = ContextVar("replace", default=False)
 
@@ -107,10 +109,12 @@ class IngestSession:
     compressed at once, so memory stays bounded); small writes that must land together with them are
     registered with :meth:`on_commit`. Nothing reaches the canonical tables before the final transaction."""
 
-    def __init__(self, store: Store, source: Path, kind: str, sha256: str):
+    def __init__(self, store: Store, source: Path, kind: str, sha256: str, name: str | None = None):
         self.store, self.source, self.kind, self.sha256 = store, source, kind, sha256
+        self.name = name or source.name  # what the store calls the source: its file name, never its folders
+        self.key = store.pseudonymiser().digest("source path", str(source))  # its full path, keyed
         self.report = IngestReport(str(source), kind)
-        self._rejects: dict[str, list[str]] = {"locator": [], "reason": [], "raw_excerpt": []}
+        self._rejects: dict[str, list[str | None]] = {"locator": [], "reason": [], "value_kind": []}
         self._staged: dict[str, str] = {}  # canonical table -> its staging table
         self._on_commit: list[Callable[[], None]] = []
 
@@ -118,6 +122,11 @@ class IngestSession:
     def source_prefix(self) -> str:
         """Prefix of the ``source_id`` of every row from this source."""
         return self.sha256[:16]
+
+    def digest(self, kind: str, value: str) -> str:
+        """The keyed id of an identifier read from this source (a Message-ID, a ticket number, an event id):
+        the store's :meth:`~orgsphere.privacy.Pseudonymiser.digest`, never a plain hash."""
+        return self.store.pseudonymiser().digest(kind, value)
 
     def stage(self, table: str, batch: pa.Table) -> None:
         """Add rows for canonical ``table``; they land in it when the ingest commits."""
@@ -132,10 +141,12 @@ class IngestSession:
         """Run ``step`` inside the final transaction (for small writes: org chart, parties)."""
         self._on_commit.append(step)
 
-    def reject(self, locator: str, reason: str, excerpt: str = "") -> None:
+    def reject(self, locator: str, reason: str, value: object = None) -> None:
+        """Reject a row: where it is, why, and the offending ``value``, of which only its kind is stored
+        (:func:`~orgsphere.privacy.value_kind`). The reason names fields, never values."""
         self._rejects["locator"].append(locator)
         self._rejects["reason"].append(reason)
-        self._rejects["raw_excerpt"].append(LOCAL_PART.sub("…@", excerpt[:MAX_REJECT_EXCERPT]))
+        self._rejects["value_kind"].append(value_kind(value))
         self.report.rejected += 1
         self.report.reasons[reason] += 1
         if len(self._rejects["reason"]) >= 10_000:
@@ -144,8 +155,10 @@ class IngestSession:
     def _flush_rejects(self) -> None:
         n = len(self._rejects["reason"])
         if n:
-            self.stage("rejects", pa.table({"source": pa.array([str(self.source)] * n, pa.string()), **self._rejects}))
-            self._rejects = {"locator": [], "reason": [], "raw_excerpt": []}
+            self.stage("rejects", pa.table({"source": pa.array([self.name] * n, pa.string()),
+                                            "source_key": pa.array([self.key] * n, pa.string()),
+                                            **{k: pa.array(v, pa.string()) for k, v in self._rejects.items()}}))
+            self._rejects = {"locator": [], "reason": [], "value_kind": []}
 
     def recognise_overlaps(self, replaced: Sequence[str]) -> None:
         """Take out of this ingest the dated interactions the store already holds from another source (the same
@@ -206,8 +219,10 @@ def run_ingest(
             raise InputError(f"{f}: file not found; check the path.")
     if label is not None:  # a folder of many files (a Maildir) is named by the folder
         source = label.resolve()
+        name = source.name
     else:
         source = files[0] if len(files) == 1 else Path(" + ".join(str(f) for f in files))
+        name = " + ".join(f.name for f in files)
     if not files:
         raise InputError(f"{source}: no files to read.")
     sha = file_sha256(files[0]) if len(files) == 1 else hashlib.sha256(
@@ -229,7 +244,7 @@ def run_ingest(
         report.skipped = (f"the same bytes were ingested as {kind} on {seen[1]:%Y-%m-%d %H:%M} from {seen[0]}; "
                           "--replace reads them again")  # fmt: skip
         return report
-    session = IngestSession(store, source, kind, sha)
+    session = IngestSession(store, source, kind, sha, name)
     try:
         read(session)
         report = session.report
@@ -239,7 +254,7 @@ def run_ingest(
         if kind != "document":  # (a document is one row: a folder of them goes on past an unreadable one)
             report.failed = _failure(report, store.settings.max_reject_share, empty_ok=kind == "orgchart")
         with store.transaction():
-            store.raw.execute("DELETE FROM rejects WHERE source = ?", [str(source)])
+            store.raw.execute("DELETE FROM rejects WHERE source_key = ?", [session.key])
             if report.failed:
                 session._flush_rejects()
                 session._commit_rejects()
@@ -248,8 +263,9 @@ def run_ingest(
                 session._commit()
                 report.seconds = time.perf_counter() - clock
                 store.raw.execute(
-                    "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [str(source), sha, kind, report.rows, report.kept, report.rejected, started,
+                    "INSERT INTO ingest_log (source, source_key, sha256, kind, rows, kept, rejects, started, finished, "
+                    "orgsphere_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [name, session.key, sha, kind, report.rows, report.kept, report.rejected, started,
                      datetime.now(UTC).replace(tzinfo=None), orgsphere_version()],
                 )  # fmt: skip
     finally:
@@ -278,10 +294,10 @@ def _failure(report: IngestReport, max_share: float, empty_ok: bool = False) -> 
 
 
 def _earlier(store: Store, session: IngestSession, sha: str | None) -> list[str]:
-    """The sha256 of the earlier versions of this source, which it replaces: the same path, or the same bytes
-    under --replace."""
+    """The sha256 of the earlier versions of this source, which it replaces: the same path (its keyed digest),
+    or the same bytes under --replace."""
     return [r[0] for r in store.raw.execute(
-        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source = ? OR sha256 = ?)", [session.kind, str(session.source), sha]
+        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source_key = ? OR sha256 = ?)", [session.kind, session.key, sha]
     ).fetchall()]  # fmt: skip
 
 
@@ -294,6 +310,6 @@ def _replace_earlier(store: Store, session: IngestSession, earlier: list[str]) -
         store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
     if earlier:
         logged = "FROM ingest_log WHERE kind = ? AND sha256 IN (SELECT unnest(?))"
-        store.raw.execute(f"DELETE FROM rejects WHERE source IN (SELECT source {logged})", [session.kind, earlier])
+        store.raw.execute(f"DELETE FROM rejects WHERE source_key IN (SELECT source_key {logged})", [session.kind, earlier])
         store.raw.execute(f"DELETE {logged}", [session.kind, earlier])
         session.report.replaced = True

@@ -11,8 +11,6 @@ messages are rejected; message texts are never read into the store.
 
 from __future__ import annotations
 
-import hashlib
-
 import json
 import zipfile
 from collections import defaultdict
@@ -33,10 +31,6 @@ __all__ = ["ingest_slack"]
 SYSTEM_SUBTYPES = {"channel_join", "channel_leave", "group_join", "group_leave", "channel_topic", "channel_purpose",
                    "channel_name", "channel_archive", "channel_unarchive", "pinned_item", "unpinned_item",
                    "tombstone", "joiner_notification_for_inviter"}  # fmt: skip
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class _Export:
@@ -148,7 +142,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                     session.reject(where, "bot message; not a contact between people")
                     continue
                 ts_text = str(message.get("ts") or "")
-                key = _hash(f"{folder}|{ts_text}")
+                key = session.digest("chat message", f"{folder}|{ts_text}")
                 if key in seen:
                     duplicates += 1
                     session.report.recognised += 1
@@ -164,7 +158,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                     ts = datetime.fromtimestamp(float(ts_text), tz=UTC).replace(tzinfo=None)
                 except ValueError:
                     ts = None
-                thread = _hash(f"{folder}|{message.get('thread_ts') or ts_text}")
+                thread = session.digest("chat thread", f"{folder}|{message.get('thread_ts') or ts_text}")
                 weight = 1.0 / len(others)
                 for k, other in enumerate(others):
                     buffer.add(f"{where}, recipient {k + 1}", users.get(author, {}).get("who", author),

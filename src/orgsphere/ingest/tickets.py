@@ -3,8 +3,9 @@ interaction from the requester to the assignment group (a unit of the org chart)
 
 Titles and descriptions are kept only with ``keep_texts`` (they may hold anything). An assignment group
 must be a unit of the org chart (by name, case-insensitively); a ticket whose group is not is rejected with
-that reason, so the user can add the unit or rename the group in the export. Ticket numbers are stored
-hashed; the same ticket in two exports counts once. An export without ticket numbers is read too: each row
+that reason, so the user can add the unit or rename the group in the export. Ticket numbers are stored as
+keyed digests (the store's key: without it no number can be matched to a row); the same ticket in two
+exports counts once. An export without ticket numbers is read too: each row
 gets a keyed id from its requester, assignment group and opened time (see :class:`_RowIds`).
 
 Reject reasons name the ticket's roles (requester, assignment group, opened) and the column read for them.
@@ -13,9 +14,8 @@ They are stored (the rejects table), so they hold no requester and no address: t
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +50,6 @@ TICKET_FIELDS = {
 }  # fmt: skip
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:16]
-
-
 class _RowIds:
     """Ids for the tickets of an export without ticket numbers.
 
@@ -65,8 +61,8 @@ class _RowIds:
     be recognised by: it is known by its line in this file only.
     """
 
-    def __init__(self, pseudo: Pseudonymiser, source_prefix: str):
-        self.pseudo, self.source_prefix = pseudo, source_prefix
+    def __init__(self, pseudo: Pseudonymiser, source_prefix: str, digest: Callable[[str, str], str]):
+        self.pseudo, self.source_prefix, self.digest = pseudo, source_prefix, digest
         self.before: Counter[str] = Counter()
 
     def ids(self, chunk: Chunk, requester: pa.Array, group: pa.Array, opened: pa.Array) -> list[str]:
@@ -74,23 +70,24 @@ class _RowIds:
         for i, (who, team, when) in enumerate(zip(requester.to_pylist(), group.to_pylist(), opened.to_pylist(),
                                                   strict=True)):  # fmt: skip
             if when is None:
-                out.append(_hash(f"{self.source_prefix} {chunk.locator(i)}"))
+                out.append(self.digest("ticket row", f"{self.source_prefix} {chunk.locator(i)}"))
                 continue
             # the requester's pseudonym (cached per person), not the whole row through the pseudonymiser: its
             # cache would keep every ticket
             row = f"{self.pseudo.one(who or '')}\x1f{(team or '').strip().lower()}\x1f{when.isoformat()}"
             self.before[row] += 1
-            out.append(_hash(f"{row}\x1f{self.before[row]}"))
+            out.append(self.digest("ticket row", f"{row}\x1f{self.before[row]}"))
         return out
 
 
 def _reasons(resolver: Resolver, cols: Mapping[str, str], requester: pa.Array, group: pa.Array,
-             opened: pa.Array, opened_problem: pa.Array) -> list[tuple[str, str] | None]:  # fmt: skip
-    """The first problem of each row as (reason, excerpt), said of the ticket's roles; None where fine."""
+             opened: pa.Array, opened_problem: pa.Array) -> list[tuple[str, object] | None]:  # fmt: skip
+    """The first problem of each row as (reason, offending value), said of the ticket's roles; None where
+    fine."""
     requester_problem = resolver.array(requester)[2]
     group_problem = resolver.array(group)[2]
     bad = pc.or_(pc.or_(pc.is_valid(requester_problem), pc.is_valid(group_problem)), pc.is_valid(opened_problem))
-    out: list[tuple[str, str] | None] = [None] * len(requester)
+    out: list[tuple[str, object] | None] = [None] * len(requester)
     for row in np.flatnonzero(bad.to_numpy(zero_copy_only=False)):
         i = int(row)
         if requester_problem[i].is_valid:
@@ -98,7 +95,7 @@ def _reasons(resolver: Resolver, cols: Mapping[str, str], requester: pa.Array, g
         elif group_problem[i].is_valid:
             out[i] = (_group_reason(group[i].as_py() or "", cols), "")
         else:
-            out[i] = ("opened" + opened_problem[i].as_py().removeprefix("ts"), str(opened[i].as_py()))
+            out[i] = ("opened" + opened_problem[i].as_py().removeprefix("ts"), opened[i].as_py())
     return out
 
 
@@ -142,7 +139,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
                                                        "thread": "thread", "subject": "subject"})  # fmt: skip
         reader.resolver.accept_units()
         dates = DateOrder(settings.date_format, f"{session.source}: column {cols.get('opened', 'opened')}")
-        row_ids = None if "id" in cols else _RowIds(reader.resolver.pseudo, session.source_prefix)
+        row_ids = None if "id" in cols else _RowIds(reader.resolver.pseudo, session.source_prefix, session.digest)
         seen: set[str] = {r[0] for r in store.raw.execute("SELECT item_id FROM work_items").fetchall()}
         duplicates = undated = 0
         for chunk in table_file.chunks(progress):
@@ -153,7 +150,8 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             requester, group = column(t, "requester"), column(t, "group")
             opened, opened_problem = parse_timestamps(column(t, "opened"), dates)
             if row_ids is None:
-                ids = [None if v is None or not v.strip() else _hash(v) for v in column(t, "id").to_pylist()]
+                ids = [None if v is None or not v.strip() else session.digest("ticket", v.strip().lower())
+                       for v in column(t, "id").to_pylist()]  # fmt: skip
             else:
                 ids = row_ids.ids(chunk, requester, group, opened)
             problems = _reasons(reader.resolver, cols, requester, group, column(t, "opened"), opened_problem)
