@@ -57,7 +57,7 @@ def scan_headers(path: Path, limit: int | None = None) -> int:
 
     n = 0
     with path.open("rb") as fh:
-        for _line, lines in iter_mbox(fh):
+        for _line, lines, _refused in iter_mbox(fh):
             parse_headers(lines)
             n += 1
             if limit and n >= limit:

@@ -371,7 +371,7 @@ def test_mail_ingested_before_identities_still_counts_once(mws: orgsphere.Worksp
     """A store written before the identity was the Message-ID with sender and date holds the hashed
     Message-ID alone in source_id; the same message ingested again is recognised there too."""
     mws.ingest_mail(write(tmp_path / "archive.mbox", ARCHIVE.split("\n\n")[0] + "\n\nfirst\n"))
-    headers = next(parse_headers(lines) for _line, lines in iter_mbox((tmp_path / "archive.mbox").open("rb")))
+    headers = next(parse_headers(lines) for _line, lines, _refused in iter_mbox((tmp_path / "archive.mbox").open("rb")))
     mws.store.raw.execute("UPDATE interactions SET source_id = replace(source_id, ?, ?)",
                           [headers.identity, headers.message_id])  # fmt: skip
     copy = ARCHIVE.split("\n\n")[0] + "\n\nfirst\n\n"
@@ -384,7 +384,7 @@ def test_mail_ingested_before_identities_still_counts_once(mws: orgsphere.Worksp
 def test_header_parser_never_crashes_on_arbitrary_bytes(data: bytes) -> None:
     import io
 
-    for _line, lines in iter_mbox(io.BytesIO(b"From x\n" + data)):
+    for _line, lines, _refused in iter_mbox(io.BytesIO(b"From x\n" + data)):
         headers = parse_headers(lines)
         assert isinstance(headers.recipients, list) and len(headers.message_id) == len(headers.identity) == 16
 
