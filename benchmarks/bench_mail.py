@@ -59,7 +59,7 @@ def scan_headers(path: Path, limit: int | None = None) -> int:
     digest = Pseudonymiser(b"bench key" * 4).digest  # ids are keyed, as in an ingest
     n = 0
     with path.open("rb") as fh:
-        for _line, lines in iter_mbox(fh):
+        for _line, lines, _refused in iter_mbox(fh):
             parse_headers(lines, digest)
             n += 1
             if limit and n >= limit:

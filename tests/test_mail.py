@@ -374,7 +374,7 @@ def test_a_reused_message_id_with_another_sender_or_date_is_another_message(
 def test_header_parser_never_crashes_on_arbitrary_bytes(data: bytes) -> None:
     import io
 
-    for _line, lines in iter_mbox(io.BytesIO(b"From x\n" + data)):
+    for _line, lines, _refused in iter_mbox(io.BytesIO(b"From x\n" + data)):
         headers = parse_headers(lines, Pseudonymiser(b"k" * 32).digest)
         assert isinstance(headers.recipients, list) and len(headers.message_id) == len(headers.identity) == 16
 

@@ -179,7 +179,7 @@ def _old_style_ids() -> set[str]:
     """The strings the readers hashed without a key before: Message-ID with sender and date, the no-Message-ID
     fallback, Slack folder and time, event UID and start, ticket numbers lowercased."""
     recorded: set[str] = set()
-    for _line, lines in iter_mbox(io.BytesIO(_mbox().encode())):
+    for _line, lines, _refused in iter_mbox(io.BytesIO(_mbox().encode())):
         parse_headers(lines, lambda kind, value: recorded.add(value) or value)  # type: ignore[func-returns-value]
     recorded |= {"no-id:" + v for v in recorded}
     recorded |= {f"{folder}|{ts}" for folder in (SLACK_CHANNEL, SLACK_DM) for ts in SLACK_TS}

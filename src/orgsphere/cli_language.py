@@ -11,6 +11,7 @@ import click
 
 from .analysis.language import Text, store_texts
 from .cli import cli, command, echo_json, ingest, json_option
+from .ingest.limits import ReadLimits
 from .language.audit import find_hits, guess_lang
 from .language.documents import document_files, read_document
 from .language.lexicon import load_lexicon
@@ -55,7 +56,7 @@ def audit_language_cmd(settings: Any, paths: tuple[Path, ...], out: Path | None,
     if paths:
         texts = []
         for path in document_files(list(paths)):
-            text = read_document(path)
+            text = read_document(path, ReadLimits.of(settings))
             texts.append(Text("document", str(path), None, guess_lang(text), text))
     else:
         with Workspace(settings, read_only=True) as ws:

@@ -21,6 +21,7 @@ Two ways in:
 from __future__ import annotations
 
 import gzip
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -35,8 +36,10 @@ from .analysis.sphere import ALL
 from .errors import InputError
 from .ingest.columns import find_columns
 from .ingest.edges import EDGE_FIELDS
+from .ingest.limits import ReadLimits
 from .ingest.mail import mail_files, messages, not_a_contact
 from .ingest.mailheaders import has_binary_bytes, parse_headers
+from .privacy import Pseudonymiser
 from .ingest.resolve import matching_domain
 from .ingest.tabular import Progress, open_tabular
 from .privacy import domain_of
@@ -104,12 +107,16 @@ def _source(path: Path) -> tuple[str, list[Path]]:
     return "edges", [path]
 
 
-def _edge_addresses(path: Path, mapping: Mapping[str, str] | None, progress: Progress | None) -> Iterator[str]:
-    table = open_tabular(path, "edge list")
+def _edge_addresses(path: Path, mapping: Mapping[str, str] | None, limits: ReadLimits,
+                    progress: Progress | None) -> Iterator[str]:  # fmt: skip
+    table = open_tabular(path, "edge list", limits)
     cols = find_columns(table.path, table.columns, EDGE_FIELDS, ["src", "dst"], mapping, what="edge list")
     for chunk in table.chunks(progress):
         for field in ("src", "dst"):
             yield from (v for v in chunk.table[cols[field]].cast(pa.string()).to_pylist() if v)
+
+
+_IDS = Pseudonymiser(secrets.token_bytes(32))
 
 
 def _mail_addresses(kind: str, files: list[Path], settings: Settings, no_contact: set[str],
@@ -117,12 +124,12 @@ def _mail_addresses(kind: str, files: list[Path], settings: Settings, no_contact
     """Sender and recipients of each message the mail ingest keeps; the addresses of the others go to
     ``no_contact``."""
     automated = {a.lower() for a in settings.automated_senders}
-    for _where, lines in messages(kind, files, progress):
-        if has_binary_bytes(lines):
+    for _where, lines, refused in messages(kind, files, ReadLimits.of(settings), progress):
+        if refused is not None or has_binary_bytes(lines):
             continue
-        headers = parse_headers(lines)
+        headers = parse_headers(lines, _IDS.digest)  # the ids are not used here: a key of the moment
         found = [a for a in (headers.sender, *headers.recipients) if a]
-        if not_a_contact(headers, automated, settings.reject_bulk_mail) is not None:
+        if not_a_contact(headers, automated, settings.reject_bulk_mail, settings.max_recipients) is not None:
             no_contact.update(found)
             continue
         yield from found
@@ -151,7 +158,7 @@ def derive_orgchart(paths: Iterable[str | Path], settings: Settings, domain_map:
     outside: Counter = Counter()
     for i, (path, kind, files) in enumerate(sources):
         part = _part(progress, sum(sizes[:i]), sizes[i], sum(sizes))
-        found = (_edge_addresses(Path(path), columns, part) if kind == "edges"
+        found = (_edge_addresses(Path(path), columns, ReadLimits.of(settings), part) if kind == "edges"
                  else _mail_addresses(kind, files, settings, no_contact, part))  # fmt: skip
         for raw in found:
             address = raw.strip().lower()

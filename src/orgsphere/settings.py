@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Setting", "SETTINGS", "Settings", "load_settings", "ENV_PREFIX", "DEFAULT_CONFIG_FILE"]
+__all__ = ["Setting", "SETTINGS", "Settings", "load_settings", "ENV_PREFIX", "DEFAULT_CONFIG_FILE", "ByteSize"]
 
 ENV_PREFIX = "ORGSPHERE_"
 DEFAULT_CONFIG_FILE = "orgsphere.toml"
@@ -38,6 +38,36 @@ def _as_int(value: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     raise ValueError(f"expected a whole number, found {value!r}")
+
+
+class ByteSize(int):
+    """A number of bytes that shows itself in the largest binary unit it fills whole: 536870912 is 512 MiB."""
+
+    UNITS = (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10))
+
+    def __str__(self) -> str:
+        for unit, size in self.UNITS:
+            if self >= size and self % size == 0:
+                return f"{self // size:,} {unit}"
+        return f"{int(self):,} bytes"
+
+    __repr__ = __str__
+
+
+_BYTE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+               "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}  # fmt: skip
+
+
+def _as_bytes(value: Any) -> ByteSize:
+    """A size in bytes: a whole number, or one with a unit (512MiB, 4 GiB, 1MB; KiB, MiB, GiB are 1024-based)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ByteSize(value)
+    text = str(value).strip().lower().replace(",", "").replace("_", "")
+    number = text.rstrip("kmgib ")
+    unit = text[len(number):].strip()
+    if not number.isdigit() or unit not in _BYTE_UNITS:
+        raise ValueError(f"expected a size in bytes such as 1048576, 512MiB or 4GiB, found {value!r}")
+    return ByteSize(int(number) * _BYTE_UNITS[unit])
 
 
 def _as_bool(value: Any) -> bool:
@@ -413,6 +443,42 @@ SETTINGS: tuple[Setting, ...] = (
         "spark.sql.shuffle.partitions=400.", "table",
     ),
     Setting("seed", _as_int, 0, "Seed of every random choice orgsphere makes (bootstrap, demo).", "number"),
+    Setting(
+        "max_line_bytes", _as_bytes, ByteSize(1 << 20),
+        "Longest line a CSV file or an mbox header may have (e.g. 1MiB); a longer line is rejected alone with its "
+        "line number and never read into memory whole, and reading goes on.", "size", _positive,
+    ),
+    Setting(
+        "max_header_bytes", _as_bytes, ByteSize(1 << 20),
+        "Largest header block of one mail message; a larger one (hundreds of thousands of addresses) is rejected "
+        "as a whole, read no further than this.", "size", _positive,
+    ),
+    Setting(
+        "max_recipients", _as_int, 2000,
+        "Most To, Cc and Bcc addresses of one mail message; a message with more is "
+        "rejected as a whole. 2,000 is the most Google Workspace sends one message to (Exchange Online: 1,000); "
+        "a list address counts as one.", "number", _positive,
+    ),
+    Setting(
+        "zip_max_member_bytes", _as_bytes, ByteSize(512 << 20),
+        "Largest file inside a zip (a Slack export, an XLSX or DOCX), unpacked; a larger one is rejected, or "
+        "refuses the archive where it is needed.", "size", _positive,
+    ),
+    Setting(
+        "zip_max_total_bytes", _as_bytes, ByteSize(4 << 30),
+        "Most bytes all the files of one zip may unpack to; a zip that declares more is refused before any is "
+        "unpacked.", "size", _positive,
+    ),
+    Setting(
+        "zip_max_ratio", _as_int, 100,
+        "Most a file of more than 1 MiB inside a zip may have been compressed (unpacked size over packed "
+        "size); more is a zip bomb, and the file is rejected as one.", "number", _positive,
+    ),
+    Setting(
+        "zip_max_members", _as_int, 500_000,
+        "Most files one zip may hold (each costs about 0.5 KB of memory to list); a zip with more is refused "
+        "before its directory is read.", "number", _positive,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -18,6 +18,7 @@ from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
 from .edges import EdgeReader
+from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress, open_tabular
 
@@ -40,7 +41,7 @@ def ingest_crm(store: Store, path: Path, settings: Settings, mapping: Mapping[st
                progress: Progress | None = None) -> IngestReport:  # fmt: skip
     """Ingest CRM activities; ``mapping`` names the columns of employee, account, type, time, duration."""
     path = Path(path)
-    table_file = open_tabular(path, "CRM activity export")
+    table_file = open_tabular(path, "CRM activity export", ReadLimits.of(settings))
     cols = find_columns(path, table_file.columns, CRM_FIELDS, required=("employee", "account"), mapping=mapping,
                         what="CRM activity export")  # fmt: skip
 

@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..language.audit import guess_lang
 from ..language.documents import document_files, read_document
 from ..store import Store
+from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 
 __all__ = ["ingest_documents"]
@@ -38,13 +39,14 @@ def ingest_documents(store: Store, paths: list[Path], unit: str | None = None) -
     files = list(document_files(paths))
     if not files:
         raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .md, .html, .docx, .pdf).")
+    limits = ReadLimits.of(store.settings)
     reports = []
     for path in files:
 
         def read(session: IngestSession, path: Path = path) -> None:
             session.report.rows = 1
             try:
-                text = read_document(path)
+                text = read_document(path, limits)
             except InputError as exc:
                 session.reject("file", str(exc).replace(str(path), path.name))  # (the folders may name someone)
                 return

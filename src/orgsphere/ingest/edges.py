@@ -21,6 +21,7 @@ from ..language.machinery import TopicReader
 from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
+from .limits import ReadLimits
 from .parties import ingest_parties
 from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
@@ -214,7 +215,7 @@ def ingest_edges(
     ``edge_columns`` setting, then the usual names such as from / to / time).
     """
     path = Path(path)
-    table_file = open_tabular(path, "edge list")
+    table_file = open_tabular(path, "edge list", ReadLimits.of(settings))
     cols = find_columns(
         path, table_file.columns, EDGE_FIELDS, required=("src", "dst"),
         mapping={**settings.edge_columns, **(mapping or {})}, what="edge list",

@@ -5,7 +5,8 @@ mail with a List-Id). Mail from a person through a mailing list (List-Id, Preced
 like any other. A message is rejected as a whole, each with its own reason, when it is automated
 (Auto-Submitted other than ``no``), comes from an automated sender (a word of ``automated_senders`` in its
 address), is bulk mail (Precedence: bulk or junk) while ``reject_bulk_mail`` is on, has no readable From or
-recipient, or when its header block is binary data (NUL or control bytes, as in a damaged region of an
+recipient or more than ``max_recipients``, when a header line is over ``max_line_bytes`` or the header block
+over ``max_header_bytes`` (read no further: memory stays bounded), or when its header block is binary data (NUL or control bytes, as in a damaged region of an
 mbox): then only that message is skipped and the rest of the file is read. A file is refused only when it
 is not mail at all (neither a ``From `` line nor header lines at its start: an archive, a PDF, a PST).
 
@@ -31,6 +32,7 @@ from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
 from .edges import SOURCE_ID, EdgeBuffer, EdgeReader
+from .limits import ReadLimits, raise_hint
 from .mailheaders import MailHeaders, has_binary_bytes, iter_mbox, parse_headers, read_header_block
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress
@@ -92,13 +94,17 @@ def _automated_word(address: str, automated: set[str]) -> str | None:
     return next((word for word in re.split(r"[.\-_+]", local) if word in automated), None)
 
 
-def not_a_contact(headers: MailHeaders, automated: set[str], reject_bulk: bool) -> str | None:
+def not_a_contact(headers: MailHeaders, automated: set[str], reject_bulk: bool, max_recipients: int) -> str | None:
     """Why a message is not a contact between people, or None. Mail through a list is a contact.
-    ``automated`` holds the lowercase words of ``automated_senders``; ``reject_bulk`` is ``reject_bulk_mail``."""
+    ``automated`` holds the lowercase words of ``automated_senders``; ``reject_bulk`` is ``reject_bulk_mail``,
+    ``max_recipients`` the setting of that name."""
     if headers.sender is None:
         return "message has no readable From address"
     if not headers.recipients:
         return "message has no readable To, Cc or Bcc address"
+    if len(headers.recipients) > max_recipients:
+        return (f"more recipients than max_recipients ({max_recipients:,}): a mass mailing, not a contact between "
+                f"people; {raise_hint('max_recipients')}")  # fmt: skip
     if headers.auto_submitted not in (None, "no"):
         return f"automated message (Auto-Submitted: {headers.auto_submitted}); not a contact between people"
     word = _automated_word(headers.sender, automated)
@@ -138,6 +144,7 @@ class _MailReader:
         self.automated = {a.lower() for a in settings.automated_senders}
         self.reject_bulk = settings.reject_bulk_mail
         self.digest = session.digest
+        self.max_recipients = settings.max_recipients
         # identities of the mail in the store
         self.seen: set[str] = {
             r[0] for r in store.raw.execute(
@@ -146,14 +153,18 @@ class _MailReader:
         }  # fmt: skip
         self.messages = self.duplicates = self.rejected = self.handed_on = self.undated = self.no_id = 0
 
-    def _reject(self, where: str, reason: str) -> None:
+    def _reject(self, where: str, reason: str, excerpt: str = "") -> None:
         """Reject a message as a whole: one row of the report."""
         self.rejected += 1
         self.session.report.rows += 1
-        self.session.reject(where, reason)
+        self.session.reject(where, reason, excerpt)
 
-    def message(self, where: str, lines: list[bytes]) -> None:
+    def message(self, where: str, lines: list[bytes], refused: str | None = None) -> None:
+        """Read one message: its header ``lines``, or ``refused``, why it was not read (over a limit)."""
         self.messages += 1
+        if refused is not None:
+            self._reject(where, refused)
+            return
         if has_binary_bytes(lines):
             self._reject(where, "binary data (NUL or control bytes) in the header block, not a readable message; "
                          "this message is skipped, the rest of the file is read")  # fmt: skip
@@ -166,9 +177,10 @@ class _MailReader:
             self.session.report.rows += known
             return
         self.seen.add(headers.identity)
-        reason = not_a_contact(headers, self.automated, self.reject_bulk)
+        reason = not_a_contact(headers, self.automated, self.reject_bulk, self.max_recipients)
         if reason is not None:
-            self._reject(where, reason)
+            many = len(headers.recipients) > self.max_recipients
+            self._reject(where, reason, f"{len(headers.recipients):,} recipients" if many else "")
             return
         assert headers.sender is not None
         self.handed_on += 1
@@ -199,20 +211,22 @@ class _MailReader:
         return out
 
 
-def messages(kind: str, files: list[Path], progress: Progress | None = None) -> Iterator[tuple[str, list[bytes]]]:
+def messages(kind: str, files: list[Path], limits: ReadLimits, progress: Progress | None = None
+             ) -> Iterator[tuple[str, list[bytes], str | None]]:  # fmt: skip
     """Each message of ``files`` (of ``kind`` mbox, maildir or eml, as :func:`mail_files` gives them): where it
-    is and its header block; ``progress`` gets the bytes read."""
+    is, its header block and None, or for a message over one of ``limits``, [] and why it was not read;
+    ``progress`` gets the bytes read."""
     total = sum(f.stat().st_size for f in files)
     done = 0
     for f in files:
         with f.open("rb") as fh:
             if kind == "mbox":
-                for line, headers in iter_mbox(fh):
-                    yield f"{f.name} message at line {line}", headers
+                for line, headers, refused in iter_mbox(fh, limits):
+                    yield f"{f.name} message at line {line}", headers, refused
                     if progress and line % 5000 == 0:
                         progress(done + fh.tell(), total)
             else:
-                yield f.name, read_header_block(fh)
+                yield f.name, *read_header_block(fh, limits)
         done += f.stat().st_size
         if progress:
             progress(done, total)
@@ -225,8 +239,8 @@ def ingest_mail(store: Store, path: Path, settings: Settings, progress: Progress
 
     def read(session: IngestSession) -> None:
         reader = _MailReader(store, settings, session)
-        for where, lines in messages(kind, files, progress):
-            reader.message(where, lines)
+        for where, lines, refused in messages(kind, files, ReadLimits.of(settings), progress):
+            reader.message(where, lines, refused)
         reader.buffer.flush()
         session.report.notes.extend(reader.notes())
         session.on_commit(lambda: reader.edges.resolver.flush(store))

@@ -12,10 +12,15 @@ client for another message does not. Every id is kept only as a keyed digest (th
 :func:`parse_headers`, the store's :meth:`~orgsphere.privacy.Pseudonymiser.digest`): ids carry host and
 sometimes personal names, and an unkeyed hash of one would let anyone holding the id find the message. Addresses are read with :func:`email.utils.getaddresses` (groups,
 comments, ``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
+
+Both readers keep to the limits: a line over ``max_line_bytes`` is skipped as it streams past (a body line
+silently, a header line refuses its message), and a header block over ``max_header_bytes`` is read no further
+than that; such a message comes with the reason it is refused instead of its headers.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +29,10 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import BinaryIO
+
+from ..settings import ByteSize
+from .cappedlines import CappedLines
+from .limits import ReadLimits, raise_hint
 
 __all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "has_binary_bytes"]
 
@@ -56,38 +65,85 @@ class MailHeaders:
     precedence: str | None  # the Precedence keyword, lowercase: bulk, list, junk, ...
 
 
-def iter_mbox(fh: BinaryIO) -> Iterator[tuple[int, list[bytes]]]:
-    """(line number of the ``From `` line, header lines) of each message of an mbox stream."""
-    headers: list[bytes] = []
+def _long_header_line(limits: ReadLimits) -> str:
+    return (f"a header line longer than max_line_bytes ({ByteSize(limits.max_line_bytes)}); the message is "
+            f"rejected as a whole, the rest is read; {raise_hint('max_line_bytes')}")
+
+
+def _large_header(limits: ReadLimits) -> str:
+    return (f"a header block larger than max_header_bytes ({ByteSize(limits.max_header_bytes)}), read no further; "
+            f"the message is rejected as a whole, the rest is read; {raise_hint('max_header_bytes')}")
+
+
+class _HeaderBlock:
+    """The header lines of one message as they stream past, within the limits."""
+
+    def __init__(self, limits: ReadLimits):
+        self.limits = limits
+        self.lines: list[bytes] = []
+        self.size = 0
+        self.problem: str | None = None
+
+    def add(self, line: bytes, too_long: bool) -> None:
+        if self.problem is not None:
+            return
+        self.size += len(line)
+        if too_long:
+            self.problem, self.lines = _long_header_line(self.limits), []
+        elif self.size > self.limits.max_header_bytes:
+            self.problem, self.lines = _large_header(self.limits), []
+        else:
+            self.lines.append(line)
+
+
+def _capped(fh: BinaryIO, limits: ReadLimits) -> tuple[io.BufferedReader, dict[int, int]]:
+    """``fh`` read line by line with lines over ``max_line_bytes`` as empty lines, and their numbers."""
+    capped = CappedLines(fh, limits.max_line_bytes)
+    return io.BufferedReader(capped, 1 << 20), capped.too_long
+
+
+def iter_mbox(fh: BinaryIO, limits: ReadLimits | None = None) -> Iterator[tuple[int, list[bytes], str | None]]:
+    """(line number of the ``From `` line, header lines, None) of each message of an mbox stream; for a
+    message over a limit ``limits`` (default: the settings' defaults), (line, [], why it is refused)."""
+    limits = limits or ReadLimits.of()
+    lines, too_long = _capped(fh, limits)
+    block = _HeaderBlock(limits)
     in_headers = False
     start = 0
     previous_blank = True
-    for number, line in enumerate(fh, start=1):
+    for number, line in enumerate(lines, start=1):
         if line.startswith(b"From ") and previous_blank:
             if in_headers or start:
-                yield start, headers
-            headers, in_headers, start = [], True, number
+                yield start, block.lines, block.problem
+            block, in_headers, start = _HeaderBlock(limits), True, number
             previous_blank = False
             continue
-        blank = line in (b"\n", b"\r\n")
+        long = line == b"\n" and number in too_long  # (a line over the cap comes as an empty line)
+        blank = line in (b"\n", b"\r\n") and not long
         if in_headers:
             if blank:
                 in_headers = False
             else:
-                headers.append(line)
+                block.add(line, long)
         previous_blank = blank
     if start:
-        yield start, headers
+        yield start, block.lines, block.problem
 
 
-def read_header_block(fh: BinaryIO) -> list[bytes]:
-    """The header lines of one message file (.eml, Maildir), reading nothing past the first blank line."""
-    lines = []
-    for line in fh:
-        if line in (b"\n", b"\r\n"):
+def read_header_block(fh: BinaryIO, limits: ReadLimits | None = None) -> tuple[list[bytes], str | None]:
+    """The header lines of one message file (.eml, Maildir), reading nothing past the first blank line, and
+    None; for a message over a limit, [] and why it is refused."""
+    limits = limits or ReadLimits.of()
+    lines, too_long = _capped(fh, limits)
+    block = _HeaderBlock(limits)
+    for number, line in enumerate(lines, start=1):
+        long = line == b"\n" and number in too_long
+        if line in (b"\n", b"\r\n") and not long:
             break
-        lines.append(line)
-    return lines
+        block.add(line, long)
+        if block.problem is not None:
+            break
+    return block.lines, block.problem
 
 
 def has_binary_bytes(lines: list[bytes]) -> bool:
@@ -97,12 +153,12 @@ def has_binary_bytes(lines: list[bytes]) -> bool:
 
 
 def _unfold(lines: list[bytes]) -> dict[bytes, list[str]]:
-    fields: dict[bytes, list[bytes]] = {}
+    fields: dict[bytes, list[list[bytes]]] = {}  # each field's values, each value as its folded pieces
     name: bytes | None = None
     for raw in lines:
         if raw[:1] in (b" ", b"\t"):
             if name is not None:
-                fields[name][-1] += b" " + raw.strip()
+                fields[name][-1].append(raw.strip())
             continue
         key, colon, value = raw.partition(b":")
         if not colon:
@@ -110,10 +166,10 @@ def _unfold(lines: list[bytes]) -> dict[bytes, list[str]]:
             continue
         name = key.strip().lower()
         if name in WANTED:
-            fields.setdefault(name, []).append(value.strip())
+            fields.setdefault(name, []).append([value.strip()])
         else:
             name = None
-    return {k: [_text(v) for v in vs] for k, vs in fields.items()}
+    return {k: [_text(b" ".join(pieces)) for pieces in vs] for k, vs in fields.items()}
 
 
 def _text(value: bytes) -> str:
@@ -146,11 +202,7 @@ def parse_headers(lines: list[bytes], digest: Callable[[str, str], str]) -> Mail
         return digest(kind, value.strip().lower())
 
     senders = _addresses(fields.get(b"from", []) or fields.get(b"sender", []))
-    recipients: list[str] = []
-    for key in (b"to", b"cc", b"bcc"):
-        for address in _addresses(fields.get(key, [])):
-            if address not in recipients:
-                recipients.append(address)
+    recipients = list(dict.fromkeys(a for key in (b"to", b"cc", b"bcc") for a in _addresses(fields.get(key, []))))
     date, problem = None, None
     raw_date = (fields.get(b"date") or [""])[0]
     if not raw_date:

@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..schema import UNIT_KINDS
 from ..store import Store
 from .columns import find_columns
+from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress, open_tabular
 
@@ -371,7 +372,7 @@ def _member(chart: _Chart, where: str, rec: dict[str, Any]) -> _Member | None:
 
 
 def _read_table(chart: _Chart, path: Path, progress: Progress | None, mapping: Mapping[str, str] | None) -> None:
-    table_file = open_tabular(path, "org chart")
+    table_file = open_tabular(path, "org chart", ReadLimits.of(chart.session.store.settings))
     cols = find_columns(path, table_file.columns, PEOPLE_FIELDS, required=("person", "unit"), mapping=mapping,
                         what="org chart")  # fmt: skip
     for chunk in table_file.chunks(progress):

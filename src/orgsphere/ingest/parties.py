@@ -19,6 +19,7 @@ from ..privacy import Pseudonymiser, domain_of
 from ..schema import PARTY_KINDS
 from ..store import Store
 from .columns import find_columns
+from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress, open_tabular
 
@@ -48,7 +49,7 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
                  progress: Progress | None = None, mapping: Mapping[str, str] | None = None) -> None:  # fmt: skip
     """Read a parties file into the store's ``parties`` table within ``session``."""
     pseudo = store.pseudonymiser()
-    table_file = open_tabular(path, "parties file")
+    table_file = open_tabular(path, "parties file", ReadLimits.of(store.settings))
     cols = find_columns(path, table_file.columns, PARTY_FIELDS, required=(), mapping=mapping, what="parties file")
     if not {"id", "address", "domain"} & set(cols):
         raise InputError(

@@ -6,13 +6,14 @@ author to each of the channel's active members (those who posted in it during th
 1 / (active members - 1), so a message weighs 1 in all; channels with more active members than
 ``broadcast_size`` are ``chat-broadcast``. In a direct message it goes to the other person (weight 1), in a
 group DM to the others. Replies keep their thread. Joins, leaves and other system events are skipped, bot
-messages are rejected; message texts are never read into the store.
+messages are rejected; message texts are never read into the store. A zipped export is read within the zip
+limits (:mod:`.ziplimits`): a day file that breaks one is rejected with the reason, a users.json or
+conversation list that does refuses the export; in a folder the same file-size limit holds.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,10 +24,14 @@ from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
 from .edges import EdgeBuffer, EdgeReader
+from .limits import ReadLimits, raise_hint
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress
+from .ziplimits import BoundedZip, MemberRefused
 
 __all__ = ["ingest_slack"]
+
+KEPT_FIELDS = ("user", "subtype", "bot_id", "ts", "thread_ts")  # of a message, until the second pass; no text
 
 SYSTEM_SUBTYPES = {"channel_join", "channel_leave", "group_join", "group_leave", "channel_topic", "channel_purpose",
                    "channel_name", "channel_archive", "channel_unarchive", "pinned_item", "unpinned_item",
@@ -36,14 +41,11 @@ SYSTEM_SUBTYPES = {"channel_join", "channel_leave", "group_join", "group_leave",
 class _Export:
     """Read access to the files of an export, zipped or unpacked."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, limits: ReadLimits):
+        self.path, self.limits = path, limits
         if path.is_file():
-            try:
-                self.zip: zipfile.ZipFile | None = zipfile.ZipFile(path)
-            except zipfile.BadZipFile:
-                raise InputError(f"{path}: not a zip file; expected a Slack export (.zip or its folder).") from None
-            names = [n for n in self.zip.namelist() if not n.endswith("/")]
+            self.zip: BoundedZip | None = BoundedZip(path, limits, "Slack export")
+            names = self.zip.names()
             roots = {n.split("/")[0] for n in names if n.endswith("users.json")}
             prefix = "" if "users.json" in names else (next(iter(roots)) + "/" if len(roots) == 1 else "")
             self.names = [n[len(prefix):] for n in names if n.startswith(prefix)]
@@ -58,16 +60,28 @@ class _Export:
             raise InputError(f"{path}: no users.json; this does not look like a Slack workspace export.")
 
     def load(self, name: str) -> Any:
+        """The JSON of the file ``name`` ([] when it is not there); :class:`MemberRefused` when it breaks a
+        limit, :class:`InputError` when it is no JSON."""
         try:
             if self.zip is not None:
-                data = self.zip.read(self.prefix + name)
+                data: bytes | bytearray = self.zip.read(self.prefix + name)
             else:
-                data = (self.path / name).read_bytes()
+                data = self._read_file(name)
             return json.loads(data)
         except (KeyError, FileNotFoundError):
             return []
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{self.path}: {name} is not valid JSON ({exc}).") from None
+
+    def _read_file(self, name: str) -> bytes:
+        """A file of an unpacked export, within the size a file of a zipped one may unpack to."""
+        path, limit = self.path / name, self.limits.zip_max_member_bytes
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise MemberRefused(self.path, name, f"is larger than zip_max_member_bytes ({limit}); "
+                                                 f"{raise_hint('zip_max_member_bytes')}")  # fmt: skip
+        return data
 
     def files(self) -> list[Path]:
         return [self.path] if self.zip is not None else sorted(self.path / n for n in self.names)
@@ -96,7 +110,7 @@ def _conversations(export: _Export) -> dict[str, tuple[str, list[str]]]:
 def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progress | None = None) -> IngestReport:
     """Ingest a Slack workspace export (zip or folder)."""
     path = Path(path)
-    export = _Export(path)
+    export = _Export(path, ReadLimits.of(settings))
     users = {}
     for user in export.load("users.json") or []:
         if isinstance(user, dict) and user.get("id"):
@@ -114,14 +128,20 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
         messages: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         skipped = duplicates = 0
         for folder, name in export.days():
-            day = export.load(name)
+            try:
+                day = export.load(name)
+            except MemberRefused as refused:  # (a day file: the rest of the export is read)
+                session.report.rows += 1
+                session.reject(name, f"day file refused: {refused.reason}")
+                continue
             for message in day if isinstance(day, list) else []:
                 if not isinstance(message, dict) or message.get("type", "message") != "message":
                     continue
                 if message.get("subtype") in SYSTEM_SUBTYPES:
                     skipped += 1
                     continue
-                messages[folder].append((name, message))
+                messages[folder].append((name, {k: message[k] for k in KEPT_FIELDS if k in message}))
+            del day
         def is_bot(message: dict[str, Any]) -> bool:
             author = str(message.get("user") or "")
             return bool(message.get("subtype") == "bot_message" or message.get("bot_id")

@@ -4,13 +4,17 @@ A CSV file is read in blocks of whole lines; each block is parsed by Arrow, so m
 block size and every row keeps its physical line number. From the first block with a line whose quotes do
 not close on it on, the records are read by Python's csv module instead (quoted fields may span lines; a broken record, such as a
 stray quote or a short row, is rejected alone with the line where it starts, and reading goes on). Rows with
-the wrong number of fields become rejects with that line number.
+the wrong number of fields become rejects with that line number. A line longer than ``max_line_bytes`` is
+rejected alone and skipped as it streams past (:mod:`.cappedlines`), never read into memory whole. An XLSX
+workbook is a zip: it is checked against the zip limits (:mod:`.ziplimits`) before it is opened.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +27,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .cappedlines import CappedLines
 from .csvrecords import Records
+from ..settings import ByteSize
+from .limits import ReadLimits, line_too_long, raise_hint
+from .ziplimits import check_zip
 
 __all__ = ["Chunk", "TabularFile", "open_tabular", "Progress"]
 
@@ -33,6 +41,7 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 BLOCK_BYTES = 16 << 20
+SAMPLE_BYTES = 1 << 20  # read to find the encoding and the delimiter (and at least the header line)
 RECORDS_PER_CHUNK = 100_000
 
 
@@ -62,8 +71,10 @@ class TabularFile:
         raise NotImplementedError
 
 
-def open_tabular(path: str | Path, what: str) -> TabularFile:
-    """Open ``path`` as a table; ``what`` names its role in error messages (e.g. "org chart")."""
+def open_tabular(path: str | Path, what: str, limits: ReadLimits | None = None) -> TabularFile:
+    """Open ``path`` as a table; ``what`` names its role in error messages (e.g. "org chart"); ``limits``:
+    those of the settings (default: the settings' defaults)."""
+    limits = limits or ReadLimits.of()
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path of the {what}.")
@@ -72,24 +83,26 @@ def open_tabular(path: str | Path, what: str) -> TabularFile:
     suffixes = [s.lower() for s in path.suffixes]
     last = suffixes[-1] if suffixes else ""
     if last == ".gz" and len(suffixes) > 1 and suffixes[-2] in CSV_SUFFIXES:
-        return CsvFile(path, what, compressed=True)
+        return CsvFile(path, what, compressed=True, limits=limits)
     if last in XLSX_SUFFIXES:
-        return XlsxFile(path, what)
+        return XlsxFile(path, what, limits)
     if last in PARQUET_SUFFIXES:
         return ParquetFile(path, what)
     if last in CSV_SUFFIXES or last == "":
-        return CsvFile(path, what, compressed=False)
+        return CsvFile(path, what, compressed=False, limits=limits)
     raise InputError(
         f"{path}: unknown file type {last!r} for the {what}; expected .csv, .tsv, .csv.gz, .xlsx or .parquet."
     )
 
 
 class CsvFile(TabularFile):
-    def __init__(self, path: Path, what: str, compressed: bool):
+    def __init__(self, path: Path, what: str, compressed: bool, limits: ReadLimits):
         self.path, self.what, self.compressed = path, what, compressed
+        self.max_line = limits.max_line_bytes
+        sample_size = max(SAMPLE_BYTES, self.max_line + 2)  # (the header line whole, up to its end)
         with self._open() as fh:
             try:
-                sample = fh.read(1 << 20)
+                sample = fh.read(sample_size)
             except (OSError, EOFError) as exc:
                 raise InputError(f"{path}: cannot read the {what}: {exc}") from None
         if sample.startswith(b"PK\x03\x04"):
@@ -110,15 +123,19 @@ class CsvFile(TabularFile):
             self._skip_bom = 0
         if not sample.strip():
             raise InputError(f"{path}: the file is empty; expected a header line naming the columns of the {what}.")
-        self.encoding = _encoding(sample, truncated=len(sample) == 1 << 20)
+        self.encoding = _encoding(sample, truncated=len(sample) == sample_size)
         header, _, _ = sample.partition(b"\n")
+        if len(header.rstrip(b"\r")) > self.max_line:
+            raise InputError(f"{path}: line 1, the header of the {what}, is longer than max_line_bytes "
+                             f"({ByteSize(self.max_line)}); expected a header line naming the columns; "
+                             f"{raise_hint('max_line_bytes')}.")  # fmt: skip
         header_text = header.decode(self.encoding.replace("utf8", "utf-8"), errors="replace").rstrip("\r")
         counts = {d: header_text.count(d) for d in (",", ";", "\t", "|")}
         self.delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
         try:
             first = pacsv.read_csv(
                 io.BytesIO(header + b"\n"),
-                read_options=pacsv.ReadOptions(encoding=self.encoding, use_threads=False),
+                read_options=pacsv.ReadOptions(encoding=self.encoding, use_threads=False, block_size=len(header) + 2),
                 parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
             )
         except pa.ArrowInvalid as exc:
@@ -136,16 +153,18 @@ class CsvFile(TabularFile):
         """Blocks of whole lines parsed by Arrow while every line closes its quotes (one line is one record
         there); from the first block with a line that does not (a quoted field over several lines, a stray
         quote) or bytes Arrow cannot read, records are read by Python's csv module (:mod:`.csvrecords`):
-        quoted fields may span lines, and a broken record is rejected alone."""
+        quoted fields may span lines, and a broken record is rejected alone. Lines longer than
+        ``max_line_bytes`` come out of the file as empty lines, each rejected by its number."""
         total = self.path.stat().st_size
         schema = {c: pa.string() for c in self.columns}
         line = 2  # physical line number of the first row of the next block
         with self._open() as fh:
             fh.read(self._skip_bom + self.header_bytes)
             raw = fh.fileobj if isinstance(fh, gzip.GzipFile) else fh  # type: ignore[attr-defined]
+            capped = CappedLines(fh, self.max_line, first_line=line)
             rest = b""
             while True:
-                block = fh.read(BLOCK_BYTES)
+                block = capped.take(BLOCK_BYTES)
                 data = rest + block
                 if not block:
                     if not data.strip():
@@ -159,16 +178,30 @@ class CsvFile(TabularFile):
                     data, rest = data[:cut], data[cut:]
                 chunk = self._parse(data, schema, line)
                 if chunk is None:
-                    yield from self._records(data + rest, fh, line, progress, lambda: min(raw.tell(), total), total)
+                    yield from self._records(data + rest, capped, line, progress, lambda: min(raw.tell(), total),
+                                             total)  # fmt: skip
                     return
                 line += data.count(b"\n")
+                chunk.invalid = sorted(chunk.invalid + self._long_lines(capped, line))
                 if progress:
                     progress(min(raw.tell(), total), total)
                 yield chunk
                 if not block:
                     break
+            leftover = self._long_lines(capped, None)
+            if leftover:
+                yield Chunk(pa.table({c: pa.array([], pa.string()) for c in self.columns}), np.array([], np.int64),
+                            "line", leftover)  # fmt: skip
 
-    def _records(self, head: bytes, fh: IO[bytes], first_line: int, progress: Progress | None,
+    def _long_lines(self, capped: CappedLines, before: int | None) -> list[tuple[int, str]]:
+        """(line, reason) of the lines over the cap before line ``before`` (all: None), taken out of
+        ``capped.too_long`` (what is left there, :mod:`.csvrecords` rejects when it meets the line)."""
+        found = [n for n in capped.too_long if before is None or n < before]
+        for n in found:
+            del capped.too_long[n]
+        return [(n, line_too_long(self.max_line)) for n in found]
+
+    def _records(self, head: bytes, fh: CappedLines, first_line: int, progress: Progress | None,
                  done: Callable[[], int], total: int) -> Iterator[Chunk]:  # fmt: skip
         width = len(self.columns)
         columns: list[list[str]] = [[] for _ in range(width)]
@@ -179,7 +212,8 @@ class CsvFile(TabularFile):
             table = pa.table({name: pa.array(columns[i], pa.string()) for i, name in enumerate(self.columns)})
             return Chunk(table, np.array(starts, np.int64), "line", list(bad))
 
-        for record in Records(head, fh, self.encoding, self.delimiter, width, first_line):
+        for record in Records(head, fh, self.encoding, self.delimiter, width, first_line, fh.too_long,
+                              self.max_line):  # fmt: skip
             if record.fields is None:
                 bad.append((record.line, record.reason or "broken record"))
                 continue
@@ -271,10 +305,11 @@ def _encoding(sample: bytes, truncated: bool) -> str:
 
 
 class XlsxFile(TabularFile):
-    def __init__(self, path: Path, what: str):
+    def __init__(self, path: Path, what: str, limits: ReadLimits):
         import openpyxl
 
         self.path, self.what = path, what
+        check_zip(path, limits, f"{what} workbook")
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
@@ -294,7 +329,16 @@ class XlsxFile(TabularFile):
         numbers: list[int] = []
         total = self._sheet.max_row or 0
         width = len(self.columns)
-        for number, row in enumerate(self._sheet.iter_rows(min_row=2, values_only=True), start=2):
+        rows = enumerate(self._sheet.iter_rows(min_row=2, values_only=True), start=2)
+        number = 1
+        while True:
+            try:  # (the sheet is unpacked as it is read: a file that holds other bytes than declared fails here)
+                number, row = next(rows)
+            except StopIteration:
+                break
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise InputError(f"{self.path}: after row {number}: the workbook cannot be unpacked ({exc}); "
+                                 "save it again in Excel.") from None  # fmt: skip
             if row is None or all(v is None or str(v).strip() == "" for v in row):
                 continue
             batch.append(tuple(row[:width]) + (None,) * (width - len(row)))

@@ -28,6 +28,7 @@ from ..settings import Settings
 from ..store import Store
 from .columns import find_columns
 from .edges import SOURCE_ID, EdgeReader
+from .limits import ReadLimits
 from .timestamps import DateOrder, parse_timestamps
 from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
@@ -122,7 +123,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
     """Ingest a ticket export; ``mapping`` names columns of id, requester, group, opened, closed, category,
     priority, sla_due, title and text. Without an id column each row gets a keyed id (see :class:`_RowIds`)."""
     path = Path(path)
-    table_file = open_tabular(path, "ticket export")
+    table_file = open_tabular(path, "ticket export", ReadLimits.of(settings))
     cols = find_columns(path, table_file.columns, TICKET_FIELDS, required=("requester", "group"),
                         mapping=mapping, what="ticket export")  # fmt: skip
     if not store.raw.execute("SELECT 1 FROM units LIMIT 1").fetchone():

@@ -36,6 +36,7 @@ from ..settings import Settings
 from ..store import Store
 from .columns import canonical_name, find_columns
 from .edges import EdgeReader
+from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
 
@@ -82,7 +83,7 @@ def ingest_viva(store: Store, path: Path, settings: Settings, mapping: Mapping[s
                 progress: Progress | None = None) -> IngestReport:  # fmt: skip
     """Ingest a Viva Insights person-to-person or group-to-group query export (told apart by its columns)."""
     path = Path(path)
-    table_file = open_tabular(path, "Viva Insights query")
+    table_file = open_tabular(path, "Viva Insights query", ReadLimits.of(settings))
     groups = _group_columns(table_file.columns)
     canon = {canonical_name(c) for c in table_file.columns}
     person_to_person = any(a in canon for a in P2P_FIELDS["src"][:3]) and groups is None

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..ingest.limits import ReadLimits
 
 __all__ = ["DOCUMENT_SUFFIXES", "read_document", "document_files"]
 
@@ -50,10 +54,14 @@ def _plain(path: Path) -> str:
     return raw.decode("latin-1")
 
 
-def _docx(path: Path) -> str:
+def _docx(path: Path, limits: ReadLimits | None) -> str:
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from ..ingest.limits import ReadLimits
+    from ..ingest.ziplimits import check_zip
+
+    check_zip(path, limits or ReadLimits.of(), "Word document")  # (python-docx unpacks every part whole)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
@@ -78,15 +86,16 @@ def _pdf(path: Path) -> str:
         raise InputError(f"{path}: not a readable PDF ({exc}).") from None
 
 
-def read_document(path: Path) -> str:
-    """The text of one document; an :class:`InputError` names the file and what is wrong with it."""
+def read_document(path: Path, limits: ReadLimits | None = None) -> str:
+    """The text of one document; an :class:`InputError` names the file and what is wrong with it. A .docx is
+    a zip, checked against the zip ``limits`` (default: those of the default settings) before it is read."""
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise InputError(f"{path}: cannot read {suffix or 'files without a suffix'}; the language audit reads "
                          f"{', '.join(DOCUMENT_SUFFIXES)}.")  # fmt: skip
     try:
         if suffix == ".docx":
-            return _docx(path)
+            return _docx(path, limits)
         if suffix == ".pdf":
             return _pdf(path)
         text = _plain(path)
