@@ -179,8 +179,9 @@ class _MailReader:
         self.seen.add(headers.identity)
         reason = not_a_contact(headers, self.automated, self.reject_bulk, self.max_recipients)
         if reason is not None:
-            many = len(headers.recipients) > self.max_recipients
-            self._reject(where, reason, f"{len(headers.recipients):,} recipients" if many else "")
+            if len(headers.recipients) > self.max_recipients:  # the count is no personal data: in the reason
+                reason += f" ({len(headers.recipients):,} recipients)"
+            self._reject(where, reason, "")
             return
         assert headers.sender is not None
         self.handed_on += 1
