@@ -113,7 +113,7 @@ class Records:
 
     def __init__(self, head: bytes, fh: IO[bytes], encoding: str, delimiter: str, width: int, first_line: int,
                  too_long: Mapping[int, int] | None = None, max_line: int = 0):  # fmt: skip
-        self.lines = _Lines(head, fh, encoding, first_line, too_long or {})
+        self.lines = _Lines(head, fh, encoding, first_line, too_long if too_long is not None else {})
         self.encoding, self.delimiter, self.width, self.max_line = encoding, delimiter, width, max_line
 
     def __iter__(self) -> Iterator[Record]:
