@@ -51,7 +51,8 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
     return ProcessingStatement(
         orgsphere_version=orgsphere_version(),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        store=store.path.name,  # the file's name: the folders it lies in may name someone
+        store=PurePath(store.path).name,  # the file's name (of a warehouse: its folder's): the folders above it
+        # may name someone
         sources=_sources(store),
         reject_reasons=_reject_reasons(store),
         settings=shown,
