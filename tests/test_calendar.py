@@ -1,5 +1,6 @@
 """The calendar reader: .ics written by hand (not by the library we read with), with real-world mess."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,90 @@ def test_arbitrary_bytes_inside_a_calendar_never_crash(tmp_path_factory: pytest.
         except InputError:
             return
         assert report.rows == report.kept + report.rejected
+
+
+def three(uid: str, start: str = "20250106T090000", extra: str = "") -> str:
+    """An event of p0 with p1 and p2: three pairs."""
+    return vevent(uid, start, start[:9] + "100000", "p0@acme.example", [att("p1@acme.example"), att("p2@acme.example")],
+                  extra)  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "reason"), [
+    ("FREQ=SECONDLY", "RRULE repeats every second (FREQ=SECONDLY)"),
+    ("FREQ=MINUTELY;INTERVAL=30", "RRULE repeats by the minute (FREQ=MINUTELY)"),
+    ("FREQ=HOURLY;BYSECOND=0,30", "RRULE repeats several times a minute"),
+    ("FREQ=DAILY;INTERVAL=0", "RRULE INTERVAL must be a whole number of at least 1"),
+])  # fmt: skip
+def test_rules_that_repeat_too_often_are_rejected_unexpanded(cws: orgsphere.Workspace, tmp_path: Path, rule: str,
+                                                            reason: str) -> None:  # fmt: skip
+    ics = calendar(three("ok@acme"), three("flood@acme", extra=f"RRULE:{rule}"))
+    report = cws.ingest_calendar(write(tmp_path / "cal.ics", ics))
+    assert (report.kept, report.rejected, report.rows) == (3, 1, 4)
+    assert [r["reason"] for r in cws.rejects()][0].startswith(reason)
+
+
+def test_a_meeting_with_more_than_max_occurrences_is_rejected_naming_the_setting(tmp_path: Path) -> None:
+    ics = calendar(three("ok@acme"), three("daily@acme", "20250107T090000", "RRULE:FREQ=DAILY"))  # no end
+    kept = {}
+    for cap in (358, 359):  # the daily meeting has 359 occurrences in 2025, from 7 January on
+        folder = tmp_path / str(cap)
+        with orgsphere.open(folder / "s.duckdb", key_file=folder / "k", max_occurrences=cap) as ws:
+            ws.ingest_orgchart(write(folder / "org.csv", ORG))
+            report = ws.ingest_calendar(write(folder / "cal.ics", ics), start=date(2025, 1, 1), end=date(2026, 1, 1))
+            kept[cap] = report.kept, list(report.reasons)
+    assert kept[359] == (3 + 3 * 359, [])
+    assert kept[358] == (3, ["recurring meeting with more than max_occurrences (358) occurrences from 2025-01-01 to "
+                             "2026-01-01; read a shorter period (--start, --end) or raise max_occurrences"])  # fmt: skip
+
+
+def test_an_unreadable_event_is_rejected_alone(cws: orgsphere.Workspace, tmp_path: Path) -> None:
+    broken = "BEGIN:VEVENT\r\nUID:broken@acme\r\nDTSTART:INVALID-DATE\r\nEND:VEVENT\r\n"
+    twice = three("twice@acme", extra="DTSTART:20250106T120000Z")
+    # the library cannot make a series of BYSETPOS=0: that event alone is rejected, the others are read
+    ics = calendar(three("ok@acme"), broken, twice, three("ok2@acme", "20250108T090000"),
+                   three("ok3@acme", "20250109T090000"),
+                   three("setpos@acme", "20250110T090000", "RRULE:FREQ=DAILY;COUNT=3;BYSETPOS=0"))  # fmt: skip
+    report = cws.ingest_calendar(write(tmp_path / "cal.ics", ics))
+    assert report.kept == 9 and report.rejected == 3
+    reasons = {r["locator"]: r["reason"] for r in cws.rejects()}
+    assert reasons["cal.ics event 2"].startswith("DTSTART cannot be read")
+    assert reasons["cal.ics event 3"] == "DTSTART given 2 times; an event has one"
+    assert any(r.startswith("cannot expand this recurring event (BadRuleStringFormat") for r in reasons.values())
+
+
+MEMORY = """
+import resource, sys
+from datetime import date
+from pathlib import Path
+import orgsphere
+from orgsphere.errors import IngestFailedError
+tmp = Path(sys.argv[1])
+with orgsphere.open(tmp / "s.duckdb", key_file=tmp / "k") as ws:
+    ws.ingest_orgchart(tmp / "org.csv")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        ws.ingest_calendar(tmp / "cal.ics", start=date(2025, 1, 1), end=date(2026, 1, 1))
+    except IngestFailedError as failed:
+        print(list(failed.report.reasons))
+    print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+
+
+@pytest.mark.parametrize("rule", [
+    "FREQ=SECONDLY",  # 31.5 million a year: refused before it is expanded
+    "FREQ=HOURLY;BYMINUTE=" + ",".join(map(str, range(60))),  # 525,600 a year: expanded one at a time up to the cap
+])  # fmt: skip
+def test_memory_stays_flat_on_an_unbounded_rule(tmp_path: Path, rule: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(tmp_path / "org.csv", ORG)
+    write(tmp_path / "cal.ics", calendar(three("flood@acme", "20250101T090000", f"RRULE:{rule}")))
+    env = {**os.environ, "PYTHONPATH": str(Path(orgsphere.__file__).parents[1])}  # this orgsphere, not another
+    run = subprocess.run([sys.executable, "-c", MEMORY, str(tmp_path)], capture_output=True, text=True, timeout=300,
+                         env=env)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    reasons, growth = run.stdout.strip().splitlines()
+    assert "RRULE repeats" in reasons or "max_occurrences (5,000)" in reasons
+    assert float(growth) < 25, f"peak RSS grew {growth} MB while reading one rule"

@@ -285,6 +285,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive,
     ),
     Setting(
+        "max_occurrences", _as_int, 5000,
+        "Occurrences one recurring meeting may have in the period a calendar is read for; a meeting with more "
+        "is rejected with this reason (5000 holds a daily meeting for 13 years). Rules that repeat by the second "
+        "or minute (FREQ=SECONDLY or MINUTELY, several BYSECOND values) are rejected whatever this is.",
+        "number", _positive,
+    ),
+    Setting(
         "read_subjects", _as_bool, False,
         "Read mail subjects, meeting titles and ticket categories and titles, only to recognise the machinery "
         "of the internal customer (satisfaction surveys, SLA reports, requirements packages); only that kind "

@@ -70,7 +70,8 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
         for line, reason in chunk.invalid:
             session.report.rows += 1
             session.reject(f"line {line}", reason)
-        data = {f: chunk.table.column(c).to_pylist() for f, c in cols.items()}
+        # (as text: a Parquet or XLSX column of numbers is a column of ids too)
+        data = {f: [None if v is None else str(v) for v in chunk.table.column(c).to_pylist()] for f, c in cols.items()}
         for i in range(chunk.table.num_rows):
             session.report.rows += 1
             where = chunk.locator(i)
