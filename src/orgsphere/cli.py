@@ -336,8 +336,9 @@ def analyse_cmd(settings: Any, top: int, as_json: bool) -> None:
 
 
 def _data_check(results: Any) -> None:
-    """After the figures: the data check's line on stderr when it found something, and exit code 4 when it
-    found an error (the figures were written, but they should not be believed as they are)."""
+    """After the figures (analyse, report, export): the data check's line on stderr when it found something,
+    and exit code 4 when it found an error (the figures were written, but they should not be believed as they
+    are)."""
     health = results.health
     if health is not None and (health.errors or health.warnings):
         click.echo(health.line(), err=True)
@@ -362,9 +363,11 @@ def report_cmd(settings: Any, out: Path) -> None:
 def export_cmd(settings: Any, out: Path, fmt: str) -> None:
     """Write every result table (min group size applied) and the processing statement to a folder."""
     with Workspace(settings, read_only=True) as ws:
-        written = ws.export(out, fmt)
+        results = ws.analyse()
+        written = ws.export(out, fmt, results=results)
     for path in written:
         click.echo(str(path))
+    _data_check(results)
 
 
 @command(cli, "publish")

@@ -50,14 +50,14 @@ def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: di
     kinds = units["kind"].to_pylist()
     ok = np.isfinite(r) & (r > 0) & (n > 0)
     for kind, label in (("line", words["line"]), ("staff", words["staff"]), (None, words["unranked"])):
-        mask = ok & np.array([k == kind for k in kinds])
+        mask = ok & np.array([k == kind for k in kinds], dtype=bool)  # (bool also when there is no unit)
         if mask.any():
             ax.scatter(n[mask], r[mask], s=34, alpha=0.85, color=COLOURS[kind], label=label, edgecolor="white",
                        linewidth=0.6, zorder=3)  # fmt: skip
     for i, (kind, fit) in enumerate(fits):
         if fit.slope is None or fit.log_n_mean is None or fit.log_r_mean is None:
             continue
-        mask = ok & (np.array([k == kind for k in kinds]) if kind in ("line", "staff") else True)
+        mask = ok & (np.array([k == kind for k in kinds], dtype=bool) if kind in ("line", "staff") else True)
         xs = np.linspace(np.log(n[mask].min()), np.log(n[mask].max()), 50)
         colour = COLOURS.get(kind, "#222") if kind in ("line", "staff") else "#222"
         _fit_line(ax, fit, xs, colour,

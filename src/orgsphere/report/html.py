@@ -59,7 +59,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     org = results.organisation
     sphere = results.sphere
     whole = sphere.filter(scope="organisation", period=ALL, channel=ALL).to_pylist()
-    whole_row = whole[0] if whole else {}
+    whole_row = whole[0] if whole else {"R": None}  # (no interactions: no row for the whole organisation)
     total = (whole_row.get("internal") or 0) + (whole_row.get("external") or 0)
     units = results.units()
     visible = units.filter(pc.invert(units["suppressed"]))
