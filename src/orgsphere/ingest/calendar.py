@@ -229,7 +229,7 @@ class _CalendarReader:
     def series(self, where: str, series: Any, first: datetime, last: datetime) -> None:
         """The occurrences of one event (a UID: its rule, its dates and its changed occurrences) in the period,
         counted before any is read, so a meeting with more than max_occurrences is rejected whole."""
-        locator = f"{where} event {_hash(str(series.uid))}"
+        locator = f"{where} event {self.session.digest('event uid', str(series.uid))}"
         try:
             n = sum(1 for _ in islice(_lazy(series).between(first, last), self.cap + 1))
             if n == 0:
@@ -330,7 +330,7 @@ def ingest_calendar(store: Store, path: Path, settings: Settings, start: date | 
                 if problem is None:
                     reader.series(f.name, found, first, last)
                 else:
-                    reader.reject(f"{f.name} event {_hash(found)}", problem)
+                    reader.reject(f"{f.name} event {reader.session.digest('event uid', str(found))}", problem)
             if progress:
                 progress(i + 1, len(files))
         reader.buffer.flush()
