@@ -140,7 +140,7 @@ def test_a_meeting_with_more_than_max_occurrences_is_rejected_naming_the_setting
             kept[cap] = report.kept, list(report.reasons)
     assert kept[359] == (3 + 3 * 359, [])
     assert kept[358] == (3, ["recurring meeting with more than max_occurrences (358) occurrences from 2025-01-01 to "
-                             "2026-01-01; read a shorter period (--start, --end) or raise max_occurrences"])  # fmt: skip
+                             "2026-01-01; read a shorter period (--from, --to) or raise max_occurrences"])  # fmt: skip
 
 
 def test_an_unreadable_event_is_rejected_alone(cws: orgsphere.Workspace, tmp_path: Path) -> None:

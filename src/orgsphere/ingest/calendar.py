@@ -236,8 +236,8 @@ class _CalendarReader:
                 return
             if n > self.cap:
                 self.reject(locator, f"recurring meeting with more than max_occurrences ({self.cap:,}) occurrences "
-                                     f"from {first:%Y-%m-%d} to {last:%Y-%m-%d}; read a shorter period (--start, "
-                                     "--end) or raise max_occurrences")  # fmt: skip
+                                     f"from {first:%Y-%m-%d} to {last:%Y-%m-%d}; read a shorter period (--from, "
+                                     "--to) or raise max_occurrences")  # fmt: skip
                 return
             occurrences = [o.as_component(False) for o in series.between(first, last)]
         except Exception as exc:  # the library raises many kinds on a rule or date it cannot expand
