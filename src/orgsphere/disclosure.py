@@ -121,7 +121,7 @@ class SphereCells:
         tree: set[tuple[int, tuple[int, ...]]] = set()
         for d in range(len(levels) - 1):
             parts: dict[str, set[int]] = defaultdict(set)
-            for u, g, h in zip(units, at[levels[d]], at[levels[d + 1]], strict=True):
+            for g, h in zip(at[levels[d]], at[levels[d + 1]], strict=True):
                 parts[g].add(self._of[("level", d + 1, h)])
             for g, ps in parts.items():
                 total = self._of[("level", d, g)]
@@ -157,17 +157,17 @@ class SphereCells:
 def sphere_relations(cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = "all") -> list[Relation]:
     """Relations among cells (group, period, channel): the group tree in each month and channel; the whole
     period (``every``) as the sum of its months, all channels as the sum of the channels, per group."""
-    combos: dict[tuple[object, object], list[int]] = defaultdict(list)
+    combos: set[tuple[object, object]] = set()
     months: dict[tuple[int, object], list[object]] = defaultdict(list)
     channels: dict[tuple[int, object], list[object]] = defaultdict(list)
     for g, p, c in cells:  # type: ignore[misc]
-        combos[(p, c)].append(g)
+        combos.add((p, c))
         if p != every:
             months[(g, c)].append(p)
         if c != every:
             channels[(g, p)].append(c)
     out: list[Relation] = []
-    for (p, c), _groups in combos.items():
+    for p, c in combos:
         for total, parts in tree:
             if (total, p, c) in cells:
                 out.append(((total, p, c), tuple((g, p, c) for g in parts)))
