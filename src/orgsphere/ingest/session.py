@@ -3,9 +3,10 @@
 - The source is identified by the SHA-256 of its bytes: the same bytes ingested again are skipped, whatever
   the file is called now, so nothing is ever counted twice.
 - A changed version of a file ingested before (same path, other bytes) replaces the earlier rows.
-- Rows are staged while the file is read and land in the canonical tables in one transaction at the end:
-  an ingest that fails or is interrupted leaves them as they were (a leftover staging table is dropped the
-  next time the store is opened for writing).
+- Rows are staged while the file is read, in a staging file beside the store, and land in the canonical
+  tables in one transaction at the end: an ingest that fails or is interrupted leaves them as they were. The
+  staging file is deleted when the ingest ends, however it ends; one left by a killed ingest is deleted the
+  next time the store is opened for writing, so staging never takes space in the store file.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class IngestSession:
         """Add rows for canonical ``table``; they land in it when the ingest commits."""
         staging = self._staged.get(table)
         if staging is None:
-            staging = self._staged[table] = f"{STAGING_PREFIX}{table}_{self.sha256[:16]}"
+            staging = self._staged[table] = f"{self.store.staging()}.{STAGING_PREFIX}{table}_{self.sha256[:16]}"
             self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
             self.store.raw.execute(f"CREATE TABLE {staging} AS SELECT * FROM {table} LIMIT 0")
         self.store.append(staging, batch)
@@ -144,7 +145,11 @@ class IngestSession:
     def _flush_rejects(self) -> None:
         n = len(self._rejects["reason"])
         if n:
-            self.stage("rejects", pa.table({"source": pa.array([str(self.source)] * n, pa.string()), **self._rejects}))
+            rows = pa.table({"source": pa.array([str(self.source)] * n, pa.string()), **self._rejects})
+            if self.store.in_transaction:  # (the final transaction writes the store file only, not the staging file)
+                self.store.append("rejects", rows)
+            else:
+                self.stage("rejects", rows)
             self._rejects = {"locator": [], "reason": [], "raw_excerpt": []}
 
     def recognise_overlaps(self, replaced: Sequence[str]) -> None:
@@ -183,8 +188,9 @@ class IngestSession:
             self.store.raw.execute(f"INSERT INTO rejects SELECT * FROM {staging}")
 
     def _drop_staging(self) -> None:
-        for staging in self._staged.values():
-            self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
+        """Give the staging space back: delete the staging file (also after a write error)."""
+        self._staged.clear()
+        self.store.release_staging()
 
 
 def run_ingest(
