@@ -15,8 +15,10 @@ from .errors import (
     KeyMismatchError,
     MissingExtraError,
     OrgsphereError,
+    OrgsphereWarning,
     StoreError,
     StoreLockedError,
+    StoreWriteError,
 )
 from .ingest import IngestReport
 from .ingest.session import replacing
@@ -42,7 +44,9 @@ __all__ = [
     "ConfigError",
     "StoreError",
     "StoreLockedError",
+    "StoreWriteError",
     "KeyMismatchError",
+    "OrgsphereWarning",
     "MissingExtraError",
     "__version__",
 ]

@@ -7,6 +7,7 @@ import functools
 import json
 import shutil
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 
 from .analysis.fit import describe
-from .errors import IngestFailedError, OrgsphereError
+from .errors import IngestFailedError, OrgsphereError, OrgsphereWarning
 from .ingest.session import replacing
 from .settings import SETTINGS, load_settings
+from .storage_errors import storage_error
 from .warehouse import warehouse_location
 from .workspace import Workspace
 
@@ -456,10 +459,31 @@ def demo_cmd(settings: Any, out: Path, scale: float) -> None:
         click.echo("(orgsphere is not on PATH; use .venv/bin/orgsphere or activate the virtual environment)")
 
 
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Within this block, each of orgsphere's own warnings is one ``warning:`` line on stderr, once per command
+    (the key is read more than once); other warnings as Python shows them."""
+    shown: set[str] = set()
+    python_show = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, OrgsphereWarning):
+            python_show(message, category, *args, **kwargs)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            click.echo(f"warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", OrgsphereWarning)
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="orgsphere", standalone_mode=False)
+        with _warnings_as_lines():
+            cli.main(args=argv, prog_name="orgsphere", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("interrupted; an unfinished ingest leaves the store as it was", err=True)
         sys.exit(130)
@@ -471,6 +495,12 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except (OSError, duckdb.Error) as exc:  # a full disk or an unwritable file outside the library's own guards
+        failure = storage_error(exc)
+        if failure is None or debug:
+            raise
+        click.echo(f"error: {failure}", err=True)
+        sys.exit(failure.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted; an unfinished ingest leaves the store as it was", err=True)
         sys.exit(130)

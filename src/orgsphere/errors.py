@@ -13,9 +13,11 @@ __all__ = [
     "ConfigError",
     "StoreError",
     "StoreLockedError",
+    "StoreWriteError",
     "KeyMismatchError",
     "MissingExtraError",
     "IngestFailedError",
+    "OrgsphereWarning",
 ]
 
 
@@ -41,6 +43,11 @@ class StoreLockedError(StoreError):
     """Another process holds the store open for writing."""
 
 
+class StoreWriteError(StoreError):
+    """The disk is full, or a file or folder orgsphere must write (the store, a report) cannot be written.
+    Whatever the command was writing to the store was rolled back."""
+
+
 class KeyMismatchError(StoreError):
     """The pseudonymisation key differs from the one the store was written with."""
 
@@ -58,3 +65,8 @@ class IngestFailedError(InputError):
     def __init__(self, message: str, report: object):
         super().__init__(message)
         self.report = report
+
+
+class OrgsphereWarning(UserWarning):
+    """Something the user should fix that does not stop the work (a key file others can read). Issued with
+    :func:`warnings.warn`; the CLI prints it as one ``warning:`` line on stderr."""

@@ -19,12 +19,13 @@ import hmac
 import os
 import re
 import secrets
+import warnings
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import StoreError
+from .errors import OrgsphereWarning, StoreError
 
 __all__ = [
     "load_or_create_key",
@@ -55,6 +56,7 @@ def load_or_create_key(path: Path) -> bytes:
         else:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(_KEY_BYTES) + "\n")
+    _warn_if_open(path)
     try:
         text = path.read_text().strip()
         key = bytes.fromhex(text)
@@ -69,6 +71,23 @@ def load_or_create_key(path: Path) -> bytes:
             "Restore the key file from your backup."
         )
     return key
+
+
+def _warn_if_open(path: Path) -> None:
+    """Warn (not refuse: the key is needed to go on) when users other than the owner may read or change the
+    key: with it anyone who has the store can re-identify the persons in it."""
+    if os.name != "posix":
+        return  # (permission bits mean nothing elsewhere)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return  # (reading it says what is wrong)
+    if mode & 0o077:
+        who = " and ".join(w for bits, w in ((0o070, "its group"), (0o007, "every user")) if mode & bits)
+        warnings.warn(OrgsphereWarning(
+            f"{path}: the pseudonymisation key is open to {who} (mode {mode:03o}); whoever reads it can "
+            f"re-identify the persons in the store. Make it yours alone: chmod 600 {path}"
+        ), stacklevel=3)  # fmt: skip
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "TABLES", "MIGRATIONS", "REBUILD_BELOW", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
+__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "STAGING_FILE_SUFFIX", "TABLES", "MIGRATIONS", "REBUILD_BELOW", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
 
 SCHEMA_VERSION = 5
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
+STAGING_FILE_SUFFIX = ".staging"  # ... in a file of their own beside the store: orgsphere.duckdb.staging
 
 PERSON, PARTY, UNIT = "person", "party", "unit"  # a unit end: e.g. a ticket to an assignment group
 PARTY_KINDS = ("customer", "supplier", "regulator", "partner", "other")

@@ -2,7 +2,9 @@
 
 DuckDB lets one process write a file at a time; a second process that tries to open it gets
 :class:`~orgsphere.errors.StoreLockedError` at once. Every ingest runs in one transaction, so an ingest that
-is interrupted leaves the store as it was.
+is interrupted leaves the store as it was; it stages its rows in a file of its own beside the store
+(``<store>.staging``), deleted when the ingest ends, so that even a kill leaves the store file its size. A full
+disk or a store that cannot be written is a :class:`~orgsphere.errors.StoreWriteError` with its fix.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import pyarrow as pa
 
 from .errors import ConfigError, KeyMismatchError, StoreError, StoreLockedError
 from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
-from .schema import MIGRATIONS, REBUILD_BELOW, REBUILD_WHY, SCHEMA_VERSION, STAGING_PREFIX, TABLES
+from .schema import MIGRATIONS, REBUILD_BELOW, REBUILD_WHY, SCHEMA_VERSION, STAGING_FILE_SUFFIX, STAGING_PREFIX, TABLES
 from .settings import Settings
+from .storage_errors import storage_error, storage_errors
 
 __all__ = ["Store", "orgsphere_version"]
+
+STAGING_DB = "_orgsphere_staging"  # the name the staging file is attached under
 
 
 def orgsphere_version() -> str:
@@ -41,7 +46,8 @@ class Store:
                 f"{self.path}: no store here. Ingest an org chart first (orgsphere ingest orgchart FILE), "
                 "or run orgsphere demo."
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with storage_errors(self.path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.ibis = ibis.duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -50,6 +56,8 @@ class Store:
                     f"{self.path}: the store is open in another process ({_holder(exc)}). "
                     "Wait for that ingest or analysis to finish, or stop it, then try again."
                 ) from None
+            if (unwritable := storage_error(exc, self.path)) is not None:
+                raise unwritable from None
             if "not a valid DuckDB database" not in str(exc):
                 raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
             raise StoreError(
@@ -73,8 +81,10 @@ class Store:
                     "write it like 2GB or 500MB."
                 ) from None
         self._pseudonymiser: Pseudonymiser | None = None
+        self._in_transaction = False
         try:
-            self._prepare()
+            with storage_errors(self.path):
+                self._prepare()
         except BaseException:
             self.close()
             raise
@@ -95,11 +105,8 @@ class Store:
                     self.raw.execute(f"CREATE TABLE {name} ({columns})")
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
                 self._set_meta("created_with", orgsphere_version())
-        if not self.read_only:  # staging tables of an ingest that was interrupted
-            for (name,) in self.raw.execute(
-                "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, ?)", [STAGING_PREFIX]
-            ).fetchall():
-                self.raw.execute(f'DROP TABLE "{name}"')
+        if not self.read_only:
+            self._drop_leftover_staging()
         found = int(self.meta("schema_version") or 0)
         if found > SCHEMA_VERSION:
             raise StoreError(
@@ -126,6 +133,46 @@ class Store:
         """Whether any table but meta has a row (a store older than REBUILD_BELOW may then not be migrated)."""
         data = sorted(tables & set(TABLES) - {"meta"})
         return any(self.raw.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in data)
+
+    def _drop_leftover_staging(self) -> None:
+        """What an ingest that was killed (or failed on a full disk) left: its staging file, and the staging
+        tables that earlier versions kept in the store file itself, whose space a checkpoint gives back to the
+        store (the file does not shrink, but the next ingest writes into that space instead of growing it)."""
+        for leftover in self.staging_files():
+            leftover.unlink(missing_ok=True)
+        dropped = self.raw.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND starts_with(table_name, ?)", [STAGING_PREFIX]
+        ).fetchall()  # fmt: skip
+        for (name,) in dropped:
+            self.raw.execute(f'DROP TABLE "{name}"')
+        if dropped:
+            self.raw.execute("CHECKPOINT")
+
+    def staging_files(self) -> list[Path]:
+        """The file an ingest stages its rows in while it reads (beside the store) and its write-ahead log."""
+        staging = self.path.with_name(self.path.name + STAGING_FILE_SUFFIX)
+        return [staging, staging.with_name(staging.name + ".wal")]
+
+    def staging(self) -> str:
+        """The database an ingest stages its rows in: a file of its own beside the store, attached on first
+        use, so that staged rows never take space in the store file and an interrupted ingest leaves nothing
+        in it (:meth:`release_staging` deletes the file; the next open deletes one that a kill left)."""
+        attached = self.raw.execute("SELECT 1 FROM duckdb_databases() WHERE database_name = ?", [STAGING_DB]).fetchone()
+        if attached is None:
+            for leftover in self.staging_files():
+                leftover.unlink(missing_ok=True)
+            quoted = str(self.staging_files()[0]).replace("'", "''")
+            self.raw.execute(f"ATTACH '{quoted}' AS {STAGING_DB}")
+        return STAGING_DB
+
+    def release_staging(self) -> None:
+        """Detach the staging database and delete its file (also when the store can no longer be written)."""
+        with contextlib.suppress(duckdb.Error):  # (after a write error DuckDB may refuse every statement)
+            self.raw.execute(f"DETACH DATABASE IF EXISTS {STAGING_DB}")
+        for leftover in self.staging_files():
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
     def _migrate(self, found: int) -> None:
         with self.transaction():
@@ -184,12 +231,21 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """All or nothing: statements inside are committed together or not at all."""
         self.raw.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
         try:
             yield
+            self.raw.execute("COMMIT")
         except BaseException:
-            self.raw.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # (a store that a write error invalidated cannot roll back)
+                self.raw.execute("ROLLBACK")
             raise
-        self.raw.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` is open (its writes may reach the store file only)."""
+        return self._in_transaction
 
     def table(self, name: str) -> ibis.Table:
         if name not in TABLES:
@@ -205,7 +261,7 @@ class Store:
 
     def append(self, name: str, batch: pa.Table | pa.RecordBatch) -> None:
         """Append Arrow rows to a canonical table (columns matched by name; missing ones become null)."""
-        view = f"_orgsphere_append_{name}"
+        view = f"_orgsphere_append_{name.rpartition('.')[2]}"  # (name may be qualified: a staging table)
         self.raw.register(view, batch)
         try:
             cols = ", ".join(batch.schema.names)

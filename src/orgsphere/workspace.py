@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,24 @@ from .ingest.tabular import Progress
 from .results import Results
 from .settings import Settings, load_settings
 from .errors import StoreError
+from .storage_errors import storage_errors
 from .store import Store
 from .warehouse import Warehouse, check_current, publish, warehouse_location
 
 __all__ = ["Workspace", "open"]
 
 PathLike = str | os.PathLike[str]
+
+
+def _storage(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A full disk or a file that cannot be written, during ``method``, as one StoreWriteError with its fix."""
+
+    @functools.wraps(method)
+    def run(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+        with storage_errors(self.settings.store):
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class Workspace:
@@ -43,57 +56,68 @@ class Workspace:
             self.store.close()
 
     # -- ingest ---------------------------------------------------------------------------------------
+    @_storage
     def ingest_orgchart(self, *paths: PathLike, progress: Progress | None = None,
                         columns: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
         """Replace the org chart with the given files (a YAML tree of units and/or CSV / XLSX of people);
         ``columns`` maps the people file's fields (person, unit, ...) to its columns."""
         return ingest_orgchart(self._store(), [Path(p) for p in paths], progress, columns)
 
+    @_storage
     def ingest_parties(self, path: PathLike, kind: str | None = None, progress: Progress | None = None,
                        columns: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
         """Declare outside parties (address or domain, or an id, and kind; ``kind`` for files without that
         column); ``columns`` maps the fields (id, address, domain, kind, name) to the file's columns."""
         return ingest_parties(self._store(), Path(path), kind, progress, columns)
 
+    @_storage
     def ingest_edges(self, path: PathLike, columns: Mapping[str, str] | None = None,
                      progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest an edge list; ``columns`` maps fields (src, dst, ts, channel, weight, thread) to columns."""
         return ingest_edges(self._store(), Path(path), self.settings, columns, progress)
 
+    @_storage
     def ingest_mail(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest mail headers: an mbox file, a Maildir folder or a folder of .eml files."""
         return ingest_mail(self._store(), Path(path), self.settings, progress)
 
+    @_storage
     def ingest_calendar(self, path: PathLike, start: date | None = None, end: date | None = None,
                         progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest meetings from an .ics file or a folder of them; recurring events expanded in [start, end)."""
         return ingest_calendar(self._store(), Path(path), self.settings, start, end, progress)
 
+    @_storage
     def ingest_crm(self, path: PathLike, columns: Mapping[str, str] | None = None,
                    progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest CRM activities (employee, account, type, time, duration); every account is a customer."""
         return ingest_crm(self._store(), Path(path), self.settings, columns, progress)
 
+    @_storage
     def ingest_tickets(self, path: PathLike, columns: Mapping[str, str] | None = None,
                        progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest a ServiceNow / Jira style ticket export into work items and requester-to-team interactions."""
         return ingest_tickets(self._store(), Path(path), self.settings, columns, progress)
 
+    @_storage
     def ingest_documents(self, *paths: PathLike, unit: str | None = None) -> list[IngestReport]:
         """Documents for the language audit (.txt, .md, .html, .docx, .pdf; folders searched); ``unit``: the
         unit they belong to, else the folder named like a unit."""
         return ingest_documents(self._store(), [Path(p) for p in paths], unit)
 
+    @_storage
     def ingest_slack(self, path: PathLike, progress: Progress | None = None) -> IngestReport:
         """Ingest a Slack workspace export (.zip or its folder)."""
         return ingest_slack(self._store(), Path(path), self.settings, progress)
 
+    @_storage
     def ingest_viva(self, path: PathLike, columns: Mapping[str, str] | None = None,
                     progress: Progress | None = None) -> IngestReport:  # fmt: skip
         """Ingest a Viva Insights person-to-person or group-to-group query export."""
         return ingest_viva(self._store(), Path(path), self.settings, columns, progress)
 
     # -- what the store holds ---------------------------------------------------------------------------
+    @_storage
     def status(self) -> dict[str, Any]:
         """Schema version, rows per canonical table, and the ingest log."""
         return {
@@ -104,10 +128,12 @@ class Workspace:
             ).to_pylist(),
         }
 
+    @_storage
     def check(self) -> Health:
         """The data's health: kept and rejected per source, and what looks wrong, each finding with its fix."""
         return check_health(self._store(), self.settings)
 
+    @_storage
     def rejects(self, limit: int = 20) -> list[dict[str, Any]]:
         """Rejected rows in file order: source (the file's name), locator (line or row), reason and the kind of
         the offending value (``value_kind``: "an address", "a date-like text"; the value itself is never kept)."""
@@ -118,6 +144,7 @@ class Workspace:
         ).to_pylist()
 
     # -- analysis and output --------------------------------------------------------------------------
+    @_storage
     def analyse(self) -> Results:
         """Every analysis, on the engine the settings name: the store itself (duckdb), or the warehouse it was
         published to (spark)."""
@@ -129,6 +156,7 @@ class Workspace:
                 check_current(warehouse, self.store)
             return analyse(warehouse, self.settings)
 
+    @_storage
     def publish(self, location: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
         """Write the store's tables as Parquet to the warehouse (the setting, or ``location``), for the spark
         engine; returns the manifest (snapshot, rows per table)."""
@@ -140,6 +168,7 @@ class Workspace:
                              "warehouse (engine spark).")  # fmt: skip
         return self.store
 
+    @_storage
     def report(self, out: PathLike, lang: str | None = None, results: Results | None = None) -> Path:
         """Write the self-contained HTML report to ``out``."""
         from .report import render_report
@@ -147,12 +176,16 @@ class Workspace:
         results = results or self.analyse()
         html = render_report(results, lang or self.settings.lang)
         path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        with storage_errors(path):  # (a failure here is about the report's disk, not the store's)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
         return path
 
+    @_storage
     def export(self, out_dir: PathLike, fmt: str = "csv", results: Results | None = None) -> list[Path]:
-        return (results or self.analyse()).export(out_dir, fmt)
+        results = results or self.analyse()
+        with storage_errors(out_dir):  # (a failure here is about the export's disk, not the store's)
+            return results.export(out_dir, fmt)
 
 
 def open(  # noqa: A001 - orgsphere.open mirrors the built-in on purpose

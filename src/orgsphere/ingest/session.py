@@ -7,9 +7,10 @@
   earlier versions); the folders it lies in may name a person, so they are never stored.
 - A rejected row is stored with its locator, the reason and the kind of the offending value ("an address",
   "a date-like text"), never the value itself.
-- Rows are staged while the file is read and land in the canonical tables in one transaction at the end:
-  an ingest that fails or is interrupted leaves them as they were (a leftover staging table is dropped the
-  next time the store is opened for writing).
+- Rows are staged while the file is read, in a staging file beside the store, and land in the canonical
+  tables in one transaction at the end: an ingest that fails or is interrupted leaves them as they were. The
+  staging file is deleted when the ingest ends, however it ends; one left by a killed ingest is deleted the
+  next time the store is opened for writing, so staging never takes space in the store file.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ class IngestSession:
         """Add rows for canonical ``table``; they land in it when the ingest commits."""
         staging = self._staged.get(table)
         if staging is None:
-            staging = self._staged[table] = f"{STAGING_PREFIX}{table}_{self.sha256[:16]}"
+            staging = self._staged[table] = f"{self.store.staging()}.{STAGING_PREFIX}{table}_{self.sha256[:16]}"
             self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
             self.store.raw.execute(f"CREATE TABLE {staging} AS SELECT * FROM {table} LIMIT 0")
         self.store.append(staging, batch)
@@ -155,9 +156,13 @@ class IngestSession:
     def _flush_rejects(self) -> None:
         n = len(self._rejects["reason"])
         if n:
-            self.stage("rejects", pa.table({"source": pa.array([self.name] * n, pa.string()),
-                                            "source_key": pa.array([self.key] * n, pa.string()),
-                                            **{k: pa.array(v, pa.string()) for k, v in self._rejects.items()}}))
+            rows = pa.table({"source": pa.array([self.name] * n, pa.string()),
+                             "source_key": pa.array([self.key] * n, pa.string()),
+                             **{k: pa.array(v, pa.string()) for k, v in self._rejects.items()}})
+            if self.store.in_transaction:  # (the final transaction writes the store file only, not the staging file)
+                self.store.append("rejects", rows)
+            else:
+                self.stage("rejects", rows)
             self._rejects = {"locator": [], "reason": [], "value_kind": []}
 
     def recognise_overlaps(self, replaced: Sequence[str]) -> None:
@@ -196,8 +201,9 @@ class IngestSession:
             self.store.raw.execute(f"INSERT INTO rejects SELECT * FROM {staging}")
 
     def _drop_staging(self) -> None:
-        for staging in self._staged.values():
-            self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
+        """Give the staging space back: delete the staging file (also after a write error)."""
+        self._staged.clear()
+        self.store.release_staging()
 
 
 def run_ingest(
