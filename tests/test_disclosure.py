@@ -119,7 +119,7 @@ def organisations(draw: st.DrawFn) -> tuple[dict[str, tuple[str | None, int]], l
     for m in (1, 2, 3):
         for p in people:
             for _ in range(rng.choice((0, 1, 1, 2))):
-                other = rng.choice(people + ["buyer@client.example", "x@vendor.example"])
+                other = rng.choice([q for q in people if q != p] + ["buyer@client.example", "x@vendor.example"])
                 edges.append((p, other, m, rng.choice(("email", "chat"))))
     return org, edges
 

@@ -154,6 +154,31 @@ def test_status_rejects_export_and_settings(demo: Path, tmp_path: Path, capsys: 
     assert code == 0 and re.search(r"min_group_size\s+5\s+\(file ", out)
 
 
+def test_no_small_group_of_the_demo_can_be_rebuilt_by_subtraction(demo: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    from orgsphere.analysis.sphere import sphere_counts
+
+    from .differencing import attacks
+
+    with orgsphere.open(config=demo / "orgsphere.toml") as ws:
+        raw, _ = sphere_counts(ws.store)
+        units = ws.store.table("units").to_pyarrow()
+        k = ws.settings.min_group_size
+    key = ("scope", "depth", "group_id", "period", "channel")
+    persons = {tuple(r[c] for c in key): r["persons"] for r in raw.to_pylist()}
+    rows = pacsv.read_csv(demo / "results" / "sphere.csv").to_pylist()
+    for r in rows:  # as published; CSV reads an empty depth as null
+        r["depth"] = None if r["depth"] is None else int(r["depth"])
+
+    def truth(hidden: list, whole: tuple, visible: list) -> int:  # at least this many persons behind the hidden
+        return max(max(persons[h] for h in hidden), persons[whole] - sum(persons[v] for v in visible))
+
+    parent = dict(zip(units["unit_id"].to_pylist(), units["parent_id"].to_pylist(), strict=True))
+    assert sum(r["suppressed"] for r in rows) > 0
+    assert attacks(rows, parent, truth, k) == []
+
+
 def test_ingest_help_lists_every_format_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     from orgsphere.cli import cli
 

@@ -67,19 +67,22 @@ def test_an_edge_list_counts_one_interaction_per_row(vws: orgsphere.Workspace, t
 
 
 def test_a_declared_size_never_lifts_a_unit_with_active_persons_of_its_own(tmp_path: Path) -> None:
-    """Sales has one active person of its own: it stays at one (suppressed), whatever size Viva declares."""
+    """Sales has one active person of its own: it stays at one (suppressed), whatever size Viva declares.
+    (Ops, the smallest other unit, is hidden with it, so that the organisation minus ICT does not give Sales.)"""
     g2g = write(tmp_path / "g2g.csv", "PrimaryCollaborator_Organization,PrimaryCollaborator_GroupSize,"
                 "SecondaryCollaborator_Organization,SecondaryCollaborator_GroupSize,MetricDate,Group_email_sent_count\n"
-                "Sales,40,ICT,30,2025-01-05,12\nICT,30,Within Group,30,2025-01-05,9\n")  # fmt: skip
+                "Sales,40,ICT,30,2025-01-05,12\nICT,30,Within Group,30,2025-01-05,9\n"
+                "Ops,25,Within Group,25,2025-01-05,4\n")  # fmt: skip
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k") as ws:  # min_group_size 5
-        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG + "P4,Ops\n"))
         ws.ingest_viva(g2g)
         ws.ingest_edges(write(tmp_path / "e.csv", "from,to,time\nP1,someone@elsewhere.example,2025-01-06\n"))
         assert dict(ws.store.raw.execute("SELECT unit_id, size FROM declared_sizes").fetchall()) == {
-            "Sales": 40, "ICT": 30}
+            "Sales": 40, "ICT": 30, "Ops": 25}
         units = {r["group_id"]: r for r in ws.analyse().units().to_pylist()}
     assert units["Sales"]["suppressed"] and units["Sales"]["R"] is None  # 1 active person, not 40
     assert not units["ICT"]["suppressed"] and units["ICT"]["persons"] == 30 and units["ICT"]["size_declared"]
+    assert units["Ops"]["suppressed"] and units["Ops"]["R"] is None  # the complement: the smaller of the two
     assert (units["ICT"]["intra"], units["ICT"]["inter"]) == (9, 12)
 
 
@@ -134,10 +137,14 @@ def test_microsofts_own_group_to_group_sample(tmp_path: Path) -> None:
     shown = {r["group_id"]: r for r in results.units().to_pylist()}
     sizes = {r["PrimaryCollaborator_Organization"]: int(r["PrimaryCollaborator_GroupSize"]) for r in rows}
     assert sizes["CEO"] == 1 and all(sizes[g] >= 5 for g in groups if g != "CEO")
-    for group in groups:  # the export's group sizes count: only CEO (1 person) is too small
-        assert shown[group]["suppressed"] == (sizes[group] < 5)
-        if sizes[group] >= 5:
-            assert shown[group]["persons"] == sizes[group] and shown[group]["R"] is not None
+    # the export's group sizes count: only CEO (1 person) is too small; one group of 137 is hidden with it,
+    # or the organisation minus the four others would give the CEO's figures
+    hidden = {g for g in groups if shown[g]["suppressed"]}
+    assert "CEO" in hidden and len(hidden) == 2
+    assert results.statement.complementary_suppressed > 0
+    for group in set(groups) - hidden:
+        assert shown[group]["persons"] == sizes[group] and shown[group]["R"] is not None
     assert shown["CEO"]["R"] is None and shown["CEO"]["internal"] is None
     nulls = {r["unit"]: r["persons"] for r in results.nulls.filter(channel="all").to_pylist()}
-    assert nulls["HR"] == sizes["HR"]  # the N of the scaling fits across units
+    visible = sorted(set(groups) - hidden)
+    assert nulls[visible[0]] == sizes[visible[0]]  # the N of the scaling fits across units

@@ -26,97 +26,165 @@ one more suppressed part.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere"]
+__all__ = ["complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows", "follow_sphere"]
+
+ALL = "all"  # the whole period, or every channel (as analysis.sphere names them)
 
 Cell = Hashable
 Relation = tuple[Cell, tuple[Cell, ...]]
 
 
-def _known_cells(sizes: dict[Cell, int], relations: Sequence[Relation], hidden: set[Cell]) -> tuple[set[Cell], dict[Cell, int]]:
+def _known_cells(sizes: dict[Cell, int], relations: Sequence[Relation], hidden: set[Cell],
+                 member_of: dict[Cell, list[int]]) -> tuple[set[Cell], dict[Cell, int]]:  # fmt: skip
     """Every cell an attacker knows (visible, or derived by one subtraction or addition at a time, to a fixed
-    point), and for each cell derived as a part, the relation it came from."""
+    point), and for each derived cell the relation it was derived from."""
     known = {c for c in sizes if c not in hidden}
     source: dict[Cell, int] = {}
-    changed = True
-    while changed:
-        changed = False
-        for i, (total, parts) in enumerate(relations):
-            unknown = [p for p in parts if p not in known]
-            if total in known and len(unknown) == 1:
-                known.add(unknown[0])
-                source.setdefault(unknown[0], i)
-                changed = True
-            elif total not in known and not unknown:
-                known.add(total)
-                changed = True
+    queue = list(range(len(relations)))
+    queued = set(queue)
+    while queue:
+        i = queue.pop()
+        queued.discard(i)
+        total, parts = relations[i]
+        unknown = [p for p in parts if p not in known]
+        found = None
+        if total in known and len(unknown) == 1:
+            found = unknown[0]
+        elif total not in known and not unknown:
+            found = total
+        if found is not None:
+            known.add(found)
+            source[found] = i
+            for j in member_of.get(found, ()):  # every relation the new cell is in may now give one more
+                if j not in queued:
+                    queue.append(j)
+                    queued.add(j)
     return known, source
 
 
-def complementary_suppression(sizes: dict[Cell, int], relations: Sequence[Relation], min_size: int) -> tuple[set[Cell], set[Cell]]:
+class _Cutter:
+    """The cheapest cell to hide so that one cell an attacker derives can no longer be derived that way: a
+    visible cell of the relation it came from, or a cell that makes one of that relation's derived cells
+    underivable in turn. Derivations form a chain back to visible cells (each cell is derived from cells
+    known before it), so there is always such a cell; the cheapest cut of each cell is remembered."""
+
+    def __init__(self, relations: Sequence[Relation], hidden: set[Cell], source: dict[Cell, int],
+                 cost: Callable[[Cell, set[Cell]], tuple]):  # fmt: skip
+        self.relations, self.source, self.cost = relations, source, cost
+        self.hidden = set(hidden)  # (as the round began: what is hidden during the round waits for the next)
+        self._cuts: dict[Cell, tuple[tuple, Cell]] = {}
+
+    def options(self, cells: Sequence[Cell]) -> tuple[tuple, Cell]:
+        """The cheapest of: hiding one of ``cells`` that is visible, or cutting one that is derived (every
+        cell given is known to the attacker)."""
+        return min(((self.cost(c, self.hidden), c) if c not in self.hidden else self.cut(c) for c in cells),
+                   key=lambda option: option[0])  # fmt: skip
+
+    def cut(self, cell: Cell) -> tuple[tuple, Cell]:
+        if cell not in self._cuts:
+            total, parts = self.relations[self.source[cell]]
+            self._cuts[cell] = self.options([c for c in (total, *parts) if c != cell])
+        return self._cuts[cell]
+
+
+def complementary_suppression(sizes: dict[Cell, int], relations: Sequence[Relation], min_size: int,
+                              cost: Callable[[Cell, set[Cell]], tuple] | None = None) -> tuple[set[Cell], set[Cell]]:  # fmt: skip
     """The cells to suppress so that no group below ``min_size`` can be rebuilt: (primary, secondary).
 
     ``sizes``: persons behind each cell (a missing part of a relation is an empty, known cell). ``relations``:
-    (total, parts) with total the sum of its parts."""
+    (total, parts) with total the sum of its parts. ``cost``: how much a cell's loss hurts (a sortable key;
+    by default its persons): of the cells that would close a leak, the cheapest is hidden. Each round finds
+    every leak and closes each with one cell, skipping a leak whose relation already lost a cell this round
+    (it is looked at again in the next), until there is no leak."""
+    cost = cost or (lambda c, hidden: (sizes[c],))
     primary = {c for c, n in sizes.items() if n < min_size}
     hidden = set(primary)
     relations = [(t, tuple(p for p in parts if p in sizes)) for t, parts in relations if t in sizes]
+    member_of: dict[Cell, list[int]] = defaultdict(list)
+    for i, (total, parts) in enumerate(relations):
+        for c in (total, *parts):
+            member_of[c].append(i)
     for _ in range(len(sizes) + 1):
-        known, source = _known_cells(sizes, relations, hidden)
-        leaking: list[tuple[Cell, ...]] = []
+        known, source = _known_cells(sizes, relations, hidden, member_of)
+        cutter = _Cutter(relations, hidden, source, cost)
+        added: set[Cell] = set()
         for i, (total, parts) in enumerate(relations):
-            if total not in known:
+            if total not in known or any(c in added for c in (total, *parts)):
                 continue
-            unknown = [p for p in parts if p not in known]
-            if unknown:
-                bound = max(max(sizes[p] for p in unknown), sizes[total] - sum(sizes[p] for p in parts if p in known))
-                if bound < min_size:
-                    leaking.append(parts)
-        for cell, i in source.items():  # a small cell derived by one subtraction
-            if cell in primary:
-                leaking.append(relations[i][1])
-        added = False
-        for parts in leaking:
-            visible = [p for p in parts if p not in hidden]
-            if visible:
-                hidden.add(min(visible, key=lambda p: (sizes[p], str(p))))
-                added = True
+            unknown = [p for p in parts if p not in known]  # (never one alone: it would be derived)
+            if not unknown:
+                continue
+            bound = max(max(sizes[p] for p in unknown), sizes[total] - sum(sizes[p] for p in parts if p in known))
+            if bound >= min_size:
+                continue
+            # one more part unknown, or the total unknown
+            option = cutter.options([p for p in parts if p in known] + [total])
+            added.add(option[1])
+            hidden.add(option[1])
+        for cell in sorted((c for c in primary if c in source), key=str):  # a small cell an attacker derives
+            total, parts = relations[source[cell]]
+            if not any(c in added for c in (total, *parts)):
+                option = cutter.cut(cell)
+                added.add(option[1])
+                hidden.add(option[1])
         if not added:
-            if leaking:  # every part of a leaking relation is hidden: hide the relations' totals as well
-                for total, parts in relations:
-                    if parts in leaking and total not in hidden:
-                        hidden.add(total)
-                        added = True
-            if not added:
-                break
+            break
     return primary, hidden - primary
+
+
+class _Same:
+    """Cells that are one and the same (union-find); a group's whole period over all channels stands for the
+    rest, so that hiding it is priced as what it is."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Cell, Cell] = {}
+
+    def find(self, cell: Cell) -> Cell:
+        root = cell
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while cell != root:
+            self.parent[cell], cell = root, self.parent.get(cell, cell)
+        return root
+
+    def join(self, a: Cell, b: Cell) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=lambda c: (c[1] != ALL, c[2] != ALL, str(c)))  # type: ignore[index]
+            self.parent[second] = first
 
 
 class SphereCells:
     """The cells and relations of a sphere table (scope, depth, group_id, period, channel, persons) under the
     org chart's tree (``ancestors``: unit_id, g0 .. gD as :func:`~orgsphere.analysis.hierarchy.unit_ancestors`)."""
 
-    def __init__(self, sphere: pa.Table, ancestors: pa.Table):
+    def __init__(self, sphere: pa.Table, ancestors: pa.Table, size_column: str = "persons"):
         levels = [c for c in ancestors.column_names if c != "unit_id"]
         units = ancestors["unit_id"].to_pylist()
         at = {c: ancestors[c].to_pylist() for c in levels}
+        # a unit with no row at all adds nothing to any sum: a subtree that differs from another only by such
+        # units has the same figures, so it is the same cell (a board's subtree and the board's own unit)
+        seen = set(pc.filter(sphere["group_id"], pc.equal(sphere["scope"], "unit")).to_pylist())
         members: dict[tuple[str, int | None, str], frozenset[str]] = {}
         for d, c in enumerate(levels):
             grouped: dict[str, set[str]] = defaultdict(set)
             for u, g in zip(units, at[c], strict=True):
                 grouped[g].add(u)
             for g, us in grouped.items():
-                members[("level", d, g)] = frozenset(us)
+                members[("level", d, g)] = frozenset(us & seen)
         for u in units:
-            members[("unit", None, u)] = frozenset([u])
-        everyone = frozenset(units)
+            members[("unit", None, u)] = frozenset({u} & seen)
+        everyone = frozenset(set(units) & seen)
         self._group_id = {s: i for i, s in enumerate(dict.fromkeys([everyone, *members.values()]))}
         self._of = {k: self._group_id[s] for k, s in members.items()}
         self._everyone = self._group_id[everyone]
+        empty = self._group_id.get(frozenset())
         # group relations: a subtree = the groups one level down inside it; the organisation = its roots
         tree: set[tuple[int, tuple[int, ...]]] = set()
         for d in range(len(levels) - 1):
@@ -124,20 +192,34 @@ class SphereCells:
             for g, h in zip(at[levels[d]], at[levels[d + 1]], strict=True):
                 parts[g].add(self._of[("level", d + 1, h)])
             for g, ps in parts.items():
-                total = self._of[("level", d, g)]
-                if ps != {total}:
+                total, ps = self._of[("level", d, g)], ps - {empty}
+                if ps != {total} and total != empty:
                     tree.add((total, tuple(sorted(ps))))
         if levels:
-            roots = tuple(sorted({self._of[("level", 0, g)] for g in at[levels[0]]}))
+            roots = tuple(sorted({self._of[("level", 0, g)] for g in at[levels[0]]} - {empty}))
             if roots != (self._everyone,):
                 tree.add((self._everyone, roots))
         self.rows = [self._cell(r) for r in sphere.select(["scope", "depth", "group_id", "period", "channel"]).to_pylist()]
-        persons = sphere["persons"].to_pylist()
+        persons = sphere[size_column].to_pylist()
         self.sizes: dict[Cell, int] = {}
         for cell, n in zip(self.rows, persons, strict=True):
             if cell is not None:
                 self.sizes[cell] = max(self.sizes.get(cell, 0), n or 0)
-        self.relations = sphere_relations(self.sizes, tree)
+        relations = sphere_relations(self.sizes, tree)
+        # a sum of one part (a group's only channel, its only month) is that part: one cell, hidden together
+        same = _Same()
+        for total, parts in relations:
+            kept = [p for p in parts if p in self.sizes]
+            if len(kept) == 1:
+                same.join(total, kept[0])
+        unique = {(same.find(t), tuple(sorted({same.find(p) for p in parts if p in self.sizes}, key=str)))
+                  for t, parts in relations if t in self.sizes}  # fmt: skip
+        self.relations = sorted(((t, ps) for t, ps in unique if ps and ps != (t,)), key=str)
+        self.rows = [None if c is None else same.find(c) for c in self.rows]
+        sizes: dict[Cell, int] = {}
+        for c, n in self.sizes.items():
+            sizes[same.find(c)] = max(sizes.get(same.find(c), 0), n)
+        self.sizes = sizes
 
     def _cell(self, r: dict[str, object]) -> tuple[int, object, object] | None:
         if r["scope"] == "organisation":
@@ -148,13 +230,23 @@ class SphereCells:
                 return None
         return (group, r["period"], r["channel"])
 
+    def cost(self, cell: Cell, hidden: set[Cell]) -> tuple[bool, bool, bool, int]:
+        """What hiding a cell costs a reader, cheapest first: anything before the organisation's figures; a
+        group's month or channel before its whole period over all channels (which the report's tables and fits
+        read); a group that already lost its whole-period figures before another (the statistical offices'
+        hypercube: one partner group hides the small one in every month and channel, not a new one each
+        time); then the smaller group."""
+        group, period, channel = cell  # type: ignore[misc]
+        partner = (group, ALL, ALL) in hidden
+        return (group == self._everyone, period == ALL and channel == ALL, not partner, self.sizes[cell])
+
     def suppressed(self, min_size: int) -> tuple[np.ndarray, np.ndarray]:
         """Per row of the sphere table: primary and secondary suppression."""
-        primary, secondary = complementary_suppression(self.sizes, self.relations, min_size)
+        primary, secondary = complementary_suppression(self.sizes, self.relations, min_size, self.cost)
         return (np.array([c in primary for c in self.rows], bool), np.array([c in secondary for c in self.rows], bool))
 
 
-def sphere_relations(cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = "all") -> list[Relation]:
+def sphere_relations(cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = ALL) -> list[Relation]:
     """Relations among cells (group, period, channel): the group tree in each month and channel; the whole
     period (``every``) as the sum of its months, all channels as the sum of the channels, per group."""
     combos: set[tuple[object, object]] = set()
@@ -175,15 +267,46 @@ def sphere_relations(cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...
         out.append(((g, every, c), tuple((g, p, c) for p in ps)))
     for (g, p), cs in channels.items():
         out.append(((g, p, every), tuple((g, p, c) for c in cs)))
-    return out
+    return sorted(out, key=str)  # (one order whatever the hash seed: the same cells hidden in every run)
 
 
-def protect_sphere(sphere: pa.Table, ancestors: pa.Table, min_size: int) -> pa.Table:
-    """The sphere table with small groups suppressed and, by :func:`complementary_suppression`, the cells
-    that would give them away by subtraction; the schema's metadata ``secondary`` holds how many rows the
-    second rule hid."""
+def published_rows(sphere: pa.Table) -> pa.Table:
+    """The rows of the sphere table that leave orgsphere: every group per month and per channel, but a month
+    of one channel only for the whole organisation (the trend per channel). Per unit and subtree that detail
+    would be small in most cells (a unit's tickets in one month) and would tie months and channels into one
+    web of sums that only hiding far more of the table could keep closed."""
+    detail = pc.and_(pc.not_equal(sphere["period"], ALL), pc.not_equal(sphere["channel"], ALL))
+    return sphere.filter(pc.invert(pc.and_(detail, pc.not_equal(sphere["scope"], "organisation"))))
+
+
+def protect_sphere(sphere: pa.Table, ancestors: pa.Table, min_size: int, size_column: str = "persons") -> pa.Table:
+    """The published rows of the sphere table (:func:`published_rows`) with small groups suppressed and, by
+    :func:`complementary_suppression`, the cells that would give them away by subtraction; the schema's
+    metadata ``secondary`` holds how many rows the second rule hid, and the column ``complementary`` marks them
+    (``suppressed`` is true for both: a row hidden for its own size has ``complementary`` false)."""
     from .privacy import suppress_small_groups
 
-    _, secondary = SphereCells(sphere, ancestors).suppressed(min_size)
-    out = suppress_small_groups(sphere, "persons", min_size, also=pa.array(secondary))
+    sphere = published_rows(sphere)
+    _, secondary = SphereCells(sphere, ancestors, size_column).suppressed(min_size)
+    out = suppress_small_groups(sphere, size_column, min_size, also=pa.array(secondary))
+    out = out.add_column(out.column_names.index("suppressed") + 1, "complementary", pa.array(secondary))
     return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(int(secondary.sum())).encode()})
+
+
+def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Sequence[str] = ("unit",),
+                  size_column: str = "persons") -> pa.Table:  # fmt: skip
+    """A table by unit and period (``units``: the column(s) naming units; a row with two, a relation, stands
+    for both) with small groups suppressed (by its own ``size_column``) and, besides, every row of a unit the
+    protected ``sphere`` hides in that period and channel to protect a smaller one: such a unit is hidden in
+    every table, so that no table gives back what the sphere table hid (its persons, its contact counts)."""
+    from .privacy import suppress_small_groups
+
+    shown = sphere.filter(pc.equal(sphere["scope"], "unit"))
+    hidden = {(r["group_id"], r["period"], r["channel"]) for r in
+              shown.select(["group_id", "period", "channel", "complementary"]).to_pylist() if r["complementary"]}  # fmt: skip
+    periods = table["period"].to_pylist() if "period" in table.column_names else [ALL] * table.num_rows
+    channels = table["channel"].to_pylist() if "channel" in table.column_names else [ALL] * table.num_rows
+    named = [table[c].to_pylist() for c in units]
+    also = [any((u[i], periods[i], ALL) in hidden or (u[i], periods[i], channels[i]) in hidden for u in named)
+            for i in range(table.num_rows)]  # fmt: skip
+    return suppress_small_groups(table, size_column, min_size, also=pa.array(also, pa.bool_()))

@@ -97,9 +97,10 @@ class Results:
                  role_flags: pa.Table | None = None, role_examples: pa.Table | None = None,
                  signatures: pa.Table | None = None):  # fmt: skip
         suppressed = suppress_small_groups(sphere, "persons", min_group_size)
-        statement.suppressed_groups = int(
-            pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
-        )
+        whole = rows_where(suppressed, period="all", channel="all")
+        own = whole["suppressed"] if "complementary" not in whole.column_names else \
+            pc.and_(whole["suppressed"], pc.invert(whole["complementary"]))  # (too small themselves)
+        statement.suppressed_groups = int(pc.sum(own.cast(pa.int64())).as_py() or 0)
         statement.complementary_suppressed = int((suppressed.schema.metadata or {}).get(b"secondary", b"0"))
         self.sphere = ResultTable(
             "sphere", suppressed,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..disclosure import follow_sphere, protect_sphere
 from ..health import check_health
 from ..privacy import suppress_small_groups
 from ..results import Results
@@ -16,6 +17,7 @@ from ..store import Store
 from .boundary import boundary_counts
 from .distance import TARGETS, person_distance_batches, unit_tables
 from .fit import ScalingFit, fit_scaling
+from .hierarchy import unit_ancestors
 from .margins import unit_margins
 from .nulls import margins, null_table
 from ..language.lexicon import load_lexicon
@@ -195,10 +197,20 @@ def _roles(store: Store, settings: Settings, sphere: pa.Table, distance: pa.Tabl
         [("unit", pa.string()), ("role", pa.string()), ("title", pa.string()), ("words", pa.string())]))
 
 
+def _shown_units(table: pa.Table, sphere: pa.Table) -> pa.Table:
+    """The rows of ``table`` (by ``unit``, over the whole period) but those of units the protected sphere
+    hides to protect a smaller one."""
+    if not table.num_rows or "unit" not in table.column_names:
+        return table
+    units = rows_where(sphere, scope="unit", period=ALL, channel=ALL)
+    complement = pc.filter(units["group_id"], units["complementary"])
+    return table.filter(pc.invert(pc.is_in(table["unit"], complement)))
+
+
 def analyse(store: Store, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
-    visible = suppress_small_groups(sphere, "persons", settings.min_group_size)  # protect_sphere: not yet wired (see README)
+    visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], settings.min_group_size)
     unit_rows = rows_where(visible, scope="unit", period=ALL)
     nulls = suppress_small_groups(_nulls(unit_margins(store), unit_rows, settings), "persons", settings.min_group_size)
     fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)
@@ -214,6 +226,11 @@ def analyse(store: Store, settings: Settings) -> Results:
     machinery = _machinery(store, sphere)
     roles, flags, examples = _roles(store, settings, sphere, distance, relations)
     signatures = _signatures(store)
+    # a unit the sphere table hides to protect a smaller one is hidden in every table
+    k = settings.min_group_size
+    distance, machinery, roles, signatures = (follow_sphere(t, visible, k) for t in (distance, machinery, roles, signatures))
+    relations = follow_sphere(relations, visible, k, units=("unit_a", "unit_b"))
+    flags, examples = (_shown_units(t, visible) for t in (flags, examples))
     results = Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
                    distance=distance, routes=routes, relations=relations, language=language,

@@ -63,6 +63,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     total = (whole_row.get("internal") or 0) + (whole_row.get("external") or 0)
     units = results.units()
     visible = units.filter(pc.invert(units["suppressed"]))
+    n_complement = sum(units["complementary"].to_pylist()) if "complementary" in units.column_names else 0
     ranked = sorted(_rows(visible), key=lambda r: (r["R"] is None, -(r["R"] or 0.0), r["name"] or ""))
     # line and staff meet different outsiders: fit them apart where the org chart says which is which
     fits = [(k, f) for k in ("line", "staff") if (f := results.fit("R", kind=k)) is not None and f.slope is not None]
@@ -114,7 +115,8 @@ def render_report(results: Results, lang: str = "en") -> str:
         "scaling_svg": Markup(scaling_chart(visible, fits, words, decimal)),
         "trend_svg": Markup(trend_chart(months, series, words)) if len(months) > 1 else None,
         "ranked": ranked,
-        "n_suppressed": units.num_rows - visible.num_rows,
+        "n_suppressed": units.num_rows - visible.num_rows - n_complement,
+        "n_complement": n_complement,
         "levels": levels,
         "months": months,
         "boundary": [r for r in results.boundary.arrow.to_pylist() if not r["suppressed"]],

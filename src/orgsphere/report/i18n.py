@@ -95,6 +95,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col_level": {"en": "level", "nl": "niveau"},
     "suppressed": {"en": "Units with fewer than {k} active persons: {n}; their figures are not shown.",
                    "nl": "Eenheden met minder dan {k} actieve personen: {n}; hun cijfers worden niet getoond."},
+    "suppressed_complement": {
+        "en": "Units hidden although large enough, so that a smaller one cannot be worked out by subtraction: {n}.",
+        "nl": "Eenheden die groot genoeg zijn maar toch verborgen, zodat een kleinere niet door aftrekken terug te "
+              "rekenen is: {n}."},
     "levels": {"en": "Outwardness by level of the hierarchy", "nl": "Naar-buiten-gerichtheid per niveau"},
     "levels_note": {
         "en": "At each level, the subtrees of the org chart as groups: contact inside a subtree is internal to it.",
