@@ -143,3 +143,25 @@ def test_the_rule_on_cells_alone() -> None:
     sizes = {"t": 20, "a": 2, "b": 2, "c": 7, "d": 9}
     primary, secondary = complementary_suppression(sizes, [("t", ("a", "b", "c", "d"))], 5)
     assert primary == {"a", "b"} and secondary == {"c"}
+
+
+def test_the_boundary_minus_the_visible_domains_does_not_give_a_small_one(tmp_path: Path) -> None:
+    """Six persons write to big.example, one to small.example: both customers of one class. The class minus
+    big.example would be small.example's one person; so one more of the two (the class or big.example) goes."""
+    people = [f"p{i}" for i in range(6)]
+    lines = ["person,unit"] + [f"{p},Team" for p in people]
+    edges = ["src,dst,ts,channel"] + [f"{p},buyer@big.example,2025-01-{i + 1:02d},email" for i, p in enumerate(people)]
+    edges += [f"p0,owner@small.example,2025-01-0{d},email" for d in range(1, 8)]
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", min_group_size=K,
+                        customer_domains="big.example,small.example") as ws:  # fmt: skip
+        ws.ingest_orgchart(write(tmp_path / "org.csv", "\n".join(lines) + "\n"))
+        ws.ingest_edges(write(tmp_path / "e.csv", "\n".join(edges) + "\n"))
+        results = ws.analyse()
+    domains = {r["domain"]: r for r in results.domains.arrow.to_pylist()}
+    classes = [r for r in results.boundary.arrow.to_pylist() if r["kind"] == "customer"]
+    assert "small.example" not in domains
+    assert len(classes) == 1
+    visible = sum(d["interactions"] for d in domains.values() if d["kind"] == "customer")
+    if not classes[0]["suppressed"]:  # the subtraction gives nothing: no visible domain, or not the small one
+        assert classes[0]["interactions"] - visible != 7 or not domains
+        assert "big.example" not in domains

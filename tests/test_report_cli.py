@@ -179,6 +179,31 @@ def test_no_small_group_of_the_demo_can_be_rebuilt_by_subtraction(demo: Path) ->
     assert attacks(rows, parent, truth, k) == []
 
 
+def test_every_published_table_is_declared_and_keeps_small_groups_out(demo: Path) -> None:
+    """The export writes exactly the declared tables; each has its keys, a row per key, and no row below the
+    minimum group size shows a figure."""
+    import pyarrow.csv as pacsv
+
+    from orgsphere.result_tables import RESULT_TABLES
+
+    written = {p.stem for p in (demo / "results").glob("*.csv")}
+    assert written == {spec.name for spec in RESULT_TABLES}
+    for spec in RESULT_TABLES:
+        table = pacsv.read_csv(demo / "results" / f"{spec.name}.csv")
+        assert set(spec.keys) <= set(table.column_names), spec.name
+        rows = table.to_pylist()
+        keys = [tuple(r[k] for k in spec.keys) for r in rows]
+        assert len(keys) == len(set(keys)), f"{spec.name}: two rows with one key"
+        if spec.size is None:
+            continue
+        for r in rows:
+            if r.get("suppressed"):
+                figures = {c: v for c, v in r.items() if c not in spec.keys and c not in ("suppressed", "complementary")}
+                assert all(v in (None, "") for v in figures.values()), (spec.name, r)  # (CSV: an empty text)
+            else:
+                assert r[spec.size] is not None and r[spec.size] >= 5, (spec.name, r)
+
+
 def test_ingest_help_lists_every_format_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     from orgsphere.cli import cli
 

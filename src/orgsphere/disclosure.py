@@ -26,13 +26,13 @@ one more suppressed part.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence, Set
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows", "follow_sphere"]
+__all__ = ["complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows", "follow_sphere", "protect_domains"]
 
 ALL = "all"  # the whole period, or every channel (as analysis.sphere names them)
 
@@ -94,17 +94,19 @@ class _Cutter:
 
 
 def complementary_suppression(sizes: dict[Cell, int], relations: Sequence[Relation], min_size: int,
-                              cost: Callable[[Cell, set[Cell]], tuple] | None = None) -> tuple[set[Cell], set[Cell]]:  # fmt: skip
+                              cost: Callable[[Cell, set[Cell]], tuple] | None = None,
+                              unpublished: Set[Cell] = frozenset()) -> tuple[set[Cell], set[Cell]]:  # fmt: skip
     """The cells to suppress so that no group below ``min_size`` can be rebuilt: (primary, secondary).
 
     ``sizes``: persons behind each cell (a missing part of a relation is an empty, known cell). ``relations``:
     (total, parts) with total the sum of its parts. ``cost``: how much a cell's loss hurts (a sortable key;
     by default its persons): of the cells that would close a leak, the cheapest is hidden. Each round finds
     every leak and closes each with one cell, skipping a leak whose relation already lost a cell this round
-    (it is looked at again in the next), until there is no leak."""
+    (it is looked at again in the next), until there is no leak. ``unpublished``: cells that are never shown
+    whatever their size (a domain beyond the top list): hidden from the start, in neither set returned."""
     cost = cost or (lambda c, hidden: (sizes[c],))
     primary = {c for c, n in sizes.items() if n < min_size}
-    hidden = set(primary)
+    hidden = primary | set(unpublished)
     relations = [(t, tuple(p for p in parts if p in sizes)) for t, parts in relations if t in sizes]
     member_of: dict[Cell, list[int]] = defaultdict(list)
     for i, (total, parts) in enumerate(relations):
@@ -135,7 +137,7 @@ def complementary_suppression(sizes: dict[Cell, int], relations: Sequence[Relati
                 hidden.add(option[1])
         if not added:
             break
-    return primary, hidden - primary
+    return primary, hidden - primary - set(unpublished)
 
 
 class _Same:
@@ -309,4 +311,41 @@ def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Seque
     named = [table[c].to_pylist() for c in units]
     also = [any((u[i], periods[i], ALL) in hidden or (u[i], periods[i], channels[i]) in hidden for u in named)
             for i in range(table.num_rows)]  # fmt: skip
-    return suppress_small_groups(table, size_column, min_size, also=pa.array(also, pa.bool_()))
+    own = pc.fill_null(pc.less(table[size_column], min_size), True)
+    extra = int(pc.sum(pc.and_(pa.array(also, pa.bool_()), pc.invert(own)).cast(pa.int64())).as_py() or 0)
+    out = suppress_small_groups(table, size_column, min_size, also=pa.array(also, pa.bool_()))
+    return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(extra).encode()})
+
+
+def protect_domains(boundary: pa.Table, domains: pa.Table, min_size: int, top: int) -> tuple[pa.Table, pa.Table]:
+    """The boundary (per class of outside party: kind, declared_by) and its ``top`` busiest domains, with
+    small groups suppressed and, by :func:`complementary_suppression`, what would give them away: a class is
+    the sum of its domains (and of its parties without a domain, never shown), and all classes together are
+    the organisation's outside contact, which the sphere table shows. A domain is left out altogether when
+    hidden (its name alone would say that someone wrote to it); a class keeps its row, suppressed."""
+    from .privacy import suppress_small_groups
+
+    every = ("all classes",)
+    sizes: dict[Cell, int] = {every: 10**9}  # (the organisation: always shown)
+    parts: dict[Cell, list[Cell]] = defaultdict(list)
+    for r in boundary.select(["kind", "declared_by", "persons"]).to_pylist():
+        sizes[("class", r["kind"], r["declared_by"])] = r["persons"] or 0
+        parts[every].append(("class", r["kind"], r["declared_by"]))
+    ranked = domains.select(["domain", "kind", "declared_by", "persons"]).to_pylist()
+    candidates = [r["domain"] for r in ranked if r["domain"] is not None][:top]  # (the busiest come first)
+    unpublished = set()
+    for r in ranked:
+        cell = ("domain", r["domain"], r["kind"], r["declared_by"])
+        sizes[cell] = r["persons"] or 0
+        parts[("class", r["kind"], r["declared_by"])].append(cell)
+        if r["domain"] not in candidates:
+            unpublished.add(cell)
+    relations = [(total, tuple(ps)) for total, ps in parts.items() if total in sizes]
+    primary, secondary = complementary_suppression(sizes, relations, min_size, unpublished=unpublished)
+    hide = primary | secondary
+    classes = [("class", r["kind"], r["declared_by"]) in hide for r in boundary.to_pylist()]
+    shown = [("domain", r["domain"], r["kind"], r["declared_by"]) not in hide | unpublished for r in ranked]
+    out = suppress_small_groups(boundary, "persons", min_size, also=pa.array(classes, pa.bool_()))
+    kept = suppress_small_groups(domains.filter(pa.array(shown, pa.bool_())), "persons", min_size)
+    extra = len([c for c in secondary if c[0] in ("class", "domain")])
+    return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(extra).encode()}), kept

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from .analysis.fit import ScalingFit, json_ready
 from .analysis.rent import RentFit, dimension_from_rent
 from .errors import InputError, MissingExtraError
-from .privacy import suppress_small_groups
+from .result_tables import RESULT_TABLES, publish
 from .rows import rows_where
 from .spreadsheet import neutralise_formulas
 
@@ -86,6 +86,23 @@ class Results:
     """Every result of one analysis, with small groups suppressed."""
 
     health: Health | None = None  # the data check (orgsphere check) of the store analysed, where there is one
+    # the published tables, one attribute each, as orgsphere.result_tables declares them
+    sphere: ResultTable
+    fits: ResultTable
+    nulls: ResultTable
+    subtrees: ResultTable
+    model: ResultTable
+    distance: ResultTable
+    routes: ResultTable
+    relations: ResultTable
+    language: ResultTable
+    machinery: ResultTable
+    roles: ResultTable
+    role_flags: ResultTable
+    role_examples: ResultTable
+    signatures: ResultTable
+    boundary: ResultTable
+    domains: ResultTable
 
     def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
                  statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
@@ -96,118 +113,36 @@ class Results:
                  machinery: pa.Table | None = None, roles: pa.Table | None = None,
                  role_flags: pa.Table | None = None, role_examples: pa.Table | None = None,
                  signatures: pa.Table | None = None):  # fmt: skip
-        suppressed = suppress_small_groups(sphere, "persons", min_group_size)
+        self.rent = rent
+        all_fits = list(fits) + ([f for f in (rent.fit, rent.inner) if f is not None] if rent else [])
+        self.fit_list = all_fits
+        fits_table = pa.Table.from_pylist(
+            [{**asdict(f), "sphere_in_interval": f.sphere_in_interval, "zero_in_interval": f.zero_in_interval,
+              "differs_from_null": f.differs_from_null, "verdict": f.verdict} for f in all_fits]  # fmt: skip
+        )
+        raw = {"sphere": sphere, "fits": fits_table, "nulls": nulls, "subtrees": subtrees, "model": model,
+               "distance": distance, "routes": routes, "relations": relations, "language": language,
+               "machinery": machinery, "roles": roles, "role_flags": role_flags, "role_examples": role_examples,
+               "signatures": signatures, "boundary": boundary, "domains": domains}  # fmt: skip
+        # every table through its declaration (orgsphere.result_tables): the minimum group size applied there
+        self._tables = [ResultTable(spec.name, publish(spec.name, raw[spec.name], min_group_size), spec.description)
+                        for spec in RESULT_TABLES]  # fmt: skip
+        for table in self._tables:
+            setattr(self, table.name, table)
+        suppressed = self.sphere.arrow
         whole = rows_where(suppressed, period="all", channel="all")
         own = whole["suppressed"] if "complementary" not in whole.column_names else \
             pc.and_(whole["suppressed"], pc.invert(whole["complementary"]))  # (too small themselves)
         statement.suppressed_groups = int(pc.sum(own.cast(pa.int64())).as_py() or 0)
-        statement.complementary_suppressed = int((suppressed.schema.metadata or {}).get(b"secondary", b"0"))
-        self.sphere = ResultTable(
-            "sphere", suppressed,
-            "Interaction counts, active persons and outwardness R per unit, level and organisation, "
-            "per month and channel ('all' = rolled up).",
-        )  # fmt: skip
-        empty = pa.table({"kind": pa.array([], pa.string()), "persons": pa.array([], pa.int64())})
-        self.rent = rent
-        all_fits = list(fits) + ([f for f in (rent.fit, rent.inner) if f is not None] if rent else [])
-        self.fits = ResultTable(
-            "fits",
-            pa.Table.from_pylist(
-                [{**asdict(f), "sphere_in_interval": f.sphere_in_interval, "zero_in_interval": f.zero_in_interval,
-                  "differs_from_null": f.differs_from_null, "verdict": f.verdict} for f in all_fits]  # fmt: skip
-            ),
-            "Power-law fits of log y on log N (slope = exponent): OLS with a bootstrap 95% interval over the "
-            "points (units, level groups, subtrees, months), Theil-Sen, p-values against -1/3 and 0, and the "
-            "null model's slope with the interval of the difference.",
-        )
-        self.fit_list = all_fits
-        self.nulls = ResultTable(
-            "nulls", suppress_small_groups(nulls if nulls is not None else empty, "persons", min_group_size),
-            "Per unit and channel: observed counts, R and B against random mixing and degree-preserving "
-            "rewiring (mean and 95% band), excess inwardness and its p-value.",
-        )
-        self.model = ResultTable(
-            "model", model if model is not None else pa.table({"intervention": pa.array([], pa.string())}),
-            "The sphere model's what-if: interventions on a model organisation of this size, before and after "
-            "(mean over five seeds, and the lowest and highest after).",
-        )
-        self.distance = ResultTable(
-            "distance", suppress_small_groups(distance if distance is not None else empty, "persons", min_group_size),
-            "Customer distance per unit, period, channel and target: active persons by hops to the nearest person "
-            "with direct contact (0, 1, 2, 3, 4+, unreachable), median, line of sight (within 1 and 2 hops), "
-            "FTE-weighted share within 1 hop.",
-        )
-        self.routes = ResultTable(
-            "routes", routes if routes is not None else pa.table({"unit": pa.array([], pa.string())}),
-            "The units each unit reaches the customer (and other targets) through, in person-months over the "
-            "months; routes with fewer person-months than the minimum group size are folded into '(other)'.",
-        )
-        self.relations = ResultTable(
-            "relations", suppress_small_groups(relations if relations is not None else empty, "persons", min_group_size),
-            "Pairs of units with at least one staff unit, per period: contact each way, reciprocity, who starts "
-            "threads and tickets, the share of tickets, joint customer work, and the verdict (partner, supplier, "
-            "mixed, too_little) with the figures that decided it; 'persons' is the smaller unit's active persons.",
-        )
-        self.language = ResultTable(
-            "language", language if language is not None else pa.table({"term": pa.array([], pa.string())}),
-            "Internal-customer language: hits per document and term, and per unit and term in the ticket texts "
-            "(where they were kept); a document read without a hit has one row with no term.",
-        )
-        self.machinery = ResultTable(
-            "machinery", suppress_small_groups(machinery if machinery is not None else empty, "persons", min_group_size),
-            "Traffic of the internal customer's machinery per staff unit and period: interactions about "
-            "satisfaction surveys, SLAs and requirements packages it sent and received (recognised in subjects, "
-            "meeting titles and ticket categories with read_subjects), and the units at the other end.",
-        )
-        self.roles = ResultTable(
-            "roles", suppress_small_groups(roles if roles is not None else empty, "persons", min_group_size),
-            "Role profile per staff unit and period: work items per role (supporting, regulating, executing, "
-            "advisory, unknown), the main role and its share, the intended role, and who asks for the work.",
-        )
-        self.signatures = ResultTable(
-            "signatures", suppress_small_groups(signatures if signatures is not None else empty, "persons",
-                                                min_group_size),
-            "Staff roles from the interactions alone: per staff unit its dealings with the line (tickets, "
-            "meetings, reciprocity, traffic from the line, focus on its busiest eighth of the line units, burstiness, "
-            "broadcasts), "
-            "the score of each "
-            "role's signature and the role it suggests.",
-        )
-        self.role_flags = ResultTable(
-            "role_flags", role_flags if role_flags is not None else pa.table({"flag": pa.array([], pa.string())}),
-            "Staff units in an unhealthy position, with the figures behind each flag (mismatch with the intended "
-            "role, regulating without advice, one requesting unit, only tickets and no path to the customer).",
-        )
-        self.role_examples = ResultTable(
-            "role_examples", role_examples if role_examples is not None else pa.table({"title": pa.array([], pa.string())}),
-            "A few work items per staff unit and role with the words that decided their role (titles only where "
-            "keep_texts kept them).",
-        )
-        self.subtrees = ResultTable(
-            "subtrees", suppress_small_groups(subtrees if subtrees is not None else empty, "persons", min_group_size),
-            "Rent's rule: every subtree of the org chart with its active persons and the contacts crossing its "
-            "boundary.",
-        )
-        self.boundary = ResultTable(
-            "boundary", suppress_small_groups(boundary if boundary is not None else empty, "persons", min_group_size),
-            "Outside parties by kind and how they were classified: parties, interactions, persons in contact.",
-        )
-        # a domain with fewer people in contact than the minimum group size is left out altogether: its
-        # name alone would say that someone wrote to it
-        shown = suppress_small_groups(domains if domains is not None else empty, "persons", min_group_size)
-        self.domains = ResultTable(
-            "domains", shown.filter(pc.invert(shown["suppressed"])),
-            "The busiest outside domains, their kind and how they were classified.",
-        )
+        statement.complementary_suppressed = sum(int((t.arrow.schema.metadata or {}).get(b"secondary", b"0"))
+                                                 for t in self._tables)  # fmt: skip
         self.organisation = organisation
         self.statement = statement
         self.min_group_size = min_group_size
 
     def tables(self) -> list[ResultTable]:
-        return [self.sphere, self.fits, self.nulls, self.subtrees, self.model, self.distance, self.routes,
-                self.relations, self.language, self.machinery, self.roles, self.role_flags, self.role_examples,
-                self.signatures,
-                self.boundary, self.domains]
+        """Every published table, in the order of their declaration (:data:`~orgsphere.result_tables.RESULT_TABLES`)."""
+        return list(self._tables)
 
     def unit_names(self) -> dict[str, str]:
         """Unit id -> its name in the org chart (the id where it has none)."""

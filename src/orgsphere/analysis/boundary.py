@@ -28,7 +28,8 @@ def _contacts(store: Store) -> ibis.Table:
 
 def boundary_counts(store: Store) -> tuple[pa.Table, pa.Table]:
     """Per class of party (kind, how it was declared): parties, interactions, internal persons in contact;
-    and the busiest outside domains."""
+    and every outside domain, busiest first (those of parties without a domain under a null one):
+    :func:`~orgsphere.disclosure.protect_domains` keeps the ``TOP_DOMAINS`` it may show."""
     j = _contacts(store)
     classes = (
         j.group_by(list(BOUNDARY_KEYS))
@@ -36,12 +37,10 @@ def boundary_counts(store: Store) -> tuple[pa.Table, pa.Table]:
         .order_by([ibis.desc("interactions")])
         .to_pyarrow()
     )
-    d = j.filter(j.domain.notnull())
     domains = (
-        d.group_by(list(DOMAIN_KEYS))
-        .aggregate(interactions=d.n.sum(), persons=d.person.nunique())
+        j.group_by(list(DOMAIN_KEYS))
+        .aggregate(interactions=j.n.sum(), persons=j.person.nunique())
         .order_by([ibis.desc("interactions"), "domain"])
-        .limit(TOP_DOMAINS)
         .to_pyarrow()
     )
     return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..disclosure import follow_sphere, protect_sphere
+from ..disclosure import follow_sphere, protect_domains, protect_sphere
 from ..health import check_health
 from ..privacy import suppress_small_groups
 from ..results import Results
@@ -14,7 +14,7 @@ from ..settings import Settings
 from ..spheremodel import what_if_table
 from ..statement import build_statement, organisation_summary
 from ..store import Store
-from .boundary import boundary_counts
+from .boundary import TOP_DOMAINS, boundary_counts
 from .distance import TARGETS, person_distance_batches, unit_tables
 from .fit import ScalingFit, fit_scaling
 from .hierarchy import unit_ancestors
@@ -191,7 +191,8 @@ def _roles(store: Store, settings: Settings, sphere: pa.Table, distance: pa.Tabl
     examples: dict[tuple[str, str], list[dict[str, object]]] = {}
     for it in items:
         shown = examples.setdefault((it["unit"], it["role"]), [])
-        if it["title"] and len(shown) < 3 and persons.get((ALL, it["unit"]), 0) >= settings.min_group_size:
+        if it["title"] and len(shown) < 3 and persons.get((ALL, it["unit"]), 0) >= settings.min_group_size \
+                and all(e["title"] != it["title"] for e in shown):  # (three different titles, not one three times)
             shown.append({"unit": it["unit"], "role": it["role"], "title": it["title"], "words": it["words"]})
     return profiles, flags, pa.Table.from_pylist([e for group in examples.values() for e in group], schema=pa.schema(
         [("unit", pa.string()), ("role", pa.string()), ("title", pa.string()), ("words", pa.string())]))
@@ -217,7 +218,7 @@ def analyse(store: Store, settings: Settings) -> Results:
     trees = subtrees(visible, store.table("units").to_pyarrow())
     rent = rent_fit(trees.filter(pc.invert(trees["suppressed"])), settings.bootstrap_samples, settings.seed)
     statement = build_statement(store, settings, tallies)
-    boundary, domains = boundary_counts(store)
+    boundary, domains = protect_domains(*boundary_counts(store), settings.min_group_size, TOP_DOMAINS)
     whole = rows_where(visible, scope="organisation", period=ALL, channel=ALL)["persons"].to_pylist()
     model = what_if_table(whole[0] if whole and whole[0] else 1000)
     distance, routes = _distances(store, settings, unit_rows)
@@ -230,7 +231,7 @@ def analyse(store: Store, settings: Settings) -> Results:
     k = settings.min_group_size
     distance, machinery, roles, signatures = (follow_sphere(t, visible, k) for t in (distance, machinery, roles, signatures))
     relations = follow_sphere(relations, visible, k, units=("unit_a", "unit_b"))
-    flags, examples = (_shown_units(t, visible) for t in (flags, examples))
+    flags, examples, routes = (_shown_units(t, visible) for t in (flags, examples, routes))
     results = Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
                    boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
                    distance=distance, routes=routes, relations=relations, language=language,
