@@ -96,7 +96,7 @@ class Results:
                  machinery: pa.Table | None = None, roles: pa.Table | None = None,
                  role_flags: pa.Table | None = None, role_examples: pa.Table | None = None,
                  signatures: pa.Table | None = None):  # fmt: skip
-        suppressed = suppress_small_groups(sphere, "persons", min_group_size)
+        suppressed = suppress_small_groups(sphere, "contributors", min_group_size)
         statement.suppressed_groups = int(
             pc.sum(rows_where(suppressed, period="all", channel="all")["suppressed"].cast(pa.int64())).as_py() or 0
         )

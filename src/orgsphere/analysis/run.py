@@ -198,7 +198,7 @@ def _roles(store: Store, settings: Settings, sphere: pa.Table, distance: pa.Tabl
 def analyse(store: Store, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
-    visible = suppress_small_groups(sphere, "persons", settings.min_group_size)  # protect_sphere: not yet wired (see README)
+    visible = suppress_small_groups(sphere, "contributors", settings.min_group_size)  # protect_sphere: not yet wired (see README)
     unit_rows = rows_where(visible, scope="unit", period=ALL)
     nulls = suppress_small_groups(_nulls(unit_margins(store), unit_rows, settings), "persons", settings.min_group_size)
     fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)
