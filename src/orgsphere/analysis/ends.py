@@ -26,8 +26,8 @@ from ..schema import PARTY, PERSON, UNIT
 from .engine import local_table, materialise
 from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
 
-__all__ = ["classified_interactions", "channel_bits", "took_column", "channels_of", "unit_codes", "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE",
-           "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
+__all__ = ["classified_interactions", "channel_bits", "took_column", "channels_of", "unit_codes", "NO_COMMON",
+           "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
 
 NO_COMMON, CUSTOMER, PARTY_END, NOWHERE = -1, -2, -3, -4
 UNDATED_MONTH, EVERY_MONTH, EVERY_CHANNEL = 0, -1, -1
