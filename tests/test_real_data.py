@@ -31,6 +31,7 @@ def test_email_eu_core_departments(tmp_path: Path) -> None:
     # independent: plain pandas over the raw files
     dept = vertices.set_index("id")["dept"]
     e = edges[edges["from"] != edges["to"]].assign(a=lambda d: d["from"].map(dept), b=lambda d: d["to"].map(dept))
+    senders = {}
     for d, group in vertices.groupby("dept"):
         unit = f"D{d}"
         intra = int(((e.a == d) & (e.b == d)).sum())
@@ -41,14 +42,18 @@ def test_email_eu_core_departments(tmp_path: Path) -> None:
             continue
         row = got.loc[unit]
         assert (row.intra, row.inter, row.external, row.customer, row.persons) == (intra, inter, 0, 0, active), unit
+        # mail: only a sender took part (the edge list has no channel: 'other', one-way)
+        senders[unit] = len(set(e.loc[e.a == d, "from"]))
+        assert row.contributors == senders[unit], unit
         assert row.R == 0.0 or (row.internal == 0 and pd.isna(row.R))
     whole = results.sphere.filter(scope="organisation", period="all", channel="all").to_pylist()[0]
     assert (whole["intra"], whole["inter"], whole["external"], whole["R"]) == (len(e), 0, 0, 0.0)
     # with no external contact anywhere there is nothing to fit on a log scale, and the report says so
     assert results.fit("R").slope is None and "R = 0 everywhere" in results.fit("R").note
-    # departments with fewer than 5 active persons show no figures
+    # departments with fewer than 5 persons who sent mail show no figures, however many received it
     small = [r for r in results.units().to_pylist() if r["suppressed"]]
     assert small and all(r["intra"] is None and r["persons"] is None for r in small)
+    assert {r["group_id"] for r in small} == {u for u, n in senders.items() if n < 5}
 
 
 def test_hospital_ward_with_patients_as_customers(tmp_path: Path) -> None:
@@ -71,3 +76,6 @@ def test_hospital_ward_with_patients_as_customers(tmp_path: Path) -> None:
         row = got.loc[g]
         assert (row.external, row.customer, row.intra, row.inter) == (external, external, intra, inter), g
         assert row.R == pytest.approx(external / (intra + inter))
+        # the edge list names no channel ('other', not two-way): only its 'from' end counts as taking part
+        persons = len(set(e.loc[mine_a, "from"]) | set(e.loc[mine_b, "to"]))
+        assert (row.persons, row.contributors) == (persons, len(set(e.loc[mine_a, "from"]))), g

@@ -47,9 +47,10 @@ class TableSpec:
 _UNIT_TIME = ("unit → its subtree at each level → the organisation", "month → all", "channel → all")
 
 RESULT_TABLES: tuple[TableSpec, ...] = (
-    TableSpec("sphere", ("scope", "depth", "group_id", "name", "kind", "function", "period", "channel"), "persons",
+    TableSpec("sphere", ("scope", "depth", "group_id", "name", "kind", "function", "period", "channel"), "contributors",
               _UNIT_TIME, "sphere",
-              "Interaction counts, active persons and outwardness R per unit, level and organisation, per month "
+              "Interaction counts, active persons, contributors (who sent or took part: the minimum group size "
+              "reads them) and outwardness R per unit, level and organisation, per month "
               "and per channel ('all' = rolled up; a month of one channel for the whole organisation only); "
               "'complementary' marks rows hidden so that a smaller group cannot be worked out by subtraction."),
     TableSpec("fits", ("measure", "channel", "kind", "scope", "null_model"), None, (), "none",

@@ -26,8 +26,8 @@ from ..schema import PARTY, PERSON, UNIT
 from .engine import local_table, materialise
 from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
 
-__all__ = ["classified_interactions", "channel_bits", "channels_of", "unit_codes", "NO_COMMON", "CUSTOMER", "PARTY_END", "NOWHERE",
-           "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
+__all__ = ["classified_interactions", "channel_bits", "took_column", "channels_of", "unit_codes", "NO_COMMON",
+           "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
 
 NO_COMMON, CUSTOMER, PARTY_END, NOWHERE = -1, -2, -3, -4
 UNDATED_MONTH, EVERY_MONTH, EVERY_CHANNEL = 0, -1, -1
@@ -95,6 +95,12 @@ def channels_of(store: TableSource) -> list[str]:
 def channel_bits(channels: list[str]) -> list[tuple[str, str, int]]:
     """(channel, column, bit): each channel a bit in one of the columns ``bits_0``, ``bits_1`` .. (62 a column)."""
     return [(c, f"bits_{k // 62}", 1 << (k % 62)) for k, c in enumerate(channels)]
+
+
+def took_column(column: str) -> str:
+    """The column beside ``bits_k`` with the same bits for the channels a person took part in (sent in, or
+    was at an end of an interaction of a two-way channel): ``took_k``."""
+    return "took_" + column.removeprefix("bits_")
 
 
 def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str],

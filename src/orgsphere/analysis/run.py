@@ -211,7 +211,8 @@ def _shown_units(table: pa.Table, sphere: pa.Table) -> pa.Table:
 def analyse(store: Store, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
-    visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], settings.min_group_size)
+    visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], settings.min_group_size,
+                             "contributors")
     unit_rows = rows_where(visible, scope="unit", period=ALL)
     nulls = suppress_small_groups(_nulls(unit_margins(store), unit_rows, settings), "persons", settings.min_group_size)
     fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)

@@ -9,13 +9,26 @@ group-to-group query). Counting rules, for a group G (a unit, a subtree at some 
 - intra: both ends are persons placed in G (counted once);
 - inter: one end in G, the other a person placed in another group;
 - external: one end in G, the other an outside party; customer: those whose party is a customer;
-- persons: distinct persons of G at an end of at least one interaction in the period; the group's size for the
-  minimum group size and the scaling fits. A unit none of whose persons is at an end of any interaction, for
+- persons: distinct persons of G at an end of at least one interaction in the period (who sent or received
+  it); the group's size for the scaling fits. A unit none of whose persons is at an end of any interaction, for
   which a source declares a size (``declared_sizes``: a Viva group-to-group query's group size, Viva having
   aggregated it over its own minimum group size), counts that size instead, and a larger group adds it to its
   active persons in each month and channel the unit takes part in (``size_declared`` marks such rows). A unit
   with active persons of its own keeps their number whatever a source declares, so a declared size never
   lifts real persons over the minimum group size;
+- contributors: distinct persons of G who took part in at least one interaction of the row's period and
+  channel, not only received it: the sender (``src``) of any interaction, and both ends of an interaction of a
+  two-way channel (``TWO_WAY_CHANNELS``): a meeting, where the calendar reader stores each pair of the
+  organiser and the attendees who accepted (a broadcast: organiser to each attendee) and an edge list an
+  organiser to each attendee, all of whom attended; a ticket, from its requester to the team that handled it
+  (a unit, no person: where an edge list names a person as the assignee, that person took part too). Mail
+  (``email``, ``email-list``: the sender is ``src``, each recipient a ``dst``), chat (``chat``,
+  ``chat-broadcast``: the author to each member), a Viva person-to-person tie (``viva-tie``: from the primary
+  collaborator, the direction Viva gives it), CRM activities (to a customer, no person) and any other channel
+  count the sender only. A unit counted by its declared size (a Viva group-to-group query) counts that size
+  as contributors too: Viva aggregated the group over its own minimum group size. contributors <= persons;
+  the minimum group size applies to contributors (a unit of 30 receivers and 2 senders in a month shows no
+  figures for it: they would be those two persons');
 - R = external / (intra + inter); R_customer = customer / (intra + inter);
 - B = (inter + external) / intra: the contacts crossing the group's own surface against those inside it
   (for the organisation B = R; for a unit, other units are outside too). B is what Rent's rule and the
@@ -39,14 +52,17 @@ from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
 from .ends import (CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, PARTY_END, UNDATED_MONTH, channel_bits,
-                   channels_of, classified_interactions, unit_codes)
+                   channels_of, classified_interactions, took_column, unit_codes)
 from .engine import local_table, materialise, small_on_driver
 from .hierarchy import ORGANISATION, unit_ancestors
 
-__all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS"]
+__all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS", "TWO_WAY_CHANNELS"]
 
 ALL = "all"
 UNDATED = "undated"
+# the channels in which every person at an end of an interaction took part in it, the receiving end as much
+# as the sending one (contributors, above): in every other channel only the sender did
+TWO_WAY_CHANNELS = frozenset({"meeting", "meeting-broadcast", "ticket"})
 SPHERE_KEYS = ("scope", "depth", "group_id", "name", "kind", "function", "period", "channel")
 
 
@@ -137,13 +153,19 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     # in SQL (DuckDB and Spark SQL alike): each end, the sender's and the receiver's, counted per unit, month,
     # channel and class of the other end, and per person, unit and month (the channels used, as bits), and
     # the interactions with and without an unplaced person (_tally_sets); the few million rows that gives are
-    # then added up per end.
+    # then added up per end. A person end's channels taken part in (took_*) are all those it sent in, and
+    # those of the two-way channels it received in.
     cases: dict[str, list[str]] = {}
-    for k, (_channel, word, bit) in enumerate(channel_bits(channels)):
+    two_way: dict[str, int] = {}
+    for k, (channel, word, bit) in enumerate(channel_bits(channels)):
         cases.setdefault(word, []).append(f"WHEN {k} THEN CAST({bit} AS BIGINT)")
+        two_way[word] = two_way.get(word, 0) | (bit if channel in TWO_WAY_CHANNELS else 0)
     words = sorted(cases)
+    took = [took_column(w) for w in words]
     bits = {w: f"bit_or(CASE ch {' '.join(c)} ELSE CAST(0 AS BIGINT) END)" for w, c in cases.items()}
-    null_bits = "".join(f", CAST(NULL AS BIGINT) AS {w}" for w in words)
+    null_bits = "".join(f", CAST(NULL AS BIGINT) AS {w}" for w in (*words, *took))
+    sent_took = "".join(f", {w}, {w} AS {took_column(w)}" for w in words)
+    received_took = "".join(f", {w}, {w} & CAST({two_way[w]} AS BIGINT) AS {took_column(w)}" for w in words)
     sets = _tally_sets(bits, separately=classified._find_backend().name == "duckdb")
     tally = classified.alias("classified").sql(f"""
         WITH sets AS ({sets}),
@@ -152,15 +174,15 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
             FROM sets WHERE sender
             UNION ALL SELECT period, ch, d_unit, d_rel, CAST(0 AS BIGINT), n FROM sets WHERE receiver),
         person_ends AS (
-            SELECT period, s_person AS person, s_unit AS unit{"".join(f", {w}" for w in words)} FROM sets WHERE sending
-            UNION ALL SELECT period, d_person, d_unit{"".join(f", {w}" for w in words)} FROM sets WHERE receiving)
+            SELECT period, s_person AS person, s_unit AS unit{sent_took} FROM sets WHERE sending
+            UNION ALL SELECT period, d_person, d_unit{received_took} FROM sets WHERE receiving)
         SELECT TRUE AS by_unit, FALSE AS by_person, period, ch, unit, rel, CAST(NULL AS INT) AS person,
                CAST(sum(sent) AS BIGINT) AS sent, CAST(sum(received) AS BIGINT) AS received,
                CAST(0 AS BIGINT) AS unplaced{null_bits}
         FROM unit_ends WHERE unit IS NOT NULL GROUP BY period, ch, unit, rel
         UNION ALL
         SELECT FALSE, TRUE, period, CAST(NULL AS SMALLINT), unit, CAST(NULL AS TINYINT), person, CAST(0 AS BIGINT),
-               CAST(0 AS BIGINT), CAST(0 AS BIGINT){"".join(f", bit_or({w}) AS {w}" for w in words)}
+               CAST(0 AS BIGINT), CAST(0 AS BIGINT){"".join(f", bit_or({w}) AS {w}" for w in (*words, *took))}
         FROM person_ends WHERE person IS NOT NULL AND unit IS NOT NULL GROUP BY period, person, unit
         UNION ALL
         SELECT FALSE, FALSE, CAST(NULL AS INT), CAST(NULL AS SMALLINT), CAST(NULL AS INT), CAST(NULL AS TINYINT),
@@ -193,7 +215,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     per_unit = per_unit.join(levels, per_unit.unit == levels.code).drop("code").cache()  # units x months x channels
 
     by_person = tally.filter(tally.by_person)
-    stayers, moved = stayers_and_movers(by_person.select("period", "person", "unit", *words), channels)
+    stayers, moved = stayers_and_movers(by_person.select("period", "person", "unit", *words, *took), channels)
     stayers = stayers.cache()  # units x months x channels
     stayers = stayers.join(levels, stayers.unit == levels.code).drop("code")
     moved = moved.cache()  # the movers' rows: a few percent of the active persons
@@ -214,20 +236,24 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
             }, EVERY_MONTH, EVERY_CHANNEL).mutate(key=ibis.literal(key, "int8"))
         )  # fmt: skip
         st = stayers.mutate(group=group_of(stayers))
-        persons_parts.append(st.group_by(["group", "period", "channel"]).aggregate(persons=st.persons.sum())
+        persons_parts.append(st.group_by(["group", "period", "channel"])
+                             .aggregate(persons=st.persons.sum(), contributors=st.contributors.sum())
                              .mutate(key=ibis.literal(key, "int8")))  # fmt: skip
         mv = moved.mutate(group=group_of(moved))
-        mv = rollups(mv, ["group"], lambda t: {"persons": t.person.nunique()}, EVERY_MONTH, EVERY_CHANNEL)
+        mv = rollups(mv, ["group"], lambda t: {"persons": t.person.nunique(),
+                                               "contributors": t.person.nunique(where=t.took)},
+                     EVERY_MONTH, EVERY_CHANNEL)  # fmt: skip
         persons_parts.append(mv.mutate(key=ibis.literal(key, "int8")))
     counts = ibis.union(*counts_parts)
     persons = ibis.union(*persons_parts)
     on = ["key", "group", "period", "channel"]
-    persons = persons.group_by(on).aggregate(persons=persons.persons.sum())
+    persons = persons.group_by(on).aggregate(persons=persons.persons.sum(), contributors=persons.contributors.sum())
     # every group with an active person has counts; a team reached only as a unit (a ticket to its
     # assignment group) has counts and no active person
     p = persons.rename({f"p_{k}": k for k in on})
     table = counts.left_join(p, [counts[k] == p[f"p_{k}"] for k in on])
-    table = table.select(*on, "intra", "inter", "external", "customer", persons=p.persons.fill_null(0))
+    table = table.select(*on, "intra", "inter", "external", "customer", persons=p.persons.fill_null(0),
+                         contributors=p.contributors.fill_null(0))
     totals = tally.filter(is_total(tally)).select("sent", "unplaced").to_pyarrow()
     tallies = {"interactions": int(totals["sent"][0].as_py() or 0), "unplaced": int(totals["unplaced"][0].as_py() or 0)}
     result = _labelled(table.to_pyarrow(), scopes, codes_pa, store.table("units").to_pyarrow(), channels)
@@ -243,12 +269,12 @@ def _declared(store: Store) -> dict[str, int]:
 
 
 def _declared_sizes(table: pa.Table, declared: dict[str, int], ancestors: pa.Table) -> pa.Table:
-    """``persons`` with the declared size of each unit that has no active person at all (in no month and no
-    channel), in its own rows and added to those of the larger groups it belongs to wherever it has a row
-    (takes part in that month and channel); ``size_declared`` after ``persons``: whether a row's size
-    holds a declared one."""
+    """``persons`` and ``contributors`` with the declared size of each unit that has no active person at all
+    (in no month and no channel), in its own rows and added to those of the larger groups it belongs to
+    wherever it has a row (takes part in that month and channel); ``size_declared`` after ``contributors``:
+    whether a row's size holds a declared one."""
     n = table.num_rows
-    at = table.column_names.index("persons") + 1
+    at = table.column_names.index("contributors") + 1
     scope, group = table["scope"].to_pylist(), table["group_id"].to_pylist()
     period, channel = table["period"].to_pylist(), table["channel"].to_pylist()
     persons = table["persons"].to_pylist()
@@ -269,8 +295,9 @@ def _declared_sizes(table: pa.Table, declared: dict[str, int], ancestors: pa.Tab
                 extra[(*key, p, c)] = extra.get((*key, p, c), 0) + silent[g]
     add = [extra.get((s, None if s != "level" else d, g, p, c), 0)
            for s, d, g, p, c in zip(scope, depth, group, period, channel, strict=True)]  # fmt: skip
-    sized = pc.add(table["persons"], pa.array(add, pa.int64()))
-    table = table.set_column(at - 1, "persons", sized)
+    added = pa.array(add, pa.int64())
+    for column in ("persons", "contributors"):
+        table = table.set_column(table.column_names.index(column), column, pc.add(table[column], added))
     return table.add_column(at, "size_declared", pa.array([a > 0 for a in add], pa.bool_()))
 
 
@@ -372,6 +399,7 @@ def _labelled(t: pa.Table, scopes: list[tuple[str, int | None, str]], codes: pa.
         "kind": of_unit("kind", None), "function": of_unit("function", None),
         "period": pa.array(month_names, pa.string()).take(month),
         "channel": pa.array(channel_names, pa.string()).take(ch), "persons": t["persons"].cast(pa.int64()),
+        "contributors": t["contributors"].cast(pa.int64()),
         "intra": intra, "inter": inter, "internal": internal, "external": external, "customer": customer,
         "R": pc.if_else(some, pc.divide(f["external"], f["internal"]), None),
         "R_customer": pc.if_else(some, pc.divide(f["customer"], f["internal"]), None),

@@ -78,9 +78,10 @@ TEXT: dict[str, dict[str, str]] = {
     "unranked": {"en": "other", "nl": "overig"},
     "ranking": {"en": "Units ranked by outwardness", "nl": "Eenheden gerangschikt naar naar-buiten-gerichtheid"},
     "ranking_note": {
-        "en": "Each unit with at least {k} active persons, from most to least outward. Click a column to sort.",
-        "nl": "Elke eenheid met minstens {k} actieve personen, van meest naar minst naar buiten gericht. "
-              "Klik op een kolom om te sorteren.",
+        "en": "Each unit in which at least {k} persons sent or took part in an interaction, from most to least "
+              "outward. Click a column to sort.",
+        "nl": "Elke eenheid waarin minstens {k} personen iets verstuurden of deelnamen, van meest naar minst naar "
+              "buiten gericht. Klik op een kolom om te sorteren.",
     },
     "col_unit": {"en": "unit", "nl": "eenheid"},
     "col_kind": {"en": "kind", "nl": "soort"},
@@ -93,8 +94,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col_R": {"en": "R", "nl": "R"},
     "col_Rc": {"en": "R customer", "nl": "R klant"},
     "col_level": {"en": "level", "nl": "niveau"},
-    "suppressed": {"en": "Units with fewer than {k} active persons: {n}; their figures are not shown.",
-                   "nl": "Eenheden met minder dan {k} actieve personen: {n}; hun cijfers worden niet getoond."},
+    "suppressed": {"en": "Units in which fewer than {k} persons sent or took part in an interaction (however many "
+                         "received one): {n}; their figures are not shown.",
+                   "nl": "Eenheden waarin minder dan {k} personen iets verstuurden of deelnamen (hoeveel er ook "
+                         "ontvingen): {n}; hun cijfers worden niet getoond."},
     "suppressed_complement": {
         "en": "Units hidden although large enough, so that a smaller one cannot be worked out by subtraction: {n}.",
         "nl": "Eenheden die groot genoeg zijn maar toch verborgen, zodat een kleinere niet door aftrekken terug te "
@@ -146,10 +149,12 @@ TEXT: dict[str, dict[str, str]] = {
     "col_count": {"en": "rows", "nl": "rijen"},
     "no_rejects": {"en": "No row was rejected.", "nl": "Geen enkele rij is afgewezen."},
     "pseudonymisation": {"en": "Pseudonymisation", "nl": "Pseudonimisering"},
-    "min_group": {"en": "Minimum group size: {k}. Groups with fewer active persons are suppressed "
-                        "({n} suppressed in this report).",
-                  "nl": "Minimale groepsgrootte: {k}. Kleinere groepen worden onderdrukt "
-                        "({n} onderdrukt in dit rapport)."},
+    "min_group": {"en": "Minimum group size: {k}. The figures of a group with fewer persons are not shown; in the "
+                        "outwardness figures only persons who sent or took part in an interaction count, not those "
+                        "who only received one ({n} suppressed in this report).",
+                  "nl": "Minimale groepsgrootte: {k}. De cijfers van een groep met minder personen worden niet "
+                        "getoond; bij de cijfers van naar-buiten-gerichtheid tellen alleen personen die iets "
+                        "verstuurden of deelnamen, niet wie alleen iets ontving ({n} onderdrukt in dit rapport)."},
     "complementary": {"en": "So that no small group can be worked out by subtracting visible figures from a total "
                             "(a department minus its other teams, the whole year minus the other months), {n} more "
                             "figures of larger groups are hidden as well (complementary suppression).",
