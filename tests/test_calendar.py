@@ -143,6 +143,22 @@ def test_a_meeting_with_more_than_max_occurrences_is_rejected_naming_the_setting
                              "2026-01-01; read a shorter period (--from, --to) or raise max_occurrences"])  # fmt: skip
 
 
+def test_a_meeting_with_more_attendees_than_max_recipients_is_rejected_alone(tmp_path: Path) -> None:
+    crowd = [att(f"p{i}@acme.example") for i in range(1, 8)]  # the organiser p0 and seven attendees
+    ics = calendar(three("ok@acme"), vevent("hall@acme", "20250107T090000", "20250107T100000", "p0@acme.example", crowd))
+    seen = {}
+    for cap in (6, 7):
+        folder = tmp_path / str(cap)
+        with orgsphere.open(folder / "s.duckdb", key_file=folder / "k", max_recipients=cap, broadcast_size=4) as ws:
+            ws.ingest_orgchart(write(folder / "org.csv", ORG))
+            report = ws.ingest_calendar(write(folder / "cal.ics", ics))
+            seen[cap] = report.kept, report.rejected, [r["reason"] for r in ws.rejects()]
+    assert seen[7] == (3 + 7, 0, [])  # seven attendees: a broadcast, one row to each
+    assert seen[6][:2] == (3, 1)
+    assert seen[6][2][0].startswith("more attendees than max_recipients (6): an event for a crowd")
+    assert "max_recipients" in seen[6][2][0].split(";")[-1]
+
+
 def test_an_unreadable_event_is_rejected_alone(cws: orgsphere.Workspace, tmp_path: Path) -> None:
     broken = "BEGIN:VEVENT\r\nUID:broken@acme\r\nDTSTART:INVALID-DATE\r\nEND:VEVENT\r\n"
     twice = three("twice@acme", extra="DTSTART:20250106T120000Z")

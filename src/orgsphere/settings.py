@@ -462,9 +462,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "max_recipients", _as_int, 2000,
-        "Most To, Cc and Bcc addresses of one mail message; a message with more is "
-        "rejected as a whole. 2,000 is the most Google Workspace sends one message to (Exchange Online: 1,000); "
-        "a list address counts as one.", "number", _positive,
+        "Most To, Cc and Bcc addresses of one mail message, and most attendees of one meeting; a message or "
+        "meeting occurrence with more is rejected as a whole. 2,000 is the most Google Workspace sends one message "
+        "to (Exchange Online: 1,000); a list address counts as one.", "number", _positive,
     ),
     Setting(
         "zip_max_member_bytes", _as_bytes, ByteSize(512 << 20),

@@ -9,7 +9,8 @@ resources, cancelled events and all-day entries are left out and counted in the 
 cannot be read (no DTSTART or one that is no date, a start given twice, a broken recurrence rule) is rejected
 alone with its reason. A recurrence rule is expanded one occurrence at a time: a rule that repeats by the
 second or minute is rejected unexpanded, and a meeting with more than ``max_occurrences`` occurrences in the
-period is rejected once it passes that number, so no rule, however unbounded, fills the memory. Titles,
+period is rejected once it passes that number, so no rule, however unbounded, fills the memory; an occurrence
+with more attendees than ``max_recipients`` is rejected alone, like a mass mailing. Titles,
 descriptions and locations are never read into the store; with ``read_subjects`` the title is looked at for
 the internal-customer machinery it announces (an SLA review, a satisfaction survey) and only that is kept.
 """
@@ -26,6 +27,7 @@ from ..errors import InputError
 from ..settings import Settings
 from ..store import Store
 from .edges import EdgeBuffer, EdgeReader
+from .limits import raise_hint
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress
 
@@ -201,6 +203,7 @@ class _CalendarReader:
         self.buffer = EdgeBuffer(self.edges, "event")
         self.broadcast = settings.broadcast_size
         self.cap = settings.max_occurrences
+        self.max_attendees = settings.max_recipients
         self.seen: set[str] = {
             r[0] for r in store.raw.execute(
                 "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'ics:')"
@@ -272,6 +275,11 @@ class _CalendarReader:
         attendees = event.get("ATTENDEE") or []
         if not isinstance(attendees, list):
             attendees = [attendees]
+        if len(attendees) > self.max_attendees:  # the count is no personal data: in the reason
+            self.reject(f"{where} event {self.session.digest('event uid', uid)} at {start:%Y-%m-%d %H:%M}",
+                        f"more attendees than max_recipients ({self.max_attendees:,}): an event for a crowd, not a "
+                        f"contact between people; {raise_hint('max_recipients')}")  # fmt: skip
+            return
         with_status = any("PARTSTAT" in a.params for a in attendees)
         people = [organiser] if organiser else []
         for attendee in attendees:
