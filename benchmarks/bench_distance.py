@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.contacts import KeyedGraphs, contact_graph
 from orgsphere.analysis.distance import hop_distances, person_distances
-from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 
 def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:

@@ -28,12 +28,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.fit import fit_power
 from orgsphere.analysis.margins import unit_margins
 from orgsphere.analysis.nulls import margins, random_mixing, rewired
-from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 
 def build(store_path: Path, key: Path, units: int, persons: int, interactions: int) -> orgsphere.Workspace:

@@ -242,7 +242,10 @@ def run_ingest(step: str, folder: Path, persons: int, interactions: int, memory_
     if step == "ingest-lower":
         if not edges.exists():
             sys.path.insert(0, str(HERE))
-            from bench_sphere import make_edges, make_org  # the ingest benchmark's own generator
+            from bench_sphere import (  # the ingest benchmark's own generator
+                make_edges,
+                make_org,
+            )
 
             rng = np.random.default_rng(seed)
             unit_of, _ = make_org(folder, persons, rng)

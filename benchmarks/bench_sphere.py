@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.hierarchy import unit_groups
 from orgsphere.analysis.sphere import TWO_WAY_CHANNELS, sphere_counts
-from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
 
 CHUNK = 2_000_000
 

@@ -17,9 +17,9 @@ import re
 import time
 from pathlib import Path
 
-from orgsphere.language.audit import find_hits
-from orgsphere.language.lexicon import fold, load_lexicon
-from orgsphere.roles.rules import load_role_lexicon
+from orgsphere.text.audit import find_hits
+from orgsphere.text.lexicon import fold, load_lexicon
+from orgsphere.text.role_rules import load_role_lexicon
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 

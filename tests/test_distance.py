@@ -12,7 +12,13 @@ import pyarrow.compute as pc
 import pytest
 
 import orgsphere
-from orgsphere.analysis.distance import hop_distances, person_distances, route_labels, unit_distances, unit_routes
+from orgsphere.analysis.distance import (
+    hop_distances,
+    person_distances,
+    route_labels,
+    unit_distances,
+    unit_routes,
+)
 
 from .conftest import department_orgchart, hospital_ward, write
 

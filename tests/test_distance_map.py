@@ -7,7 +7,14 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from orgsphere.report.distance_svg import CHAR_WIDTH, LABEL_MIN_HEIGHT, MapUnit, share_colour, sparkline, unit_map
+from orgsphere.report.distance_svg import (
+    CHAR_WIDTH,
+    LABEL_MIN_HEIGHT,
+    MapUnit,
+    share_colour,
+    sparkline,
+    unit_map,
+)
 from orgsphere.report.i18n import text_for
 
 SVG = "{http://www.w3.org/2000/svg}"

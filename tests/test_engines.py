@@ -44,7 +44,7 @@ def test_the_ward_on_duckdb_and_spark(tmp_path: Path, spark: Any) -> None:
 
 
 def test_a_lookup_reaches_spark_and_a_missing_table_is_named(spark: Any) -> None:
-    from orgsphere.analysis.engine import local_table
+    from orgsphere.engine import local_table
 
     spark._session.createDataFrame(pa.table({"y": ["a"]})).createOrReplaceTempView("engines_probe")
     t = local_table(spark.table("engines_probe"), pa.table({"x": [1, 2]}))

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pytest
 
 from orgsphere.analysis.distance import hop_distances, person_distances, route_labels
-from orgsphere.analysis.engine import release
 from orgsphere.analysis.frontier import frontier_search
+from orgsphere.engine import release
 
 from .conftest import SparkTables, hospital_ward
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import orgsphere
-from orgsphere.analysis.fit import describe
+from orgsphere.fits import describe
 
 from .conftest import run_cli as run
 from .conftest import write

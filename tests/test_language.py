@@ -11,9 +11,9 @@ import pytest
 import orgsphere
 from orgsphere.cli import main
 from orgsphere.errors import InputError
-from orgsphere.language.audit import find_hits, sentences
-from orgsphere.language.documents import read_document
-from orgsphere.language.lexicon import fold, load_lexicon
+from orgsphere.ingest.document_formats import read_document
+from orgsphere.text.audit import find_hits, sentences
+from orgsphere.text.lexicon import fold, load_lexicon
 
 from .conftest import write
 

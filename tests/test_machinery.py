@@ -9,7 +9,7 @@ from pathlib import Path
 import orgsphere
 from orgsphere.ingest.mailheaders import parse_headers
 from orgsphere.privacy import Pseudonymiser
-from orgsphere.language.machinery import TopicReader
+from orgsphere.text.subjects import TopicReader
 
 from .conftest import write
 

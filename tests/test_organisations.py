@@ -14,7 +14,12 @@ import pytest
 import orgsphere
 from orgsphere.cli import main
 from orgsphere.errors import InputError
-from orgsphere.organisations import NO_CONTACT, compare, derive_orgchart, read_domain_map
+from orgsphere.science.organisations import (
+    NO_CONTACT,
+    compare,
+    derive_orgchart,
+    read_domain_map,
+)
 from orgsphere.settings import load_settings
 
 from .conftest import write

@@ -10,8 +10,8 @@ import pytest
 import orgsphere
 from orgsphere.cli import main
 from orgsphere.errors import InputError
-from orgsphere.roles.model import cross_validate, read_labelled
-from orgsphere.roles.rules import ROLES, load_role_lexicon
+from orgsphere.text.role_model import cross_validate, read_labelled
+from orgsphere.text.role_rules import ROLES, load_role_lexicon
 
 from .conftest import write
 

@@ -12,8 +12,9 @@ import orgsphere
 from orgsphere.analysis.fit import fit_power
 from orgsphere.analysis.margins import unit_margins
 from orgsphere.analysis.nulls import margins, random_mixing, rewired
-from orgsphere.analysis.rent import dimension_from_rent, rent_fit
+from orgsphere.analysis.rent import rent_fit
 from orgsphere.analysis.sphere import sphere_counts
+from orgsphere.fits import dimension_from_rent
 
 from .conftest import write
 

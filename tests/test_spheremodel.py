@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orgsphere import spheremodel as sm
 from orgsphere.errors import InputError
+from orgsphere.science import spheremodel as sm
 
 # Tolerance: over 2,000 to 64,000 people the fitted slope lies within 0.04 of −1/d. The contact radius is
 # finite, so small balls have a relatively thicker skin; the gap closes as the ball grows.

@@ -14,13 +14,19 @@ import pytest
 
 from orgsphere.analysis.ends import channels_of, classified_interactions, unit_codes
 from orgsphere.analysis.hierarchy import unit_ancestors
-from orgsphere.analysis.run import analyse
 from orgsphere.analysis.sphere import sphere_counts
 from orgsphere.errors import MissingExtraError, StoreError
+from orgsphere.pipeline import analyse
 from orgsphere.results import Results
 from orgsphere.schema import SCHEMA_VERSION
 from orgsphere.settings import load_settings
-from orgsphere.warehouse import Warehouse, check_current, publish, spark_backend, write_snapshot
+from orgsphere.warehouse import (
+    Warehouse,
+    check_current,
+    publish,
+    spark_backend,
+    write_snapshot,
+)
 
 from .conftest import hospital_ward, write
 from .test_engines import same

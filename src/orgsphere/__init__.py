@@ -22,7 +22,7 @@ from .errors import (
 )
 from .ingest import IngestReport
 from .ingest.session import replacing
-from .results import ResultTable, Results
+from .results import Results, ResultTable
 from .settings import SETTINGS, Settings, load_settings
 from .workspace import Workspace, open
 

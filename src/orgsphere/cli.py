@@ -17,8 +17,8 @@ from typing import Any
 import click
 import duckdb
 
-from .analysis.fit import describe
 from .errors import IngestFailedError, OrgsphereError, OrgsphereWarning
+from .fits import describe
 from .ingest.session import replacing
 from .settings import SETTINGS, load_settings
 from .storage_errors import storage_error

@@ -11,10 +11,10 @@ import click
 
 from .analysis.language import Text, store_texts
 from .cli import cli, command, echo_json, ingest, json_option
+from .ingest.document_formats import document_files, read_document
 from .ingest.limits import ReadLimits
-from .language.audit import find_hits, guess_lang
-from .language.documents import document_files, read_document
-from .language.lexicon import load_lexicon
+from .text.audit import find_hits, guess_lang
+from .text.lexicon import load_lexicon
 from .workspace import Workspace
 
 __all__: list[str] = []

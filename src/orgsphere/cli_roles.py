@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from .cli import cli, command
-from .roles.model import cross_validate, read_labelled
-from .roles.rules import ROLES, load_role_lexicon
+from .text.role_model import cross_validate, read_labelled
+from .text.role_rules import ROLES, load_role_lexicon
 
 __all__: list[str] = []
 

@@ -8,8 +8,8 @@ from typing import Any
 import click
 import pyarrow.csv as pacsv
 
-from .analysis.fit import describe
 from .cli import _map_option, _progress, cli, command
+from .fits import describe
 
 __all__: list[str] = []
 
@@ -33,7 +33,7 @@ def organisations_cmd(settings: Any, files: tuple[Path, ...], out: Path, domain_
 
     Example: orgsphere organisations list-archive.mbox --domain-map domains.csv --exclude lists.example.org
     """
-    from .organisations import derive_orgchart, read_domain_map, write_orgchart
+    from .science.organisations import derive_orgchart, read_domain_map, write_orgchart
 
     with _progress("addresses") as bar:
         table, outside = derive_orgchart(files, settings, read_domain_map(domain_map) if domain_map else None,
@@ -55,7 +55,7 @@ def compare_cmd(settings: Any, paths: tuple[Path, ...], names: tuple[str, ...], 
 
     Example: orgsphere compare results-a/ results-b/ results-c/ results-d/ results-e/
     """
-    from .organisations import compare
+    from .science.organisations import compare
 
     table, fit = compare(paths, names or None, settings.bootstrap_samples, settings.seed)
     click.echo(f"{'organisation':<28} {'persons':>9} {'internal':>11} {'external':>10} {'R':>7}")
@@ -85,7 +85,7 @@ def simulate_cmd(settings: Any, shape: str, dimension: int, sizes: str, seeds: i
 
     Example: orgsphere simulate --shape ball -d 3   |   orgsphere simulate --what-if rotate --share 0.3
     """
-    from . import spheremodel as sm
+    from .science import spheremodel as sm
 
     if intervention is not None:
         before, after = sm.what_if(intervention, n=persons, share=share, d=dimension, seed=settings.seed)

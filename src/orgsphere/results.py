@@ -16,9 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .analysis.fit import ScalingFit, json_ready
-from .analysis.rent import RentFit, dimension_from_rent
 from .errors import InputError, MissingExtraError
+from .fits import RentFit, ScalingFit, dimension_from_rent, json_ready
 from .result_tables import RESULT_TABLES, publish
 from .rows import rows_where
 from .spreadsheet import neutralise_formulas

@@ -374,12 +374,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "lexicon", _as_path, None,
         "A TOML file of your own internal-customer terms for the language audit, added to the built-in lexicon "
-        "(same format as orgsphere/language/lexicon.toml).", "path",
+        "(same format as orgsphere/text/lexicon.toml).", "path",
     ),
     Setting(
         "role_lexicon", _as_path, None,
         "A TOML file of words and ticket categories per staff role, used instead of the built-in one "
-        "(orgsphere/roles/lexicon.toml).", "path",
+        "(orgsphere/text/role_lexicon.toml).", "path",
     ),
     Setting(
         "role_training", _as_path, None,

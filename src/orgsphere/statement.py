@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
+from .analysis.lookups import sorted_rows, unit_column
 from .privacy import PSEUDONYM_HEX_CHARS
 from .results import ProcessingStatement
 from .settings import SETTINGS, Settings
-from .analysis.lookups import sorted_rows, unit_column
 from .store import Store, orgsphere_version
 
 __all__ = ["build_statement", "organisation_summary"]

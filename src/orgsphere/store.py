@@ -21,7 +21,15 @@ import pyarrow as pa
 
 from .errors import ConfigError, KeyMismatchError, StoreError, StoreLockedError
 from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
-from .schema import MIGRATIONS, REBUILD_BELOW, REBUILD_WHY, SCHEMA_VERSION, STAGING_FILE_SUFFIX, STAGING_PREFIX, TABLES
+from .schema import (
+    MIGRATIONS,
+    REBUILD_BELOW,
+    REBUILD_WHY,
+    SCHEMA_VERSION,
+    STAGING_FILE_SUFFIX,
+    STAGING_PREFIX,
+    TABLES,
+)
 from .settings import Settings
 from .storage_errors import storage_error, storage_errors
 
@@ -214,7 +222,7 @@ class Store:
         return self._pseudonymiser
 
     def close(self) -> None:
-        from .analysis.engine import forget_cached
+        from .engine import forget_cached
 
         forget_cached(self.ibis)
         with contextlib.suppress(Exception):

@@ -18,7 +18,6 @@ every end of every interaction is a unit, person or party of the snapshot (``end
 from __future__ import annotations
 
 import contextlib
-
 import json
 import os
 import shutil
@@ -34,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from .analysis.engine import forget_cached
+from .engine import forget_cached
 from .errors import ConfigError, MissingExtraError, StoreError
 from .ingest.tabular import Progress
 from .schema import SCHEMA_VERSION, TABLES

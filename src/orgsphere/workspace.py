@@ -9,13 +9,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .analysis.run import analyse
+from .errors import StoreError
 from .health import Health, check_health
-from .ingest import IngestReport, ingest_calendar, ingest_crm, ingest_documents, ingest_edges, ingest_mail, ingest_orgchart, ingest_parties, ingest_slack, ingest_tickets, ingest_viva
+from .ingest import (
+    IngestReport,
+    ingest_calendar,
+    ingest_crm,
+    ingest_documents,
+    ingest_edges,
+    ingest_mail,
+    ingest_orgchart,
+    ingest_parties,
+    ingest_slack,
+    ingest_tickets,
+    ingest_viva,
+)
 from .ingest.tabular import Progress
+from .pipeline import analyse
 from .results import Results
 from .settings import Settings, load_settings
-from .errors import StoreError
 from .storage_errors import storage_errors
 from .store import Store
 from .warehouse import Warehouse, check_current, publish, warehouse_location

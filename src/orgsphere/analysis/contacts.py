@@ -23,11 +23,19 @@ import ibis
 import numpy as np
 import pyarrow as pa
 
+from ..engine import materialise, release
+from ..markers import ALL
 from ..store import Store
-from .engine import materialise, release
-from .ends import EVERY_CHANNEL, EVERY_MONTH, UNDATED_MONTH, channels_of, classified_interactions, unit_codes
+from .ends import (
+    EVERY_CHANNEL,
+    EVERY_MONTH,
+    UNDATED_MONTH,
+    channels_of,
+    classified_interactions,
+    unit_codes,
+)
 from .hierarchy import unit_ancestors
-from .sphere import ALL, rollups
+from .sphere import rollups
 
 __all__ = ["Graph", "Labels", "KeyGraph", "KeyedGraphs", "contact_graph"]
 

@@ -21,11 +21,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
+from ..engine import local_table, materialise, release
+from ..markers import ALL, UNDATED
 from ..store import Store
 from .contacts import Graph, KeyedGraphs, KeyGraph, Labels, contact_graph
-from .engine import local_table, materialise, release
 from .frontier import frontier_search
-from .sphere import ALL, UNDATED
 
 __all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "person_distance_batches",
            "unit_distances", "unit_routes", "unit_tables", "TARGETS", "DISTANCE_BANDS"]

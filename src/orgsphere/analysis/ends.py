@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import ibis
 import pyarrow as pa
 
+from ..engine import local_table, materialise
 from ..schema import PARTY, PERSON, UNIT
-from .engine import local_table, materialise
 from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
 
 __all__ = ["classified_interactions", "channel_bits", "took_column", "channels_of", "unit_codes", "NO_COMMON",

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 import ibis
 
-from .engine import materialise, release
+from ..engine import materialise, release
 
 __all__ = ["frontier_search"]
 

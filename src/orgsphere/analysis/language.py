@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from ..language.audit import find_hits
-from ..language.lexicon import Lexicon
+from ..text.audit import find_hits
+from ..text.lexicon import Lexicon
 from .lookups import TableSource, sorted_rows
 
 __all__ = ["language_table", "store_texts", "Text", "LANGUAGE_SCHEMA"]

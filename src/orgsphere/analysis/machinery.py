@@ -8,8 +8,9 @@ from collections import defaultdict
 
 import pyarrow as pa
 
+from ..markers import ALL, UNDATED
 from ..store import Store
-from .sphere import ALL, UNDATED, placed_interactions
+from .sphere import placed_interactions
 
 __all__ = ["machinery_table", "MACHINERY_SCHEMA"]
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
+from ..markers import ALL
 from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
-from .sphere import ALL, placed_interactions
+from .sphere import placed_interactions
 
 __all__ = ["unit_margins", "MARGIN_COUNTS"]
 

@@ -35,7 +35,6 @@ import pyarrow.compute as pc
 
 from ..rows import rows_where
 
-
 __all__ = ["Margins", "margins", "random_mixing", "rewired", "null_table", "NULL_MODELS"]
 
 NULL_MODELS = ("mixing", "rewired")

@@ -24,9 +24,10 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from ..markers import ALL, UNDATED
 from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
-from .sphere import ALL, UNDATED, placed_interactions
+from .sphere import placed_interactions
 
 __all__ = ["RelationRules", "relation_table", "verdict", "RELATION_SCHEMA", "VERDICTS"]
 

@@ -15,40 +15,21 @@ broken ones, and p is fitted again on the levels below them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..fits import MIN_POINTS_FOR_FIT, RentFit, ScalingFit
+from ..markers import ALL
 from ..rows import rows_where
-from .fit import MIN_POINTS_FOR_FIT, ScalingFit, fit_power
+from .fit import fit_power
 from .hierarchy import unit_groups
-from .sphere import ALL
 
-__all__ = ["RentFit", "subtrees", "rent_fit", "dimension_from_rent"]
+__all__ = ["subtrees", "rent_fit"]
 
 BREAK_SE = 3.0  # a level is off the line when its mean residual lies this many standard errors below it
-
-
-@dataclass(frozen=True)
-class RentFit:
-    fit: ScalingFit  # over every subtree
-    inner: ScalingFit | None  # over the subtrees from ``break_depth`` down, when the law breaks above it
-    break_depth: int | None  # shallowest level where the law holds; None: it holds everywhere (or no fit)
-    level_residuals: list[dict[str, float | int]]
-
-    @property
-    def p(self) -> ScalingFit:
-        """The fit to quote: over the levels where the power law holds."""
-        return self.inner if self.inner is not None and self.inner.slope is not None else self.fit
-
-
-def dimension_from_rent(p: float | None) -> float | None:
-    """The ball dimension d with the same Rent exponent: p = (d − 1)/d, so d = 1/(1 − p) (p < 1 only)."""
-    if p is None or p >= 1.0:
-        return None
-    return 1.0 / (1.0 - p)
 
 
 def subtrees(sphere: pa.Table, units: pa.Table, channel: str = ALL) -> pa.Table:

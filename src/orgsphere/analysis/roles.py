@@ -10,10 +10,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..roles.model import RoleModel
-from ..roles.rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
+from ..markers import ALL
+from ..text.role_model import RoleModel
+from ..text.role_rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
 from .lookups import Memberships, TableSource, sorted_rows
-from .sphere import ALL
 
 __all__ = ["classified_items", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
 

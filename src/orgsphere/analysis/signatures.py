@@ -20,9 +20,10 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from ..markers import ALL, UNDATED
 from ..schema import PERSON
 from ..store import Store
-from .sphere import ALL, UNDATED, placed_interactions
+from .sphere import placed_interactions
 
 __all__ = ["signature_table", "SIGNATURE_RULES"]
 

@@ -48,18 +48,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
+from ..engine import local_table, materialise, small_on_driver
+from ..markers import ALL, UNDATED
 from ..schema import UNIT
 from ..store import Store
 from .active import stayers_and_movers
-from .ends import (CUSTOMER, EVERY_CHANNEL, EVERY_MONTH, NO_COMMON, PARTY_END, UNDATED_MONTH, channel_bits,
-                   channels_of, classified_interactions, took_column, unit_codes)
-from .engine import local_table, materialise, small_on_driver
+from .ends import (
+    CUSTOMER,
+    EVERY_CHANNEL,
+    EVERY_MONTH,
+    NO_COMMON,
+    PARTY_END,
+    UNDATED_MONTH,
+    channel_bits,
+    channels_of,
+    classified_interactions,
+    took_column,
+    unit_codes,
+)
 from .hierarchy import ORGANISATION, unit_ancestors
 
-__all__ = ["sphere_counts", "placed_interactions", "rollups", "ALL", "UNDATED", "SPHERE_KEYS", "TWO_WAY_CHANNELS"]
+__all__ = ["sphere_counts", "placed_interactions", "rollups", "SPHERE_KEYS", "TWO_WAY_CHANNELS"]
 
-ALL = "all"
-UNDATED = "undated"
 # the channels in which every person at an end of an interaction took part in it, the receiving end as much
 # as the sending one (contributors, above): in every other channel only the sender did
 TWO_WAY_CHANNELS = frozenset({"meeting", "meeting-broadcast", "ticket"})

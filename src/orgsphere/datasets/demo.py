@@ -22,7 +22,13 @@ import yaml
 from .demo_documents import write_documents
 from .demo_requests import write_requests
 from .demo_units import DEMO_UNITS, DOMAIN, ORG_NAME, DemoUnit
-from .demo_work import broadcasts, conversation_ids, joint_meetings, subjects, write_tickets
+from .demo_work import (
+    broadcasts,
+    conversation_ids,
+    joint_meetings,
+    subjects,
+    write_tickets,
+)
 
 __all__ = ["DemoFiles", "make_demo", "DEMO_YEAR"]
 

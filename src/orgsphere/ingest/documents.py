@@ -13,9 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import InputError
-from ..language.audit import guess_lang
-from ..language.documents import document_files, read_document
 from ..store import Store
+from ..text.audit import guess_lang
+from .document_formats import document_files, read_document
 from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 

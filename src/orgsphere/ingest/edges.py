@@ -16,10 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..language.lexicon import load_lexicon
-from ..language.machinery import TopicReader
 from ..settings import Settings
 from ..store import Store
+from ..text.lexicon import load_lexicon
+from ..text.subjects import TopicReader
 from .columns import find_columns
 from .limits import ReadLimits
 from .parties import ingest_parties

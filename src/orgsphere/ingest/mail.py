@@ -33,7 +33,13 @@ from ..settings import Settings
 from ..store import Store
 from .edges import SOURCE_ID, EdgeBuffer, EdgeReader
 from .limits import ReadLimits, raise_hint
-from .mailheaders import MailHeaders, has_binary_bytes, iter_mbox, parse_headers, read_header_block
+from .mailheaders import (
+    MailHeaders,
+    has_binary_bytes,
+    iter_mbox,
+    parse_headers,
+    read_header_block,
+)
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress
 

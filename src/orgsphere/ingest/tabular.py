@@ -27,9 +27,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from ..settings import ByteSize
 from .cappedlines import CappedLines
 from .csvrecords import Records
-from ..settings import ByteSize
 from .limits import ReadLimits, line_too_long, raise_hint
 from .ziplimits import check_zip
 

@@ -29,10 +29,10 @@ from ..store import Store
 from .columns import find_columns
 from .edges import SOURCE_ID, EdgeReader
 from .limits import ReadLimits
-from .timestamps import DateOrder, parse_timestamps
 from .resolve import Resolver
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
+from .timestamps import DateOrder, parse_timestamps
 
 __all__ = ["ingest_tickets", "TICKET_FIELDS"]
 

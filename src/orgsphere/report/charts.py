@@ -12,8 +12,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from ..analysis.fit import SPHERE_SLOPE, ScalingFit  # noqa: E402
-from ..analysis.rent import RentFit  # noqa: E402
+from ..fits import (  # noqa: E402
+    SPHERE_SLOPE,
+    RentFit,  # noqa: E402
+    ScalingFit,
+)
 
 __all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart"]
 

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from markupsafe import Markup
 
 from ..analysis.distance import DISTANCE_BANDS, OTHER_ROUTE, TARGETS
-from ..analysis.sphere import ALL, UNDATED
+from ..markers import ALL, UNDATED
 from ..results import Results
 from ..rows import rows_where
 from .charts import trend_chart

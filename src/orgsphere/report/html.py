@@ -9,13 +9,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..analysis.sphere import ALL, UNDATED
 from ..errors import InputError
+from ..markers import ALL, UNDATED
 from ..results import Results
 from .charts import scaling_chart, trend_chart
-from .i18n import LANGS, text_for
 from .distance import distance_context
 from .health import health_context
+from .i18n import LANGS, text_for
 from .relations import relations_context
 from .roles import roles_context
 from .science import science_context

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..analysis.sphere import ALL
+from ..markers import ALL
 from ..results import Results
 
 __all__ = ["language_context", "machinery_context"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..analysis.sphere import ALL
+from ..markers import ALL
 from ..results import Results
 from .internal_customer import language_context, machinery_context
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..analysis.sphere import ALL
+from ..markers import ALL
 from ..results import Results
-from ..roles.rules import ROLES, UNKNOWN
+from ..text.role_rules import ROLES, UNKNOWN
 
 __all__ = ["roles_context", "flag_words"]
 

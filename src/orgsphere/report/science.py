@@ -10,10 +10,9 @@ import numpy as np
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..analysis.fit import ScalingFit
-from ..analysis.rent import dimension_from_rent
+from ..fits import ScalingFit, dimension_from_rent
 from ..results import Results
-from ..spheremodel import dimension_from_slope
+from ..science.spheremodel import dimension_from_slope
 from .charts import null_chart, rent_chart
 
 __all__ = ["science_context"]

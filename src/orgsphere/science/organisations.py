@@ -31,20 +31,20 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .analysis.fit import ScalingFit, fit_power
-from .analysis.sphere import ALL
-from .errors import InputError
-from .ingest.columns import find_columns
-from .ingest.edges import EDGE_FIELDS
-from .ingest.limits import ReadLimits
-from .ingest.mail import mail_files, messages, not_a_contact
-from .ingest.mailheaders import has_binary_bytes, parse_headers
-from .privacy import Pseudonymiser
-from .ingest.resolve import matching_domain
-from .ingest.tabular import Progress, open_tabular
-from .privacy import domain_of
-from .rows import rows_where
-from .settings import Settings
+from ..analysis.fit import fit_power
+from ..errors import InputError
+from ..fits import ScalingFit
+from ..ingest.columns import find_columns
+from ..ingest.edges import EDGE_FIELDS
+from ..ingest.limits import ReadLimits
+from ..ingest.mail import mail_files, messages, not_a_contact
+from ..ingest.mailheaders import has_binary_bytes, parse_headers
+from ..ingest.resolve import matching_domain
+from ..ingest.tabular import Progress, open_tabular
+from ..markers import ALL
+from ..privacy import Pseudonymiser, domain_of
+from ..rows import rows_where
+from ..settings import Settings
 
 __all__ = ["derive_orgchart", "write_orgchart", "read_domain_map", "compare", "CORPUS_ROOT"]
 

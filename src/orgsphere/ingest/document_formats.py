@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from ..ingest.limits import ReadLimits
+    from .limits import ReadLimits
 
 __all__ = ["DOCUMENT_SUFFIXES", "read_document", "document_files"]
 
@@ -58,8 +58,8 @@ def _docx(path: Path, limits: ReadLimits | None) -> str:
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    from ..ingest.limits import ReadLimits
-    from ..ingest.ziplimits import check_zip
+    from .limits import ReadLimits
+    from .ziplimits import check_zip
 
     check_zip(path, limits or ReadLimits.of(), "Word document")  # (python-docx unpacks every part whole)
     try:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
-from ..language.lexicon import fold, phrase_pattern
+from .lexicon import fold, phrase_pattern
 
 __all__ = ["ROLES", "UNKNOWN", "RoleLexicon", "RoleCall", "load_role_lexicon"]
 
@@ -65,10 +65,10 @@ class RoleLexicon:
 
 def load_role_lexicon(path: Path | None = None) -> RoleLexicon:
     """The built-in role lexicon, or the user's file in its place."""
-    where = path or "orgsphere/roles/lexicon.toml"
+    where = path or "orgsphere/text/role_lexicon.toml"
     try:
         text = path.read_text(encoding="utf-8") if path else \
-            resources.files("orgsphere.roles").joinpath("lexicon.toml").read_text("utf-8")
+            resources.files("orgsphere.text").joinpath("role_lexicon.toml").read_text("utf-8")
         data = tomllib.loads(text)
     except OSError as exc:
         raise InputError(f"{where}: cannot read the role lexicon ({exc.strerror}).") from None
@@ -76,7 +76,7 @@ def load_role_lexicon(path: Path | None = None) -> RoleLexicon:
         raise InputError(f"{where}: not a valid TOML role lexicon ({exc}).") from None
     roles = data.get("roles")
     if not isinstance(roles, dict) or not roles:
-        raise InputError(f"{where}: no [roles.<role>] tables; see orgsphere/roles/lexicon.toml for the format.")
+        raise InputError(f"{where}: no [roles.<role>] tables; see orgsphere/text/role_lexicon.toml for the format.")
     words: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
     categories: dict[str, str] = {}
     for role, spec in roles.items():

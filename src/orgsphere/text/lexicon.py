@@ -69,7 +69,7 @@ class Lexicon:
 def _read(path: Path | None) -> dict[str, object]:
     try:
         if path is None:
-            return tomllib.loads(resources.files("orgsphere.language").joinpath("lexicon.toml").read_text("utf-8"))
+            return tomllib.loads(resources.files("orgsphere.text").joinpath("lexicon.toml").read_text("utf-8"))
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot read the lexicon ({exc.strerror}).") from None

@@ -5,32 +5,34 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..disclosure import follow_sphere, protect_domains, protect_sphere
-from ..health import check_health
-from ..privacy import suppress_small_groups
-from ..results import Results
-from ..rows import rows_where
-from ..settings import Settings
-from ..spheremodel import what_if_table
-from ..statement import build_statement, organisation_summary
-from ..store import Store
-from .boundary import TOP_DOMAINS, boundary_counts
-from .distance import TARGETS, person_distance_batches, unit_tables
-from .fit import ScalingFit, fit_scaling
-from .hierarchy import unit_ancestors
-from .margins import unit_margins
-from .nulls import margins, null_table
-from ..language.lexicon import load_lexicon
-from .language import language_table
-from .lookups import Memberships, party_kinds, person_fte, unit_column
-from .machinery import machinery_table
-from .roles import FlagRules, classified_items, role_flags, role_profiles
-from .signatures import signature_table
-from ..roles.model import RoleModel, read_labelled
-from ..roles.rules import load_role_lexicon
-from .relations import RelationRules, relation_table
-from .rent import rent_fit, subtrees
-from .sphere import ALL, UNDATED, sphere_counts
+from .analysis.boundary import TOP_DOMAINS, boundary_counts
+from .analysis.distance import TARGETS, person_distance_batches, unit_tables
+from .analysis.fit import fit_scaling
+from .analysis.hierarchy import unit_ancestors
+from .analysis.language import language_table
+from .analysis.lookups import Memberships, party_kinds, person_fte, unit_column
+from .analysis.machinery import machinery_table
+from .analysis.margins import unit_margins
+from .analysis.nulls import margins, null_table
+from .analysis.relations import RelationRules, relation_table
+from .analysis.rent import rent_fit, subtrees
+from .analysis.roles import FlagRules, classified_items, role_flags, role_profiles
+from .analysis.signatures import signature_table
+from .analysis.sphere import sphere_counts
+from .disclosure import follow_sphere, protect_domains, protect_sphere
+from .fits import ScalingFit
+from .health import check_health
+from .markers import ALL, UNDATED
+from .privacy import suppress_small_groups
+from .results import Results
+from .rows import rows_where
+from .science.spheremodel import what_if_table
+from .settings import Settings
+from .statement import build_statement, organisation_summary
+from .store import Store
+from .text.lexicon import load_lexicon
+from .text.role_model import RoleModel, read_labelled
+from .text.role_rules import load_role_lexicon
 
 __all__ = ["analyse", "FIT_MEASURES"]
 

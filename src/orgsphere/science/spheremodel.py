@@ -32,8 +32,9 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from .analysis.fit import ScalingFit, fit_power
-from .errors import InputError
+from ..analysis.fit import fit_power
+from ..errors import InputError
+from ..fits import ScalingFit
 
 __all__ = ["Snapshot", "ball", "tree", "network", "simulate", "exponent", "grow", "what_if", "SHAPES",
            "INTERVENTIONS", "dimension_from_slope", "what_if_table"]  # fmt: skip

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..language.lexicon import fold
-from .rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
+from .lexicon import fold
+from .role_rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
 
 __all__ = ["LabelledItem", "read_labelled", "RoleModel", "Scores", "scores", "cross_validate"]
 

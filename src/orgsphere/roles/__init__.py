@@ -1,1 +1,0 @@
-"""Staff roles: supporting, regulating, executing, advisory."""
