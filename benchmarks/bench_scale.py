@@ -183,6 +183,7 @@ class RssSampler:
 
 def run_step(step: str, engine: str, location: str, memory_limit: str, threads: int) -> dict[str, Any]:
     """Time one step (after the engine is up, so a Spark session's start is not counted)."""
+    from orgsphere.engine import duckdb_connection
     from orgsphere.settings import load_settings
     from orgsphere.warehouse import Warehouse
 
@@ -205,7 +206,7 @@ def run_step(step: str, engine: str, location: str, memory_limit: str, threads: 
         return {"seconds": seconds, "out_rows": rows, "peak_mib": sampler.stop()}
     with Warehouse(location, settings, engine=engine) as wh:
         if engine == "duckdb":
-            wh.ibis.con.execute(f"SET threads = {threads}")
+            duckdb_connection(wh.ibis).execute(f"SET threads = {threads}")
         start = time.perf_counter()
         if step == "sphere":
             from orgsphere.analysis.sphere import sphere_counts

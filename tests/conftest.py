@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import orgsphere
+from orgsphere.engine import spark_session
 from orgsphere.store import Store
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
@@ -141,12 +142,16 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 class SparkTables:
     """Tables a DuckDB store holds, copied into Spark and read through the same ibis calls as the store."""
 
+    engine = "spark"
+    ends_known = False
+
     def __init__(self, spark: Any, store: Store, names: tuple[str, ...], prefix: str) -> None:
         self.ibis = spark
+        self.path = f"spark:{prefix}"
         self._names = {}
         for name in names:
             view = f"{prefix}_{name}"
-            spark._session.createDataFrame(store.table(name).to_pyarrow()).createOrReplaceTempView(view)
+            spark_session(spark).createDataFrame(store.table(name).to_pyarrow()).createOrReplaceTempView(view)
             self._names[name] = view
 
     def table(self, name: str) -> Any:

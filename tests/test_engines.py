@@ -12,6 +12,7 @@ import pytest
 
 from orgsphere.analysis.margins import unit_margins
 from orgsphere.analysis.sphere import sphere_counts
+from orgsphere.engine import spark_session
 
 from .conftest import SparkTables, hospital_ward
 
@@ -46,7 +47,7 @@ def test_the_ward_on_duckdb_and_spark(tmp_path: Path, spark: Any) -> None:
 def test_a_lookup_reaches_spark_and_a_missing_table_is_named(spark: Any) -> None:
     from orgsphere.engine import local_table
 
-    spark._session.createDataFrame(pa.table({"y": ["a"]})).createOrReplaceTempView("engines_probe")
+    spark_session(spark).createDataFrame(pa.table({"y": ["a"]})).createOrReplaceTempView("engines_probe")
     t = local_table(spark.table("engines_probe"), pa.table({"x": [1, 2]}))
     assert t.to_pyarrow()["x"].to_pylist() == [1, 2]
     with pytest.raises(Exception, match="no_such_table"):

@@ -13,7 +13,7 @@ import pytest
 
 from orgsphere.analysis.distance import hop_distances, person_distances, route_labels
 from orgsphere.analysis.frontier import frontier_search
-from orgsphere.engine import release
+from orgsphere.engine import release, spark_session
 
 from .conftest import SparkTables, hospital_ward
 
@@ -32,7 +32,7 @@ def engine(request: pytest.FixtureRequest) -> Any:
 def load(con: Any, table: pa.Table) -> Any:
     name = f"t{next(_views)}"
     if con.name == "pyspark":
-        con._session.createDataFrame(table).createOrReplaceTempView(name)
+        spark_session(con).createDataFrame(table).createOrReplaceTempView(name)
         return con.table(name)
     return con.create_table(name, table, temp=True)
 

@@ -15,6 +15,7 @@ import pytest
 from orgsphere.analysis.ends import channels_of, classified_interactions, unit_codes
 from orgsphere.analysis.hierarchy import unit_ancestors
 from orgsphere.analysis.sphere import sphere_counts
+from orgsphere.engine import spark_session
 from orgsphere.errors import MissingExtraError, StoreError
 from orgsphere.pipeline import analyse
 from orgsphere.results import Results
@@ -68,7 +69,7 @@ def test_publish_writes_every_table_and_duckdb_reads_the_same_analysis(published
 
 def test_the_whole_analysis_is_the_same_on_spark(published: Any, spark: Any) -> None:
     ward, location, _ = published
-    with Warehouse(location, ward.ws.settings, engine="spark", session=spark._session) as wh:
+    with Warehouse(location, ward.ws.settings, engine="spark", session=spark_session(spark)) as wh:
         same_results(analyse(ward.ws.store, ward.ws.settings), analyse(wh, ward.ws.settings))
 
 
@@ -177,7 +178,7 @@ def test_counts_and_declared_sizes_reach_both_engines(tmp_path: Path, spark: Any
         publish(ws.store, location)
         here, tallies = sphere_counts(ws.store)
         assert tallies["interactions"] > 10 * ws.store.counts()["interactions"]
-        for engine, session in (("duckdb", None), ("spark", spark._session)):
+        for engine, session in (("duckdb", None), ("spark", spark_session(spark))):
             with Warehouse(location, ws.settings, engine=engine, session=session) as wh:
                 there, their = sphere_counts(wh)
                 keys = [(k, "ascending") for k in ("scope", "depth", "group_id", "period", "channel")]

@@ -1,16 +1,98 @@
-"""What differs between the engines under the expression code: holding an intermediate table, and putting a
-small Arrow table (a lookup built in Python) into the engine of an expression, for DuckDB and Spark."""
+"""The one adapter to the engines, DuckDB and Spark, under ibis: connecting, which engine an expression runs
+on, holding an intermediate table, putting a small Arrow table (a lookup built in Python) into the engine of an
+expression, and what a table source (a store or a published warehouse) offers every analysis.
+
+Every use of ibis's private API lives in this module, and only here: ibis 12 gives no public way to reach the
+engine's own connection (``backend.con``, DuckDB's; ``backend._session``, Spark's), to ask which backend an
+expression is bound to (``Table._find_backend``), or to detach the tables ``.cache()`` made before a connection
+closes (``_cache_name_to_entry``). That is why ibis is pinned to one version in pyproject.toml: an upgrade
+is checked here first (tests/test_engines.py runs both engines).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
+import duckdb
 import ibis
 import pyarrow as pa
 
-__all__ = ["materialise", "release", "local_table", "forget_cached", "small_on_driver"]
+__all__ = [
+    "ENGINES", "Engine", "TableSource", "engine_of", "connect_duckdb", "connect_spark", "duckdb_connection",
+    "spark_session", "spark_conf", "materialise", "release", "local_table", "forget_cached", "small_on_driver",
+]  # fmt: skip
 
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 _names = itertools.count()
+
+
+class TableSource(Protocol):
+    """What every analysis reads: the canonical tables as engine expressions, with the source's meta data and
+    row counts. A :class:`~orgsphere.store.Store` (DuckDB) and a :class:`~orgsphere.warehouse.Warehouse`
+    (a published snapshot, on DuckDB or Spark) are both one; mypy checks that they are."""
+
+    @property
+    def path(self) -> Path | str: ...
+
+    @property
+    def engine(self) -> str: ...
+
+    @property
+    def ends_known(self) -> bool: ...
+
+    def table(self, name: str) -> ibis.Table: ...
+
+    def meta(self, key: str) -> str | None: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+
+def engine_of(t: ibis.Table) -> Engine:
+    """The engine an expression runs on."""
+    return "spark" if t._find_backend().name == "pyspark" else "duckdb"
+
+
+def connect_duckdb(path: Path | str | None = None, read_only: bool = False) -> Any:
+    """An ibis backend on a DuckDB database file (``path``), or in memory."""
+    return ibis.duckdb.connect(str(path), read_only=read_only) if path is not None else ibis.duckdb.connect()
+
+
+def connect_spark(session: Any) -> Any:
+    """An ibis backend on a Spark session."""
+    return ibis.pyspark.connect(session)
+
+
+def duckdb_connection(backend: Any) -> duckdb.DuckDBPyConnection:
+    """DuckDB's own connection under an ibis backend: for SQL that ibis does not express (transactions, COPY,
+    settings such as memory_limit)."""
+    con: duckdb.DuckDBPyConnection = backend.con
+    return con
+
+
+def spark_session(backend: Any) -> Any:
+    """The Spark session under an ibis backend: for views over Parquet, temporary views and session settings."""
+    return backend._session
+
+
+@contextlib.contextmanager
+def spark_conf(t: ibis.Table, key: str, value: str) -> Iterator[None]:
+    """A Spark session setting changed while the block runs, when ``t`` runs on Spark (nothing on DuckDB)."""
+    backend = t._find_backend()
+    if backend.name != "pyspark":
+        yield
+        return
+    conf = backend._session.conf
+    before = conf.get(key)
+    conf.set(key, value)
+    try:
+        yield
+    finally:
+        conf.set(key, before)
 
 
 def materialise(t: ibis.Table) -> ibis.Table:

@@ -20,6 +20,7 @@ from .analysis.roles import FlagRules, classified_items, role_flags, role_profil
 from .analysis.signatures import signature_table
 from .analysis.sphere import sphere_counts
 from .disclosure import follow_sphere, protect_domains, protect_sphere
+from .engine import TableSource
 from .fits import ScalingFit
 from .health import check_health
 from .markers import ALL, UNDATED
@@ -99,7 +100,7 @@ def _group_fits(visible: pa.Table, settings: Settings) -> list[ScalingFit]:
     return fits
 
 
-def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+def _distances(store: TableSource, settings: Settings, unit_rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Customer distance per unit (and to the other kinds of outside party the store has), with unit names,
     and the units each unit reaches them through."""
     kinds = party_kinds(store)
@@ -115,7 +116,7 @@ def _distances(store: Store, settings: Settings, unit_rows: pa.Table) -> tuple[p
     return table.replace_schema_metadata({b"keys": b"unit,name,kind,period,channel,target"}), routes
 
 
-def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
+def _relations(store: TableSource, settings: Settings, sphere: pa.Table) -> pa.Table:
     """Line-staff and staff-staff relations with their verdicts; 'persons' is the smaller unit's active
     persons in the period, so the minimum group size covers both ends."""
     kinds = _unit_kinds(store)
@@ -128,7 +129,7 @@ def _relations(store: Store, settings: Settings, sphere: pa.Table) -> pa.Table:
     return table.append_column("persons", pa.array(smaller, pa.int64()))
 
 
-def _unit_kinds(store: Store) -> dict[str, str | None]:
+def _unit_kinds(store: TableSource) -> dict[str, str | None]:
     return unit_column(store, "kind")
 
 
@@ -139,7 +140,7 @@ def _unit_persons(sphere: pa.Table) -> dict[tuple[str, str], int]:
             for r in units.select(["period", "group_id", "persons"]).to_pylist()}  # fmt: skip
 
 
-def _signatures(store: Store) -> pa.Table:
+def _signatures(store: TableSource) -> pa.Table:
     """The roles the interactions suggest, per staff unit, with its headcount for the minimum group size."""
     table = signature_table(store, _unit_kinds(store))
     persons = Memberships.of(store).headcounts([], ALL)
@@ -148,7 +149,7 @@ def _signatures(store: Store) -> pa.Table:
     return table.replace_schema_metadata({b"keys": b"period,unit"})
 
 
-def _machinery(store: Store, sphere: pa.Table) -> pa.Table:
+def _machinery(store: TableSource, sphere: pa.Table) -> pa.Table:
     kinds = _unit_kinds(store)
     table = machinery_table(store, kinds)
     persons = _unit_persons(sphere)
@@ -157,7 +158,7 @@ def _machinery(store: Store, sphere: pa.Table) -> pa.Table:
     return table.replace_schema_metadata({b"keys": b"period,unit,topic"})
 
 
-def _roles(store: Store, settings: Settings, sphere: pa.Table, distance: pa.Table,
+def _roles(store: TableSource, settings: Settings, sphere: pa.Table, distance: pa.Table,
            relations: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:  # fmt: skip
     """Role profiles of the staff units, their flags, and a few example titles per unit and role (only where
     titles were kept)."""
@@ -210,7 +211,7 @@ def _shown_units(table: pa.Table, sphere: pa.Table) -> pa.Table:
     return table.filter(pc.invert(pc.is_in(table["unit"], complement)))
 
 
-def analyse(store: Store, settings: Settings) -> Results:
+def analyse(store: TableSource, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
     visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], settings.min_group_size,

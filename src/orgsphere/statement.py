@@ -7,15 +7,16 @@ from pathlib import PurePath
 from typing import Any
 
 from .analysis.lookups import sorted_rows, unit_column
+from .engine import TableSource
 from .privacy import PSEUDONYM_HEX_CHARS
 from .results import ProcessingStatement
 from .settings import SETTINGS, Settings
-from .store import Store, orgsphere_version
+from .store import orgsphere_version
 
 __all__ = ["build_statement", "organisation_summary"]
 
 
-def _sources(store: Store) -> list[dict[str, Any]]:
+def _sources(store: TableSource) -> list[dict[str, Any]]:
     log = store.table("ingest_log").select("source", "kind", "rows", "kept", "rejects", "sha256", "finished")
     rows = sorted_rows(log, ["finished"])
     for r in rows:
@@ -23,7 +24,7 @@ def _sources(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def _reject_reasons(store: Store) -> list[dict[str, Any]]:
+def _reject_reasons(store: TableSource) -> list[dict[str, Any]]:
     r = store.table("rejects")
     counts = r.group_by(["source", "reason"]).aggregate(n=r.count()).to_pyarrow()
     counts = counts.sort_by([("n", "descending"), ("source", "ascending"), ("reason", "ascending")])
@@ -37,7 +38,7 @@ def _counted(t: Any, column: str) -> dict[str, int]:
     return dict(zip(n[column].to_pylist(), n["n"].to_pylist(), strict=True))
 
 
-def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -> ProcessingStatement:
+def build_statement(store: TableSource, settings: Settings, tallies: dict[str, int]) -> ProcessingStatement:
     shown = []
     for s in SETTINGS:
         value = getattr(settings, s.name)
@@ -76,7 +77,7 @@ def build_statement(store: Store, settings: Settings, tallies: dict[str, int]) -
     )
 
 
-def organisation_summary(store: Store) -> dict[str, Any]:
+def organisation_summary(store: TableSource) -> dict[str, Any]:
     """Size and shape of the organisation as the store holds it."""
     units, people, i = store.table("units"), store.table("people"), store.table("interactions")
     kinds = unit_column(store, "kind")

@@ -19,6 +19,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
+from .engine import connect_duckdb, duckdb_connection, forget_cached
 from .errors import ConfigError, KeyMismatchError, StoreError, StoreLockedError
 from .privacy import Pseudonymiser, key_fingerprint, load_or_create_key
 from .schema import (
@@ -45,6 +46,9 @@ def orgsphere_version() -> str:
 class Store:
     """An open store. Use :func:`orgsphere.open` to get one; close it (or use ``with``) when done."""
 
+    engine = "duckdb"
+    ends_known = False  # a store does not record whether every end id of its interactions is in its lookups
+
     def __init__(self, path: Path, settings: Settings, read_only: bool = False):
         self.path = Path(path)
         self.settings = settings
@@ -57,7 +61,7 @@ class Store:
         with storage_errors(self.path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.ibis = ibis.duckdb.connect(str(self.path), read_only=read_only)
+            self.ibis = connect_duckdb(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
@@ -77,7 +81,7 @@ class Store:
                 f"{self.path}: not an orgsphere store or damaged ({exc}). Point --store at a store file, "
                 "or at a new path to create one."
             ) from None
-        self.raw: duckdb.DuckDBPyConnection = self.ibis.con
+        self.raw = duckdb_connection(self.ibis)
         self.raw.execute("SET enable_progress_bar = false")  # nothing below the CLI prints
         if settings.memory_limit:
             try:
@@ -222,8 +226,6 @@ class Store:
         return self._pseudonymiser
 
     def close(self) -> None:
-        from .engine import forget_cached
-
         forget_cached(self.ibis)
         with contextlib.suppress(Exception):
             self.ibis.disconnect()

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from .engine import forget_cached
+from .engine import connect_duckdb, connect_spark, duckdb_connection, forget_cached, spark_session
 from .errors import ConfigError, MissingExtraError, StoreError
 from .ingest.tabular import Progress
 from .schema import SCHEMA_VERSION, TABLES
@@ -270,7 +270,7 @@ class Warehouse:
         self._temp: str | None = None
         if self.engine == "spark":
             self.ibis = spark_backend(settings, session)
-            spark = self.ibis._session
+            spark = spark_session(self.ibis)
             base = location.rstrip("/")
             for name in DATA_TABLES:
                 view = f"orgsphere_{name}_{id(self):x}"
@@ -278,8 +278,8 @@ class Warehouse:
                 self._views.append(view)
         else:
             self._temp = tempfile.mkdtemp(prefix="orgsphere-spill-")
-            self.ibis = ibis.duckdb.connect()
-            con = self.ibis.con
+            self.ibis = connect_duckdb()
+            con = duckdb_connection(self.ibis)
             con.execute("SET enable_progress_bar = false")
             con.execute("SET temp_directory = ?", [self._temp])  # an in-memory database spills here
             if settings.memory_limit:
@@ -311,7 +311,7 @@ class Warehouse:
     def close(self) -> None:
         if self.engine == "spark":
             for view in self._views:
-                self.ibis._session.catalog.dropTempView(view)
+                spark_session(self.ibis).catalog.dropTempView(view)
         else:
             forget_cached(self.ibis)
             self.ibis.disconnect()
@@ -370,4 +370,4 @@ def spark_backend(settings: Settings, session: Any = None) -> Any:
                 "(java -version) and the settings spark_master, spark_remote and spark_conf."
             ) from None
     session.conf.set("spark.sql.session.timeZone", "UTC")  # months are cut in UTC, as on DuckDB
-    return ibis.pyspark.connect(session)
+    return connect_spark(session)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..schema import PARTY
-from ..store import Store
 
 __all__ = ["boundary_counts", "BOUNDARY_KEYS", "DOMAIN_KEYS", "TOP_DOMAINS"]
 
@@ -16,7 +16,7 @@ DOMAIN_KEYS = ("domain", "kind", "declared_by")
 TOP_DOMAINS = 25
 
 
-def _contacts(store: Store) -> ibis.Table:
+def _contacts(store: TableSource) -> ibis.Table:
     i = store.table("interactions")
     ends = ibis.union(
         i.filter(i.src_kind == PARTY).select(party=i.src, person=i.dst, n=i.n),
@@ -26,7 +26,7 @@ def _contacts(store: Store) -> ibis.Table:
     return ends.join(parties, ends.party == parties.party_id)
 
 
-def boundary_counts(store: Store) -> tuple[pa.Table, pa.Table]:
+def boundary_counts(store: TableSource) -> tuple[pa.Table, pa.Table]:
     """Per class of party (kind, how it was declared): parties, interactions, internal persons in contact;
     and every outside domain, busiest first (those of parties without a domain under a null one):
     :func:`~orgsphere.disclosure.protect_domains` keeps the ``TOP_DOMAINS`` it may show."""

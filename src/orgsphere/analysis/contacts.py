@@ -23,9 +23,8 @@ import ibis
 import numpy as np
 import pyarrow as pa
 
-from ..engine import materialise, release
+from ..engine import TableSource, materialise, release
 from ..markers import ALL
-from ..store import Store
 from .ends import (
     EVERY_CHANNEL,
     EVERY_MONTH,
@@ -76,7 +75,7 @@ class Graph:
             release(t)
 
 
-def contact_graph(store: Store, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...]) -> Graph:
+def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...]) -> Graph:
     """The graphs of every month and channel (and their roll-ups), with ``facing_units`` (unit ids, compared
     case-insensitively) counting as direct customer contact."""
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())

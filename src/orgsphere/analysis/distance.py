@@ -21,9 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
-from ..engine import local_table, materialise, release
+from ..engine import TableSource, local_table, materialise, release
 from ..markers import ALL, UNDATED
-from ..store import Store
 from .contacts import Graph, KeyedGraphs, KeyGraph, Labels, contact_graph
 from .frontier import frontier_search
 
@@ -76,13 +75,13 @@ def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.nda
     return label
 
 
-def person_distance_batches(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
+def person_distance_batches(store: TableSource, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
                             facing_units: tuple[str, ...] = (), search: str = "auto") -> Iterator[pa.Table]:  # fmt: skip
     """:func:`person_distances` in parts, each whole periods and channels: with the in-memory search one
     period and channel at a time, so that only one graph is ever in memory (the engine holds the rest and
     spills it if it must)."""
     if search == "auto":
-        search = "scipy" if store.ibis.name == "duckdb" else "frontier"
+        search = "scipy" if store.engine == "duckdb" else "frontier"
     if search not in ("scipy", "frontier"):
         raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
     graph = contact_graph(store, min_contacts, targets, facing_units)
@@ -97,7 +96,7 @@ def person_distance_batches(store: Store, min_contacts: int = 2, targets: tuple[
         graph.release()
 
 
-def person_distances(store: Store, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
+def person_distances(store: TableSource, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
                      facing_units: tuple[str, ...] = (), search: str = "auto") -> pa.Table:  # fmt: skip
     """Per period, channel and target: every active person's unit, hop distance (null = unreachable) and
     ``via_unit``, the unit of the colleague with direct contact that their shortest path leads to.

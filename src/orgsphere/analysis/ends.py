@@ -22,9 +22,9 @@ from collections.abc import Sequence
 import ibis
 import pyarrow as pa
 
-from ..engine import local_table, materialise
+from ..engine import TableSource, engine_of, local_table, materialise
 from ..schema import PARTY, PERSON, UNIT
-from .lookups import FIRST, LAST, UNDATED_DAY, TableSource
+from .lookups import FIRST, LAST, UNDATED_DAY
 
 __all__ = ["classified_interactions", "channel_bits", "took_column", "channels_of", "unit_codes", "NO_COMMON",
            "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
@@ -82,7 +82,7 @@ def _by_hash(store: TableSource, lookup: ibis.Table) -> bool:
     can only meet its own hash, the hashes of the lookup being distinct, checked by the caller): a
     published snapshot records that (``ends_known``, checked as it was written); a store does not, and
     is matched on the ids."""
-    return bool(getattr(store, "ends_known", False)) and lookup._find_backend().name == "duckdb"
+    return store.ends_known and engine_of(lookup) == "duckdb"
 
 
 def channels_of(store: TableSource) -> list[str]:

@@ -14,8 +14,6 @@ slope that a null model reproduces is arithmetic, not a finding (see :func:`verd
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc

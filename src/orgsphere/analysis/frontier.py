@@ -12,11 +12,11 @@ closer) with the smallest id.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import ibis
 
-from ..engine import materialise, release
+from ..engine import materialise, release, spark_conf
 
 __all__ = ["frontier_search"]
 
@@ -60,18 +60,7 @@ def frontier_search(edges: ibis.Table, sources: ibis.Table, graph_keys: Sequence
     return reached
 
 
-@contextlib.contextmanager
-def _plain_union(t: ibis.Table) -> Iterator[None]:
+def _plain_union(t: ibis.Table) -> contextlib.AbstractContextManager[None]:
     """Spark (4.0) fails to carry the constraints of checkpointed tables through a union ("key not found");
     the union is done with constraint propagation off, which only forgoes an optimisation."""
-    backend = t._find_backend()
-    if backend.name != "pyspark":
-        yield
-        return
-    conf, key = backend._session.conf, "spark.sql.constraintPropagation.enabled"
-    before = conf.get(key)
-    conf.set(key, "false")
-    try:
-        yield
-    finally:
-        conf.set(key, before)
+    return spark_conf(t, "spark.sql.constraintPropagation.enabled", "false")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..text.audit import find_hits
 from ..text.lexicon import Lexicon
-from .lookups import TableSource, sorted_rows
+from .lookups import sorted_rows
 
 __all__ = ["language_table", "store_texts", "Text", "LANGUAGE_SCHEMA"]
 

@@ -8,21 +8,17 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import ibis
 import pyarrow as pa
 
-__all__ = ["TableSource", "unit_column", "party_kinds", "person_fte", "Memberships", "sorted_rows"]
+from ..engine import TableSource
+
+__all__ = ["unit_column", "party_kinds", "person_fte", "Memberships", "sorted_rows"]
 
 FIRST, LAST = date(1, 1, 1), date(9999, 12, 31)
 UNDATED_DAY = date(9999, 12, 30)  # an undated item falls on the eve of the end of time, as in sphere.py
-
-
-class TableSource(Protocol):
-    """What an analysis needs of a store: its canonical tables as engine expressions (a Store or Warehouse)."""
-
-    def table(self, name: str) -> ibis.Table: ...
 
 
 def unit_column(store: TableSource, column: str) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..markers import ALL, UNDATED
-from ..store import Store
 from .sphere import placed_interactions
 
 __all__ = ["machinery_table", "MACHINERY_SCHEMA"]
@@ -18,7 +18,7 @@ MACHINERY_SCHEMA = pa.schema([("period", pa.string()), ("unit", pa.string()), ("
                               ("sent", pa.int64()), ("received", pa.int64()), ("counterparts", pa.int64())])  # fmt: skip
 
 
-def machinery_table(store: Store, kinds: dict[str, str | None]) -> pa.Table:
+def machinery_table(store: TableSource, kinds: dict[str, str | None]) -> pa.Table:
     """Per period (and 'all') and staff unit: interactions with each topic it sent and received, and the number
     of other units at the other end."""
     p = placed_interactions(store)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..markers import ALL
 from ..schema import PARTY, PERSON, UNIT
-from ..store import Store
 from .sphere import placed_interactions
 
 __all__ = ["unit_margins", "MARGIN_COUNTS"]
@@ -24,7 +24,7 @@ __all__ = ["unit_margins", "MARGIN_COUNTS"]
 MARGIN_COUNTS = ("out", "into", "intra", "to_party", "to_customer", "from_party", "from_customer")
 
 
-def unit_margins(store: Store) -> pa.Table:
+def unit_margins(store: TableSource) -> pa.Table:
     """Rows (channel, unit, out, into, intra, to_party, to_customer, from_party, from_customer); channel 'all'
     sums the channels."""
     p = placed_interactions(store)

@@ -24,9 +24,9 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..schema import PARTY, PERSON, UNIT
-from ..store import Store
 from .sphere import placed_interactions
 
 __all__ = ["RelationRules", "relation_table", "verdict", "RELATION_SCHEMA", "VERDICTS"]
@@ -63,7 +63,7 @@ def _by_period(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], d
     return ibis.union(monthly, whole.select(monthly.columns))
 
 
-def _directed(store: Store) -> tuple[ibis.Table, ibis.Table]:
+def _directed(store: TableSource) -> tuple[ibis.Table, ibis.Table]:
     """Per period and ordered pair of units: interactions, initiatives and tickets; and the interactions
     themselves with their period and thread, for the customer work."""
     p = placed_interactions(store)
@@ -139,7 +139,7 @@ def verdict(r: dict[str, Any], rules: RelationRules) -> tuple[str, list[str]]:
     return "mixed", pulls + ([] if len(pulls) > 1 else ["reciprocity"])
 
 
-def relation_table(store: Store, kinds: dict[str, str | None], rules: RelationRules) -> pa.Table:
+def relation_table(store: TableSource, kinds: dict[str, str | None], rules: RelationRules) -> pa.Table:
     """Every pair of units with at least one staff unit (``kinds``: unit -> line/staff/None) that had contact,
     per period and over all periods, with the measures and the verdict."""
     directed, placed = _directed(store)

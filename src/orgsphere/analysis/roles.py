@@ -10,10 +10,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..markers import ALL
 from ..text.role_model import RoleModel
 from ..text.role_rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
-from .lookups import Memberships, TableSource, sorted_rows
+from .lookups import Memberships, sorted_rows
 
 __all__ = ["classified_items", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
 

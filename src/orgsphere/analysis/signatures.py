@@ -20,9 +20,9 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..schema import PERSON
-from ..store import Store
 from .sphere import placed_interactions
 
 __all__ = ["signature_table", "SIGNATURE_RULES"]
@@ -38,7 +38,7 @@ SIGNATURE_RULES: dict[str, tuple[tuple[str, str, float], ...]] = {
 }
 
 
-def _features(store: Store, kinds: dict[str, str | None]) -> dict[str, dict[str, float]]:
+def _features(store: TableSource, kinds: dict[str, str | None]) -> dict[str, dict[str, float]]:
     p = placed_interactions(store)
     cross = p.filter(p.src_unit.notnull() & p.dst_unit.notnull() & (p.src_unit != p.dst_unit)
                      & (p.period != UNDATED))  # fmt: skip
@@ -89,7 +89,7 @@ def _holds(value: float, op: str, threshold: float) -> bool:
     return value >= threshold if op == "≥" else value < threshold
 
 
-def signature_table(store: Store, kinds: dict[str, str | None]) -> pa.Table:
+def signature_table(store: TableSource, kinds: dict[str, str | None]) -> pa.Table:
     """Per staff unit with contact with the line, over the whole period: the features, the score of each
     role (share of its conditions met) and the role of the best score (ties: none)."""
     rows: list[dict[str, Any]] = []

@@ -48,10 +48,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
-from ..engine import local_table, materialise, small_on_driver
+from ..engine import TableSource, engine_of, local_table, materialise, small_on_driver
 from ..markers import ALL, UNDATED
 from ..schema import UNIT
-from ..store import Store
 from .active import stayers_and_movers
 from .ends import (
     CUSTOMER,
@@ -76,7 +75,7 @@ TWO_WAY_CHANNELS = frozenset({"meeting", "meeting-broadcast", "ticket"})
 SPHERE_KEYS = ("scope", "depth", "group_id", "name", "kind", "function", "period", "channel")
 
 
-def placed_interactions(store: Store) -> ibis.Table:
+def placed_interactions(store: TableSource) -> ibis.Table:
     """Interactions with the unit of each person end and the kind of each party end (``n``: the interactions
     each row stands for, which every count adds up)."""
     i = store.table("interactions")
@@ -147,7 +146,7 @@ def _scopes(depth: int) -> list[tuple[str, int | None, str]]:
     return [("unit", None, "unit"), *(("level", d, f"g{d}") for d in range(depth + 1)), ("organisation", None, "org")]
 
 
-def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
+def sphere_counts(store: TableSource) -> tuple[pa.Table, dict[str, int]]:
     """The sphere table (before the minimum group size is applied) and overall tallies for the statement.
 
     One pass over the interactions (ends.py): both ends of each interaction, classified by where the other
@@ -176,7 +175,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     null_bits = "".join(f", CAST(NULL AS BIGINT) AS {w}" for w in (*words, *took))
     sent_took = "".join(f", {w}, {w} AS {took_column(w)}" for w in words)
     received_took = "".join(f", {w}, {w} & CAST({two_way[w]} AS BIGINT) AS {took_column(w)}" for w in words)
-    sets = _tally_sets(bits, separately=classified._find_backend().name == "duckdb")
+    sets = _tally_sets(bits, separately=engine_of(classified) == "duckdb")
     tally = classified.alias("classified").sql(f"""
         WITH sets AS ({sets}),
         unit_ends AS (
@@ -271,7 +270,7 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
     return result.replace_schema_metadata({b"keys": ",".join(SPHERE_KEYS).encode()}), tallies
 
 
-def _declared(store: Store) -> dict[str, int]:
+def _declared(store: TableSource) -> dict[str, int]:
     """unit -> the largest size a source declares for it."""
     t = store.table("declared_sizes")
     t = t.group_by("unit_id").aggregate(size=t.size.max()).to_pyarrow()
