@@ -157,8 +157,8 @@ def test_the_boundary_minus_the_visible_domains_does_not_give_a_small_one(tmp_pa
         ws.ingest_orgchart(write(tmp_path / "org.csv", "\n".join(lines) + "\n"))
         ws.ingest_edges(write(tmp_path / "e.csv", "\n".join(edges) + "\n"))
         results = ws.analyse()
-    domains = {r["domain"]: r for r in results.domains.arrow.to_pylist()}
-    classes = [r for r in results.boundary.arrow.to_pylist() if r["kind"] == "customer"]
+    domains = {r["domain"]: r for r in results["domains"].arrow.to_pylist()}
+    classes = [r for r in results["boundary"].arrow.to_pylist() if r["kind"] == "customer"]
     assert "small.example" not in domains
     assert len(classes) == 1
     visible = sum(d["interactions"] for d in domains.values() if d["kind"] == "customer")

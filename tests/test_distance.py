@@ -162,7 +162,7 @@ def test_email_eu_core_with_one_department_customer_facing(tmp_path: Path, searc
         assert (None if pd.isna(mine) else int(mine)) == expected.get(person), person
     assert got.distance.isna().any() and got.distance.max() >= 3  # some far away, some with no path
     # per department: D4 itself all at 0; the rest spread out
-    d4 = results.distance.filter(unit="D4", period="all", channel="all", target="customer").to_pylist()[0]
+    d4 = results["distance"].filter(unit="D4", period="all", channel="all", target="customer").to_pylist()[0]
     assert d4["d0"] == d4["persons"] and d4["within_1"] == 1.0
 
 

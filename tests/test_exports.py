@@ -35,7 +35,7 @@ def test_a_unit_named_like_a_formula_is_text_in_csv_and_xlsx(tmp_path: Path) -> 
         ws.ingest_orgchart(write(tmp_path / "org.csv", org))
         ws.ingest_edges(write(tmp_path / "e.csv", edges))
         results = ws.analyse()
-    assert HOSTILE[0] in results.sphere.arrow["name"].to_pylist()  # the API keeps the real name
+    assert HOSTILE[0] in results["sphere"].arrow["name"].to_pylist()  # the API keeps the real name
     results.export(tmp_path / "csv", "csv")
     results.export(tmp_path / "xlsx", "xlsx")
     results.export(tmp_path / "parquet", "parquet")

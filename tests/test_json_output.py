@@ -143,8 +143,8 @@ def test_analyse_json_has_every_fit_rent_and_the_ranking(tmp_path: Path, capsys:
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", read_only=True, **settings) as ws:
         results = ws.analyse()
     # every fit, one per null model across units, in the order of fit_list, with the same figures
-    assert len(got["fits"]) == len(results.fit_list) > 0
-    for shown, fit in zip(got["fits"], results.fit_list, strict=True):
+    assert len(got["fits"]) == len(results.fits) > 0
+    for shown, fit in zip(got["fits"], results.fits, strict=True):
         key = ("measure", "scope", "kind", "channel", "null_model", "n_units", "slope", "ci_low", "ci_high", "verdict")
         assert {k: shown[k] for k in key} == {k: getattr(fit, k) for k in key}
     across = [f for f in got["fits"] if f["scope"] == "units" and f["channel"] == "all" and f["kind"] == "all"

@@ -124,7 +124,7 @@ def test_documents_in_the_store_by_unit_counted_once(tmp_path: Path, capsys: pyt
         assert [(Path(p).name, u) for p, u in rows] == [("catalogus.md", "ICT"), ("visie.txt", None)]
         with pytest.raises(InputError, match="unit 'Nowhere' is not in the org chart"):
             ws.ingest_documents(tmp_path / "docs", unit="Nowhere")
-        language = ws.analyse().language.arrow.to_pylist()
+        language = ws.analyse()["language"].arrow.to_pylist()
     got = {(Path(r["name"]).name, r["unit"], r["term"], r["hits"]) for r in language}
     assert got == {("catalogus.md", "ICT", "internal_customer", 1), ("catalogus.md", "ICT", "sla", 1),
                    ("visie.txt", None, "internal_supplier", 1)}  # fmt: skip

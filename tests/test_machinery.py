@@ -87,7 +87,7 @@ def test_only_the_kind_is_kept_and_only_when_allowed(tmp_path: Path) -> None:
                 ["%rapportage%", "%uw mening%", "%lunch%"]).fetchone()
             assert found == (0,), (table, column)  # no subject text anywhere in the store
         results = ws.analyse()
-    rows = {(r["unit"], r["topic"]): r for r in results.machinery.filter(period="all").to_pylist()}
+    rows = {(r["unit"], r["topic"]): r for r in results["machinery"].filter(period="all").to_pylist()}
     assert set(rows) == {("ICT", "satisfaction_survey"), ("ICT", "sla"), ("ICT", "requirements_package")}
     survey = rows[("ICT", "satisfaction_survey")]
     assert (survey["sent"], survey["received"], survey["counterparts"]) == (3, 0, 1)

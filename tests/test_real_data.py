@@ -46,7 +46,7 @@ def test_email_eu_core_departments(tmp_path: Path) -> None:
         senders[unit] = len(set(e.loc[e.a == d, "from"]))
         assert row.contributors == senders[unit], unit
         assert row.R == 0.0 or (row.internal == 0 and pd.isna(row.R))
-    whole = results.sphere.filter(scope="organisation", period="all", channel="all").to_pylist()[0]
+    whole = results["sphere"].filter(scope="organisation", period="all", channel="all").to_pylist()[0]
     assert (whole["intra"], whole["inter"], whole["external"], whole["R"]) == (len(e), 0, 0, 0.0)
     # with no external contact anywhere there is nothing to fit on a log scale, and the report says so
     assert results.fit("R").slope is None and "R = 0 everywhere" in results.fit("R").note

@@ -22,7 +22,7 @@ def departments(tmp_path: Path, name: str, columns: dict[str, str] | None = None
 
 
 def shown(results: orgsphere.Results) -> pd.DataFrame:
-    nulls = results.nulls.to_pandas()
+    nulls = results["nulls"].to_pandas()
     return nulls[(nulls.channel == "all") & ~nulls.suppressed]
 
 

@@ -59,7 +59,7 @@ def org_with_known_relations(tmp_path: Path) -> orgsphere.Workspace:
 def test_verdicts_come_out_as_built(tmp_path: Path) -> None:
     with org_with_known_relations(tmp_path) as ws:
         results = ws.analyse()
-        rows = {(r["unit_a"], r["unit_b"]): r for r in results.relations.filter(period="all").to_pylist()}
+        rows = {(r["unit_a"], r["unit_b"]): r for r in results["relations"].filter(period="all").to_pylist()}
     # line first; the line-line pair Sales-Ops is no concern here, and had no contact anyway
     assert set(rows) == {("Sales", "ICT"), ("Ops", "Legal"), ("Ops", "ICT"), ("Sales", "Legal")}
     supplier = rows[("Sales", "ICT")]
@@ -108,5 +108,5 @@ def test_small_units_are_suppressed(tmp_path: Path) -> None:
     with org_with_known_relations(tmp_path) as ws:
         ws.settings = ws.settings.replace(min_group_size=6)
         results = ws.analyse()
-    rows = results.relations.filter(period="all").to_pylist()
+    rows = results["relations"].filter(period="all").to_pylist()
     assert rows and all(r["suppressed"] and r["volume"] is None and r["verdict"] is None for r in rows)

@@ -78,13 +78,13 @@ def test_profiles_and_flags_of_staff_units(tmp_path: Path) -> None:
         ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
         ws.ingest_tickets(_requests(tmp_path))
         results = ws.analyse()
-    profiles = {r["unit"]: r for r in results.roles.filter(period="all").to_pylist()}
+    profiles = {r["unit"]: r for r in results["roles"].filter(period="all").to_pylist()}
     hr, risk = profiles["HR"], profiles["Risk"]
     assert (hr["items"], hr["supporting"], hr["advisory"], hr["main_role"]) == (25, 22, 3, "supporting")
     assert (risk["regulating"], risk["top_requester"], risk["top_requester_share"]) == (24, "Sales", 23 / 24)
-    flags = {(f["unit"], f["flag"]) for f in results.role_flags.arrow.to_pylist()}
+    flags = {(f["unit"], f["flag"]) for f in results["role_flags"].arrow.to_pylist()}
     assert flags == {("HR", "mismatch"), ("Risk", "regulating_without_advice"), ("Risk", "one_requester")}
-    examples = results.role_examples.arrow.to_pylist()
+    examples = results["role_examples"].arrow.to_pylist()
     assert {(e["unit"], e["role"], e["title"]) for e in examples} >= {
         ("HR", "advisory", "Advies over de teamindeling"), ("Risk", "regulating", "Controle van het klantdossier")}
     # without keep_texts no title reaches the store: the category alone decides, and no examples are shown
@@ -93,8 +93,8 @@ def test_profiles_and_flags_of_staff_units(tmp_path: Path) -> None:
         ws.ingest_orgchart(tmp_path / "org.csv")
         ws.ingest_tickets(tmp_path / "requests.csv")
         results = ws.analyse()
-    risk = next(r for r in results.roles.filter(period="all").to_pylist() if r["unit"] == "Risk")
-    assert risk["regulating"] == 24 and results.role_examples.arrow.num_rows == 0
+    risk = next(r for r in results["roles"].filter(period="all").to_pylist() if r["unit"] == "Risk")
+    assert risk["regulating"] == 24 and results["role_examples"].arrow.num_rows == 0
 
 
 def test_roles_evaluate_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -108,7 +108,7 @@ def test_results_apply_the_minimum_group_size_everywhere(acme: orgsphere.Workspa
     strict = orgsphere.Workspace(acme.settings.replace(min_group_size=4))
     acme.close()
     results = strict.analyse()
-    for r in results.sphere.arrow.to_pylist():
+    for r in results["sphere"].arrow.to_pylist():
         if r["suppressed"]:
             assert r["persons"] is None and r["intra"] is None and r["R"] is None
     assert all(r["suppressed"] for r in results.units().to_pylist())  # both units have 3 active persons
@@ -127,7 +127,7 @@ def test_results_apply_the_minimum_group_size_everywhere(acme: orgsphere.Workspa
             if row["name"] in ("Sales", "Support"):
                 figure = "d0" if name == "distance" else "intra"
                 assert row["suppressed"] is True and row[figure] is None and row["persons"] is None
-    assert results.domains.num_rows == 0  # every outside domain was met by fewer than 4 persons
+    assert results["domains"].num_rows == 0  # every outside domain was met by fewer than 4 persons
     strict.close()
 
 
@@ -161,11 +161,11 @@ def test_fit_is_honest_about_thin_data() -> None:
 
 def test_the_boundary_says_how_each_party_was_classified(acme: orgsphere.Workspace) -> None:
     results = acme.analyse()
-    rows = {(r["kind"], r["declared_by"]): r for r in results.boundary.arrow.to_pylist()}
+    rows = {(r["kind"], r["declared_by"]): r for r in results["boundary"].arrow.to_pylist()}
     assert rows[("customer", "setting customer_domains")]["interactions"] == 2
     assert rows[("supplier", "setting supplier_domains")]["interactions"] == 1
     assert rows[("other", "undeclared (outside the internal domains)")]["interactions"] == 1
-    domains = {r["domain"]: r for r in results.domains.arrow.to_pylist()}
+    domains = {r["domain"]: r for r in results["domains"].arrow.to_pylist()}
     assert domains["customer.example"]["persons"] == 2 and domains["customer.example"]["kind"] == "customer"
 
 

@@ -147,7 +147,7 @@ def test_random_mixing_organisation_is_not_reported_as_a_sphere(tmp_path: Path) 
     # the boundary ratio falls steeply with size, but only as random mixing says it must
     assert boundary.slope < -0.6 and boundary.verdict == "null"
     assert results.fit("R").verdict != "sphere"
-    nulls = results.nulls.filter(channel="all")
+    nulls = results["nulls"].filter(channel="all")
     excess = np.array(nulls["excess_inwardness"].to_pylist(), dtype=float)
     assert 0.8 < np.nanmedian(excess) < 1.25
 
@@ -159,7 +159,7 @@ def test_sphere_built_organisation_is_reported_as_one(tmp_path: Path) -> None:
         assert fit.ci_low <= -1 / 3 <= fit.ci_high, measure
         assert fit.verdict == "sphere" and fit.differs_from_null, measure
     # units are far more inward than chance: excess inwardness well above 1, with small p-values
-    nulls = results.nulls.filter(channel="all")
+    nulls = results["nulls"].filter(channel="all")
     assert min(v for v in nulls["excess_inwardness"].to_pylist() if v is not None) > 2
     assert max(v for v in nulls["inward_p"].to_pylist() if v is not None) < 0.01
 
@@ -186,7 +186,7 @@ def test_rent_finds_p_and_the_level_where_the_law_breaks() -> None:
 
 def test_rent_on_an_organisation_from_the_store(tmp_path: Path) -> None:
     results = build_org(tmp_path, seed=9, contacts="sphere").analyse()
-    subtrees = results.subtrees.arrow
+    subtrees = results["subtrees"].arrow
     assert subtrees.num_rows == len(SIZES) + 1  # every unit, and the whole organisation
     root = [r for r in subtrees.to_pylist() if r["depth"] == 0][0]
     assert root["boundary"] == sum(r["external"] for r in results.units().to_pylist())

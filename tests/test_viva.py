@@ -145,6 +145,6 @@ def test_microsofts_own_group_to_group_sample(tmp_path: Path) -> None:
     for group in set(groups) - hidden:
         assert shown[group]["persons"] == sizes[group] and shown[group]["R"] is not None
     assert shown["CEO"]["R"] is None and shown["CEO"]["internal"] is None
-    nulls = {r["unit"]: r["persons"] for r in results.nulls.filter(channel="all").to_pylist()}
+    nulls = {r["unit"]: r["persons"] for r in results["nulls"].filter(channel="all").to_pylist()}
     visible = sorted(set(groups) - hidden)
     assert nulls[visible[0]] == sizes[visible[0]]  # the N of the scaling fits across units

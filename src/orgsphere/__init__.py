@@ -3,7 +3,7 @@
 >>> import orgsphere
 >>> ws = orgsphere.open("acme.duckdb", internal_domains=["acme.example"])   # doctest: +SKIP
 >>> ws.ingest_orgchart("orgchart.csv"); ws.ingest_edges("mail.csv")         # doctest: +SKIP
->>> results = ws.analyse(); results.sphere.to_pandas()                      # doctest: +SKIP
+>>> results = ws.analyse(); results["sphere"].to_pandas()                      # doctest: +SKIP
 """
 
 from importlib.metadata import version as _version

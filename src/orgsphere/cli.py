@@ -321,7 +321,7 @@ def analyse_cmd(settings: Any, top: int, as_json: bool) -> None:
         echo_json(results.to_dict(top))
         _data_check(results)
         return
-    for fit in results.fit_list:
+    for fit in results.fits:
         if fit.channel != "all" or fit.measure not in ("R", "B") or fit.scope != "units" or fit.null_model != "mixing":
             continue
         click.echo(describe(fit, f"{fit.measure} across {fit.kind} units"))

@@ -25,7 +25,7 @@ from .fits import ScalingFit
 from .health import check_health
 from .markers import ALL, UNDATED
 from .privacy import suppress_small_groups
-from .results import Results
+from .results import Results, publish_results
 from .rows import rows_where
 from .science.spheremodel import what_if_table
 from .settings import Settings
@@ -236,11 +236,11 @@ def analyse(store: TableSource, settings: Settings) -> Results:
     distance, machinery, roles, signatures = (follow_sphere(t, visible, k) for t in (distance, machinery, roles, signatures))
     relations = follow_sphere(relations, visible, k, units=("unit_a", "unit_b"))
     flags, examples, routes = (_shown_units(t, visible) for t in (flags, examples, routes))
-    results = Results(visible, fits, organisation_summary(store), statement, settings.min_group_size,
-                   boundary=boundary, domains=domains, nulls=nulls, subtrees=trees, rent=rent, model=model,
-                   distance=distance, routes=routes, relations=relations, language=language,
-                   machinery=machinery, roles=roles, role_flags=flags, role_examples=examples,
-                   signatures=signatures)  # fmt: skip
+    raw = {"sphere": visible, "boundary": boundary, "domains": domains, "nulls": nulls, "subtrees": trees,
+           "model": model, "distance": distance, "routes": routes, "relations": relations, "language": language,
+           "machinery": machinery, "roles": roles, "role_flags": flags, "role_examples": examples,
+           "signatures": signatures}  # fmt: skip
+    results = publish_results(raw, fits, rent, organisation_summary(store), statement, settings.min_group_size)
     # the data check reads the store itself (a published warehouse is checked where its store is)
     results.health = check_health(store, settings) if isinstance(store, Store) else None
     return results

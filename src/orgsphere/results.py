@@ -7,6 +7,8 @@ leaves orgsphere by any route.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,33 +20,50 @@ import pyarrow.parquet as pq
 
 from .errors import InputError, MissingExtraError
 from .fits import RentFit, ScalingFit, dimension_from_rent, json_ready
-from .result_tables import RESULT_TABLES, publish
+from .result_tables import RESULT_TABLES, TableSpec, publish, spec_of
 from .rows import rows_where
 from .spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
     from .health import Health
 
-__all__ = ["ResultTable", "Results", "ProcessingStatement", "EXPORT_FORMATS"]
+__all__ = ["ResultTable", "Results", "ProcessingStatement", "EXPORT_FORMATS", "publish_results"]
+
+HTML_ROWS = 10  # rows a notebook shows of a table
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
 
 
 class ResultTable:
-    """An Arrow table with the conversions users need: pandas, polars, CSV, Parquet."""
+    """One published table: an Arrow table with what it holds (its declaration in
+    :mod:`orgsphere.result_tables`) and the conversions users need: Arrow, pandas, polars; shown as a table in a
+    notebook."""
 
     def __init__(self, name: str, table: pa.Table, description: str):
         self.name, self.arrow, self.description = name, table, description
 
-    def to_pandas(self) -> Any:
+    @property
+    def spec(self) -> TableSpec:
+        """Its declaration: keys, the column that counts the people behind a row, parents, rule."""
+        return spec_of(self.name)
+
+    def to_arrow(self) -> pa.Table:
+        return self.arrow
+
+    def to_pandas(self) -> pd.DataFrame:
         return self.arrow.to_pandas()
 
-    def to_polars(self) -> Any:
+    def to_polars(self) -> pl.DataFrame:
         try:
             import polars as pl
         except ImportError:  # pragma: no cover - polars is a dependency, but may be removed by hand
             raise MissingExtraError("to_polars() needs polars: pip install polars") from None
-        return pl.from_arrow(self.arrow)
+        frame = pl.from_arrow(self.arrow)
+        assert isinstance(frame, pl.DataFrame)  # (a table gives a frame; only an array gives a series)
+        return frame
 
     @property
     def num_rows(self) -> int:
@@ -56,6 +75,23 @@ class ResultTable:
 
     def __repr__(self) -> str:
         return f"<ResultTable {self.name}: {self.num_rows} rows; {', '.join(self.arrow.column_names)}>"
+
+    def _repr_html_(self) -> str:
+        """The first rows as an HTML table, for Jupyter and other notebooks (every value escaped)."""
+        head = self.arrow.slice(0, HTML_ROWS).to_pylist()
+        cells = "".join(f"<th>{html.escape(c)}</th>" for c in self.arrow.column_names)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row.values()) + "</tr>"
+                       for row in head)  # fmt: skip
+        more = f" (the first {HTML_ROWS:,})" if self.num_rows > HTML_ROWS else ""
+        return (f"<div><strong>{html.escape(self.name)}</strong>: {self.num_rows:,} rows{more}. "
+                f"{html.escape(self.description)}<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody>"
+                "</table></div>")  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 @dataclass
@@ -81,85 +117,66 @@ class ProcessingStatement:
         return asdict(self)
 
 
-class Results:
-    """Every result of one analysis, with small groups suppressed."""
+class Results(Mapping[str, ResultTable]):
+    """Every result of one analysis, with small groups suppressed: a read-only mapping of the published tables
+    by name (``results["sphere"]``, in the order :data:`~orgsphere.result_tables.RESULT_TABLES` declares
+    them), with the fits as objects (:attr:`fits`), Rent's fit, the organisation's size and shape, the
+    processing statement and the data check. Made by :func:`publish_results`, which applies the rules."""
 
-    health: Health | None = None  # the data check (orgsphere check) of the store analysed, where there is one
-    # the published tables, one attribute each, as orgsphere.result_tables declares them
-    sphere: ResultTable
-    fits: ResultTable
-    nulls: ResultTable
-    subtrees: ResultTable
-    model: ResultTable
-    distance: ResultTable
-    routes: ResultTable
-    relations: ResultTable
-    language: ResultTable
-    machinery: ResultTable
-    roles: ResultTable
-    role_flags: ResultTable
-    role_examples: ResultTable
-    signatures: ResultTable
-    boundary: ResultTable
-    domains: ResultTable
-
-    def __init__(self, sphere: pa.Table, fits: list[ScalingFit], organisation: dict[str, Any],
-                 statement: ProcessingStatement, min_group_size: int, boundary: pa.Table | None = None,
-                 domains: pa.Table | None = None, nulls: pa.Table | None = None, subtrees: pa.Table | None = None,
-                 rent: RentFit | None = None, model: pa.Table | None = None,
-                 distance: pa.Table | None = None, routes: pa.Table | None = None,
-                 relations: pa.Table | None = None, language: pa.Table | None = None,
-                 machinery: pa.Table | None = None, roles: pa.Table | None = None,
-                 role_flags: pa.Table | None = None, role_examples: pa.Table | None = None,
-                 signatures: pa.Table | None = None):  # fmt: skip
+    def __init__(self, tables: Mapping[str, ResultTable], fits: Sequence[ScalingFit], rent: RentFit | None,
+                 organisation: dict[str, Any], statement: ProcessingStatement, min_group_size: int,
+                 health: Health | None = None):  # fmt: skip
+        self._tables = dict(tables)
+        self.fits: list[ScalingFit] = list(fits)  # every fit, Rent's included; results["fits"] is their table
         self.rent = rent
-        all_fits = list(fits) + ([f for f in (rent.fit, rent.inner) if f is not None] if rent else [])
-        self.fit_list = all_fits
-        fits_table = pa.Table.from_pylist(
-            [{**asdict(f), "sphere_in_interval": f.sphere_in_interval, "zero_in_interval": f.zero_in_interval,
-              "differs_from_null": f.differs_from_null, "verdict": f.verdict} for f in all_fits]  # fmt: skip
-        )
-        raw = {"sphere": sphere, "fits": fits_table, "nulls": nulls, "subtrees": subtrees, "model": model,
-               "distance": distance, "routes": routes, "relations": relations, "language": language,
-               "machinery": machinery, "roles": roles, "role_flags": role_flags, "role_examples": role_examples,
-               "signatures": signatures, "boundary": boundary, "domains": domains}  # fmt: skip
-        # every table through its declaration (orgsphere.result_tables): the minimum group size applied there
-        self._tables = [ResultTable(spec.name, publish(spec.name, raw[spec.name], min_group_size), spec.description)
-                        for spec in RESULT_TABLES]  # fmt: skip
-        for table in self._tables:
-            setattr(self, table.name, table)
-        suppressed = self.sphere.arrow
-        whole = rows_where(suppressed, period="all", channel="all")
-        own = whole["suppressed"] if "complementary" not in whole.column_names else \
-            pc.and_(whole["suppressed"], pc.invert(whole["complementary"]))  # (too small themselves)
-        statement.suppressed_groups = int(pc.sum(own.cast(pa.int64())).as_py() or 0)
-        statement.complementary_suppressed = sum(int((t.arrow.schema.metadata or {}).get(b"secondary", b"0"))
-                                                 for t in self._tables)  # fmt: skip
         self.organisation = organisation
         self.statement = statement
         self.min_group_size = min_group_size
+        self.health = health  # the data check (orgsphere check) of the store analysed, where there is one
+
+    def __getitem__(self, name: str) -> ResultTable:
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise KeyError(f"no result table {name!r}; the tables are {', '.join(self._tables)}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __repr__(self) -> str:
+        return f"<Results: {', '.join(f'{t.name} ({t.num_rows})' for t in self.tables())}>"
+
+    def _repr_html_(self) -> str:
+        """The tables with their row counts and what each holds, for notebooks."""
+        rows = "".join(f"<tr><td><code>{html.escape(t.name)}</code></td><td>{t.num_rows:,}</td>"
+                       f"<td>{html.escape(t.description)}</td></tr>" for t in self.tables())  # fmt: skip
+        return (f"<div><strong>orgsphere results</strong> (minimum group size {self.min_group_size}; "
+                f"{len(self.fits)} fits)<table><thead><tr><th>table</th><th>rows</th><th>holds</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")  # fmt: skip
 
     def tables(self) -> list[ResultTable]:
         """Every published table, in the order of their declaration (:data:`~orgsphere.result_tables.RESULT_TABLES`)."""
-        return list(self._tables)
+        return list(self._tables.values())
 
     def unit_names(self) -> dict[str, str]:
         """Unit id -> its name in the org chart (the id where it has none)."""
-        trees = self.subtrees.arrow
+        trees = self["subtrees"].arrow
         if "group_id" not in trees.column_names:
             return {}
         return {r["group_id"]: r["name"] or r["group_id"] for r in trees.select(["group_id", "name"]).to_pylist()}
 
     def units(self, channel: str = "all", period: str = "all") -> pa.Table:
         """Sphere rows of the units people sit in, for one channel and period."""
-        return self.sphere.filter(scope="unit", period=period, channel=channel)
+        return self["sphere"].filter(scope="unit", period=period, channel=channel)
 
     def fit(self, measure: str = "R", channel: str = "all", kind: str = "all", scope: str = "units",
             null_model: str = "mixing") -> ScalingFit | None:  # fmt: skip
         """One fit; across units it is the one compared with random mixing unless ``null_model`` says otherwise."""
-        return next((f for f in self.fit_list if f.measure == measure and f.channel == channel and f.kind == kind
+        return next((f for f in self.fits if f.measure == measure and f.channel == channel and f.kind == kind
                      and f.scope == scope and (scope != "units" or f.null_model == null_model)), None)  # fmt: skip
-
     def ranking(self, top: int | None = None) -> list[dict[str, Any]]:
         """The units people sit in, most outward first (highest R over all channels and the whole period; no R
         last), small groups left out: unit, name, kind, persons, internal, external, R. ``top``: only the
@@ -171,7 +188,7 @@ class Results:
                 for r in rows[:top]]  # fmt: skip
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
-        """What ``orgsphere analyse`` prints, as plain values for JSON: every fit of :attr:`fit_list` (across
+        """What ``orgsphere analyse`` prints, as plain values for JSON: every fit of :attr:`fits` (across
         units one per null model, ``null_model`` naming it; also the levels, months and Rent's subtrees),
         Rent's exponent (``p`` null, with the reason in ``note``, where too few subtrees), the units of
         :meth:`ranking` (``top`` of them), the organisation's size and shape, the interactions with a person
@@ -184,7 +201,7 @@ class Results:
                     "dimension": dimension_from_rent(p.slope), "note": p.note,
                     "level_residuals": self.rent.level_residuals}  # fmt: skip
         return json_ready({
-            "fits": [f.to_dict() for f in self.fit_list],
+            "fits": [f.to_dict() for f in self.fits],
             "rent": rent,
             "units": self.ranking(top),
             "organisation": self.organisation,
@@ -218,3 +235,25 @@ class Results:
         path.write_text(json.dumps(self.statement.as_dict(), indent=2, default=str), encoding="utf-8")
         written.append(path)
         return written
+
+
+def publish_results(raw: Mapping[str, pa.Table | None], fits: Sequence[ScalingFit], rent: RentFit | None,
+                    organisation: dict[str, Any], statement: ProcessingStatement, min_group_size: int) -> Results:
+    """The results of one analysis as they may leave orgsphere: every raw table through its declaration
+    (:func:`~orgsphere.result_tables.publish`, where the minimum group size is applied), the fits as a table
+    too, and the processing statement told how many groups were hidden and how many rows hid them."""
+    every_fit = list(fits) + ([f for f in (rent.fit, rent.inner) if f is not None] if rent else [])
+    fits_table = pa.Table.from_pylist([{**asdict(f), "sphere_in_interval": f.sphere_in_interval,
+                                        "zero_in_interval": f.zero_in_interval,
+                                        "differs_from_null": f.differs_from_null, "verdict": f.verdict}
+                                       for f in every_fit])  # fmt: skip
+    given = {**raw, "fits": fits_table}
+    tables = {spec.name: ResultTable(spec.name, publish(spec.name, given.get(spec.name), min_group_size),
+                                     spec.description) for spec in RESULT_TABLES}  # fmt: skip
+    whole = rows_where(tables["sphere"].arrow, period="all", channel="all")
+    own = whole["suppressed"] if "complementary" not in whole.column_names else \
+        pc.and_(whole["suppressed"], pc.invert(whole["complementary"]))  # (too small themselves)
+    statement.suppressed_groups = int(pc.sum(own.cast(pa.int64())).as_py() or 0)
+    statement.complementary_suppressed = sum(int((t.arrow.schema.metadata or {}).get(b"secondary", b"0"))
+                                             for t in tables.values())  # fmt: skip
+    return Results(tables, every_fit, rent, organisation, statement, min_group_size)

@@ -54,7 +54,7 @@ def _by_channel(table: pa.Table) -> tuple[list[str], list[dict[str, Any]]]:
 
 
 def _map(results: Results, units: dict[str, dict[str, Any]], words: dict[str, str], n: Callable[..., str]) -> str:
-    tree = results.subtrees.arrow
+    tree = results["subtrees"].arrow
     nodes = {}
     for r in tree.to_pylist() if "parent_id" in tree.column_names else []:
         nodes[r["group_id"]] = MapUnit(r["group_id"], r["name"] or r["group_id"], r["kind"], r["parent_id"])
@@ -65,7 +65,7 @@ def _map(results: Results, units: dict[str, dict[str, Any]], words: dict[str, st
 
 
 def distance_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
-    table = results.distance.arrow
+    table = results["distance"].arrow
     if table.num_rows == 0 or "target" not in table.column_names:
         return {"rows": []}
     rows = _months(rows_where(table, channel=ALL, target="customer", suppressed=False)).to_pylist()
@@ -87,7 +87,7 @@ def distance_context(results: Results, words: dict[str, str], n: Callable[..., s
         u["spark"] = Markup(sparkline([u["by_month"].get(p) for p in periods],
                                       words["spark_tip"].format(first=periods[0], last=periods[-1])))  # fmt: skip
     routes: dict[str, list[tuple[str, float]]] = {}
-    for r in results.routes.arrow.to_pylist():
+    for r in results["routes"].arrow.to_pylist():
         if r["target"] == "customer" and r["via_unit"] not in (r["unit"], OTHER_ROUTE):
             routes.setdefault(r["unit"], []).append((r["via_unit"], r["share"]))
     names = {u["unit"]: u["name"] for u in units.values()}

@@ -57,7 +57,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     words = text_for(lang)
     decimal = "," if lang == "nl" else "."
     org = results.organisation
-    sphere = results.sphere
+    sphere = results["sphere"]
     whole = sphere.filter(scope="organisation", period=ALL, channel=ALL).to_pylist()
     whole_row = whole[0] if whole else {"R": None}  # (no interactions: no row for the whole organisation)
     total = (whole_row.get("internal") or 0) + (whole_row.get("external") or 0)
@@ -119,8 +119,8 @@ def render_report(results: Results, lang: str = "en") -> str:
         "n_complement": n_complement,
         "levels": levels,
         "months": months,
-        "boundary": [r for r in results.boundary.arrow.to_pylist() if not r["suppressed"]],
-        "domains": results.domains.arrow.to_pylist(),
+        "boundary": [r for r in results["boundary"].arrow.to_pylist() if not r["suppressed"]],
+        "domains": results["domains"].arrow.to_pylist(),
         "statement": results.statement,
         "k": results.min_group_size,
         "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),

@@ -13,7 +13,7 @@ __all__ = ["language_context", "machinery_context"]
 
 def language_context(results: Results) -> dict[str, Any]:
     """The language audit in short: per term its hits, documents, units and partner wording; per unit its hits."""
-    rows = results.language.arrow.to_pylist() if "hits" in results.language.arrow.column_names else []
+    rows = results["language"].arrow.to_pylist() if "hits" in results["language"].arrow.column_names else []
     documents = {r["name"] for r in rows if r["source"] == "document"}
     ticket_units = {r["unit"] for r in rows if r["source"] == "tickets"}
     terms: dict[str, dict[str, Any]] = {}
@@ -40,7 +40,7 @@ def language_context(results: Results) -> dict[str, Any]:
 
 def machinery_context(results: Results) -> dict[str, Any]:
     """Per staff unit over the whole period: interactions about each kind of machinery, busiest first."""
-    table = results.machinery.arrow
+    table = results["machinery"].arrow
     if "topic" not in table.column_names:
         return {"rows": [], "topics": []}
     names = results.unit_names()

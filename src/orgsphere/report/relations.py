@@ -78,7 +78,7 @@ def relation_map(rows: list[dict[str, Any]], names: dict[str, str], words: dict[
 
 
 def relations_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
-    table = results.relations.arrow
+    table = results["relations"].arrow
     if table.num_rows == 0 or "verdict" not in table.column_names:
         return {"rows": [], "staff": [], "language": language_context(results), "machinery": machinery_context(results)}
     rows = [r for r in table.to_pylist() if r["period"] == ALL and not r["suppressed"]]

@@ -29,12 +29,12 @@ def flag_words(f: dict[str, Any], words: dict[str, str], n: Callable[..., str], 
 
 
 def roles_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
-    table = results.roles.arrow
+    table = results["roles"].arrow
     if "main_role" not in table.column_names:
         return {"rows": []}
     names = results.unit_names()
     flags: dict[str, list[str]] = {}
-    for f in results.role_flags.arrow.to_pylist() if "unit" in results.role_flags.arrow.column_names else []:
+    for f in results["role_flags"].arrow.to_pylist() if "unit" in results["role_flags"].arrow.column_names else []:
         flags.setdefault(f["unit"], []).append(flag_words(f, words, n, names))
     rows = []
     for r in table.to_pylist():
@@ -44,14 +44,14 @@ def roles_context(results: Results, words: dict[str, str], n: Callable[..., str]
         rows.append({"unit": r["unit"], "name": names.get(r["unit"]) or r["unit"], "intended": r["intended_role"],
                      "n_items": r["items"], "bars": bars, "main": r["main_role"], "main_share": r["main_share"],
                      "flags": flags.get(r["unit"], [])})  # fmt: skip
-    suggested = {s["unit"]: s["signature_role"] for s in results.signatures.arrow.to_pylist()
+    suggested = {s["unit"]: s["signature_role"] for s in results["signatures"].arrow.to_pylist()
                  if "signature_role" in s and not s.get("suppressed")}  # fmt: skip
     for r in rows:
         r["signature"] = suggested.get(r["unit"])
         r["disagree"] = bool(r["signature"] and r["main"] and r["signature"] != r["main"])
     rows.sort(key=lambda r: (not r["flags"], r["name"]))
     examples: dict[str, list[dict[str, Any]]] = {}
-    for e in results.role_examples.arrow.to_pylist() if "role" in results.role_examples.arrow.column_names else []:
+    for e in results["role_examples"].arrow.to_pylist() if "role" in results["role_examples"].arrow.column_names else []:
         if e["role"] in ROLES:
             examples.setdefault(e["role"], []).append({**e, "name": names.get(e["unit"]) or e["unit"]})
     return {"rows": rows, "flagged": sum(bool(r["flags"]) for r in rows), "disagree": sum(r["disagree"] for r in rows),

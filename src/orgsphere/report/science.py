@@ -52,7 +52,7 @@ def _dimension(results: Results, words: dict[str, str], n: Number) -> list[str]:
 
 
 def science_context(results: Results, words: dict[str, str], n: Number, decimal: str) -> dict[str, Any]:
-    nulls = results.nulls.filter(channel="all")
+    nulls = results["nulls"].filter(channel="all")
     if "suppressed" in nulls.column_names:
         nulls = nulls.filter(pc.invert(pc.fill_null(nulls["suppressed"], True)))
     chance = []
@@ -81,7 +81,7 @@ def science_context(results: Results, words: dict[str, str], n: Number, decimal:
                                                     n=p.n_units, where=where))  # fmt: skip
         rent_text.append(words["rent_break"].format(d=rent.break_depth) if rent.break_depth is not None
                          else words["rent_holds"])  # fmt: skip
-        trees = results.subtrees.arrow
+        trees = results["subtrees"].arrow
         trees = trees.filter(pc.invert(pc.fill_null(trees["suppressed"], True)))
         rent_svg = Markup(rent_chart(trees, rent, words, decimal))
     months = results.fit("R", scope="months")
@@ -94,7 +94,7 @@ def science_context(results: Results, words: dict[str, str], n: Number, decimal:
         time_text = words["time_same_size"]
     else:
         time_text = words["time_none"].format(note=months.note)
-    model = results.model.arrow.to_pylist()
+    model = results["model"].arrow.to_pylist()
     return {
         "chance": [Markup(c) for c in chance],
         "b_text": Markup(b_text) if b_text else None,
