@@ -112,7 +112,8 @@ def _distances(store: TableSource, settings: Settings, unit_rows: pa.Table) -> t
     info = {r["group_id"]: r for r in unit_rows.to_pylist() if r["channel"] == ALL}
     names = [info.get(u, {}).get("name") or u for u in table["unit"].to_pylist()]
     kinds_of = [info.get(u, {}).get("kind") for u in table["unit"].to_pylist()]
-    table = table.add_column(1, "name", pa.array(names, pa.string())).add_column(2, "kind", pa.array(kinds_of, pa.string()))
+    table = table.add_column(1, "name", pa.array(names, pa.string()))
+    table = table.add_column(2, "kind", pa.array(kinds_of, pa.string()))
     return table.replace_schema_metadata({b"keys": b"unit,name,kind,period,channel,target"}), routes
 
 
@@ -121,7 +122,8 @@ def _relations(store: TableSource, settings: Settings, sphere: pa.Table) -> pa.T
     persons in the period, so the minimum group size covers both ends."""
     kinds = _unit_kinds(store)
     rules = RelationRules(settings.relation_min_interactions, settings.relation_ticket_share,
-                          settings.relation_one_sided, settings.relation_reciprocity, settings.relation_joint_work)  # fmt: skip
+                          settings.relation_one_sided, settings.relation_reciprocity,
+                          settings.relation_joint_work)  # fmt: skip
     table = relation_table(store, kinds, rules)
     persons = _unit_persons(sphere)
     smaller = [min(persons.get((p, a), 0), persons.get((p, b), 0)) for p, a, b in
@@ -153,7 +155,8 @@ def _machinery(store: TableSource, sphere: pa.Table) -> pa.Table:
     kinds = _unit_kinds(store)
     table = machinery_table(store, kinds)
     persons = _unit_persons(sphere)
-    sizes = [persons.get((p, u), 0) for p, u in zip(table["period"].to_pylist(), table["unit"].to_pylist(), strict=True)]
+    keys = zip(table["period"].to_pylist(), table["unit"].to_pylist(), strict=True)
+    sizes = [persons.get((p, u), 0) for p, u in keys]
     table = table.append_column("persons", pa.array(sizes, pa.int64()))
     return table.replace_schema_metadata({b"keys": b"period,unit,topic"})
 
@@ -233,7 +236,8 @@ def analyse(store: TableSource, settings: Settings) -> Results:
     signatures = _signatures(store)
     # a unit the sphere table hides to protect a smaller one is hidden in every table
     k = settings.min_group_size
-    distance, machinery, roles, signatures = (follow_sphere(t, visible, k) for t in (distance, machinery, roles, signatures))
+    distance, machinery, roles, signatures = (follow_sphere(t, visible, k)
+                                              for t in (distance, machinery, roles, signatures))
     relations = follow_sphere(relations, visible, k, units=("unit_a", "unit_b"))
     flags, examples, routes = (_shown_units(t, visible) for t in (flags, examples, routes))
     raw = {"sphere": visible, "boundary": boundary, "domains": domains, "nulls": nulls, "subtrees": trees,
