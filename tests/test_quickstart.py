@@ -41,6 +41,17 @@ def test_the_quickstart_is_ten_lines_at_most() -> None:
     assert 4 <= len(quickstart_lines()) <= 10
 
 
+def test_the_readme_starts_with_the_two_commands_and_stays_short() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert text.startswith(
+        "# orgsphere\n\n```sh\n"
+        "make demo     # fresh machine: installs everything from the lock file, then runs the demo to "
+        "demo/report.html\n"
+        "make test     # runs the test suite\n```\n"
+    ), "CI and newcomers start from these two commands"
+    assert len(text.encode("utf-8")) <= 14 * 1024, "the README links into docs/; put the detail there"
+
+
 def test_the_quickstart_runs_against_the_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     # the key would otherwise go to the home folder resolved when orgsphere was imported
