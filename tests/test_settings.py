@@ -8,7 +8,7 @@ from orgsphere.settings import SETTINGS, load_settings
 
 from .conftest import write
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
 
 
 def test_defaults() -> None:
