@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from ..markers import ALL, UNDATED
 from ..store import Store
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["machinery_table", "MACHINERY_SCHEMA"]
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 from ..markers import ALL, UNDATED
 from ..schema import PARTY, PERSON, UNIT
 from ..store import Store
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["RelationRules", "relation_table", "verdict", "RELATION_SCHEMA", "VERDICTS"]
 

@@ -23,7 +23,7 @@ import pyarrow as pa
 from ..markers import ALL, UNDATED
 from ..schema import PERSON
 from ..store import Store
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["signature_table", "SIGNATURE_RULES"]
 
