@@ -71,11 +71,14 @@ def write_org(location: str, persons: int, interactions: int, seed: int) -> dict
     teams = len(sizes)
     unit_of = np.repeat(np.arange(teams), sizes)
     departments, divisions = (teams + 11) // 12, max(1, (teams + 119) // 120)
-    unit_ids = [f"T{t}" for t in range(teams)] + [f"D{d}" for d in range(departments)] + [f"V{v}" for v in range(divisions)] + ["F"]
-    parents = [f"D{t // 12}" for t in range(teams)] + [f"V{d // 10}" for d in range(departments)] + ["F"] * divisions + [None]
+    unit_ids = ([f"T{t}" for t in range(teams)] + [f"D{d}" for d in range(departments)]
+                + [f"V{v}" for v in range(divisions)] + ["F"])
+    parents = ([f"D{t // 12}" for t in range(teams)] + [f"V{d // 10}" for d in range(departments)]
+               + ["F"] * divisions + [None])
     staff = rng.random(teams) < 0.3
     kinds = ["staff" if s else "line" for s in staff] + [None] * (departments + divisions + 1)
-    units = pa.table({"unit_id": unit_ids, "name": unit_ids, "parent_id": pa.array(parents, pa.string()), "kind": kinds})
+    units = pa.table({"unit_id": unit_ids, "name": unit_ids, "parent_id": pa.array(parents, pa.string()),
+                      "kind": kinds})
 
     ids = pseudonyms(persons + 2150, rng)
     person_ids, party_ids = ids.slice(0, persons), ids.slice(persons)
@@ -89,7 +92,9 @@ def write_org(location: str, persons: int, interactions: int, seed: int) -> dict
         "unit_id": pa.array([f"T{u}" for u in unit_of[stay]] + [f"T{u}" for u in unit_of[movers]]
                             + [f"T{u}" for u in moved_to]),
         "valid_from": pa.array([None] * (stay.size + movers.size) + [half] * movers.size, pa.date32()),
-        "valid_to": pa.array([None] * stay.size + [half - timedelta(days=1)] * movers.size + [None] * movers.size, pa.date32()),
+        "valid_to": pa.array(
+            [None] * stay.size + [half - timedelta(days=1)] * movers.size + [None] * movers.size, pa.date32()
+        ),
         "fte": pa.array(np.ones(stay.size + 2 * movers.size)),
     })  # fmt: skip
     party_kind = ["customer"] * 2000 + ["supplier"] * 50 + ["other"] * 100
@@ -370,7 +375,8 @@ def main() -> None:
             _save(args, rows, [])
         for engine in engines:
             for step in [s for s in steps if s in ("sphere", "nulls", "distance")]:
-                if engine == "spark" and interactions > args.spark_max or step == "distance" and interactions > args.distance_max:
+                if (engine == "spark" and interactions > args.spark_max
+                        or step == "distance" and interactions > args.distance_max):
                     continue
                 result = child([step, engine, location, *common], args.repeat)
                 row = {"persons": persons, "interactions": interactions, "engine": engine, "step": step, **result}
@@ -411,8 +417,8 @@ def main() -> None:
 
 def _save(args: argparse.Namespace, rows: list[dict[str, Any]], fits: list[dict[str, Any]]) -> None:
     """The figures so far (written after every step, so an interrupted run keeps what it measured)."""
-    args.json.write_text(json.dumps({"memory_limit": args.memory_limit, "threads": args.threads, "repeat": args.repeat, "rows": rows,
-                                     "growth": fits}, indent=1))  # fmt: skip
+    args.json.write_text(json.dumps({"memory_limit": args.memory_limit, "threads": args.threads,
+                                     "repeat": args.repeat, "rows": rows, "growth": fits}, indent=1))  # fmt: skip
 
 
 def _print(row: dict[str, Any]) -> None:
@@ -423,7 +429,8 @@ def _print(row: dict[str, Any]) -> None:
     rate = row["interactions"] / row["seconds"]
     ratio = f"{row['ratio']:6.2f}x the lower bound" if "ratio" in row else ""
     runs = f"  (runs: {', '.join(f'{x:.2f}' for x in row['runs'])} s)" if "runs" in row else ""
-    print(f"{head} {row['seconds']:8.2f} s {rate:14,.0f} rows/s  peak {row['peak_mib']:7,.0f} MiB  {ratio}{runs}", flush=True)
+    print(f"{head} {row['seconds']:8.2f} s {rate:14,.0f} rows/s  peak {row['peak_mib']:7,.0f} MiB  {ratio}{runs}",
+          flush=True)
 
 
 if __name__ == "__main__":

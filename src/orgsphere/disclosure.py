@@ -32,7 +32,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows", "follow_sphere", "protect_domains"]
+__all__ = [
+    "complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows",
+    "follow_sphere", "protect_domains",
+]  # fmt: skip
 
 ALL = "all"  # the whole period, or every channel (as analysis.sphere names them)
 
@@ -201,7 +204,8 @@ class SphereCells:
             roots = tuple(sorted({self._of[("level", 0, g)] for g in at[levels[0]]} - {empty}))
             if roots != (self._everyone,):
                 tree.add((self._everyone, roots))
-        self.rows = [self._cell(r) for r in sphere.select(["scope", "depth", "group_id", "period", "channel"]).to_pylist()]
+        keys = sphere.select(["scope", "depth", "group_id", "period", "channel"]).to_pylist()
+        self.rows = [self._cell(r) for r in keys]
         persons = sphere[size_column].to_pylist()
         self.sizes: dict[Cell, int] = {}
         for cell, n in zip(self.rows, persons, strict=True):
@@ -248,7 +252,9 @@ class SphereCells:
         return (np.array([c in primary for c in self.rows], bool), np.array([c in secondary for c in self.rows], bool))
 
 
-def sphere_relations(cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = ALL) -> list[Relation]:
+def sphere_relations(
+    cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = ALL
+) -> list[Relation]:
     """Relations among cells (group, period, channel): the group tree in each month and channel; the whole
     period (``every``) as the sum of its months, all channels as the sum of the channels, per group."""
     combos: set[tuple[object, object]] = set()
@@ -292,7 +298,8 @@ def protect_sphere(sphere: pa.Table, ancestors: pa.Table, min_size: int, size_co
     _, secondary = SphereCells(sphere, ancestors, size_column).suppressed(min_size)
     out = suppress_small_groups(sphere, size_column, min_size, also=pa.array(secondary))
     out = out.add_column(out.column_names.index("suppressed") + 1, "complementary", pa.array(secondary))
-    return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(int(secondary.sum())).encode()})
+    metadata = {**(out.schema.metadata or {}), b"secondary": str(int(secondary.sum())).encode()}
+    return out.replace_schema_metadata(metadata)
 
 
 def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Sequence[str] = ("unit",),
@@ -305,7 +312,8 @@ def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Seque
 
     shown = sphere.filter(pc.equal(sphere["scope"], "unit"))
     hidden = {(r["group_id"], r["period"], r["channel"]) for r in
-              shown.select(["group_id", "period", "channel", "complementary"]).to_pylist() if r["complementary"]}  # fmt: skip
+              shown.select(["group_id", "period", "channel", "complementary"]).to_pylist()
+              if r["complementary"]}  # fmt: skip
     periods = table["period"].to_pylist() if "period" in table.column_names else [ALL] * table.num_rows
     channels = table["channel"].to_pylist() if "channel" in table.column_names else [ALL] * table.num_rows
     named = [table[c].to_pylist() for c in units]

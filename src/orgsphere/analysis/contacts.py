@@ -166,7 +166,8 @@ class KeyedGraphs:
     def __iter__(self) -> Iterator[KeyGraph]:
         for period, channel in self.keys:
             units, ties, direct = (_key(t, period, channel, columns) for t, columns in (
-                (self.units, ("person", "unit")), (self.ties, ("a", "b")), (self.direct, ("person", "target"))))  # fmt: skip
+                (self.units, ("person", "unit")), (self.ties, ("a", "b")),
+                (self.direct, ("person", "target"))))  # fmt: skip
             order = np.argsort(units[0], kind="stable")
             persons, unit = units[0][order], units[1][order]
             a, b = _nodes(persons, ties[0]), _nodes(persons, ties[1])

@@ -50,7 +50,8 @@ def unit_ancestors(units: pa.Table) -> tuple[pa.Table, int]:
     columns: dict[str, list[str]] = {"unit_id": [], **{f"g{d}": [] for d in range(max_depth + 1)}}
     by_unit: dict[str, dict[int, str]] = {}
     for scope, depth, unit, group in zip(groups["scope"].to_pylist(), groups["depth"].to_pylist(),
-                                         groups["unit_id"].to_pylist(), groups["group_id"].to_pylist(), strict=True):  # fmt: skip
+                                         groups["unit_id"].to_pylist(), groups["group_id"].to_pylist(),
+                                         strict=True):  # fmt: skip
         if scope == "level":
             by_unit.setdefault(unit, {})[depth] = group
     for unit, at in by_unit.items():

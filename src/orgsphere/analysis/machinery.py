@@ -15,7 +15,8 @@ from .placed import placed_interactions
 __all__ = ["machinery_table", "MACHINERY_SCHEMA"]
 
 MACHINERY_SCHEMA = pa.schema([("period", pa.string()), ("unit", pa.string()), ("topic", pa.string()),
-                              ("sent", pa.int64()), ("received", pa.int64()), ("counterparts", pa.int64())])  # fmt: skip
+                              ("sent", pa.int64()), ("received", pa.int64()),
+                              ("counterparts", pa.int64())])  # fmt: skip
 
 
 def machinery_table(store: Store, kinds: dict[str, str | None]) -> pa.Table:

@@ -99,7 +99,8 @@ def _customer_work(p: ibis.Table, staff: list[str]) -> tuple[ibis.Table, ibis.Ta
     for me, other in (("src", "dst"), ("dst", "src")):
         t = p.filter((p[f"{me}_kind"] == PERSON) & p[f"{me}_unit"].notnull())
         ends.append(t.select("period", "thread_id", unit=t[f"{me}_unit"], party=t[other],
-                             customer=(t[f"{other}_kind"] == PARTY) & (t[f"{other}_party_kind"] == "customer")))  # fmt: skip
+                             customer=(t[f"{other}_kind"] == PARTY)
+                             & (t[f"{other}_party_kind"] == "customer")))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
     with_customer = end.filter(end.customer & end.thread_id.notnull()).select("thread_id").distinct()
     in_threads = end.filter(end.thread_id.notnull()).select("period", "thread_id", "unit").distinct()

@@ -103,5 +103,6 @@ def signature_table(store: Store, kinds: dict[str, str | None]) -> pa.Table:
     schema = pa.schema([("period", pa.string()), ("unit", pa.string()),
                         *[(k, pa.float64()) for k in ("interactions", "ticket_share", "meeting_share", "reciprocity",
                                                       "from_line", "focus", "burstiness", "broadcast_share")],
-                        *[(f"score_{r}", pa.float64()) for r in SIGNATURE_RULES], ("signature_role", pa.string())])  # fmt: skip
+                        *[(f"score_{r}", pa.float64()) for r in SIGNATURE_RULES],
+                        ("signature_role", pa.string())])  # fmt: skip
     return pa.Table.from_pylist(rows, schema=schema)

@@ -38,7 +38,8 @@ FIRST = ("Anna", "Bram", "Chantal", "Daan", "Eva", "Floor", "Gijs", "Hanna", "Il
          "Sophie", "Milan", "Fatima", "Ruben", "Esther")  # fmt: skip
 LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos",
         "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf",
-        "van der Meer", "Kok", "Jacobs", "Yilmaz", "El Amrani", "Haddou", "Kaya", "Verhoeven", "Willems", "Maas")  # fmt: skip
+        "van der Meer", "Kok", "Jacobs", "Yilmaz", "El Amrani", "Haddou", "Kaya", "Verhoeven", "Willems",
+        "Maas")  # fmt: skip
 RETAIL_MAIL = ("mailbox.example", "post.example", "webmail.example")
 SUPPLIER_DOMAINS = ("cloudvendor.example", "officesupply.example", "recruitfirm.example", "lawfirm.example",
                     "catering.example", "softwarehouse.example", "datacentre.example")  # fmt: skip

@@ -4,9 +4,9 @@ Python's ``csv`` module parses; this module feeds it physical lines and keeps, f
 where it starts. A record with the wrong number of fields is rejected with that line. When such a record
 spans several lines, a quote opened on its first line did not close where it should (a stray quote): the
 first line alone is rejected and reading starts again on the next line, so one broken record costs one
-record, never the rest of the file. A quoted field may span at most ``MAX_RECORD_LINES`` lines. A line over ``max_line_bytes``
-reaches this module as an empty line whose number the caller knows (:mod:`.cappedlines`): it is rejected as
-such, as is a record that runs over it.
+record, never the rest of the file. A quoted field may span at most ``MAX_RECORD_LINES`` lines. A line over
+``max_line_bytes`` reaches this module as an empty line whose number the caller knows (:mod:`.cappedlines`):
+it is rejected as such, as is a record that runs over it.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ damaged region of an mbox) from one of text. A message's identity is its Message
 sender and date: the same message in two folders has all three alike, while a Message-ID reused by another
 client for another message does not. Every id is kept only as a keyed digest (the ``digest`` handed to
 :func:`parse_headers`, the store's :meth:`~orgsphere.privacy.Pseudonymiser.digest`): ids carry host and
-sometimes personal names, and an unkeyed hash of one would let anyone holding the id find the message. Addresses are read with :func:`email.utils.getaddresses` (groups,
-comments, ``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
+sometimes personal names, and an unkeyed hash of one would let anyone holding the id find the message.
+Addresses are read with :func:`email.utils.getaddresses` (groups, comments, ``undisclosed-recipients:;``);
+display names, subjects and bodies are never kept.
 
 Both readers keep to the limits: a line over ``max_line_bytes`` is skipped as it streams past (a body line
 silently, a header line refuses its message), and a header block over ``max_header_bytes`` is read no further

@@ -2,8 +2,9 @@
 
 A CSV file is read in blocks of whole lines; each block is parsed by Arrow, so memory stays bounded by the
 block size and every row keeps its physical line number. From the first block with a line whose quotes do
-not close on it on, the records are read by Python's csv module instead (quoted fields may span lines; a broken record, such as a
-stray quote or a short row, is rejected alone with the line where it starts, and reading goes on). Rows with
+not close on it on, the records are read by Python's csv module instead (quoted fields may span lines; a
+broken record, such as a stray quote or a short row, is rejected alone with the line where it starts, and
+reading goes on). Rows with
 the wrong number of fields become rejects with that line number. A line longer than ``max_line_bytes`` is
 rejected alone and skipped as it streams past (:mod:`.cappedlines`), never read into memory whole. An XLSX
 workbook is a zip: it is checked against the zip limits (:mod:`.ziplimits`) before it is opened.

@@ -111,7 +111,8 @@ def ingest_viva(store: Store, path: Path, settings: Settings, mapping: Mapping[s
             for chunk in table_file.chunks(progress):
                 t = chunk.table.append_column("channel", pa.array(["viva-tie"] * chunk.table.num_rows))
                 if "ts" in cols:
-                    t = t.set_column(t.column_names.index(cols["ts"]), cols["ts"], _dates(t.column(cols["ts"]).combine_chunks()))
+                    ts_col = cols["ts"]
+                    t = t.set_column(t.column_names.index(ts_col), ts_col, _dates(t.column(ts_col).combine_chunks()))
                 chunk.table = t
                 reader.chunk(chunk)
         else:
