@@ -41,6 +41,13 @@ ALL = "all"  # the whole period, or every channel (as analysis.sphere names them
 
 Cell = Hashable
 Relation = tuple[Cell, tuple[Cell, ...]]
+SphereCell = tuple[int, object, object]  # a cell of the sphere table: (group, period, channel)
+
+
+def _sphere_cell(cell: Cell) -> SphereCell:
+    """``cell`` as the sphere cell it is (:class:`SphereCells` and :func:`sphere_relations` hold no other)."""
+    assert isinstance(cell, tuple) and len(cell) == 3, cell
+    return cell
 
 
 def _known_cells(sizes: dict[Cell, int], relations: Sequence[Relation], hidden: set[Cell],
@@ -119,7 +126,7 @@ def complementary_suppression(sizes: dict[Cell, int], relations: Sequence[Relati
         known, source = _known_cells(sizes, relations, hidden, member_of)
         cutter = _Cutter(relations, hidden, source, cost)
         added: set[Cell] = set()
-        for i, (total, parts) in enumerate(relations):
+        for total, parts in relations:
             if total not in known or any(c in added for c in (total, *parts)):
                 continue
             unknown = [p for p in parts if p not in known]  # (never one alone: it would be derived)
@@ -161,7 +168,8 @@ class _Same:
     def join(self, a: Cell, b: Cell) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            first, second = sorted((ra, rb), key=lambda c: (c[1] != ALL, c[2] != ALL, str(c)))  # type: ignore[index]
+            first, second = sorted((_sphere_cell(ra), _sphere_cell(rb)),
+                                   key=lambda c: (c[1] != ALL, c[2] != ALL, str(c)))  # fmt: skip
             self.parent[second] = first
 
 
@@ -205,7 +213,7 @@ class SphereCells:
             if roots != (self._everyone,):
                 tree.add((self._everyone, roots))
         keys = sphere.select(["scope", "depth", "group_id", "period", "channel"]).to_pylist()
-        self.rows = [self._cell(r) for r in keys]
+        self.rows: list[Cell | None] = [self._cell(r) for r in keys]
         persons = sphere[size_column].to_pylist()
         self.sizes: dict[Cell, int] = {}
         for cell, n in zip(self.rows, persons, strict=True):
@@ -214,10 +222,10 @@ class SphereCells:
         relations = sphere_relations(self.sizes, tree)
         # a sum of one part (a group's only channel, its only month) is that part: one cell, hidden together
         same = _Same()
-        for total, parts in relations:
-            kept = [p for p in parts if p in self.sizes]
+        for whole, shares in relations:
+            kept = [p for p in shares if p in self.sizes]
             if len(kept) == 1:
-                same.join(total, kept[0])
+                same.join(whole, kept[0])
         unique = {(same.find(t), tuple(sorted({same.find(p) for p in parts if p in self.sizes}, key=str)))
                   for t, parts in relations if t in self.sizes}  # fmt: skip
         self.relations = sorted(((t, ps) for t, ps in unique if ps and ps != (t,)), key=str)
@@ -227,13 +235,14 @@ class SphereCells:
             sizes[same.find(c)] = max(sizes.get(same.find(c), 0), n)
         self.sizes = sizes
 
-    def _cell(self, r: dict[str, object]) -> tuple[int, object, object] | None:
+    def _cell(self, r: dict[str, object]) -> SphereCell | None:
         if r["scope"] == "organisation":
-            group = self._everyone
-        else:
-            group = self._of.get((str(r["scope"]), r["depth"] if r["scope"] == "level" else None, str(r["group_id"])))
-            if group is None:
-                return None
+            return (self._everyone, r["period"], r["channel"])
+        depth = r["depth"] if r["scope"] == "level" else None
+        assert depth is None or isinstance(depth, int)  # the sphere table's depth: int32
+        group = self._of.get((str(r["scope"]), depth, str(r["group_id"])))
+        if group is None:
+            return None
         return (group, r["period"], r["channel"])
 
     def cost(self, cell: Cell, hidden: set[Cell]) -> tuple[bool, bool, bool, int]:
@@ -242,7 +251,7 @@ class SphereCells:
         read); a group that already lost its whole-period figures before another (the statistical offices'
         hypercube: one partner group hides the small one in every month and channel, not a new one each
         time); then the smaller group."""
-        group, period, channel = cell  # type: ignore[misc]
+        group, period, channel = _sphere_cell(cell)
         partner = (group, ALL, ALL) in hidden
         return (group == self._everyone, period == ALL and channel == ALL, not partner, self.sizes[cell])
 
@@ -260,7 +269,7 @@ def sphere_relations(
     combos: set[tuple[object, object]] = set()
     months: dict[tuple[int, object], list[object]] = defaultdict(list)
     channels: dict[tuple[int, object], list[object]] = defaultdict(list)
-    for g, p, c in cells:  # type: ignore[misc]
+    for g, p, c in map(_sphere_cell, cells):
         combos.add((p, c))
         if p != every:
             months[(g, c)].append(p)
@@ -355,5 +364,5 @@ def protect_domains(boundary: pa.Table, domains: pa.Table, min_size: int, top: i
     shown = [("domain", r["domain"], r["kind"], r["declared_by"]) not in hide | unpublished for r in ranked]
     out = suppress_small_groups(boundary, "persons", min_size, also=pa.array(classes, pa.bool_()))
     kept = suppress_small_groups(domains.filter(pa.array(shown, pa.bool_())), "persons", min_size)
-    extra = len([c for c in secondary if c[0] in ("class", "domain")])
+    extra = len([c for c in secondary if isinstance(c, tuple) and c[0] in ("class", "domain")])
     return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(extra).encode()}), kept
