@@ -179,7 +179,8 @@ class KeyedGraphs:
 def _key(t: ibis.Table, period: int, channel: int, columns: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Two integer columns of one period and channel's rows."""
     rows = t.filter((t.period == period) & (t.channel == channel)).select(*columns).to_pyarrow()
-    return tuple(rows[c].to_numpy().astype(np.int64) for c in columns)  # type: ignore[return-value]
+    first, second = (rows[c].to_numpy().astype(np.int64) for c in columns)
+    return first, second
 
 
 def _nodes(persons: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -136,8 +136,8 @@ def _searched(g: KeyGraph, labels: Labels) -> pa.Table:
     for code in range(len(labels.targets)):
         d = hop_distances(n, g.a, g.b, np.unique(g.direct[g.targets == code]))
         via = route_labels(g.a, g.b, d, g.units)
-        key = [np.full(n, value, dtype=np.int64) for value in (g.period, g.channel, code)]
-        parts.append(_labelled(labels, *key, g.persons, g.units, d, via))
+        period, channel, target = (np.full(n, value, dtype=np.int64) for value in (g.period, g.channel, code))
+        parts.append(_labelled(labels, period, channel, target, g.persons, g.units, d, via))
     return pa.concat_tables(parts)
 
 

@@ -18,7 +18,8 @@ def unit_groups(units: pa.Table) -> pa.Table:
     parent = dict(zip(units.column("unit_id").to_pylist(), units.column("parent_id").to_pylist(), strict=True))
     chains: dict[str, list[str]] = {}
     for unit in parent:
-        chain, node = [], unit
+        chain: list[str] = []
+        node = unit
         while node is not None and node in parent and len(chain) <= len(parent):
             chain.append(node)
             node = parent[node]

@@ -53,12 +53,12 @@ def _features(store: Store, kinds: dict[str, str | None]) -> dict[str, dict[str,
     per_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     partners: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in monthly.to_pyarrow().to_pylist():
-        for me, other, out in ((r["src_unit"], r["dst_unit"], True), (r["dst_unit"], r["src_unit"], False)):
+        for me, other, sent in ((r["src_unit"], r["dst_unit"], True), (r["dst_unit"], r["src_unit"], False)):
             if me not in staff or other not in lines:
                 continue
             v = volume[me]
             v["total"] += r["n"]
-            v["out" if out else "in"] += r["n"]
+            v["out" if sent else "in"] += r["n"]
             v["meeting"] += r["n"] if r["channel"].startswith("meeting") else 0
             v["ticket"] += r["n"] if r["channel"] == "ticket" else 0
             per_month[me][r["period"]] += r["n"]

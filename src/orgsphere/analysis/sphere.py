@@ -40,7 +40,7 @@ counted as ``unplaced`` and left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ibis
 import numpy as np
@@ -187,13 +187,14 @@ def sphere_counts(store: Store) -> tuple[pa.Table, dict[str, int]]:
         def group_of(t: ibis.Table, suffix: str = suffix, d: int | None = d) -> ibis.Value:
             return ibis.literal(0, "int32") if suffix == "org" else t.unit if suffix == "unit" else t[f"c{d}"]
 
+        def sums(t: ibis.Table, s: str = suffix) -> dict[str, ibis.Value]:
+            return {"intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
+                    "external": t.external.sum(), "customer": t.customer.sum()}  # fmt: skip
+
         c = per_unit.mutate(group=group_of(per_unit))
         counts_parts.append(
-            rollups(c, ["group"], lambda t, s=suffix: {
-                "intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
-                "external": t.external.sum(), "customer": t.customer.sum(),
-            }, EVERY_MONTH, EVERY_CHANNEL).mutate(key=ibis.literal(key, "int8"))
-        )  # fmt: skip
+            rollups(c, ["group"], sums, EVERY_MONTH, EVERY_CHANNEL).mutate(key=ibis.literal(key, "int8"))
+        )
         st = stayers.mutate(group=group_of(stayers))
         persons_parts.append(st.group_by(["group", "period", "channel"])
                              .aggregate(persons=st.persons.sum(), contributors=st.contributors.sum())
@@ -328,7 +329,7 @@ def _labelled(t: pa.Table, scopes: list[tuple[str, int | None, str]], codes: pa.
     channel_names = [*channels, ALL]
 
     # ordered by scope, depth, group id, month and channel (as labels), sorting integers: each label's rank
-    def rank(labels: list[object]) -> np.ndarray:
+    def rank(labels: Sequence[object]) -> np.ndarray:
         return np.argsort(np.argsort(np.array(labels, dtype=object), kind="stable"), kind="stable")
 
     unit_rank = rank(codes["unit_id"].to_pylist())
