@@ -146,7 +146,7 @@ class _LazyRule:
     looked at. Iterated here, without the cache, memory holds only the starts counted so far."""
 
     def __init__(self, rule: Any):
-        from dateutil.rrule import rrule
+        from dateutil.rrule import rrule  # type: ignore[import-untyped]  # dateutil ships no types (no stubs installed)
 
         self.until = getattr(rule, "until", None)  # (the library reads it; dateutil keeps its own as _until)
         self.rule = rule.replace(cache=False) if isinstance(rule, rrule) else rule  # (an rruleset: its RDATEs)

@@ -101,7 +101,7 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
         session.on_commit(lambda: _write_parties(store, new, f"parties file {path.name}"))
 
 
-def _declarations(data: dict[str, list[str]], i: int, pseudo: Pseudonymiser
+def _declarations(data: dict[str, list[str | None]], i: int, pseudo: Pseudonymiser
                   ) -> tuple[list[tuple[str, str | None, str | None]], str | None]:  # fmt: skip
     """The parties one row declares, (party id, domain, name) each, or the problem of the row.
 

@@ -19,7 +19,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pyarrow as pa
@@ -147,7 +146,7 @@ class CsvFile(TabularFile):
             raise InputError(f"{path}: line 1: column names repeat ({', '.join(dupes)}); give each column one name.")
         self.header_bytes = len(header) + 1
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> gzip.GzipFile | io.BufferedReader:
         return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")  # noqa: SIM115
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
@@ -161,7 +160,10 @@ class CsvFile(TabularFile):
         line = 2  # physical line number of the first row of the next block
         with self._open() as fh:
             fh.read(self._skip_bom + self.header_bytes)
-            raw = fh.fileobj if isinstance(fh, gzip.GzipFile) else fh  # type: ignore[attr-defined]
+            raw = fh  # its position is the progress: for a gzip file, that in the compressed file
+            if isinstance(fh, gzip.GzipFile):
+                assert isinstance(fh.fileobj, io.BufferedReader)  # the file gzip.open opened
+                raw = fh.fileobj
             capped = CappedLines(fh, self.max_line, first_line=line)
             rest = b""
             while True:
@@ -365,7 +367,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return str(value.isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -168,12 +168,14 @@ def _group_sizes(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], size
         values = t.column(size).combine_chunks().cast(pa.string()).to_pylist()
         for name, text in zip(names.to_pylist(), values, strict=True):
             unit = reader.resolver.units.get((name or "").strip().lower())
+            if unit is None or text is None:
+                continue
             try:
-                value = float(text.strip()) if unit is not None and text is not None else None
+                value = float(text.strip())
             except ValueError:  # no size given: the unit's size stays its active persons
-                value = None
-            if value is not None and value == value and value >= 0:
-                sizes[unit] = max(sizes.get(unit, 0), round(value))  # type: ignore[index]
+                continue
+            if value == value and value >= 0:
+                sizes[unit] = max(sizes.get(unit, 0), round(value))
 
 
 def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols: dict[str, str]) -> int:
