@@ -252,7 +252,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         frames.append({"ts": _month_times(rng, month, src.size), "sender": emails[src], "recipient": emails[dst],
                        "channel": channel, "minutes": minutes})  # fmt: skip
         # external
-        for kind, rate_of, pick in (
+        for kind, rate_of, domains in (
             ("customer", lambda u, p: u.customer_rate * (1.0 if front[p] else 0.04), None),
             ("supplier", lambda u, p: u.supplier_rate, SUPPLIER_DOMAINS),
             ("regulator", lambda u, p: u.regulator_rate, REGULATOR_DOMAINS),
@@ -272,7 +272,8 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
                     retail[(who * 37 + rng.integers(0, 60, who.size)) % RETAIL_CUSTOMERS],
                 )  # fmt: skip
             else:
-                doms = np.array(pick, dtype=object)[rng.integers(0, len(pick), who.size)]
+                assert domains is not None  # every kind but customer has its domains
+                doms = np.array(domains, dtype=object)[rng.integers(0, len(domains), who.size)]
                 outside = np.array([f"info@{d}" for d in doms], dtype=object)
             inbound = rng.random(who.size) < 0.45
             ch = rng.choice(np.array(["email", "meeting"]), size=who.size, p=[0.7, 0.3])
