@@ -170,7 +170,8 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
     divisions: dict[str, list[DemoUnit]] = {}
     for u in units:
         divisions.setdefault(u.division, []).append(u)
-    tree = {"name": ORG_NAME, "units": []}
+    tops: list[dict[str, object]] = []
+    tree = {"name": ORG_NAME, "units": tops}
     for division, its in divisions.items():
         kind = its[0].kind
         node: dict[str, object] = {"name": division, "kind": kind}
@@ -179,7 +180,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         node["units"] = [
             {k: v for k, v in (("name", u.name), ("intended_role", u.intended_role)) if v} for u in its
         ]
-        tree["units"].append(node)  # type: ignore[attr-defined]
+        tops.append(node)
     units_path = data / "units.yaml"
     units_path.write_text(
         f"# Org chart of {ORG_NAME} (fictional), as a tree of units.\n" + yaml.safe_dump(tree, sort_keys=False),

@@ -51,6 +51,7 @@ class CappedLines(io.RawIOBase):
             if out:
                 return out
 
+    # (io.RawIOBase takes any writable buffer; BufferedReader, the one caller, passes a bytearray or memoryview)
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         if not self._out:
             self._out = memoryview(self.take(self.block))
