@@ -69,9 +69,11 @@ def measure(units: int, min_size: int, seed: int) -> dict[str, float | int]:
     protected = protect_sphere(sphere, ancestors, min_size)
     full_s = time.perf_counter() - start
     return {"units": units, "rows": sphere.num_rows, "published_rows": protected.num_rows,
-            "primary_rows": int(sum(protected["suppressed"].to_pylist())) - int(protected.schema.metadata[b"secondary"]),
+            "primary_rows": (int(sum(protected["suppressed"].to_pylist()))
+                             - int(protected.schema.metadata[b"secondary"])),
             "secondary_rows": int(protected.schema.metadata[b"secondary"]),
-            "baseline_s": round(base_s, 4), "protect_s": round(full_s, 3), "ratio": round(full_s / base_s, 1)}  # fmt: skip
+            "baseline_s": round(base_s, 4), "protect_s": round(full_s, 3),
+            "ratio": round(full_s / base_s, 1)}  # fmt: skip
 
 
 def main() -> None:

@@ -37,7 +37,9 @@ def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:
     units = max(1, persons // 10)
     con.execute("INSERT INTO units VALUES ('Firm', 'Firm', NULL, NULL, NULL, NULL)")
     con.execute(f"INSERT INTO units SELECT 'T' || u, 'T' || u, 'Firm', 'line', NULL, NULL FROM range({units}) t(u)")
-    con.execute(f"INSERT INTO people SELECT 'p' || i, 'T' || (i // 10), NULL, NULL, NULL, NULL FROM range({persons}) t(i)")
+    con.execute(
+        f"INSERT INTO people SELECT 'p' || i, 'T' || (i // 10), NULL, NULL, NULL, NULL FROM range({persons}) t(i)"
+    )
     con.execute("INSERT INTO parties VALUES ('c0', 'customer', NULL, NULL, 'benchmark')")
     con.execute("SELECT setseed(0.42)")
     # distinct pairs (a < b): mostly a few ids apart, some anywhere

@@ -94,7 +94,8 @@ def _mbox(path: Path, separator: bytes) -> Path:
         fh.write(head)
         batch = 100_000
         for start in range(1, 2_000_000, batch):
-            fh.write(b"".join(separator + b"r%d@outside.example" % i for i in range(start, min(start + batch, 2_000_000))))
+            stop = min(start + batch, 2_000_000)
+            fh.write(b"".join(separator + b"r%d@outside.example" % i for i in range(start, stop)))
         fh.write(b"\n\nbody\n\n")
         fh.write(message(5, b"cid@acme.example"))
     return path
@@ -141,7 +142,8 @@ CASES: list[tuple[str, str, Callable[[Path], Path], list[str]]] = [
 def run(args: list[str], folder: Path, store: Path) -> tuple[int, float, float, str, str]:
     """Run `orgsphere ARGS` in a child process: exit code, its own peak RSS in MiB, seconds, stdout, stderr."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "ORGSPHERE_STORE": str(store),
-           "ORGSPHERE_KEY_FILE": str(folder / "pseudonym.key"), "ORGSPHERE_INTERNAL_DOMAINS": "acme.example"}  # fmt: skip
+           "ORGSPHERE_KEY_FILE": str(folder / "pseudonym.key"),
+           "ORGSPHERE_INTERNAL_DOMAINS": "acme.example"}  # fmt: skip
     code = "import sys; from orgsphere.cli import main; main(sys.argv[1:])"
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

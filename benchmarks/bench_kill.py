@@ -36,14 +36,17 @@ def generate(folder: Path, rows: int, seed: int = 1) -> tuple[Path, Path]:
     org, edges = folder / "org.csv", folder / f"edges-{rows}.csv"
     with open(org, "w") as fh:
         fh.write("person,email,unit,parent,kind\n")
-        fh.writelines(f"p{i},p{i}@acme.example,U{i // 50},Acme,{('staff', 'line')[i // 50 % 2]}\n" for i in range(PERSONS))
+        fh.writelines(
+            f"p{i},p{i}@acme.example,U{i // 50},Acme,{('staff', 'line')[i // 50 % 2]}\n" for i in range(PERSONS)
+        )
     if not edges.exists():
         channels = ("email", "chat", "meeting")
         with open(edges, "w") as fh:
             fh.write("src,dst,ts,channel\n")
             for k in range(rows):
                 a, b = rng.randrange(PERSONS), rng.randrange(PERSONS - 1)
-                dst = f"p{b + (b >= a)}" if rng.random() < 0.9 else f"x{rng.randrange(500)}@client{rng.randrange(40)}.example"
+                dst = (f"p{b + (b >= a)}" if rng.random() < 0.9
+                       else f"x{rng.randrange(500)}@client{rng.randrange(40)}.example")
                 fh.write(f"p{a},{dst},{1735689600 + rng.randrange(31_536_000)},{channels[k % 3]}\n")
     return org, edges
 
@@ -122,8 +125,8 @@ def main() -> None:
     steps = []
     for share in args.at:
         seconds, killed = _ingest(store, edges, kill_at=share * clean_seconds)
-        steps.append({"step": f"kill -9 at {share:.0%} ({seconds:.1f} CPU s)" if killed else f"finished before {share:.0%}",
-                      **_sizes(store)})  # fmt: skip
+        label = f"kill -9 at {share:.0%} ({seconds:.1f} CPU s)" if killed else f"finished before {share:.0%}"
+        steps.append({"step": label, **_sizes(store)})
     seconds, _ = _ingest(store, edges)
     steps.append({"step": f"complete ingest ({seconds:.1f} CPU s)", **_sizes(store)})
     with duckdb.connect(str(store), read_only=True) as con:

@@ -42,7 +42,8 @@ def make_mbox(path: Path, n: int, persons: int = 2000, seed: int = 1) -> None:
             name = FIRST[sender % len(FIRST)]
             to = ",\n ".join(f'"{FIRST[r % len(FIRST)]} P{r}" <p{r}@acme.example>' for r in recipients)
             day = 1 + i % 28
-            reply = f"In-Reply-To: <m{i - 1}@acme.example>\nReferences: <m{max(0, i - 3)}@acme.example>\n" if i % 3 else ""
+            reply = (f"In-Reply-To: <m{i - 1}@acme.example>\nReferences: <m{max(0, i - 3)}@acme.example>\n"
+                     if i % 3 else "")
             fh.write(
                 f"From p{sender}@acme.example Mon Jan  1 00:00:00 2024\n"
                 f"From: =?utf-8?q?{name}?= <p{sender}@acme.example>\nTo: {to}\n"
@@ -99,7 +100,8 @@ def main() -> None:
             n = func(box)
             times[label] = time.perf_counter() - start
             assert n == args.messages, (label, n)
-            print(f"  {label:<8} {times[label]:7.1f} s  {n / times[label]:10,.0f} messages/s  {mb / times[label]:7.1f} MB/s")
+            print(f"  {label:<8} {times[label]:7.1f} s  {n / times[label]:10,.0f} messages/s  "
+                  f"{mb / times[label]:7.1f} MB/s")
         print(f"  orgsphere's reader is {times['email'] / times['headers']:.1f}x faster than Python's email parser")
         import orgsphere
 
@@ -110,7 +112,8 @@ def main() -> None:
             start = time.perf_counter()
             report = ws.ingest_mail(box)
             seconds = time.perf_counter() - start
-        print(f"  ingest   {seconds:7.1f} s  {args.messages / seconds:10,.0f} messages/s  {report.kept:,} interactions kept")
+        print(f"  ingest   {seconds:7.1f} s  {args.messages / seconds:10,.0f} messages/s  "
+              f"{report.kept:,} interactions kept")
         for share in (4, 2, 1):
             limit = args.messages // share
             out = subprocess.run([sys.executable, __file__, "--peak-of", str(limit), "--file", str(box)],

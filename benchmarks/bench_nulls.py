@@ -43,7 +43,9 @@ def build(store_path: Path, key: Path, units: int, persons: int, interactions: i
     con = ws.store.raw
     departments = max(1, units // 100)
     con.execute("INSERT INTO units VALUES ('Firm', 'Firm', NULL, NULL, NULL, NULL)")
-    con.execute(f"""INSERT INTO units SELECT 'D' || d, 'D' || d, 'Firm', NULL, NULL, NULL FROM range({departments}) t(d)""")
+    con.execute(
+        f"""INSERT INTO units SELECT 'D' || d, 'D' || d, 'Firm', NULL, NULL, NULL FROM range({departments}) t(d)"""
+    )
     con.execute(f"""INSERT INTO units SELECT 'T' || u, 'T' || u, 'D' || (u // 100),
                     CASE WHEN u % 3 = 0 THEN 'staff' ELSE 'line' END, NULL, NULL FROM range({units}) t(u)""")
     con.execute(f"""INSERT INTO people SELECT 'p' || i, 'T' || CAST(floor({units} * pow(i / {persons}, 2)) AS BIGINT),

@@ -200,8 +200,8 @@ def main() -> None:
             con.execute("DROP TABLE plain")
             sphere, _ = timed("sphere", results, n, lambda: sphere_counts(ws.store))
             groups = unit_groups(ws.store.table("units").to_pyarrow())
-            key = [f"level:{d}" if s == "level" else s for s, d in zip(groups["scope"].to_pylist(),
-                                                                        groups["depth"].to_pylist(), strict=True)]  # fmt: skip
+            group_scopes, group_depths = groups["scope"].to_pylist(), groups["depth"].to_pylist()
+            key = [f"level:{d}" if s == "level" else s for s, d in zip(group_scopes, group_depths, strict=True)]
             con.register("groups", groups.append_column("key", pa.array(key)))
             plain = timed("sphere_sql", results, n, lambda: con.execute(
                 SPHERE_SQL, {"two_way": sorted(TWO_WAY_CHANNELS)}).to_arrow_table())  # fmt: skip
@@ -214,7 +214,8 @@ def main() -> None:
         same = ours == theirs
         print(f"\n  sphere tables identical to the hand-written SQL: {same} ({len(ours):,} rows)")
         print(f"  ingest / plain DuckDB load:       {results['ingest']['seconds'] / results['load']['seconds']:6.2f}x")
-        print(f"  sphere / hand-written DuckDB SQL: {results['sphere']['seconds'] / results['sphere_sql']['seconds']:6.2f}x")
+        sql_ratio = results["sphere"]["seconds"] / results["sphere_sql"]["seconds"]
+        print(f"  sphere / hand-written DuckDB SQL: {sql_ratio:6.2f}x")
         print(f"  sphere / plain scan-and-aggregate: {results['sphere']['seconds'] / results['scan']['seconds']:5.2f}x")
         if args.json:
             args.json.write_text(json.dumps({"persons": args.persons, "interactions": n, "identical": same,

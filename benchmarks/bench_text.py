@@ -29,8 +29,8 @@ def main() -> None:
     ap.add_argument("--texts", type=int, default=50_000)
     args = ap.parse_args()
     items = list(csv.DictReader((DATA / "role_items.tsv").open(encoding="utf-8"), delimiter="\t"))
-    sentences = [r["sentence"] for r in csv.DictReader((DATA / "internal_customer_sentences.tsv").open(encoding="utf-8"),
-                                                       delimiter="\t")]  # fmt: skip
+    sentences_file = (DATA / "internal_customer_sentences.tsv").open(encoding="utf-8")
+    sentences = [r["sentence"] for r in csv.DictReader(sentences_file, delimiter="\t")]
     titles = [(items[k % len(items)]["title"], items[k % len(items)]["category"]) for k in range(args.texts)]
     texts = [sentences[k % len(sentences)] for k in range(args.texts)]
     roles, lexicon = load_role_lexicon(), load_lexicon()

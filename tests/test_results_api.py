@@ -1,7 +1,6 @@
 """The results as a Python user meets them: a mapping of the declared tables, each convertible to Arrow,
 pandas and polars, shown in a notebook with every value escaped; one list of fits."""
 
-from pathlib import Path
 
 import pandas as pd
 import polars as pl

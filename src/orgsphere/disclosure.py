@@ -32,12 +32,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows", "follow_sphere", "protect_domains"]
+__all__ = [
+    "complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows",
+    "follow_sphere", "protect_domains",
+]  # fmt: skip
 
 ALL = "all"  # the whole period, or every channel (as analysis.sphere names them)
 
 Cell = Hashable
 Relation = tuple[Cell, tuple[Cell, ...]]
+SphereCell = tuple[int, object, object]  # a cell of the sphere table: (group, period, channel)
+
+
+def _sphere_cell(cell: Cell) -> SphereCell:
+    """``cell`` as the sphere cell it is (:class:`SphereCells` and :func:`sphere_relations` hold no other)."""
+    assert isinstance(cell, tuple) and len(cell) == 3, cell
+    return cell
 
 
 def _known_cells(sizes: dict[Cell, int], relations: Sequence[Relation], hidden: set[Cell],
@@ -116,7 +126,7 @@ def complementary_suppression(sizes: dict[Cell, int], relations: Sequence[Relati
         known, source = _known_cells(sizes, relations, hidden, member_of)
         cutter = _Cutter(relations, hidden, source, cost)
         added: set[Cell] = set()
-        for i, (total, parts) in enumerate(relations):
+        for total, parts in relations:
             if total not in known or any(c in added for c in (total, *parts)):
                 continue
             unknown = [p for p in parts if p not in known]  # (never one alone: it would be derived)
@@ -158,7 +168,8 @@ class _Same:
     def join(self, a: Cell, b: Cell) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            first, second = sorted((ra, rb), key=lambda c: (c[1] != ALL, c[2] != ALL, str(c)))  # type: ignore[index]
+            first, second = sorted((_sphere_cell(ra), _sphere_cell(rb)),
+                                   key=lambda c: (c[1] != ALL, c[2] != ALL, str(c)))  # fmt: skip
             self.parent[second] = first
 
 
@@ -201,7 +212,8 @@ class SphereCells:
             roots = tuple(sorted({self._of[("level", 0, g)] for g in at[levels[0]]} - {empty}))
             if roots != (self._everyone,):
                 tree.add((self._everyone, roots))
-        self.rows = [self._cell(r) for r in sphere.select(["scope", "depth", "group_id", "period", "channel"]).to_pylist()]
+        keys = sphere.select(["scope", "depth", "group_id", "period", "channel"]).to_pylist()
+        self.rows: list[Cell | None] = [self._cell(r) for r in keys]
         persons = sphere[size_column].to_pylist()
         self.sizes: dict[Cell, int] = {}
         for cell, n in zip(self.rows, persons, strict=True):
@@ -210,10 +222,10 @@ class SphereCells:
         relations = sphere_relations(self.sizes, tree)
         # a sum of one part (a group's only channel, its only month) is that part: one cell, hidden together
         same = _Same()
-        for total, parts in relations:
-            kept = [p for p in parts if p in self.sizes]
+        for whole, shares in relations:
+            kept = [p for p in shares if p in self.sizes]
             if len(kept) == 1:
-                same.join(total, kept[0])
+                same.join(whole, kept[0])
         unique = {(same.find(t), tuple(sorted({same.find(p) for p in parts if p in self.sizes}, key=str)))
                   for t, parts in relations if t in self.sizes}  # fmt: skip
         self.relations = sorted(((t, ps) for t, ps in unique if ps and ps != (t,)), key=str)
@@ -223,13 +235,14 @@ class SphereCells:
             sizes[same.find(c)] = max(sizes.get(same.find(c), 0), n)
         self.sizes = sizes
 
-    def _cell(self, r: dict[str, object]) -> tuple[int, object, object] | None:
+    def _cell(self, r: dict[str, object]) -> SphereCell | None:
         if r["scope"] == "organisation":
-            group = self._everyone
-        else:
-            group = self._of.get((str(r["scope"]), r["depth"] if r["scope"] == "level" else None, str(r["group_id"])))
-            if group is None:
-                return None
+            return (self._everyone, r["period"], r["channel"])
+        depth = r["depth"] if r["scope"] == "level" else None
+        assert depth is None or isinstance(depth, int)  # the sphere table's depth: int32
+        group = self._of.get((str(r["scope"]), depth, str(r["group_id"])))
+        if group is None:
+            return None
         return (group, r["period"], r["channel"])
 
     def cost(self, cell: Cell, hidden: set[Cell]) -> tuple[bool, bool, bool, int]:
@@ -238,7 +251,7 @@ class SphereCells:
         read); a group that already lost its whole-period figures before another (the statistical offices'
         hypercube: one partner group hides the small one in every month and channel, not a new one each
         time); then the smaller group."""
-        group, period, channel = cell  # type: ignore[misc]
+        group, period, channel = _sphere_cell(cell)
         partner = (group, ALL, ALL) in hidden
         return (group == self._everyone, period == ALL and channel == ALL, not partner, self.sizes[cell])
 
@@ -248,13 +261,15 @@ class SphereCells:
         return (np.array([c in primary for c in self.rows], bool), np.array([c in secondary for c in self.rows], bool))
 
 
-def sphere_relations(cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = ALL) -> list[Relation]:
+def sphere_relations(
+    cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = ALL
+) -> list[Relation]:
     """Relations among cells (group, period, channel): the group tree in each month and channel; the whole
     period (``every``) as the sum of its months, all channels as the sum of the channels, per group."""
     combos: set[tuple[object, object]] = set()
     months: dict[tuple[int, object], list[object]] = defaultdict(list)
     channels: dict[tuple[int, object], list[object]] = defaultdict(list)
-    for g, p, c in cells:  # type: ignore[misc]
+    for g, p, c in map(_sphere_cell, cells):
         combos.add((p, c))
         if p != every:
             months[(g, c)].append(p)
@@ -292,7 +307,8 @@ def protect_sphere(sphere: pa.Table, ancestors: pa.Table, min_size: int, size_co
     _, secondary = SphereCells(sphere, ancestors, size_column).suppressed(min_size)
     out = suppress_small_groups(sphere, size_column, min_size, also=pa.array(secondary))
     out = out.add_column(out.column_names.index("suppressed") + 1, "complementary", pa.array(secondary))
-    return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(int(secondary.sum())).encode()})
+    metadata = {**(out.schema.metadata or {}), b"secondary": str(int(secondary.sum())).encode()}
+    return out.replace_schema_metadata(metadata)
 
 
 def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Sequence[str] = ("unit",),
@@ -305,7 +321,8 @@ def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Seque
 
     shown = sphere.filter(pc.equal(sphere["scope"], "unit"))
     hidden = {(r["group_id"], r["period"], r["channel"]) for r in
-              shown.select(["group_id", "period", "channel", "complementary"]).to_pylist() if r["complementary"]}  # fmt: skip
+              shown.select(["group_id", "period", "channel", "complementary"]).to_pylist()
+              if r["complementary"]}  # fmt: skip
     periods = table["period"].to_pylist() if "period" in table.column_names else [ALL] * table.num_rows
     channels = table["channel"].to_pylist() if "channel" in table.column_names else [ALL] * table.num_rows
     named = [table[c].to_pylist() for c in units]
@@ -347,5 +364,5 @@ def protect_domains(boundary: pa.Table, domains: pa.Table, min_size: int, top: i
     shown = [("domain", r["domain"], r["kind"], r["declared_by"]) not in hide | unpublished for r in ranked]
     out = suppress_small_groups(boundary, "persons", min_size, also=pa.array(classes, pa.bool_()))
     kept = suppress_small_groups(domains.filter(pa.array(shown, pa.bool_())), "persons", min_size)
-    extra = len([c for c in secondary if c[0] in ("class", "domain")])
+    extra = len([c for c in secondary if isinstance(c, tuple) and c[0] in ("class", "domain")])
     return out.replace_schema_metadata({**(out.schema.metadata or {}), b"secondary": str(extra).encode()}), kept

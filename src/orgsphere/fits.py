@@ -114,7 +114,8 @@ def describe(fit: ScalingFit, what: str) -> str:
     if fit.slope is None:
         return f"{what}: {fit.note}"
     text = (f"{what} (n={fit.n_units}): slope {fit.slope:+.3f} [95% {fit.ci_low:+.3f}, {fit.ci_high:+.3f}], "
-            f"robust {fit.robust_slope:+.3f}; p(slope = -1/3) = {fit.p_sphere:.3f}, p(slope = 0) = {fit.p_zero:.3f}")  # fmt: skip
+            f"robust {fit.robust_slope:+.3f}; p(slope = -1/3) = {fit.p_sphere:.3f}, "
+            f"p(slope = 0) = {fit.p_zero:.3f}")  # fmt: skip
     if fit.null_slope is not None:
         model = {"mixing": "random mixing", "rewired": "rewiring"}.get(fit.null_model, fit.null_model)
         text += f"; {model} {fit.null_slope:+.3f}, difference [{fit.diff_low:+.3f}, {fit.diff_high:+.3f}]"

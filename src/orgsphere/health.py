@@ -240,8 +240,8 @@ def _channels_and_time(store: Store, total: int, add: Any) -> None:
         add(Finding("warning", "undated", f"{undated / total:.0%} of the interactions have no time: they count in "
                     "the whole period only, in no month", "map the time column (--map ts=COLUMN) or set date_format",
                     {"undated": undated, "interactions": total}))  # fmt: skip
-    odd = _rows(store, "SELECT coalesce(sum(n), 0), min(ts), max(ts) FROM interactions WHERE ts < TIMESTAMP '1990-01-01' OR "
-                "ts > now()::TIMESTAMP + INTERVAL 1 DAY")[0]  # fmt: skip
+    odd = _rows(store, "SELECT coalesce(sum(n), 0), min(ts), max(ts) FROM interactions "
+                "WHERE ts < TIMESTAMP '1990-01-01' OR ts > now()::TIMESTAMP + INTERVAL 1 DAY")[0]  # fmt: skip
     if odd[0]:
         add(Finding("warning", "implausible-dates", f"{odd[0]:,} interactions are dated before 1990 or in the future "
                     f"({odd[1]:%Y-%m-%d} to {odd[2]:%Y-%m-%d}): seconds from the start of a recording read as "
@@ -262,4 +262,5 @@ def _channels_and_time(store: Store, total: int, add: Any) -> None:
             add(Finding("warning", "thin-months", f"{len(thin)} of {len(months)} months have less than "
                         f"{THIN_MONTH:.0%} of the median month's {median:,} interactions: "
                         f"{', '.join(m for m, _ in thin[:SHOWN])}", "a missing export? Ingest it, or read those "
-                        "months' figures as missing", {"months": [{"month": m, "interactions": int(n)} for m, n in thin]}))
+                        "months' figures as missing",
+                        {"months": [{"month": m, "interactions": int(n)} for m, n in thin]}))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "STAGING_PREFIX", "STAGING_FILE_SUFFIX", "TABLES", "MIGRATIONS", "REBUILD_BELOW", "PERSON", "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS"]
+__all__ = [
+    "SCHEMA_VERSION", "STAGING_PREFIX", "STAGING_FILE_SUFFIX", "TABLES", "MIGRATIONS", "REBUILD_BELOW", "PERSON",
+    "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS",
+]  # fmt: skip
 
 SCHEMA_VERSION = 5
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits

@@ -15,7 +15,11 @@ import pyarrow.compute as pc
 __all__ = ["neutralise_formulas", "FORMULA_STARTS"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PATTERN = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_STARTS).replace("\t", "\\t").replace("\r", "\\r") + "]"
+_PATTERN = (
+    "^["
+    + "".join("\\" + c if c in "-+" else c for c in FORMULA_STARTS).replace("\t", "\\t").replace("\r", "\\r")
+    + "]"
+)
 
 
 def neutralise_formulas(table: pa.Table) -> pa.Table:

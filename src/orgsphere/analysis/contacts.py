@@ -165,7 +165,8 @@ class KeyedGraphs:
     def __iter__(self) -> Iterator[KeyGraph]:
         for period, channel in self.keys:
             units, ties, direct = (_key(t, period, channel, columns) for t, columns in (
-                (self.units, ("person", "unit")), (self.ties, ("a", "b")), (self.direct, ("person", "target"))))  # fmt: skip
+                (self.units, ("person", "unit")), (self.ties, ("a", "b")),
+                (self.direct, ("person", "target"))))  # fmt: skip
             order = np.argsort(units[0], kind="stable")
             persons, unit = units[0][order], units[1][order]
             a, b = _nodes(persons, ties[0]), _nodes(persons, ties[1])
@@ -177,7 +178,8 @@ class KeyedGraphs:
 def _key(t: ibis.Table, period: int, channel: int, columns: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Two integer columns of one period and channel's rows."""
     rows = t.filter((t.period == period) & (t.channel == channel)).select(*columns).to_pyarrow()
-    return tuple(rows[c].to_numpy().astype(np.int64) for c in columns)  # type: ignore[return-value]
+    first, second = (rows[c].to_numpy().astype(np.int64) for c in columns)
+    return first, second
 
 
 def _nodes(persons: np.ndarray, codes: np.ndarray) -> np.ndarray:

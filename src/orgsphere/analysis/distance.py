@@ -76,7 +76,8 @@ def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.nda
 
 
 def person_distance_batches(store: TableSource, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
-                            facing_units: tuple[str, ...] = (), search: str = "auto") -> Iterator[pa.Table]:  # fmt: skip
+                            facing_units: tuple[str, ...] = (),
+                            search: str = "auto") -> Iterator[pa.Table]:  # fmt: skip
     """:func:`person_distances` in parts, each whole periods and channels: with the in-memory search one
     period and channel at a time, so that only one graph is ever in memory (the engine holds the rest and
     spills it if it must)."""
@@ -134,8 +135,8 @@ def _searched(g: KeyGraph, labels: Labels) -> pa.Table:
     for code in range(len(labels.targets)):
         d = hop_distances(n, g.a, g.b, np.unique(g.direct[g.targets == code]))
         via = route_labels(g.a, g.b, d, g.units)
-        key = [np.full(n, value, dtype=np.int64) for value in (g.period, g.channel, code)]
-        parts.append(_labelled(labels, *key, g.persons, g.units, d, via))
+        period, channel, target = (np.full(n, value, dtype=np.int64) for value in (g.period, g.channel, code))
+        parts.append(_labelled(labels, period, channel, target, g.persons, g.units, d, via))
     return pa.concat_tables(parts)
 
 
@@ -172,7 +173,8 @@ def unit_distances(persons: pa.Table, fte: dict[str, float] | None = None) -> pa
     keys = ["unit", "period", "channel", "target"]
     schema = pa.schema([*((k, pa.string()) for k in keys), ("persons", pa.int64()),
                         *((b, pa.int64()) for b in DISTANCE_BANDS), ("median", pa.int64()),
-                        ("within_1", pa.float64()), ("within_2", pa.float64()), ("within_1_fte", pa.float64())])  # fmt: skip
+                        ("within_1", pa.float64()), ("within_2", pa.float64()),
+                        ("within_1_fte", pa.float64())])  # fmt: skip
     schema = schema.with_metadata({b"keys": b"unit,period,channel,target"})
     if persons.num_rows == 0:
         return schema.empty_table()
@@ -219,7 +221,9 @@ def unit_routes(persons: pa.Table, min_group_size: int) -> pa.Table:
     return _folded_routes(_route_counts(persons), min_group_size)
 
 
-def unit_tables(batches: Iterable[pa.Table], fte: dict[str, float] | None, min_group_size: int) -> tuple[pa.Table, pa.Table]:
+def unit_tables(
+    batches: Iterable[pa.Table], fte: dict[str, float] | None, min_group_size: int
+) -> tuple[pa.Table, pa.Table]:
     """:func:`unit_distances` and :func:`unit_routes` in one pass over :func:`person_distance_batches`, so
     that only one batch of person rows is in memory at a time."""
     tables, counts = [], []
@@ -227,7 +231,8 @@ def unit_tables(batches: Iterable[pa.Table], fte: dict[str, float] | None, min_g
         tables.append(unit_distances(persons, fte))
         counts.append(_route_counts(persons))
     if not tables:
-        return unit_distances(PERSON_DISTANCE_SCHEMA.empty_table()), unit_routes(PERSON_DISTANCE_SCHEMA.empty_table(), 1)
+        empty = PERSON_DISTANCE_SCHEMA.empty_table()
+        return unit_distances(empty), unit_routes(empty, 1)
     keys = tables[0].schema.metadata[b"keys"].decode().split(",")
     table = pa.concat_tables(tables).sort_by([(k, "ascending") for k in keys])
     return table, _folded_routes(pa.concat_tables(counts), min_group_size)
@@ -252,7 +257,8 @@ def _folded_routes(counts: pa.Table, min_group_size: int) -> pa.Table:
         key = (unit, target, r["via_unit"] if n >= min_group_size else OTHER_ROUTE)
         routes[key] = routes.get(key, 0) + n
     out = [{"unit": u, "target": t, "via_unit": v, "person_months": n, "share": n / totals[(u, t)]}
-           for (u, t, v), n in sorted(routes.items(), key=lambda kv: (kv[0][0], kv[0][1], -kv[1], kv[0][2]))]  # fmt: skip
+           for (u, t, v), n in sorted(routes.items(),
+                                      key=lambda kv: (kv[0][0], kv[0][1], -kv[1], kv[0][2]))]  # fmt: skip
     schema = pa.schema([("unit", pa.string()), ("target", pa.string()), ("via_unit", pa.string()),
                         ("person_months", pa.int64()), ("share", pa.float64())])  # fmt: skip
     return pa.Table.from_pylist(out, schema=schema)

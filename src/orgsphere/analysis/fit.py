@@ -68,17 +68,22 @@ def fit_power(size: np.ndarray, value: np.ndarray, *, samples: int, seed: int, m
         e = np.asarray(null_value, dtype=float)
         ok &= np.isfinite(e) & (e > 0)
     x, y = np.log(n[ok]), np.log(r[ok])
-    base = {"measure": measure, "channel": channel, "kind": kind, "scope": scope, "n_units": int(ok.sum()),
-            "n_zero": int(zero.sum()), "null_model": null_model if null_value is not None else ""}  # fmt: skip
-    empty = {"slope": None, "intercept": None, "ci_low": None, "ci_high": None, "r2": None}
+    n_units, n_zero = int(ok.sum()), int(zero.sum())
+    null_name = null_model if null_value is not None else ""
+
+    def without_slope(thin: str, note: str) -> ScalingFit:
+        return ScalingFit(measure=measure, channel=channel, kind=kind, scope=scope, n_units=n_units, n_zero=n_zero,
+                          null_model=null_name, slope=None, intercept=None, ci_low=None, ci_high=None, r2=None,
+                          thin=thin, note=note)  # fmt: skip
+
     if ok.sum() == 0 and zero.sum() > 0:
-        return ScalingFit(**base, **empty, thin="zero", note=f"no {scope[:-1] if scope.endswith('s') else scope} has "
-                          f"{measure} above zero here ({measure} = 0 everywhere)")  # fmt: skip
+        return without_slope("zero", f"no {scope[:-1] if scope.endswith('s') else scope} has {measure} above zero "
+                                     f"here ({measure} = 0 everywhere)")  # fmt: skip
     if ok.sum() < MIN_POINTS_FOR_FIT:
-        return ScalingFit(**base, **empty, thin="few", note=f"too few {scope} with a value above zero ({int(ok.sum())}; "
-                          f"need {MIN_POINTS_FOR_FIT}) for a fit")  # fmt: skip
+        return without_slope("few", f"too few {scope} with a value above zero ({int(ok.sum())}; "
+                                    f"need {MIN_POINTS_FOR_FIT}) for a fit")  # fmt: skip
     if np.ptp(x) == 0:
-        return ScalingFit(**base, **empty, thin="same_size", note=f"all {scope} have the same size; no slope can be fitted")
+        return without_slope("same_size", f"all {scope} have the same size; no slope can be fitted")
     slope = float(_slopes(x[None, :], y[None, :])[0])
     intercept = float(y.mean() - slope * x.mean())
     residual = y - (intercept + slope * x)
@@ -101,16 +106,18 @@ def fit_power(size: np.ndarray, value: np.ndarray, *, samples: int, seed: int, m
     notes = [f"{int(zero.sum())} {scope} with y = 0 left out (log 0 is undefined)"] if zero.sum() else []
     if robust_note:
         notes.append(robust_note)
-    extra: dict[str, float | None] = {}
+    null_slope = diff_low = diff_high = None
     if ey is not None:
         d = np.concatenate(diff)[keep]
         d = d[np.isfinite(d)]
-        extra = {"null_slope": float(_slopes(x[None, :], ey[None, :])[0]),
-                 "diff_low": float(np.percentile(d, 2.5)), "diff_high": float(np.percentile(d, 97.5))}  # fmt: skip
-    return ScalingFit(**base, slope=slope, intercept=intercept, ci_low=low, ci_high=high, r2=r2,
+        null_slope = float(_slopes(x[None, :], ey[None, :])[0])
+        diff_low, diff_high = float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
+    return ScalingFit(measure=measure, channel=channel, kind=kind, scope=scope, n_units=n_units, n_zero=n_zero,
+                      null_model=null_name, slope=slope, intercept=intercept, ci_low=low, ci_high=high, r2=r2,
                       note="; ".join(notes), log_n_mean=float(x.mean()), log_r_mean=float(y.mean()),
                       robust_slope=robust, robust_low=r_low, robust_high=r_high,
-                      p_sphere=_p_value(slopes, SPHERE_SLOPE), p_zero=_p_value(slopes, 0.0), **extra)  # fmt: skip
+                      p_sphere=_p_value(slopes, SPHERE_SLOPE), p_zero=_p_value(slopes, 0.0),
+                      null_slope=null_slope, diff_low=diff_low, diff_high=diff_high)  # fmt: skip
 
 
 def _column(points: pa.Table, name: str) -> np.ndarray:

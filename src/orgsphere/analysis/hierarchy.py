@@ -18,7 +18,8 @@ def unit_groups(units: pa.Table) -> pa.Table:
     parent = dict(zip(units.column("unit_id").to_pylist(), units.column("parent_id").to_pylist(), strict=True))
     chains: dict[str, list[str]] = {}
     for unit in parent:
-        chain, node = [], unit
+        chain: list[str] = []
+        node = unit
         while node is not None and node in parent and len(chain) <= len(parent):
             chain.append(node)
             node = parent[node]
@@ -50,7 +51,8 @@ def unit_ancestors(units: pa.Table) -> tuple[pa.Table, int]:
     columns: dict[str, list[str]] = {"unit_id": [], **{f"g{d}": [] for d in range(max_depth + 1)}}
     by_unit: dict[str, dict[int, str]] = {}
     for scope, depth, unit, group in zip(groups["scope"].to_pylist(), groups["depth"].to_pylist(),
-                                         groups["unit_id"].to_pylist(), groups["group_id"].to_pylist(), strict=True):  # fmt: skip
+                                         groups["unit_id"].to_pylist(), groups["group_id"].to_pylist(),
+                                         strict=True):  # fmt: skip
         if scope == "level":
             by_unit.setdefault(unit, {})[depth] = group
     for unit, at in by_unit.items():

@@ -36,7 +36,8 @@ def store_texts(store: TableSource) -> Iterator[Text]:
     w = store.table("work_items")
     w = w.filter(w.title.notnull() | w.text.notnull()).select("item_id", "opened", "assignee_unit", "title", "text")
     for r in sorted_rows(w, ["opened", "item_id"]):
-        yield Text("tickets", r["item_id"], r["assignee_unit"], None, ". ".join(t for t in (r["title"], r["text"]) if t))
+        body = ". ".join(t for t in (r["title"], r["text"]) if t)
+        yield Text("tickets", r["item_id"], r["assignee_unit"], None, body)
 
 
 def language_table(store: TableSource, lexicon: Lexicon) -> pa.Table:

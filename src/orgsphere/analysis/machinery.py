@@ -10,12 +10,13 @@ import pyarrow as pa
 
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["machinery_table", "MACHINERY_SCHEMA"]
 
 MACHINERY_SCHEMA = pa.schema([("period", pa.string()), ("unit", pa.string()), ("topic", pa.string()),
-                              ("sent", pa.int64()), ("received", pa.int64()), ("counterparts", pa.int64())])  # fmt: skip
+                              ("sent", pa.int64()), ("received", pa.int64()),
+                              ("counterparts", pa.int64())])  # fmt: skip
 
 
 def machinery_table(store: TableSource, kinds: dict[str, str | None]) -> pa.Table:

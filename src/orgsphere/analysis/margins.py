@@ -17,7 +17,7 @@ import pyarrow as pa
 from ..engine import TableSource
 from ..markers import ALL
 from ..schema import PARTY, PERSON, UNIT
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["unit_margins", "MARGIN_COUNTS"]
 

@@ -14,7 +14,8 @@ those inside it) follow:
   that repeated edge swaps on the multigraph converge to: receivers shuffled over senders). A unit's
   counts under it follow exact hypergeometric laws of the unit-level margins (its out- and in-ends, those
   of the parties), drawn here per unit without materialising any interaction; the small dependence
-  between units (of order a·b/M²) is ignored. Each unit gets its expected ratios (from the mean counts) and a 95% band over the samples.
+  between units (of order a·b/M²) is ignored. Each unit gets its expected ratios (from the mean counts) and a
+  95% band over the samples.
 
 Both need only the unit margins (:func:`~orgsphere.analysis.margins.unit_margins`: at most two rows per unit
 and channel), computed inside the engine; nothing here touches the interactions.

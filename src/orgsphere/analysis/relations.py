@@ -27,7 +27,7 @@ import pyarrow as pa
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..schema import PARTY, PERSON, UNIT
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["RelationRules", "relation_table", "verdict", "RELATION_SCHEMA", "VERDICTS"]
 
@@ -99,7 +99,8 @@ def _customer_work(p: ibis.Table, staff: list[str]) -> tuple[ibis.Table, ibis.Ta
     for me, other in (("src", "dst"), ("dst", "src")):
         t = p.filter((p[f"{me}_kind"] == PERSON) & p[f"{me}_unit"].notnull())
         ends.append(t.select("period", "thread_id", unit=t[f"{me}_unit"], party=t[other],
-                             customer=(t[f"{other}_kind"] == PARTY) & (t[f"{other}_party_kind"] == "customer")))  # fmt: skip
+                             customer=(t[f"{other}_kind"] == PARTY)
+                             & (t[f"{other}_party_kind"] == "customer")))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
     with_customer = end.filter(end.customer & end.thread_id.notnull()).select("thread_id").distinct()
     in_threads = end.filter(end.thread_id.notnull()).select("period", "thread_id", "unit").distinct()
@@ -171,15 +172,15 @@ def relation_table(store: TableSource, kinds: dict[str, str | None], rules: Rela
         i_a, i_b = ab.get("initiatives", 0), ba.get("initiatives", 0)
         t_a, t_b = ab.get("tickets", 0), ba.get("tickets", 0)
         work = extra.get((period, lo, hi), {})
-        row = {
+        joint, shared = work.get("joint_threads") or 0, work.get("shared_customers") or 0
+        row: dict[str, Any] = {
             "period": period, "unit_a": a, "unit_b": b, "kind_a": kinds.get(a), "kind_b": kinds.get(b),
             "a_to_b": n_ab, "b_to_a": n_ba, "volume": n_ab + n_ba,
             "reciprocity": _share(min(n_ab, n_ba), max(n_ab, n_ba)), "initiatives_a": i_a, "initiatives_b": i_b,
             "initiative_a": _share(i_a, i_a + i_b), "tickets_a": t_a, "tickets_b": t_b,
-            "ticket_share": _share(t_a + t_b, n_ab + n_ba), "joint_threads": work.get("joint_threads") or 0,
-            "shared_customers": work.get("shared_customers") or 0,
+            "ticket_share": _share(t_a + t_b, n_ab + n_ba), "joint_threads": joint, "shared_customers": shared,
+            "joint_work": joint + shared,
         }  # fmt: skip
-        row["joint_work"] = row["joint_threads"] + row["shared_customers"]
         decided, reasons = verdict(row, rules)
         rows.append({**row, "verdict": decided, "reasons": ",".join(reasons)})
     rows.sort(key=lambda r: (r["period"], r["unit_a"], r["unit_b"]))

@@ -47,10 +47,12 @@ def subtrees(sphere: pa.Table, units: pa.Table, channel: str = ALL) -> pa.Table:
             continue  # at level d, a unit shallower than d stands for itself only: not a whole subtree
         boundary = None if r["inter"] is None else r["inter"] + r["external"]
         out.append({"group_id": r["group_id"], "name": r["name"], "kind": r["kind"], "depth": r["depth"],
-                    "parent_id": parent_of.get(r["group_id"]), "persons": r["persons"], "intra": r["intra"], "boundary": boundary, "B": r["B"],
+                    "parent_id": parent_of.get(r["group_id"]), "persons": r["persons"], "intra": r["intra"],
+                    "boundary": boundary, "B": r["B"],
                     "suppressed": r.get("suppressed", False)})  # fmt: skip
     schema = pa.schema([("group_id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
-                        ("depth", pa.int32()), ("parent_id", pa.string()), ("persons", pa.int64()), ("intra", pa.int64()),
+                        ("depth", pa.int32()), ("parent_id", pa.string()), ("persons", pa.int64()),
+                        ("intra", pa.int64()),
                         ("boundary", pa.int64()), ("B", pa.float64()), ("suppressed", pa.bool_())])  # fmt: skip
     return pa.Table.from_pylist(out, schema=schema.with_metadata({b"keys": b"group_id,name,kind,depth,parent_id"}))
 

@@ -50,8 +50,10 @@ def classified_items(store: TableSource, lexicon: RoleLexicon, model: RoleModel 
             for r in sorted_rows(items, ["opened", "item_id"])]  # fmt: skip
     titles = [r[4] for r in rows]
     categories = [r[3] for r in rows]
-    calls: list[RoleCall] = (model.classify(titles, categories) if model is not None
-                             else [lexicon.classify(t, c) for t, c in zip(titles, categories, strict=True)])  # fmt: skip
+    calls: list[RoleCall] = (
+        model.classify(titles, categories) if model is not None
+        else [lexicon.classify(t, c) for t, c in zip(titles, categories, strict=True)]
+    )  # fmt: skip
     return [{"item": r[0], "period": r[1], "unit": r[2], "category": r[3], "title": r[4], "requester_unit": r[5],
              "role": c.role, "confidence": c.confidence, "words": ", ".join(c.words)}
             for r, c in zip(rows, calls, strict=True)]  # fmt: skip
@@ -76,7 +78,8 @@ def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None]) 
         rows.append({"period": period, "unit": unit, "intended_role": intended.get(unit),
                      "items": sum(c.values()), **{r: c[r] for r in (*ROLES, UNKNOWN)}, "main_role": main,
                      "main_share": c[main] / known if main else None, "requesting_units": len(ask),
-                     "top_requester": top[0], "top_requester_share": top[1] / sum(ask.values()) if ask else None})  # fmt: skip
+                     "top_requester": top[0],
+                     "top_requester_share": top[1] / sum(ask.values()) if ask else None})  # fmt: skip
     return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
 
 
@@ -96,7 +99,8 @@ def role_flags(profiles: pa.Table, rules: FlagRules, far_from_customer: set[str]
                         "other_share": share[intended]})  # fmt: skip
         if share["regulating"] >= rules.regulating_share and share["advisory"] < rules.min_advice:
             out.append({"unit": p["unit"], "flag": "regulating_without_advice", "role": "regulating",
-                        "share": share["regulating"], "other": "advisory", "other_share": share["advisory"]})  # fmt: skip
+                        "share": share["regulating"], "other": "advisory",
+                        "other_share": share["advisory"]})  # fmt: skip
         if p["top_requester_share"] is not None and p["top_requester_share"] >= rules.requester_share \
                 and p["requesting_units"] > 0:
             out.append({"unit": p["unit"], "flag": "one_requester", "role": None, "share": p["top_requester_share"],

@@ -23,7 +23,7 @@ import pyarrow as pa
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..schema import PERSON
-from .sphere import placed_interactions
+from .placed import placed_interactions
 
 __all__ = ["signature_table", "SIGNATURE_RULES"]
 
@@ -53,12 +53,12 @@ def _features(store: TableSource, kinds: dict[str, str | None]) -> dict[str, dic
     per_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     partners: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in monthly.to_pyarrow().to_pylist():
-        for me, other, out in ((r["src_unit"], r["dst_unit"], True), (r["dst_unit"], r["src_unit"], False)):
+        for me, other, sent in ((r["src_unit"], r["dst_unit"], True), (r["dst_unit"], r["src_unit"], False)):
             if me not in staff or other not in lines:
                 continue
             v = volume[me]
             v["total"] += r["n"]
-            v["out" if out else "in"] += r["n"]
+            v["out" if sent else "in"] += r["n"]
             v["meeting"] += r["n"] if r["channel"].startswith("meeting") else 0
             v["ticket"] += r["n"] if r["channel"] == "ticket" else 0
             per_month[me][r["period"]] += r["n"]
@@ -103,5 +103,6 @@ def signature_table(store: TableSource, kinds: dict[str, str | None]) -> pa.Tabl
     schema = pa.schema([("period", pa.string()), ("unit", pa.string()),
                         *[(k, pa.float64()) for k in ("interactions", "ticket_share", "meeting_share", "reciprocity",
                                                       "from_line", "focus", "burstiness", "broadcast_share")],
-                        *[(f"score_{r}", pa.float64()) for r in SIGNATURE_RULES], ("signature_role", pa.string())])  # fmt: skip
+                        *[(f"score_{r}", pa.float64()) for r in SIGNATURE_RULES],
+                        ("signature_role", pa.string())])  # fmt: skip
     return pa.Table.from_pylist(rows, schema=schema)

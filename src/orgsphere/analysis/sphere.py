@@ -40,17 +40,15 @@ counted as ``unplaced`` and left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from ibis import _
 
 from ..engine import TableSource, engine_of, local_table, materialise, small_on_driver
 from ..markers import ALL, UNDATED
-from ..schema import UNIT
 from .active import stayers_and_movers
 from .ends import (
     CUSTOMER,
@@ -67,61 +65,12 @@ from .ends import (
 )
 from .hierarchy import ORGANISATION, unit_ancestors
 
-__all__ = ["sphere_counts", "placed_interactions", "rollups", "SPHERE_KEYS", "TWO_WAY_CHANNELS"]
+__all__ = ["sphere_counts", "rollups", "SPHERE_KEYS", "TWO_WAY_CHANNELS"]
 
 # the channels in which every person at an end of an interaction took part in it, the receiving end as much
 # as the sending one (contributors, above): in every other channel only the sender did
 TWO_WAY_CHANNELS = frozenset({"meeting", "meeting-broadcast", "ticket"})
 SPHERE_KEYS = ("scope", "depth", "group_id", "name", "kind", "function", "period", "channel")
-
-
-def placed_interactions(store: TableSource) -> ibis.Table:
-    """Interactions with the unit of each person end and the kind of each party end (``n``: the interactions
-    each row stands for, which every count adds up)."""
-    i = store.table("interactions")
-    people = store.table("people")
-    parties = store.table("parties").select("party_id", "kind")
-    # an undated interaction falls on the eve of the end of time: only open-ended memberships hold it.
-    # (Written as one BETWEEN over coalesced bounds: DuckDB turns OR-ed join conditions into a slow loop.)
-    day = i.ts.date().fill_null(ibis.date(9999, 12, 30))
-
-    def member(end: str) -> ibis.Table:
-        p = people.select(
-            **{f"{end}_pid": people.person_id, f"{end}_unit": people.unit_id,
-               f"{end}_vf": people.valid_from, f"{end}_vt": people.valid_to}
-        )  # fmt: skip
-        vf, vt = p[f"{end}_vf"], p[f"{end}_vt"]
-        return p, [
-            i[end] == p[f"{end}_pid"],
-            day.between(vf.fill_null(ibis.date(1, 1, 1)), vt.fill_null(ibis.date(9999, 12, 31))),
-        ]
-
-    src_p, src_on = member("src")
-    dst_p, dst_on = member("dst")
-    src_k = parties.select(src_party=parties.party_id, src_party_kind=parties.kind)
-    dst_k = parties.select(dst_party=parties.party_id, dst_party_kind=parties.kind)
-    joined = (
-        i.left_join(src_p, src_on)
-        .left_join(dst_p, [i.dst == dst_p.dst_pid] + dst_on[1:])
-        .left_join(src_k, i.src == src_k.src_party)
-        .left_join(dst_k, i.dst == dst_k.dst_party)
-    )
-    return joined.select(
-        period=ibis.ifelse(i.ts.isnull(), UNDATED, i.ts.strftime("%Y-%m")),
-        ts=i.ts,
-        thread_id=i.thread_id,
-        topic=i.topic,
-        channel=i.channel,
-        n=i.n,
-        src=i.src,
-        dst=i.dst,
-        src_kind=i.src_kind,
-        dst_kind=i.dst_kind,
-        src_unit=ibis.ifelse(_.src_kind == UNIT, _.src, _.src_unit),
-        dst_unit=ibis.ifelse(_.dst_kind == UNIT, _.dst, _.dst_unit),
-        src_party_kind=_.src_party_kind,
-        dst_party_kind=_.dst_party_kind,
-    )
 
 
 def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]],
@@ -237,13 +186,14 @@ def sphere_counts(store: TableSource) -> tuple[pa.Table, dict[str, int]]:
         def group_of(t: ibis.Table, suffix: str = suffix, d: int | None = d) -> ibis.Value:
             return ibis.literal(0, "int32") if suffix == "org" else t.unit if suffix == "unit" else t[f"c{d}"]
 
+        def sums(t: ibis.Table, s: str = suffix) -> dict[str, ibis.Value]:
+            return {"intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
+                    "external": t.external.sum(), "customer": t.customer.sum()}  # fmt: skip
+
         c = per_unit.mutate(group=group_of(per_unit))
         counts_parts.append(
-            rollups(c, ["group"], lambda t, s=suffix: {
-                "intra": t[f"intra_{s}"].sum(), "inter": t[f"inter_{s}"].sum(),
-                "external": t.external.sum(), "customer": t.customer.sum(),
-            }, EVERY_MONTH, EVERY_CHANNEL).mutate(key=ibis.literal(key, "int8"))
-        )  # fmt: skip
+            rollups(c, ["group"], sums, EVERY_MONTH, EVERY_CHANNEL).mutate(key=ibis.literal(key, "int8"))
+        )
         st = stayers.mutate(group=group_of(stayers))
         persons_parts.append(st.group_by(["group", "period", "channel"])
                              .aggregate(persons=st.persons.sum(), contributors=st.contributors.sum())
@@ -378,7 +328,7 @@ def _labelled(t: pa.Table, scopes: list[tuple[str, int | None, str]], codes: pa.
     channel_names = [*channels, ALL]
 
     # ordered by scope, depth, group id, month and channel (as labels), sorting integers: each label's rank
-    def rank(labels: list[object]) -> np.ndarray:
+    def rank(labels: Sequence[object]) -> np.ndarray:
         return np.argsort(np.argsort(np.array(labels, dtype=object), kind="stable"), kind="stable")
 
     unit_rank = rank(codes["unit_id"].to_pylist())

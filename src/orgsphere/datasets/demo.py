@@ -38,7 +38,8 @@ FIRST = ("Anna", "Bram", "Chantal", "Daan", "Eva", "Floor", "Gijs", "Hanna", "Il
          "Sophie", "Milan", "Fatima", "Ruben", "Esther")  # fmt: skip
 LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos",
         "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf",
-        "van der Meer", "Kok", "Jacobs", "Yilmaz", "El Amrani", "Haddou", "Kaya", "Verhoeven", "Willems", "Maas")  # fmt: skip
+        "van der Meer", "Kok", "Jacobs", "Yilmaz", "El Amrani", "Haddou", "Kaya", "Verhoeven", "Willems",
+        "Maas")  # fmt: skip
 RETAIL_MAIL = ("mailbox.example", "post.example", "webmail.example")
 SUPPLIER_DOMAINS = ("cloudvendor.example", "officesupply.example", "recruitfirm.example", "lawfirm.example",
                     "catering.example", "softwarehouse.example", "datacentre.example")  # fmt: skip
@@ -169,7 +170,8 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
     divisions: dict[str, list[DemoUnit]] = {}
     for u in units:
         divisions.setdefault(u.division, []).append(u)
-    tree = {"name": ORG_NAME, "units": []}
+    tops: list[dict[str, object]] = []
+    tree = {"name": ORG_NAME, "units": tops}
     for division, its in divisions.items():
         kind = its[0].kind
         node: dict[str, object] = {"name": division, "kind": kind}
@@ -178,7 +180,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         node["units"] = [
             {k: v for k, v in (("name", u.name), ("intended_role", u.intended_role)) if v} for u in its
         ]
-        tree["units"].append(node)  # type: ignore[attr-defined]
+        tops.append(node)
     units_path = data / "units.yaml"
     units_path.write_text(
         f"# Org chart of {ORG_NAME} (fictional), as a tree of units.\n" + yaml.safe_dump(tree, sort_keys=False),
@@ -251,7 +253,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         frames.append({"ts": _month_times(rng, month, src.size), "sender": emails[src], "recipient": emails[dst],
                        "channel": channel, "minutes": minutes})  # fmt: skip
         # external
-        for kind, rate_of, pick in (
+        for kind, rate_of, domains in (
             ("customer", lambda u, p: u.customer_rate * (1.0 if front[p] else 0.04), None),
             ("supplier", lambda u, p: u.supplier_rate, SUPPLIER_DOMAINS),
             ("regulator", lambda u, p: u.regulator_rate, REGULATOR_DOMAINS),
@@ -271,7 +273,8 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
                     retail[(who * 37 + rng.integers(0, 60, who.size)) % RETAIL_CUSTOMERS],
                 )  # fmt: skip
             else:
-                doms = np.array(pick, dtype=object)[rng.integers(0, len(pick), who.size)]
+                assert domains is not None  # every kind but customer has its domains
+                doms = np.array(domains, dtype=object)[rng.integers(0, len(domains), who.size)]
                 outside = np.array([f"info@{d}" for d in doms], dtype=object)
             inbound = rng.random(who.size) < 0.45
             ch = rng.choice(np.array(["email", "meeting"]), size=who.size, p=[0.7, 0.3])

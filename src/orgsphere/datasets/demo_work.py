@@ -49,7 +49,8 @@ def conversation_ids(ts: np.ndarray, sender: np.ndarray, recipient: np.ndarray, 
 
 
 def joint_meetings(rng: np.random.Generator, units: tuple[DemoUnit, ...], members: list[np.ndarray],
-                   emails: np.ndarray, customers: np.ndarray, times: np.ndarray, month: int) -> dict[str, np.ndarray]:  # fmt: skip
+                   emails: np.ndarray, customers: np.ndarray, times: np.ndarray,
+                   month: int) -> dict[str, np.ndarray]:  # fmt: skip
     """Meetings with a business customer organised in turn by someone of each partner unit, with a colleague
     of the other; one row organiser -> colleague and one organiser -> customer per meeting."""
     index = {u.name: i for i, u in enumerate(units)}
@@ -88,7 +89,8 @@ def write_tickets(path: Path, rng: np.random.Generator, units: tuple[DemoUnit, .
                             int(rng.integers(0, 27 * 24 * 60)), "m")  # fmt: skip
                         closed = opened + np.timedelta64(int(rng.integers(30, 5 * 24 * 60)), "m")
                         w.writerow([f"INC{number:07d}", emails[person], desk, str(opened), str(closed),
-                                    rng.choice(CATEGORIES[desk]), rng.choice(["3 - Moderate", "4 - Low", "2 - High"])])  # fmt: skip
+                                    rng.choice(CATEGORIES[desk]),
+                                    rng.choice(["3 - Moderate", "4 - Low", "2 - High"])])  # fmt: skip
     return path
 
 
@@ -123,7 +125,8 @@ def subjects(rng: np.random.Generator, sender: np.ndarray, recipient: np.ndarray
 
 
 def broadcasts(rng: np.random.Generator, units: tuple[DemoUnit, ...], members: list[np.ndarray], emails: np.ndarray,
-               month: int, month_times: Callable[[np.random.Generator, int, int], np.ndarray]) -> dict[str, np.ndarray]:  # fmt: skip
+               month: int, month_times: Callable[[np.random.Generator, int, int], np.ndarray],
+               ) -> dict[str, np.ndarray]:  # fmt: skip
     """Each regulating staff unit sends its rules to the line: twice a month one of its people writes to forty
     people of line units at once."""
     line = np.concatenate([m for u, m in zip(units, members, strict=True) if u.kind == "line"])

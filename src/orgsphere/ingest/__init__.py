@@ -12,4 +12,7 @@ from .slack import ingest_slack
 from .tickets import ingest_tickets
 from .viva import ingest_viva
 
-__all__ = ["ingest_calendar", "ingest_crm", "ingest_documents", "ingest_edges", "ingest_mail", "ingest_orgchart", "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets", "ingest_viva"]
+__all__ = [
+    "ingest_calendar", "ingest_crm", "ingest_documents", "ingest_edges", "ingest_mail", "ingest_orgchart",
+    "ingest_parties", "IngestReport", "ingest_slack", "ingest_tickets", "ingest_viva",
+]  # fmt: skip

@@ -70,7 +70,9 @@ def _load(path: Path) -> Any:
     if not data.strip():
         raise InputError(f"{path}: the file is empty; expected an iCalendar file (BEGIN:VCALENDAR).")
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():
-        raise InputError(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start); export the calendar as .ics.")
+        raise InputError(
+            f"{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start); export the calendar as .ics."
+        )
     try:
         return icalendar.Calendar.from_ical(data)
     except ValueError as exc:
@@ -312,7 +314,8 @@ class _CalendarReader:
     def notes(self) -> list[str]:
         c = self.counts
         words = {
-            "occurrences": "event occurrences read", "duplicates": "already counted (the same meeting in another export)",
+            "occurrences": "event occurrences read",
+            "duplicates": "already counted (the same meeting in another export)",
             "cancelled": "cancelled", "all_day": "all-day entries (no meeting time) left out",
             "declined": "attendees who did not accept left out", "rooms": "rooms and resources left out",
             "broadcasts": "broadcasts (more participants than broadcast_size)", "alone": "with fewer than two people",

@@ -10,9 +10,16 @@ of bytes (the last line end in each window of ``limit + 1`` bytes), not a look a
 from __future__ import annotations
 
 import io
-from typing import IO
+from typing import Protocol
 
-__all__ = ["CappedLines"]
+__all__ = ["ByteStream", "CappedLines"]
+
+
+class ByteStream(Protocol):
+    """What the line readers need of a binary stream: ``read(n)``, b"" (or None) at the end. A plain or gzip
+    file, or a :class:`CappedLines`."""
+
+    def read(self, size: int = -1, /) -> bytes | None: ...
 
 
 class CappedLines(io.RawIOBase):
@@ -20,7 +27,7 @@ class CappedLines(io.RawIOBase):
     ``first_line`` is the number of the line ``fh`` is at. Read it with :meth:`take` (about ``n`` bytes of
     whole lines) or, wrapped in :class:`io.BufferedReader`, line by line."""
 
-    def __init__(self, fh: IO[bytes], limit: int, first_line: int = 1, block: int = 1 << 20):
+    def __init__(self, fh: ByteStream, limit: int, first_line: int = 1, block: int = 1 << 20):
         super().__init__()
         self.fh, self.limit, self.block = fh, limit, block
         self.line = first_line  # number of the next line handed out
@@ -44,6 +51,7 @@ class CappedLines(io.RawIOBase):
             if out:
                 return out
 
+    # (io.RawIOBase takes any writable buffer; BufferedReader, the one caller, passes a bytearray or memoryview)
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         if not self._out:
             self._out = memoryview(self.take(self.block))

@@ -4,9 +4,9 @@ Python's ``csv`` module parses; this module feeds it physical lines and keeps, f
 where it starts. A record with the wrong number of fields is rejected with that line. When such a record
 spans several lines, a quote opened on its first line did not close where it should (a stray quote): the
 first line alone is rejected and reading starts again on the next line, so one broken record costs one
-record, never the rest of the file. A quoted field may span at most ``MAX_RECORD_LINES`` lines. A line over ``max_line_bytes``
-reaches this module as an empty line whose number the caller knows (:mod:`.cappedlines`): it is rejected as
-such, as is a record that runs over it.
+record, never the rest of the file. A quoted field may span at most ``MAX_RECORD_LINES`` lines. A line over
+``max_line_bytes`` reaches this module as an empty line whose number the caller knows (:mod:`.cappedlines`):
+it is rejected as such, as is a record that runs over it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import csv
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO
 
+from .cappedlines import ByteStream
 from .limits import line_too_long
 
 __all__ = ["Records", "Record", "MAX_RECORD_LINES"]
@@ -45,7 +45,7 @@ class _Lines:
     """The physical lines of a byte stream, decoded, numbered, and returned to when a record is re-read;
     ``too_long`` holds the numbers of the lines over the cap (empty in the stream)."""
 
-    def __init__(self, head: bytes, fh: IO[bytes], encoding: str, first_line: int, too_long: Mapping[int, int]):
+    def __init__(self, head: bytes, fh: ByteStream, encoding: str, first_line: int, too_long: Mapping[int, int]):
         self.fh, self.encoding, self.too_long = fh, encoding, too_long
         self.number = first_line  # number of the next line cut from the stream
         self.partial = b""
@@ -75,6 +75,7 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
+        item: Line
         if self.pending:
             item = self.pending.popleft()
         else:
@@ -83,7 +84,7 @@ class _Lines:
                 self.unterminated = bool(self.taken)  # the end came inside a record: a quote never closed
                 raise StopIteration
             if self.number in self.too_long:
-                item: Line = (self.number, raw.decode(self.encoding, errors="replace"), "long")
+                item = (self.number, raw.decode(self.encoding, errors="replace"), "long")
             else:
                 try:
                     item = (self.number, raw.decode(self.encoding), None)
@@ -111,7 +112,7 @@ class Records:
     line. Blank records are skipped. ``too_long``: the numbers of the lines over ``max_line_bytes``
     (``max_line``), which ``fh`` gives as empty lines."""
 
-    def __init__(self, head: bytes, fh: IO[bytes], encoding: str, delimiter: str, width: int, first_line: int,
+    def __init__(self, head: bytes, fh: ByteStream, encoding: str, delimiter: str, width: int, first_line: int,
                  too_long: Mapping[int, int] | None = None, max_line: int = 0):  # fmt: skip
         self.lines = _Lines(head, fh, encoding, first_line, too_long if too_long is not None else {})
         self.encoding, self.delimiter, self.width, self.max_line = encoding, delimiter, width, max_line

@@ -50,7 +50,8 @@ def _parse_weights(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     try:
         weights = text.cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        parsed, problems = [], []
+        parsed: list[float | None] = []
+        problems: list[str | None] = []
         for item in text.to_pylist():
             try:
                 parsed.append(None if item is None else float(item))
@@ -119,8 +120,10 @@ class EdgeReader:
         else:
             thread = null_text
         # a subject is read for its topic (a satisfaction survey, an SLA report) and then forgotten
-        has_subject = self.topics is not None and "subject" in self.cols
-        topic = self.topics.array(table.column(self.cols["subject"]).combine_chunks()) if has_subject else null_text
+        if self.topics is not None and "subject" in self.cols:
+            topic = self.topics.array(table.column(self.cols["subject"]).combine_chunks())
+        else:
+            topic = null_text
         both_parties = pc.and_(pc.equal(src_kind, "party"), pc.equal(dst_kind, "party"))
         problem = pc.coalesce(  # the first problem of each row
             pc.binary_join_element_wise("src ", src_problem, ""),

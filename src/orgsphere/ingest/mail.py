@@ -6,8 +6,9 @@ like any other. A message is rejected as a whole, each with its own reason, when
 (Auto-Submitted other than ``no``), comes from an automated sender (a word of ``automated_senders`` in its
 address), is bulk mail (Precedence: bulk or junk) while ``reject_bulk_mail`` is on, has no readable From or
 recipient or more than ``max_recipients``, when a header line is over ``max_line_bytes`` or the header block
-over ``max_header_bytes`` (read no further: memory stays bounded), or when its header block is binary data (NUL or control bytes, as in a damaged region of an
-mbox): then only that message is skipped and the rest of the file is read. A file is refused only when it
+over ``max_header_bytes`` (read no further: memory stays bounded), or when its header block is binary data
+(NUL or control bytes, as in a damaged region of an mbox): then only that message is skipped and the rest of
+the file is read. A file is refused only when it
 is not mail at all (neither a ``From `` line nor header lines at its start: an archive, a PDF, a PST).
 
 The ``source_id`` of each row is ``mail:<identity>:<recipient number>``, the identity being the keyed digest

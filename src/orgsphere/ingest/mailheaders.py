@@ -10,8 +10,9 @@ damaged region of an mbox) from one of text. A message's identity is its Message
 sender and date: the same message in two folders has all three alike, while a Message-ID reused by another
 client for another message does not. Every id is kept only as a keyed digest (the ``digest`` handed to
 :func:`parse_headers`, the store's :meth:`~orgsphere.privacy.Pseudonymiser.digest`): ids carry host and
-sometimes personal names, and an unkeyed hash of one would let anyone holding the id find the message. Addresses are read with :func:`email.utils.getaddresses` (groups,
-comments, ``undisclosed-recipients:;``); display names, subjects and bodies are never kept.
+sometimes personal names, and an unkeyed hash of one would let anyone holding the id find the message.
+Addresses are read with :func:`email.utils.getaddresses` (groups, comments, ``undisclosed-recipients:;``);
+display names, subjects and bodies are never kept.
 
 Both readers keep to the limits: a line over ``max_line_bytes`` is skipped as it streams past (a body line
 silently, a header line refuses its message), and a header block over ``max_header_bytes`` is read no further
@@ -229,7 +230,7 @@ def parse_headers(lines: list[bytes], digest: Callable[[str, str], str]) -> Mail
     reply_to = MSG_ID.findall(" ".join(fields.get(b"in-reply-to", [])))
     root = references[0] if references else reply_to[0] if reply_to else None
     list_ids = MSG_ID.findall(" ".join(fields.get(b"list-id", [])))
-    list_id = list_ids[0] if list_ids else ((fields.get(b"list-id") or [None])[0] or None)
+    list_id = list_ids[0] if list_ids else (_first(fields.get(b"list-id")) or None)
     return MailHeaders(
         sender=senders[0] if senders else None,
         recipients=recipients,
@@ -241,10 +242,15 @@ def parse_headers(lines: list[bytes], digest: Callable[[str, str], str]) -> Mail
         thread_id=hash_id("message-id", root) if root else message_id,
         is_reply=root is not None,
         list_id=list_id,
-        subject=_subject((fields.get(b"subject") or [None])[0]),
+        subject=_subject(_first(fields.get(b"subject"))),
         auto_submitted=_keyword(fields.get(b"auto-submitted", [])),
         precedence=_keyword(fields.get(b"precedence", [])),
     )
+
+
+def _first(values: list[str] | None) -> str | None:
+    """A field's first value; None when the field is absent."""
+    return values[0] if values else None
 
 
 def _keyword(values: list[str]) -> str | None:

@@ -63,7 +63,8 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
     persons = {r[0] for r in store.raw.execute("SELECT alias FROM aliases").fetchall()}
     # a party an ingest met before anyone declared it (kind other, UNDECLARED) takes the kind declared now, and
     # so do its stored interactions (they hold the party's id, its kind is looked up at analysis)
-    met = {r[0] for r in store.raw.execute("SELECT party_id FROM parties WHERE declared_by = ?", [UNDECLARED]).fetchall()}
+    undeclared = store.raw.execute("SELECT party_id FROM parties WHERE declared_by = ?", [UNDECLARED]).fetchall()
+    met = {r[0] for r in undeclared}
     known = {p: k for p, k in store.raw.execute("SELECT party_id, kind FROM parties").fetchall() if p not in met}
     new: dict[str, tuple[str, str | None, str | None]] = {}
     for chunk in table_file.chunks(progress):
@@ -100,7 +101,7 @@ def read_parties(store: Store, session: IngestSession, path: Path, default_kind:
         session.on_commit(lambda: _write_parties(store, new, f"parties file {path.name}"))
 
 
-def _declarations(data: dict[str, list[str]], i: int, pseudo: Pseudonymiser
+def _declarations(data: dict[str, list[str | None]], i: int, pseudo: Pseudonymiser
                   ) -> tuple[list[tuple[str, str | None, str | None]], str | None]:  # fmt: skip
     """The parties one row declares, (party id, domain, name) each, or the problem of the row.
 
@@ -150,7 +151,8 @@ def _write_parties(store: Store, new: dict[str, tuple[str, str | None, str | Non
 
 
 def ingest_parties(store: Store, path: Path, default_kind: str | None = None,
-                   progress: Progress | None = None, mapping: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
+                   progress: Progress | None = None,
+                   mapping: Mapping[str, str] | None = None) -> IngestReport:  # fmt: skip
     """Declare outside parties from ``path`` (CSV / XLSX / Parquet: id, address or domain, and kind)."""
     if default_kind is not None and default_kind not in PARTY_KINDS:
         raise InputError(f"kind {default_kind!r} is not one of {', '.join(PARTY_KINDS)}.")

@@ -124,7 +124,9 @@ class Resolver:
     def array(self, values: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
         """Resolve a string array: ids, kinds and problems (null where the value resolved)."""
         encoded = pc.dictionary_encode(pc.fill_null(values.cast(pa.string()), ""))
-        ids, kinds, problems = [], [], []
+        ids: list[str | None] = []
+        kinds: list[str | None] = []
+        problems: list[str | None] = []
         for raw in encoded.dictionary.to_pylist():
             hit = self.one(raw)
             if isinstance(hit, str):

@@ -303,7 +303,8 @@ def _earlier(store: Store, session: IngestSession, sha: str | None) -> list[str]
     """The sha256 of the earlier versions of this source, which it replaces: the same path (its keyed digest),
     or the same bytes under --replace."""
     return [r[0] for r in store.raw.execute(
-        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source_key = ? OR sha256 = ?)", [session.kind, session.key, sha]
+        "SELECT sha256 FROM ingest_log WHERE kind = ? AND (source_key = ? OR sha256 = ?)",
+        [session.kind, session.key, sha],
     ).fetchall()]  # fmt: skip
 
 
@@ -316,6 +317,8 @@ def _replace_earlier(store: Store, session: IngestSession, earlier: list[str]) -
         store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
     if earlier:
         logged = "FROM ingest_log WHERE kind = ? AND sha256 IN (SELECT unnest(?))"
-        store.raw.execute(f"DELETE FROM rejects WHERE source_key IN (SELECT source_key {logged})", [session.kind, earlier])
+        store.raw.execute(
+            f"DELETE FROM rejects WHERE source_key IN (SELECT source_key {logged})", [session.kind, earlier]
+        )
         store.raw.execute(f"DELETE {logged}", [session.kind, earlier])
         session.report.replaced = True

@@ -111,11 +111,14 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
     """Ingest a Slack workspace export (zip or folder)."""
     path = Path(path)
     export = _Export(path, ReadLimits.of(settings))
-    users = {}
+    who: dict[str, str] = {}  # user id -> the address it is known by (its id where it has none)
+    bots: set[str] = set()
     for user in export.load("users.json") or []:
         if isinstance(user, dict) and user.get("id"):
             email = ((user.get("profile") or {}).get("email") or "").strip()
-            users[str(user["id"])] = {"who": email or str(user["id"]), "bot": bool(user.get("is_bot"))}
+            who[str(user["id"])] = email or str(user["id"])
+            if user.get("is_bot"):
+                bots.add(str(user["id"]))
     conversations = _conversations(export)
 
     def read(session: IngestSession) -> None:
@@ -145,7 +148,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
         def is_bot(message: dict[str, Any]) -> bool:
             author = str(message.get("user") or "")
             return bool(message.get("subtype") == "bot_message" or message.get("bot_id")
-                        or users.get(author, {}).get("bot"))  # fmt: skip
+                        or author in bots)  # fmt: skip
 
         total = len(messages)
         for done, (folder, items) in enumerate(sorted(messages.items()), start=1):
@@ -181,8 +184,8 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                 thread = session.digest("chat thread", f"{folder}|{message.get('thread_ts') or ts_text}")
                 weight = 1.0 / len(others)
                 for k, other in enumerate(others):
-                    buffer.add(f"{where}, recipient {k + 1}", users.get(author, {}).get("who", author),
-                               users.get(other, {}).get("who", other), ts, channel, thread, f"slack:{key}:{k}",
+                    buffer.add(f"{where}, recipient {k + 1}", who.get(author, author),
+                               who.get(other, other), ts, channel, thread, f"slack:{key}:{k}",
                                weight)  # fmt: skip
             if progress:
                 progress(done, total)

@@ -2,8 +2,9 @@
 
 A CSV file is read in blocks of whole lines; each block is parsed by Arrow, so memory stays bounded by the
 block size and every row keeps its physical line number. From the first block with a line whose quotes do
-not close on it on, the records are read by Python's csv module instead (quoted fields may span lines; a broken record, such as a
-stray quote or a short row, is rejected alone with the line where it starts, and reading goes on). Rows with
+not close on it on, the records are read by Python's csv module instead (quoted fields may span lines; a
+broken record, such as a stray quote or a short row, is rejected alone with the line where it starts, and
+reading goes on). Rows with
 the wrong number of fields become rejects with that line number. A line longer than ``max_line_bytes`` is
 rejected alone and skipped as it streams past (:mod:`.cappedlines`), never read into memory whole. An XLSX
 workbook is a zip: it is checked against the zip limits (:mod:`.ziplimits`) before it is opened.
@@ -18,7 +19,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pyarrow as pa
@@ -146,7 +146,7 @@ class CsvFile(TabularFile):
             raise InputError(f"{path}: line 1: column names repeat ({', '.join(dupes)}); give each column one name.")
         self.header_bytes = len(header) + 1
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> gzip.GzipFile | io.BufferedReader:
         return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")  # noqa: SIM115
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
@@ -160,7 +160,10 @@ class CsvFile(TabularFile):
         line = 2  # physical line number of the first row of the next block
         with self._open() as fh:
             fh.read(self._skip_bom + self.header_bytes)
-            raw = fh.fileobj if isinstance(fh, gzip.GzipFile) else fh  # type: ignore[attr-defined]
+            raw = fh  # its position is the progress: for a gzip file, that in the compressed file
+            if isinstance(fh, gzip.GzipFile):
+                assert isinstance(fh.fileobj, io.BufferedReader)  # the file gzip.open opened
+                raw = fh.fileobj
             capped = CappedLines(fh, self.max_line, first_line=line)
             rest = b""
             while True:
@@ -364,7 +367,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return str(value.isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -15,7 +15,7 @@ They are stored (the rejects table), so they hold no requester and no address: t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +150,7 @@ def ingest_tickets(store: Store, path: Path, settings: Settings, mapping: Mappin
             t = chunk.table
             requester, group = column(t, "requester"), column(t, "group")
             opened, opened_problem = parse_timestamps(column(t, "opened"), dates)
+            ids: Sequence[str | None]
             if row_ids is None:
                 ids = [None if v is None or not v.strip() else session.digest("ticket", v.strip().lower())
                        for v in column(t, "id").to_pylist()]  # fmt: skip

@@ -111,7 +111,8 @@ def ingest_viva(store: Store, path: Path, settings: Settings, mapping: Mapping[s
             for chunk in table_file.chunks(progress):
                 t = chunk.table.append_column("channel", pa.array(["viva-tie"] * chunk.table.num_rows))
                 if "ts" in cols:
-                    t = t.set_column(t.column_names.index(cols["ts"]), cols["ts"], _dates(t.column(cols["ts"]).combine_chunks()))
+                    ts_col = cols["ts"]
+                    t = t.set_column(t.column_names.index(ts_col), ts_col, _dates(t.column(ts_col).combine_chunks()))
                 chunk.table = t
                 reader.chunk(chunk)
         else:
@@ -167,12 +168,14 @@ def _group_sizes(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], size
         values = t.column(size).combine_chunks().cast(pa.string()).to_pylist()
         for name, text in zip(names.to_pylist(), values, strict=True):
             unit = reader.resolver.units.get((name or "").strip().lower())
+            if unit is None or text is None:
+                continue
             try:
-                value = float(text.strip()) if unit is not None and text is not None else None
+                value = float(text.strip())
             except ValueError:  # no size given: the unit's size stays its active persons
-                value = None
-            if value is not None and value == value and value >= 0:
-                sizes[unit] = max(sizes.get(unit, 0), round(value))  # type: ignore[index]
+                continue
+            if value == value and value >= 0:
+                sizes[unit] = max(sizes.get(unit, 0), round(value))
 
 
 def _group_rows(reader: EdgeReader, chunk: Chunk, groups: tuple[str, str], cols: dict[str, str]) -> int:

@@ -222,12 +222,12 @@ def _organisation_row(path: Path) -> dict[str, object]:
 def compare(paths: Iterable[str | Path], names: Iterable[str] | None = None, samples: int = 2000,
             seed: int = 0) -> tuple[pa.Table, ScalingFit]:  # fmt: skip
     """One row per organisation (name, persons, internal, external, R) and the fit of R against persons."""
-    paths = [Path(p) for p in paths]
-    labels = list(names) if names is not None else [p.name if p.is_dir() else p.parent.name for p in paths]
-    if len(labels) != len(paths):
-        raise InputError(f"{len(labels)} names for {len(paths)} organisations; give one name per path.")
+    sources = [Path(p) for p in paths]
+    labels = list(names) if names is not None else [p.name if p.is_dir() else p.parent.name for p in sources]
+    if len(labels) != len(sources):
+        raise InputError(f"{len(labels)} names for {len(sources)} organisations; give one name per path.")
     rows = []
-    for label, path in zip(labels, paths, strict=True):
+    for label, path in zip(labels, sources, strict=True):
         r = _organisation_row(path)
         rows.append({"organisation": label, "source": str(path), "persons": r["persons"], "internal": r["internal"],
                      "external": r["external"], "R": r["R"]})  # fmt: skip

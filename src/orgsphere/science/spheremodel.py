@@ -134,7 +134,9 @@ def _tree_parents(n: int, branching: int) -> np.ndarray:
     return np.array([-1] + [(i - 1) // branching for i in range(1, n)], dtype=np.int64)
 
 
-def tree(n: int, branching: int = 6, customers_per_leaf: int = 3, seed: int = 0, flatten: int | None = None) -> Snapshot:
+def tree(
+    n: int, branching: int = 6, customers_per_leaf: int = 3, seed: int = 0, flatten: int | None = None
+) -> Snapshot:
     """A hierarchy of n people; ``flatten`` removes that management level (1 = just below the top)."""
     parent = _tree_parents(n, branching)
     if flatten is not None:

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 
@@ -66,7 +67,7 @@ class Lexicon:
     context: re.Pattern[str]
 
 
-def _read(path: Path | None) -> dict[str, object]:
+def _read(path: Path | None) -> dict[str, Any]:
     try:
         if path is None:
             return tomllib.loads(resources.files("orgsphere.text").joinpath("lexicon.toml").read_text("utf-8"))
@@ -86,9 +87,9 @@ def load_lexicon(*extra: Path) -> Lexicon:
     for path in (None, *extra):
         data = _read(path)
         where = path or "lexicon.toml"
-        for lang_words in dict(data.get("context", {})).values():  # type: ignore[call-overload]
+        for lang_words in dict(data.get("context", {})).values():
             context += [fold(w) for w in lang_words]
-        for k, raw in enumerate(data.get("term", [])):  # type: ignore[arg-type]
+        for k, raw in enumerate(data.get("term", [])):
             if not isinstance(raw, dict) or not raw.get("id") or not isinstance(raw.get("any"), list):
                 raise InputError(f"{where}: term {k + 1} needs an id and a list 'any' of word lists, e.g. "
                                  'id = "internal_customer", any = [["interne", "klant"]].')  # fmt: skip

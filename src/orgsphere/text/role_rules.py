@@ -77,14 +77,15 @@ def load_role_lexicon(path: Path | None = None) -> RoleLexicon:
     roles = data.get("roles")
     if not isinstance(roles, dict) or not roles:
         raise InputError(f"{where}: no [roles.<role>] tables; see orgsphere/text/role_lexicon.toml for the format.")
-    words: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+    words: dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}  # as RoleLexicon.words
     categories: dict[str, str] = {}
     for role, spec in roles.items():
         if role not in ROLES:
             raise InputError(f"{where}: unknown role {role!r}; the roles are {', '.join(ROLES)}.")
         if not isinstance(spec, dict) or not all(isinstance(w, str) and w.strip() for w in spec.get("words", [])):
             raise InputError(f"{where}: [roles.{role}] needs words = [\"...\"], a list of words or phrases.")
-        words[role] = tuple((w, fold(w.split()[0]), re.compile(phrase_pattern(w.split()))) for w in spec.get("words", []))
+        words[role] = tuple((w, fold(w.split()[0]), re.compile(phrase_pattern(w.split())))
+                            for w in spec.get("words", []))  # fmt: skip
         categories |= {fold(c).strip(): role for c in spec.get("categories", [])}
     try:
         return RoleLexicon(words, categories, float(data.get("word_weight", 2.0)),
