@@ -75,7 +75,8 @@ class Graph:
             release(t)
 
 
-def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...]) -> Graph:
+def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...],
+                  facing_units: tuple[str, ...]) -> Graph:
     """The graphs of every month and channel (and their roll-ups), with ``facing_units`` (unit ids, compared
     case-insensitively) counting as direct customer contact."""
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())

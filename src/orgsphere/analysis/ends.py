@@ -53,7 +53,8 @@ def _end_lookup(store: TableSource, codes: ibis.Table, depth: int, party_kinds: 
     persons = p.select(
         kind=ibis.literal(PERSON), id=p.person_id, vf=p.valid_from.fill_null(first), vt=p.valid_to.fill_null(last),
         unit=p.code, **{c: p[c] for c in levels},
-        person=ibis.dense_rank().over(order_by=p.person_id).cast("int32"), party=ibis.null("int8"), pk=ibis.null("int8"),
+        person=ibis.dense_rank().over(order_by=p.person_id).cast("int32"), party=ibis.null("int8"),
+        pk=ibis.null("int8"),
     )  # fmt: skip
     units = codes.select(kind=ibis.literal(UNIT), id=codes.unit_id, vf=first, vt=last, unit=codes.code,
                          **{c: codes[c] for c in levels}, person=ibis.null("int32"), party=ibis.null("int8"),
@@ -159,5 +160,6 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
 
     unplaced = ((t.src_kind == PERSON) & t.s_unit.isnull()) | ((t.dst_kind == PERSON) & t.d_unit.isnull())
     kinds = ("s_pk", "d_pk") if party_kinds else ()
-    return t.select("period", "ch", "s_unit", "s_person", s_rel=rel("d"), d_unit="d_unit", d_person="d_person",
-                    d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"), n="n", *kinds)  # fmt: skip
+    return t.select("period", "ch", "s_unit", "s_person", *kinds, s_rel=rel("d"), d_unit="d_unit",
+                    d_person="d_person", d_rel=rel("s"), unplaced=ibis.ifelse(unplaced, 1, 0).cast("int8"),
+                    n="n")  # fmt: skip
