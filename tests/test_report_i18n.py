@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -45,6 +45,13 @@ def _catalogue(lang: str) -> Catalog:
     return read_po(io.StringIO(catalogue_text(lang)), locale=lang, domain=DOMAIN)
 
 
+def _texts(m: Message) -> tuple[str, list[str]]:
+    """A message's English (the plural form where it has one) and its translations (one per plural form)."""
+    source = m.id[-1] if isinstance(m.id, (list, tuple)) else m.id
+    forms = list(m.string) if isinstance(m.string, (list, tuple)) else [m.string]
+    return str(source), [str(s or "") for s in forms]
+
+
 @pytest.fixture(scope="module")
 def used() -> dict[Any, list[str]]:
     found = _used()
@@ -74,9 +81,8 @@ def test_the_dutch_is_complete_and_keeps_the_placeholders() -> None:
         if not m.id:
             continue
         assert not m.fuzzy, f"fuzzy: {m.id!r}"
-        forms = m.string if isinstance(m.string, (list, tuple)) else [m.string]
+        source, forms = _texts(m)
         assert forms and all(s.strip() for s in forms), f"untranslated: {m.id!r}"
-        source = m.id[-1] if isinstance(m.id, tuple) else m.id
         if isinstance(m.id, tuple):
             assert _placeholders(m.id[0]) == _placeholders(m.id[1]), m.id
         for s in forms:
@@ -89,8 +95,7 @@ def test_the_dutch_is_complete_and_keeps_the_placeholders() -> None:
 def test_the_english_catalogue_adds_no_other_words() -> None:
     """English is the source language: an English msgstr, where there is one, keeps the placeholders."""
     for m in _catalogue("en"):
-        forms = m.string if isinstance(m.string, (list, tuple)) else [m.string]
-        source = m.id[-1] if isinstance(m.id, tuple) else m.id
+        source, forms = _texts(m)
         for s in forms:
             assert not m.id or not s or _placeholders(s) == _placeholders(source), m.id
 
