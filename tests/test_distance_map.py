@@ -15,7 +15,7 @@ from orgsphere.report.distance_svg import (
     sparkline,
     unit_map,
 )
-from orgsphere.report.i18n import text_for
+from orgsphere.report.i18n import words
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -47,9 +47,8 @@ def boxes(svg: str) -> list[dict[str, object]]:
 
 
 def test_two_hundred_units_each_named_and_coloured_by_line_of_sight() -> None:
-    words = text_for("en")
     units = org_of_two_hundred()
-    svg = unit_map(units, words, lambda v, d=0: f"{v:,.{d}f}")
+    svg = unit_map(units, words("en"), lambda v, d=0: f"{v:,.{d}f}")
     drawn = boxes(svg)
     assert len(drawn) == 1 + 8 + 8 * 24 and "Secret Team" not in svg
     teams = {u.name: u for u in units if (u.parent or "").startswith("div")}

@@ -102,19 +102,27 @@ def test_the_report_shows_the_check_in_both_languages(tmp_path: Path) -> None:
     assert "Geen enkele interactie is met een klant" in nl and "Maanden met (bijna) geen gegevens: 2025-04" in nl
 
 
+# every figure a finding's sentence can name
+FIGURES = {k: "1" for k in ("source", "rejected", "rows", "interactions", "declared_customers", "parties", "domains",
+                            "never_seen", "people", "persons", "share", "months")}
+
+
 def test_every_finding_the_report_shows_has_its_words() -> None:
     """Each code the report can show (errors, warnings, the undeclared domains) has a sentence and a fix."""
     import re
 
-    from orgsphere.report.i18n import TEXT
+    from orgsphere.report.health import finding_fixes, finding_sentences
+    from orgsphere.report.i18n import LANGS, words
 
     source = (Path(orgsphere.__file__).parent / "health.py").read_text(encoding="utf-8")
     shown = {code for level, code in re.findall(r'Finding\(\s*(?:level|"(\w+)"), "([\w-]+)"', source)
              if level in ("error", "warning")} | set(re.findall(r'Finding\(level, "([\w-]+)"', source))
     shown.add("undeclared-domains")
     assert len(shown) >= 12
-    for code in shown:
-        assert f"hc_{code}" in TEXT and f"hf_{code}" in TEXT, code
+    for lang in LANGS:
+        sentences, fixes = finding_sentences(words(lang), {}, FIGURES), finding_fixes(words(lang))
+        for code in shown:
+            assert code in sentences and sentences[code]().strip() and fixes.get(code), (lang, code)
 
 
 def test_analyse_and_report_exit_4_on_an_error_in_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -142,7 +142,7 @@ def test_analyse_json_has_every_fit_rent_and_the_ranking(tmp_path: Path, capsys:
     got: dict[str, Any] = json.loads(out)
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", read_only=True, **settings) as ws:
         results = ws.analyse()
-    # every fit, one per null model across units, in the order of fit_list, with the same figures
+    # every fit, one per null model across units, in the order of results.fits, with the same figures
     assert len(got["fits"]) == len(results.fits) > 0
     for shown, fit in zip(got["fits"], results.fits, strict=True):
         key = ("measure", "scope", "kind", "channel", "null_model", "n_units", "slope", "ci_low", "ci_high", "verdict")

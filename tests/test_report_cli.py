@@ -7,7 +7,6 @@ import pytest
 
 import orgsphere
 from orgsphere.cli import main
-from orgsphere.report.i18n import LANGS, TEXT
 
 from .conftest import run_cli as run
 
@@ -100,14 +99,6 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Partners of leveranciers?" in html and "geen klantwerk samen" in html
     assert "keer taal van de interne klant in 3 documenten" in html and "„u vraagt, wij draaien”" in html
     assert "Stafrollen: wat elke stafeenheid echt doet" in html and "bedoeld als adviserend" in html
-
-
-def test_every_report_text_exists_in_both_languages() -> None:
-    for key, forms in TEXT.items():
-        assert set(forms) == set(LANGS), key
-        assert all(forms[lang].strip() for lang in LANGS), key
-        placeholders = {lang: sorted(re.findall(r"{(\w+)}", forms[lang])) for lang in LANGS}
-        assert placeholders["en"] == placeholders["nl"], key
 
 
 def test_demo_has_line_and_staff_and_a_customer_facing_slope(demo: Path) -> None:

@@ -17,6 +17,7 @@ from ..fits import (  # noqa: E402
     RentFit,  # noqa: E402
     ScalingFit,
 )
+from .i18n import Words, labels  # noqa: E402
 
 __all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart"]
 
@@ -44,18 +45,19 @@ def _svg(fig: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: dict[str, str], decimal: str) -> str:
+def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], t: Words, decimal: str) -> str:
     """Units on log-log axes (N against R), line and staff apart; each fit with its slope interval, and the
     sphere model's −1/3 through the first fit's centre for reference. ``fits`` pairs a unit kind with its fit."""
+    label = labels(t)
     fig, ax = plt.subplots(figsize=(7.2, 4.6))
     n = np.array(units["persons"].to_pylist(), dtype=float)
     r = np.array([np.nan if v is None else v for v in units["R"].to_pylist()], dtype=float)
     kinds = units["kind"].to_pylist()
     ok = np.isfinite(r) & (r > 0) & (n > 0)
-    for kind, label in (("line", words["line"]), ("staff", words["staff"]), (None, words["unranked"])):
+    for kind, name in (("line", t.gettext("line")), ("staff", t.gettext("staff")), (None, t.gettext("other"))):
         mask = ok & np.array([k == kind for k in kinds], dtype=bool)  # (bool also when there is no unit)
         if mask.any():
-            ax.scatter(n[mask], r[mask], s=34, alpha=0.85, color=COLOURS[kind], label=label, edgecolor="white",
+            ax.scatter(n[mask], r[mask], s=34, alpha=0.85, color=COLOURS[kind], label=name, edgecolor="white",
                        linewidth=0.6, zorder=3)  # fmt: skip
     for i, (kind, fit) in enumerate(fits):
         if fit.slope is None or fit.log_n_mean is None or fit.log_r_mean is None:
@@ -64,22 +66,24 @@ def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], words: di
         xs = np.linspace(np.log(n[mask].min()), np.log(n[mask].max()), 50)
         colour = COLOURS.get(kind, "#222") if kind in ("line", "staff") else "#222"
         _fit_line(ax, fit, xs, colour,
-                  words["plot_fit"].format(which=words[f"which_{kind}"], slope=_slope_text(fit.slope, decimal)),
-                  band_label=words["plot_band"] if i == 0 else None)  # fmt: skip
+                  t.gettext("%(which)s: slope %(slope)s", which=label["which"][kind],
+                                                            slope=_slope_text(fit.slope, decimal)),
+                  band_label=t.gettext("95%% interval of the slope") if i == 0 else None)  # fmt: skip
         if i == 0:
-            _line(ax, xs, fit.log_n_mean, fit.log_r_mean, SPHERE_SLOPE, "#e09f3e", words["plot_sphere"], dashed=True)
+            _line(ax, xs, fit.log_n_mean, fit.log_r_mean, SPHERE_SLOPE, "#e09f3e",
+                  t.gettext("sphere model, slope −1/3"), dashed=True)  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(words["plot_x"])
-    ax.set_ylabel(words["plot_y"])
+    ax.set_xlabel(t.gettext("active persons in the unit (N)"))
+    ax.set_ylabel(t.gettext("outwardness R (external / internal)"))
     ax.grid(True, which="major", alpha=0.25)
     if ax.get_legend_handles_labels()[0]:  # (no unit with R above zero: nothing to label)
         ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
     return _svg(fig)
 
 
-def trend_chart(months: list[str], series: dict[str, list[float | None]], words: dict[str, str],
-                ylabel: str = "R", ymax: float | None = None) -> str:
+def trend_chart(months: list[str], series: dict[str, list[float | None]], ylabel: str = "R",
+                ymax: float | None = None) -> str:
     """A measure per month (outwardness by default), one line per series (channel, or line and staff)."""
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     palette = ["#222", "#1f6f8b", "#d1495b", "#e09f3e", "#66a182", "#8d99ae"]
@@ -129,7 +133,7 @@ def _finish(ax: Any, xlabel: str, ylabel: str) -> None:
     ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
 
 
-def null_chart(nulls: pa.Table, fit: ScalingFit | None, words: dict[str, str], decimal: str) -> str:
+def null_chart(nulls: pa.Table, fit: ScalingFit | None, t: Words, decimal: str) -> str:
     """Each unit's B (boundary / inside contacts) against its size, next to what random mixing expects for
     it; the observed fit with its band, and the line through the expected values."""
     fig, ax = plt.subplots(figsize=(7.2, 4.4))
@@ -138,35 +142,37 @@ def null_chart(nulls: pa.Table, fit: ScalingFit | None, words: dict[str, str], d
     for i in np.flatnonzero(ok):
         ax.plot([n[i], n[i]], [b[i], e[i]], color="#c5cad3", lw=0.8, zorder=1)
     ax.scatter(n[ok], e[ok], s=30, facecolor="white", edgecolor="#5c677d", linewidth=1.1, zorder=3,
-               label=words["plot_expected"])  # fmt: skip
+               label=t.gettext("expected under random mixing"))  # fmt: skip
     ax.scatter(n[ok], b[ok], s=34, color=COLOURS["line"], edgecolor="white", linewidth=0.6, zorder=3,
-               label=words["plot_observed"])  # fmt: skip
+               label=t.gettext("observed"))  # fmt: skip
     if fit is not None and fit.slope is not None and ok.any():
         xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
-        _fit_line(ax, fit, xs, COLOURS["line"], words["plot_fit_observed"].format(slope=_slope_text(fit.slope, decimal)))
+        _fit_line(ax, fit, xs, COLOURS["line"],
+                  t.gettext("observed: slope %(slope)s", slope=_slope_text(fit.slope, decimal)))
         if fit.null_slope is not None:  # through the centroid of the expected values
             _line(ax, xs, float(np.log(n[ok]).mean()), float(np.log(e[ok]).mean()), fit.null_slope, "#5c677d",
-                  words["plot_fit_expected"].format(slope=_slope_text(fit.null_slope, decimal)), dashed=True)  # fmt: skip
-    _finish(ax, words["plot_x"], words["plot_y_B"])
+                  t.gettext("random mixing: slope %(slope)s", slope=_slope_text(fit.null_slope, decimal)),
+                  dashed=True)  # fmt: skip
+    _finish(ax, t.gettext("active persons in the unit (N)"), t.gettext("B = (other units + outside) / within unit"))
     return _svg(fig)
 
 
-def rent_chart(subtrees: pa.Table, rent: RentFit, words: dict[str, str], decimal: str) -> str:
+def rent_chart(subtrees: pa.Table, rent: RentFit, t: Words, decimal: str) -> str:
     """Every subtree's boundary contacts against its size, coloured by level; the Rent fit where the law
     holds, and the sphere's p = 2/3 for reference."""
     fig, ax = plt.subplots(figsize=(7.2, 4.4))
-    n, t = _floats(subtrees, "persons"), _floats(subtrees, "boundary")
+    n, edge = _floats(subtrees, "persons"), _floats(subtrees, "boundary")
     depth = np.array([-1 if v is None else v for v in subtrees["depth"].to_pylist()])
-    ok = np.isfinite(n) & (n > 0) & np.isfinite(t) & (t > 0)
+    ok = np.isfinite(n) & (n > 0) & np.isfinite(edge) & (edge > 0)
     palette = ["#1d2433", "#1f6f8b", "#66a182", "#e09f3e", "#d1495b", "#8d99ae"]
     for d in sorted(set(depth[ok].tolist())):
         mask = ok & (depth == d)
-        ax.scatter(n[mask], t[mask], s=34, color=palette[d % len(palette)], edgecolor="white", linewidth=0.6,
-                   zorder=3, label=words["plot_level"].format(d=d))  # fmt: skip
+        ax.scatter(n[mask], edge[mask], s=34, color=palette[d % len(palette)], edgecolor="white", linewidth=0.6,
+                   zorder=3, label=t.gettext("subtrees at level %(d)s", d=d))  # fmt: skip
     fit = rent.p
     if fit.slope is not None and ok.any():
         xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
-        _fit_line(ax, fit, xs, "#1d2433", words["plot_rent"].format(p=_slope_text(fit.slope, decimal)))
-        _line(ax, xs, fit.log_n_mean, fit.log_r_mean, 2 / 3, "#e09f3e", words["plot_rent_sphere"], dashed=True)
-    _finish(ax, words["plot_x"], words["plot_y_boundary"])
+        _fit_line(ax, fit, xs, "#1d2433", t.gettext("fit: p = %(p)s", p=_slope_text(fit.slope, decimal)))
+        _line(ax, xs, fit.log_n_mean, fit.log_r_mean, 2 / 3, "#e09f3e", t.gettext("sphere, p = 2/3"), dashed=True)
+    _finish(ax, t.gettext("active persons in the unit (N)"), t.gettext("contacts crossing the subtree's boundary"))
     return _svg(fig)

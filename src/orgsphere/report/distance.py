@@ -19,6 +19,7 @@ from ..results import Results
 from ..rows import rows_where
 from .charts import trend_chart
 from .distance_svg import MapUnit, sparkline, unit_map
+from .i18n import Words
 
 __all__ = ["distance_context"]
 
@@ -53,7 +54,7 @@ def _by_channel(table: pa.Table) -> tuple[list[str], list[dict[str, Any]]]:
     return channels, rows
 
 
-def _map(results: Results, units: dict[str, dict[str, Any]], words: dict[str, str], n: Callable[..., str]) -> str:
+def _map(results: Results, units: dict[str, dict[str, Any]], t: Words, n: Callable[..., str]) -> str:
     tree = results["subtrees"].arrow
     nodes = {}
     for r in tree.to_pylist() if "parent_id" in tree.column_names else []:
@@ -61,10 +62,10 @@ def _map(results: Results, units: dict[str, dict[str, Any]], words: dict[str, st
     for u in units.values():
         node = nodes.setdefault(u["unit"], MapUnit(u["unit"], u["name"] or u["unit"], u["kind"], None))
         node.near, node.near2, node.total = u["d0"] + u["d1"], u["d0"] + u["d1"] + u["d2"], u["person_months"]
-    return unit_map(list(nodes.values()), words, n)
+    return unit_map(list(nodes.values()), t, n)
 
 
-def distance_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
+def distance_context(results: Results, t: Words, n: Callable[..., str]) -> dict[str, Any]:
     table = results["distance"].arrow
     if table.num_rows == 0 or "target" not in table.column_names:
         return {"rows": []}
@@ -73,7 +74,8 @@ def distance_context(results: Results, words: dict[str, str], n: Callable[..., s
     units: dict[str, dict[str, Any]] = {}
     for r in rows:
         u = units.setdefault(r["unit"], {"unit": r["unit"], "name": r["name"], "kind": r["kind"], "months": 0,
-                                         "person_months": 0, "by_month": {}, **{b: 0 for b in DISTANCE_BANDS}})  # fmt: skip
+                                         "person_months": 0, "by_month": {},
+                                         **{b: 0 for b in DISTANCE_BANDS}})  # fmt: skip
         u["months"] += 1
         u["person_months"] += r["persons"]
         u["by_month"][r["period"]] = r["within_1"]
@@ -85,7 +87,8 @@ def distance_context(results: Results, words: dict[str, str], n: Callable[..., s
         u["within_2"] = _share(u["d0"] + u["d1"] + u["d2"], total)
         u["bands"] = [(band, 100.0 * u[band] / total if total else 0.0) for band in DISTANCE_BANDS]
         u["spark"] = Markup(sparkline([u["by_month"].get(p) for p in periods],
-                                      words["spark_tip"].format(first=periods[0], last=periods[-1])))  # fmt: skip
+                                      t.gettext("share within one hop, month by month, %(first)s to %(last)s",
+                                                first=periods[0], last=periods[-1])))  # fmt: skip
     routes: dict[str, list[tuple[str, float]]] = {}
     for r in results["routes"].arrow.to_pylist():
         if r["target"] == "customer" and r["via_unit"] not in (r["unit"], OTHER_ROUTE):
@@ -95,10 +98,12 @@ def distance_context(results: Results, words: dict[str, str], n: Callable[..., s
         u["via"] = [(names.get(v, v), share) for v, share in sorted(routes.get(u["unit"], []), key=lambda x: -x[1])[:2]]
     ordered = sorted(units.values(), key=lambda u: (u["kind"] != "line", -(u["within_1"] or 0.0), u["name"] or ""))
     kinds = _kind_shares(rows)
-    series = {words[kind]: [_kind_shares([r for r in rows if r["period"] == p])[kind] for p in periods]
+    kinds_shown = {"line": t.gettext("line"), "staff": t.gettext("staff")}
+    series = {kinds_shown[kind]: [_kind_shares([r for r in rows if r["period"] == p])[kind] for p in periods]
               for kind in ("line", "staff")}  # fmt: skip
-    chart = Markup(trend_chart(periods, series, words, ylabel=words["los_axis"], ymax=1.0)) if len(periods) > 1 else None
+    axis = t.gettext("share within one hop of a customer")
+    chart = Markup(trend_chart(periods, series, ylabel=axis, ymax=1.0)) if len(periods) > 1 else None
     channels, by_channel = _by_channel(table)
     return {"rows": ordered, "line": kinds["line"], "staff": kinds["staff"], "trend_svg": chart,
-            "map_svg": Markup(_map(results, units, words, n)), "channels": channels, "by_channel": by_channel,
+            "map_svg": Markup(_map(results, units, t, n)), "channels": channels, "by_channel": by_channel,
             "min_contacts": next((s["value"] for s in results.statement.settings if s["name"] == "min_contacts"), "")}

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from .i18n import Words
+
 __all__ = ["MapUnit", "unit_map", "sparkline", "share_colour"]
 
 # from far (light) to near (dark), the same ramp as the distance bands of the table
@@ -92,7 +94,7 @@ def _label(name: str, share: str, room: int, two: bool) -> list[str]:
     return [cut, share] if two else [cut]
 
 
-def unit_map(units: Sequence[MapUnit], words: dict[str, str], n: Callable[..., str]) -> str:
+def unit_map(units: Sequence[MapUnit], t: Words, n: Callable[..., str]) -> str:
     """The org chart as an icicle, roots on the left: each unit a box as tall as the person-months in its
     subtree (every team tall enough for its name), coloured by the line of sight of everyone under it.
     Units with nothing to show (every month below the minimum group size) are left out. Hovering a box gives
@@ -113,6 +115,7 @@ def unit_map(units: Sequence[MapUnit], words: dict[str, str], n: Callable[..., s
     first = min(150.0, WIDTH / columns)
     col = (WIDTH - first) / (columns - 1) if columns > 1 else WIDTH
     boxes: list[str] = []
+    kinds = {"line": t.gettext("line"), "staff": t.gettext("staff")}
 
     def own_height(node: MapUnit) -> float:
         return _minimum(node) + per_month * node.total
@@ -125,9 +128,10 @@ def unit_map(units: Sequence[MapUnit], words: dict[str, str], n: Callable[..., s
         near, near2, total = node.sums()
         share = near / total
         where = f"{path} › {node.name}" if path else node.name
-        kind = f" ({words[node.kind]})" if node.kind in ("line", "staff") else ""
-        tip = words["map_tip"].format(unit=where + kind, near=n(100 * near / total), near2=n(100 * near2 / total),
-                                      pm=n(total))  # fmt: skip
+        kind = f" ({kinds[node.kind]})" if node.kind in kinds else ""
+        tip = t.gettext("%(unit)s: %(near)s%% within one hop of a customer, %(near2)s%% within two; %(pm)s "
+                        "person-months", unit=where + kind, near=n(100 * near / total), near2=n(100 * near2 / total),
+                        pm=n(total))  # fmt: skip
         x, w = (0.0, first) if depth == 0 else (first + (depth - 1) * col, col)
         label = ""
         if h >= LABEL_MIN_HEIGHT:
@@ -135,7 +139,7 @@ def unit_map(units: Sequence[MapUnit], words: dict[str, str], n: Callable[..., s
             lines = _label(node.name, f"{n(100 * share)}%", int((w - 10) / CHAR_WIDTH),
                            two=h >= 2 * LABEL_MIN_HEIGHT + 4)  # fmt: skip
             label = "".join(f'<text x="{x + 5:.1f}" y="{y + min(h / 2, 12) + 4 + 13 * i:.1f}" fill="{ink}">'
-                            f"{escape(t)}</text>" for i, t in enumerate(lines))  # fmt: skip
+                            f"{escape(text)}</text>" for i, text in enumerate(lines))  # fmt: skip
         boxes.append(f'<g><title>{escape(tip)}</title><rect x="{x + 1:.1f}" y="{y + 0.5:.1f}" width="{w - 2:.1f}" '
                      f'height="{max(h - 1, 1):.1f}" fill="{share_colour(share)}"/>{label}</g>')  # fmt: skip
         below = y + own_height(node)
@@ -146,8 +150,9 @@ def unit_map(units: Sequence[MapUnit], words: dict[str, str], n: Callable[..., s
     y = 0.0
     for r in roots:
         y = draw(r, 0, y, "")
+    title = t.gettext("Org chart coloured by line of sight to the customer")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {y:.0f}" width="100%" role="img" '
-            f'aria-label="{escape(words["map_label"])}" font-size="11" class="unit-map">' + "".join(boxes)
+            f'aria-label="{escape(title)}" font-size="11" class="unit-map">' + "".join(boxes)
             + "</svg>")  # fmt: skip
 
 

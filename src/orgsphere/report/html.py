@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import jinja2
@@ -9,25 +10,31 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..errors import InputError
 from ..markers import ALL, UNDATED
 from ..results import Results
 from .charts import scaling_chart, trend_chart
 from .distance import distance_context
 from .health import health_context
-from .i18n import LANGS, text_for
+from .i18n import Words, labels, translations, words
 from .relations import relations_context
 from .roles import roles_context
 from .science import science_context
 
 __all__ = ["render_report"]
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("orgsphere.report", "templates"),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+@cache
+def _environment(lang: str) -> jinja2.Environment:
+    """The template environment of one language, its gettext functions those of the language's catalogue."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("orgsphere.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _number(value: Any, lang: str, digits: int = 0) -> str:
@@ -51,10 +58,19 @@ def _rows(table: pa.Table) -> list[dict[str, Any]]:
     return table.to_pylist()
 
 
+def _unit_count(t: Words, kind: str, n: int) -> str:
+    """"N units" of a kind (all, line or staff) in the plural form that ``n`` takes."""
+    if kind == "line":
+        return t.ngettext("%(n)s line unit", "%(n)s line units", n, n=n)
+    if kind == "staff":
+        return t.ngettext("%(n)s staff unit", "%(n)s staff units", n, n=n)
+    return t.ngettext("%(n)s unit", "%(n)s units", n, n=n)
+
+
 def render_report(results: Results, lang: str = "en") -> str:
-    if lang not in LANGS:
-        raise InputError(f"report language {lang!r} is not one of {', '.join(LANGS)}; use --lang en or --lang nl.")
-    words = text_for(lang)
+    """The report in ``lang`` (one of :data:`~orgsphere.report.i18n.LANGS`) as one HTML document."""
+    t = words(lang)  # (an unknown language is an InputError)
+    label = labels(t)
     decimal = "," if lang == "nl" else "."
     org = results.organisation
     sphere = results["sphere"]
@@ -73,21 +89,25 @@ def render_report(results: Results, lang: str = "en") -> str:
     findings = []
     for kind, fit in fits:
         if fit.slope is None:
-            findings.append(words["fit_none"].format(note=fit.note))
+            findings.append(t.gettext("No fit: %(note)s.", note=fit.note))
             continue
-        sentence = words["fit_found"].format(
-            n=fit.n_units, which=words[f"which_{kind}"], slope=_number(fit.slope, lang, 2),
+        sentence = t.gettext(
+            "Across %(units)s, R goes with unit size as N<sup>%(slope)s</sup> (95%% interval %(lo)s to %(hi)s); the "
+            "sphere model predicts −0.33.", units=_unit_count(t, kind, fit.n_units), slope=_number(fit.slope, lang, 2),
             lo=_number(fit.ci_low, lang, 2), hi=_number(fit.ci_high, lang, 2),
         )  # fmt: skip
         if fit.sphere_in_interval:
-            verdict = words["fit_consistent"]
+            verdict = t.gettext("The sphere exponent −1/3 lies inside the interval.")
         elif (fit.ci_high or 0) < -1 / 3:
-            verdict = words["fit_steeper"]
+            verdict = t.gettext("Outwardness falls faster with size than the sphere model predicts.")
         else:
-            verdict = words["fit_flatter"]
+            verdict = t.gettext("Outwardness falls more slowly with size than the sphere model predicts.")
         findings.append(f"{sentence} {verdict}")
     if len(fits) > 1 and overall is not None and overall.slope is not None:
-        findings.append(words["fit_mixed"].format(slope=_number(overall.slope, lang, 2)))
+        findings.append(t.gettext(
+            "Line and staff units are fitted apart: they meet different outsiders, and one line through both would "
+            "mostly measure the difference between them (all units together: slope %(slope)s)."
+        , slope=_number(overall.slope, lang, 2)))  # fmt: skip
     zero_units = max((f.n_zero for _, f in fits), default=0)
     levels = [r for r in _rows(sphere.filter(scope="level", period=ALL, channel=ALL)) if not r["suppressed"]]
     deepest = max((r["depth"] for r in levels), default=0)
@@ -99,21 +119,21 @@ def render_report(results: Results, lang: str = "en") -> str:
     channels = [ALL] + sorted({c for c in trend_rows["channel"].to_pylist() if c != ALL})
     by_key = {(r["period"], r["channel"]): r["R"] for r in _rows(trend_rows)}
     series = {
-        (words["all_channels"] if c == ALL else c): [by_key.get((m, c)) for m in months] for c in channels
+        (t.gettext("all channels") if c == ALL else c): [by_key.get((m, c)) for m in months] for c in channels
     }
     context = {
         "lang": lang,
-        "w": words,
+        "label": label,
         "n": lambda v, d=0: _number(v, lang, d),
         "org": org,
-        "org_name": org.get("root") if org.get("roots") == 1 else "the organisation",
+        "org_name": org.get("root") if org.get("roots") == 1 else t.gettext("the organisation"),
         "whole": whole_row,
         "external_share": _percent(whole_row.get("external") or 0, total, lang),
         "customer_share": _percent(whole_row.get("customer") or 0, total, lang),
         "findings": [Markup(f) for f in findings],
         "zero_units": zero_units,
-        "scaling_svg": Markup(scaling_chart(visible, fits, words, decimal)),
-        "trend_svg": Markup(trend_chart(months, series, words)) if len(months) > 1 else None,
+        "scaling_svg": Markup(scaling_chart(visible, fits, t, decimal)),
+        "trend_svg": Markup(trend_chart(months, series)) if len(months) > 1 else None,
         "ranked": ranked,
         "n_suppressed": units.num_rows - visible.num_rows - n_complement,
         "n_complement": n_complement,
@@ -124,12 +144,10 @@ def render_report(results: Results, lang: str = "en") -> str:
         "statement": results.statement,
         "k": results.min_group_size,
         "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),
-        "health": health_context(results, words, lambda v, d=0: _number(v, lang, d)),
-        "los": distance_context(results, words, lambda v, d=0: _number(v, lang, d)),
-        "rel": relations_context(results, words, lambda v, d=0: _number(v, lang, d)),
-        "roles": roles_context(results, words, lambda v, d=0: _number(v, lang, d)),
-        "sci": science_context(results, words, lambda v, d=0: _number(v, lang, d), decimal),
+        "health": health_context(results, t, lambda v, d=0: _number(v, lang, d)),
+        "los": distance_context(results, t, lambda v, d=0: _number(v, lang, d)),
+        "rel": relations_context(results, t, lambda v, d=0: _number(v, lang, d)),
+        "roles": roles_context(results, t, lambda v, d=0: _number(v, lang, d)),
+        "sci": science_context(results, t, lambda v, d=0: _number(v, lang, d), decimal),
     }
-    if lang == "nl" and context["org_name"] == "the organisation":
-        context["org_name"] = "de organisatie"
-    return _ENV.get_template("report.html.j2").render(**context)
+    return _environment(lang).get_template("report.html.j2").render(**context)

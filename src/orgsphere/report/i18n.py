@@ -1,185 +1,95 @@
-"""The words of the report in English and Dutch. Every key exists in both languages (tested)."""
+"""The words of the report: gettext catalogues, one ``.po`` file per language, read with Babel at run time.
+
+The English text is the msgid (the source language); ``locale/<lang>/LC_MESSAGES/orgsphere.po`` holds the
+translations. No compiled ``.mo`` file is kept: the ``.po`` is compiled in memory on first use, once per
+language. The template uses the language's :class:`~babel.support.Translations` through Jinja2's i18n
+extension (``_``, ``ngettext``; newstyle gettext), the report's Python code the same object through
+:class:`Words`. Every message is a python-format string: placeholders ``%(name)s``, a literal ``%`` written
+``%%``. Words chosen by a value at run time (a kind of outside party, a distance band, a role, ...) are written
+out in :func:`labels`, so that extraction (``pybabel extract -F babel.cfg``) finds them."""
 
 from __future__ import annotations
 
-from .i18n_distance import DISTANCE
-from .i18n_health import HEALTH_WORDS
-from .i18n_relations import RELATIONS
-from .i18n_roles import ROLE_WORDS
-from .i18n_science import SCIENCE
+import io
+from functools import cache
+from importlib.resources import files
 
-__all__ = ["TEXT", "text_for", "LANGS"]
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from ..errors import InputError
+
+__all__ = ["LANGS", "DOMAIN", "Words", "catalogue_text", "translations", "words", "labels"]
 
 LANGS = ("en", "nl")
-
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "How far is {org} from its customer?", "nl": "Hoe ver staat {org} van de klant?"},
-    "generated": {"en": "Generated {when} by orgsphere {version}", "nl": "Gemaakt op {when} door orgsphere {version}"},
-    "summary": {"en": "Summary", "nl": "Samenvatting"},
-    "persons": {"en": "persons", "nl": "personen"},
-    "units": {"en": "units", "nl": "eenheden"},
-    "line_units": {"en": "line units", "nl": "lijneenheden"},
-    "staff_units": {"en": "staff units", "nl": "stafeenheden"},
-    "interactions": {"en": "interactions", "nl": "interacties"},
-    "period": {"en": "period", "nl": "periode"},
-    "external_share": {"en": "of all interactions are with the outside world",
-                       "nl": "van alle interacties is met de buitenwereld"},
-    "customer_share": {"en": "are with customers", "nl": "is met klanten"},
-    "org_R": {"en": "Outwardness of the organisation: R = {R} external per internal interaction "
-                    "({Rc} with customers).",
-              "nl": "Naar-buiten-gerichtheid van de organisatie: R = {R} externe per interne interactie "
-                    "({Rc} met klanten)."},
-    "sphere_law": {"en": "The sphere law", "nl": "De bolwet"},
-    "sphere_explain": {
-        "en": "Picture an organisation as a sphere: contacts inside it grow with its volume (r³), contacts with "
-              "customers only with its surface (r²). So outwardness R should fall as N<sup>−1/3</sup> as a unit "
-              "grows: a big enough unit is busy without any customer.",
-        "nl": "Zie een organisatie als een bol: contacten binnen groeien met het volume (r³), contacten met klanten "
-              "alleen met het oppervlak (r²). Naar-buiten-gerichtheid R daalt dan als N<sup>−1/3</sup> naarmate "
-              "een eenheid groeit: een eenheid die groot genoeg is, heeft het druk zonder één klant.",
-    },
-    "fit_found": {
-        "en": "Across {n} {which}, R goes with unit size as N<sup>{slope}</sup> (95% interval {lo} to {hi}); "
-              "the sphere model predicts −0.33.",
-        "nl": "Over {n} {which} gaat R met de omvang als N<sup>{slope}</sup> (95%-interval {lo} tot {hi}); "
-              "het bolmodel voorspelt −0,33.",
-    },
-    "which_all": {"en": "units", "nl": "eenheden"},
-    "which_line": {"en": "line units", "nl": "lijneenheden"},
-    "which_staff": {"en": "staff units", "nl": "stafeenheden"},
-    "fit_mixed": {
-        "en": "Line and staff units are fitted apart: they meet different outsiders, and one line through both "
-              "would mostly measure the difference between them (all units together: slope {slope}).",
-        "nl": "Lijn- en stafeenheden worden apart gefit: zij ontmoeten andere buitenstaanders, en één lijn door "
-              "beide meet vooral het verschil tussen die twee (alle eenheden samen: helling {slope}).",
-    },
-    "fit_consistent": {"en": "The sphere exponent −1/3 lies inside the interval.",
-                       "nl": "De bolexponent −1/3 ligt binnen het interval."},
-    "fit_steeper": {"en": "Outwardness falls faster with size than the sphere model predicts.",
-                    "nl": "De naar-buiten-gerichtheid daalt sneller met de omvang dan het bolmodel voorspelt."},
-    "fit_flatter": {"en": "Outwardness falls more slowly with size than the sphere model predicts.",
-                    "nl": "De naar-buiten-gerichtheid daalt langzamer met de omvang dan het bolmodel voorspelt."},
-    "fit_caution": {
-        "en": "Read this with care: random mixing alone also makes outward shares fall with unit size; the next "
-              "section holds these figures against chance.",
-        "nl": "Lees dit met zorg: ook willekeurig contact laat het aandeel naar buiten dalen met de omvang; de "
-              "volgende sectie zet deze cijfers af tegen toeval.",
-    },
-    "fit_none": {"en": "No fit: {note}.", "nl": "Geen fit: {note}."},
-    "fit_zero_left": {"en": "{n} units with no external contact at all (R = 0) are not on the log scale.",
-                      "nl": "{n} eenheden zonder enig extern contact (R = 0) staan niet op de logschaal."},
-    "plot_x": {"en": "active persons in the unit (N)", "nl": "actieve personen in de eenheid (N)"},
-    "plot_y": {"en": "outwardness R (external / internal)", "nl": "naar-buiten-gerichtheid R (extern / intern)"},
-    "plot_fit": {"en": "{which}: slope {slope}", "nl": "{which}: helling {slope}"},
-    "plot_band": {"en": "95% interval of the slope", "nl": "95%-interval van de helling"},
-    "plot_sphere": {"en": "sphere model, slope −1/3", "nl": "bolmodel, helling −1/3"},
-    "line": {"en": "line", "nl": "lijn"},
-    "staff": {"en": "staff", "nl": "staf"},
-    "unranked": {"en": "other", "nl": "overig"},
-    "ranking": {"en": "Units ranked by outwardness", "nl": "Eenheden gerangschikt naar naar-buiten-gerichtheid"},
-    "ranking_note": {
-        "en": "Each unit in which at least {k} persons sent or took part in an interaction, from most to least "
-              "outward. Click a column to sort.",
-        "nl": "Elke eenheid waarin minstens {k} personen iets verstuurden of deelnamen, van meest naar minst naar "
-              "buiten gericht. Klik op een kolom om te sorteren.",
-    },
-    "col_unit": {"en": "unit", "nl": "eenheid"},
-    "col_kind": {"en": "kind", "nl": "soort"},
-    "col_function": {"en": "function", "nl": "functie"},
-    "col_persons": {"en": "active persons", "nl": "actieve personen"},
-    "col_intra": {"en": "within unit", "nl": "binnen eenheid"},
-    "col_inter": {"en": "with other units", "nl": "met andere eenheden"},
-    "col_external": {"en": "external", "nl": "extern"},
-    "col_customer": {"en": "customer", "nl": "klant"},
-    "col_R": {"en": "R", "nl": "R"},
-    "col_Rc": {"en": "R customer", "nl": "R klant"},
-    "col_level": {"en": "level", "nl": "niveau"},
-    "suppressed": {"en": "Units in which fewer than {k} persons sent or took part in an interaction (however many "
-                         "received one): {n}; their figures are not shown.",
-                   "nl": "Eenheden waarin minder dan {k} personen iets verstuurden of deelnamen (hoeveel er ook "
-                         "ontvingen): {n}; hun cijfers worden niet getoond."},
-    "suppressed_complement": {
-        "en": "Units hidden although large enough, so that a smaller one cannot be worked out by subtraction: {n}.",
-        "nl": "Eenheden die groot genoeg zijn maar toch verborgen, zodat een kleinere niet door aftrekken terug te "
-              "rekenen is: {n}."},
-    "levels": {"en": "Outwardness by level of the hierarchy", "nl": "Naar-buiten-gerichtheid per niveau"},
-    "levels_note": {
-        "en": "At each level, the subtrees of the org chart as groups: contact inside a subtree is internal to it.",
-        "nl": "Per niveau de deelbomen van het organogram als groepen: contact binnen een deelboom is intern.",
-    },
-    "trend": {"en": "Month by month", "nl": "Maand voor maand"},
-    "trend_note": {"en": "Outwardness of the whole organisation per month and channel.",
-                   "nl": "Naar-buiten-gerichtheid van de hele organisatie per maand en kanaal."},
-    "all_channels": {"en": "all channels", "nl": "alle kanalen"},
-    "month": {"en": "month", "nl": "maand"},
-    "boundary": {"en": "Where the boundary is drawn", "nl": "Waar de grens ligt"},
-    "boundary_note": {
-        "en": "Every figure of outwardness depends on who counts as outside, and as a customer. This is how the "
-              "outside parties were classified, and how much of the traffic each class carries.",
-        "nl": "Elk cijfer over naar-buiten-gerichtheid hangt af van wie als buitenstaander, en als klant, telt. "
-              "Zo zijn de externe partijen ingedeeld, en zoveel verkeer draagt elke groep.",
-    },
-    "col_declared": {"en": "classified by", "nl": "ingedeeld door"},
-    "col_parties": {"en": "parties", "nl": "partijen"},
-    "col_in_contact": {"en": "persons in contact", "nl": "personen met contact"},
-    "col_domain": {"en": "domain", "nl": "domein"},
-    "top_domains": {"en": "Busiest outside domains", "nl": "Drukste externe domeinen"},
-    "top_domains_note": {
-        "en": "Only domains that at least {k} persons were in contact with.",
-        "nl": "Alleen domeinen waarmee minstens {k} personen contact hadden.",
-    },
-    "kind_customer": {"en": "customer", "nl": "klant"},
-    "kind_supplier": {"en": "supplier", "nl": "leverancier"},
-    "kind_regulator": {"en": "regulator", "nl": "toezichthouder"},
-    "kind_partner": {"en": "partner", "nl": "partner"},
-    "kind_other": {"en": "other", "nl": "overig"},
-    "statement": {"en": "Processing statement", "nl": "Verwerkingsverklaring"},
-    "statement_intro": {
-        "en": "What orgsphere read and kept to make this report, for the privacy officer and the works council.",
-        "nl": "Wat orgsphere las en bewaarde voor dit rapport, voor de privacyfunctionaris en de ondernemingsraad.",
-    },
-    "sources": {"en": "Sources read", "nl": "Gelezen bronnen"},
-    "col_source": {"en": "source", "nl": "bron"},
-    "col_rows": {"en": "rows in", "nl": "rijen in"},
-    "col_kept": {"en": "kept", "nl": "bewaard"},
-    "col_rejected": {"en": "rejected", "nl": "afgewezen"},
-    "col_when": {"en": "ingested", "nl": "ingelezen"},
-    "reject_reasons": {"en": "Why rows were rejected", "nl": "Waarom rijen zijn afgewezen"},
-    "col_reason": {"en": "reason", "nl": "reden"},
-    "col_count": {"en": "rows", "nl": "rijen"},
-    "no_rejects": {"en": "No row was rejected.", "nl": "Geen enkele rij is afgewezen."},
-    "pseudonymisation": {"en": "Pseudonymisation", "nl": "Pseudonimisering"},
-    "min_group": {"en": "Minimum group size: {k}. The figures of a group with fewer persons are not shown; in the "
-                        "outwardness figures only persons who sent or took part in an interaction count, not those "
-                        "who only received one ({n} suppressed in this report).",
-                  "nl": "Minimale groepsgrootte: {k}. De cijfers van een groep met minder personen worden niet "
-                        "getoond; bij de cijfers van naar-buiten-gerichtheid tellen alleen personen die iets "
-                        "verstuurden of deelnamen, niet wie alleen iets ontving ({n} onderdrukt in dit rapport)."},
-    "complementary": {"en": "So that no small group can be worked out by subtracting visible figures from a total "
-                            "(a department minus its other teams, the whole year minus the other months), {n} more "
-                            "figures of larger groups are hidden as well (complementary suppression).",
-                      "nl": "Zodat geen kleine groep terug te rekenen is door zichtbare cijfers van een totaal af te "
-                            "trekken (een afdeling min haar andere teams, het hele jaar min de andere maanden), zijn "
-                            "nog {n} cijfers van grotere groepen verborgen (aanvullende onderdrukking)."},
-    "unplaced": {"en": "{n} interactions had a person with no org-chart membership at that time and were left "
-                       "out of the figures.",
-                 "nl": "{n} interacties hadden een persoon zonder plaats in het organogram op dat moment en zijn "
-                       "buiten de cijfers gelaten."},
-    "settings": {"en": "Settings", "nl": "Instellingen"},
-    "col_setting": {"en": "setting", "nl": "instelling"},
-    "col_value": {"en": "value", "nl": "waarde"},
-    "col_from": {"en": "from", "nl": "bron"},
-    "key_fp": {"en": "Key fingerprint", "nl": "Vingerafdruk van de sleutel"},
-    "none": {"en": "none", "nl": "geen"},
-}
+DOMAIN = "orgsphere"
 
 
-TEXT.update(SCIENCE)
-TEXT.update(DISTANCE)
-TEXT.update(RELATIONS)
-TEXT.update(ROLE_WORDS)
-TEXT.update(HEALTH_WORDS)
+def catalogue_text(lang: str) -> str:
+    """The text of the ``.po`` file of ``lang`` as shipped in the package."""
+    return (files("orgsphere.report") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po").read_text(encoding="utf-8")
 
 
-def text_for(lang: str) -> dict[str, str]:
-    return {key: forms[lang] for key, forms in TEXT.items()}
+@cache
+def translations(lang: str) -> Translations:
+    """The translations of ``lang``, compiled in memory from its ``.po`` file (fuzzy entries left out, so an
+    unreviewed translation falls back to the English)."""
+    if lang not in LANGS:
+        raise InputError(f"report language {lang!r} is not one of {', '.join(LANGS)}; use --lang en or --lang nl.")
+    catalog = read_po(io.StringIO(catalogue_text(lang)), locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(fp=buf, domain=DOMAIN)
+
+
+class Words:
+    """The catalogue of one language as the report's Python code uses it. Every message is a python-format
+    string (placeholders ``%(name)s``, a literal ``%`` written ``%%``), filled with keyword arguments, the way
+    Jinja2's i18n extension fills them in the template (``newstyle`` gettext)."""
+
+    def __init__(self, translations: Translations) -> None:
+        self.translations = translations
+
+    def gettext(self, message: str, /, **values: object) -> str:
+        """``message`` in this language with ``values`` filled in."""
+        return self.translations.gettext(message) % values
+
+    def ngettext(self, singular: str, plural: str, count: int, /, **values: object) -> str:
+        """The form of ``singular``/``plural`` that ``count`` takes in this language, with ``values`` filled in."""
+        return self.translations.ngettext(singular, plural, count) % values
+
+
+@cache
+def words(lang: str) -> Words:
+    """The catalogue of ``lang`` for Python code (see :class:`Words`)."""
+    return Words(translations(lang))
+
+
+def labels(t: Words) -> dict[str, dict[str, str]]:
+    """Words picked by a value of the data, per kind of value: ``labels(t)["band"]["d1"]`` is "1 hop"."""
+    _ = t.gettext
+    return {
+        "which": {"all": _("units"), "line": _("line units"), "staff": _("staff units")},
+        "unit_kind": {"line": _("line"), "staff": _("staff")},
+        "kind": {"customer": _("customer"), "supplier": _("supplier"), "regulator": _("regulator"),
+                 "partner": _("partner"), "other": _("other")},  # fmt: skip
+        "band": {"d0": _("0: direct"), "d1": _("1 hop"), "d2": _("2 hops"), "d3": _("3 hops"),
+                 "d4_plus": _("4+ hops"), "unreachable": _("no path")},  # fmt: skip
+        "verdict": {"partner": _("partner"), "supplier": _("supplier"), "mixed": _("mixed"),
+                    "too_little": _("too little data")},  # fmt: skip
+        "role": {"supporting": _("supporting"), "regulating": _("regulating"), "executing": _("executing"),
+                 "advisory": _("advisory"), "unknown": _("unknown")},  # fmt: skip
+        "level": {"error": _("error"), "warning": _("warning"), "info": _("note")},
+        "intervention": {"rotate": _("rotate staff to the front line"), "embed": _("place staff in customer teams"),
+                         "flatten": _("flatten a management level")},  # fmt: skip
+        "measure": {"R": _("outwardness R"), "customer_facing": _("share with customer contact"),
+                    "line_of_sight": _("share within one hop of a customer contact")},  # fmt: skip
+        "topic": {"satisfaction_survey": _("satisfaction surveys"), "sla": _("SLA"),
+                  "requirements_package": _("requirements packages")},  # fmt: skip
+        "term": {"internal_customer": _("“internal customer”"), "internal_supplier": _("“internal supplier”"),
+                 "customer_decides": _("“the customer decides”"), "you_ask_we_deliver": _("“you ask, we deliver”"),
+                 "requirements_package": _("“requirements package”"), "sla": _("SLA"),
+                 "satisfaction_survey": _("internal satisfaction survey")},  # fmt: skip
+    }

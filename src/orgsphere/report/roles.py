@@ -9,33 +9,39 @@ from typing import Any
 from ..markers import ALL
 from ..results import Results
 from ..text.role_rules import ROLES, UNKNOWN
+from .i18n import Words, labels
 
 __all__ = ["roles_context", "flag_words"]
 
 
-def flag_words(f: dict[str, Any], words: dict[str, str], n: Callable[..., str], names: dict[str, str]) -> str:
+def flag_words(f: dict[str, Any], t: Words, n: Callable[..., str], names: dict[str, str]) -> str:
     """One flag as a sentence with its figures."""
+    roles = labels(t)["role"]
+
     def pct(v: float) -> str:
         return n(100 * v) + "%"
 
     if f["flag"] == "mismatch":
-        return words["flag_mismatch"].format(role=words["role_" + f["role"]], share=pct(f["share"]),
-                                             intended=words["role_" + f["other"]], other=pct(f["other_share"] or 0))  # fmt: skip
+        return t.gettext("meant to be %(intended)s (%(other)s of the work), but %(share)s is %(role)s",
+                         role=roles[f["role"]], share=pct(f["share"]), intended=roles[f["other"]],
+                         other=pct(f["other_share"] or 0))  # fmt: skip
     if f["flag"] == "regulating_without_advice":
-        return words["flag_regulating"].format(share=pct(f["share"]), other=pct(f["other_share"] or 0))
+        return t.gettext("%(share)s regulating and %(other)s advice: checks without counsel", share=pct(f["share"]),
+                         other=pct(f["other_share"] or 0))
     if f["flag"] == "one_requester":
-        return words["flag_requester"].format(share=pct(f["share"]), unit=names.get(f["other"], f["other"]))
-    return words["flag_only_tickets"]
+        return t.gettext("%(share)s of the requests come from %(unit)s alone", share=pct(f["share"]),
+                         unit=names.get(f["other"], f["other"]))
+    return t.gettext("out of sight of the customer, and only supplier relations with the line")
 
 
-def roles_context(results: Results, words: dict[str, str], n: Callable[..., str]) -> dict[str, Any]:
+def roles_context(results: Results, t: Words, n: Callable[..., str]) -> dict[str, Any]:
     table = results["roles"].arrow
     if "main_role" not in table.column_names:
         return {"rows": []}
     names = results.unit_names()
     flags: dict[str, list[str]] = {}
     for f in results["role_flags"].arrow.to_pylist() if "unit" in results["role_flags"].arrow.column_names else []:
-        flags.setdefault(f["unit"], []).append(flag_words(f, words, n, names))
+        flags.setdefault(f["unit"], []).append(flag_words(f, t, n, names))
     rows = []
     for r in table.to_pylist():
         if r["period"] != ALL or r["suppressed"] or not r["items"]:
