@@ -170,7 +170,7 @@ def rent_chart(subtrees: pa.Table, rent: RentFit, t: Words, decimal: str) -> str
         ax.scatter(n[mask], edge[mask], s=34, color=palette[d % len(palette)], edgecolor="white", linewidth=0.6,
                    zorder=3, label=t.gettext("subtrees at level %(d)s", d=d))  # fmt: skip
     fit = rent.p
-    if fit.slope is not None and ok.any():
+    if fit.slope is not None and fit.log_n_mean is not None and fit.log_r_mean is not None and ok.any():
         xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
         _fit_line(ax, fit, xs, "#1d2433", t.gettext("fit: p = %(p)s", p=_slope_text(fit.slope, decimal)))
         _line(ax, xs, fit.log_n_mean, fit.log_r_mean, 2 / 3, "#e09f3e", t.gettext("sphere, p = 2/3"), dashed=True)

@@ -55,7 +55,7 @@ class MapUnit:
 
 def _forest(units: Sequence[MapUnit]) -> list[MapUnit]:
     by_id = {u.unit: u for u in units}
-    roots = []
+    roots: list[MapUnit] = []
     for u in units:
         u.children = []
     for u in units:

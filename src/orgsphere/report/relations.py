@@ -56,8 +56,8 @@ def relation_map(rows: list[dict[str, Any]], names: dict[str, str], t: Words,
     shown = [r for r in rows if r["verdict"] in COLOURS and r["kind_a"] == "line" and r["kind_b"] == "staff"]
     if not shown:
         return ""
-    left = sorted({r["unit_a"] for r in shown}, key=lambda u: names.get(u, u).lower())
-    right = sorted({r["unit_b"] for r in shown}, key=lambda u: names.get(u, u).lower())
+    left = sorted({r["unit_a"] for r in shown}, key=lambda u: (names.get(u) or u).lower())
+    right = sorted({r["unit_b"] for r in shown}, key=lambda u: (names.get(u) or u).lower())
     height = ROW * max(len(left), len(right)) + 10
     width, x0, x1 = 960, 300, 660
     ly = {u: 10 + ROW * i + (height - 10 - ROW * len(left)) / 2 for i, u in enumerate(left)}

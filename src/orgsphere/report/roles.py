@@ -57,7 +57,8 @@ def roles_context(results: Results, t: Words, n: Callable[..., str]) -> dict[str
         r["disagree"] = bool(r["signature"] and r["main"] and r["signature"] != r["main"])
     rows.sort(key=lambda r: (not r["flags"], r["name"]))
     examples: dict[str, list[dict[str, Any]]] = {}
-    for e in results["role_examples"].arrow.to_pylist() if "role" in results["role_examples"].arrow.column_names else []:
+    role_examples = results["role_examples"].arrow
+    for e in role_examples.to_pylist() if "role" in role_examples.column_names else []:
         if e["role"] in ROLES:
             examples.setdefault(e["role"], []).append({**e, "name": names.get(e["unit"]) or e["unit"]})
     return {"rows": rows, "flagged": sum(bool(r["flags"]) for r in rows), "disagree": sum(r["disagree"] for r in rows),

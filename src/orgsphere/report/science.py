@@ -63,9 +63,9 @@ def _dimension(results: Results, t: Words, n: Number) -> list[str]:
             break
     rent = results.rent.p if results.rent is not None else None
     if rent is not None and rent.slope is not None and 0 < rent.slope < 1:
-        ends = [dimension_from_rent(x) for x in (rent.ci_low, rent.ci_high)]
-        lo = n(ends[0], 1) if ends[0] else "–"
-        hi = n(ends[1], 1) if ends[1] else "∞"
+        rent_ends = [dimension_from_rent(x) for x in (rent.ci_low, rent.ci_high)]
+        lo = n(rent_ends[0], 1) if rent_ends[0] else "–"
+        hi = n(rent_ends[1], 1) if rent_ends[1] else "∞"
         out.append(dimension(source=t.gettext("Rent's exponent"), d=n(dimension_from_rent(rent.slope), 1), lo=lo,
                              hi=hi))  # fmt: skip
     return out or [t.gettext("No measured slope falls with size, so no ball dimension can be read from it.")]
