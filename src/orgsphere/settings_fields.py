@@ -19,8 +19,8 @@ __all__ = ["SettingsFields"]
 class SettingsFields:
     """One field per setting: its value, of the type its parser returns, defaulting to its default."""
 
-    store: Path | None = field(default_factory=partial(default_of, "store"))
-    key_file: Path | None = field(default_factory=partial(default_of, "key_file"))
+    store: Path = field(default_factory=partial(default_of, "store"))
+    key_file: Path = field(default_factory=partial(default_of, "key_file"))
     internal_domains: tuple[str, ...] = field(default_factory=partial(default_of, "internal_domains"))
     customer_domains: tuple[str, ...] = field(default_factory=partial(default_of, "customer_domains"))
     supplier_domains: tuple[str, ...] = field(default_factory=partial(default_of, "supplier_domains"))

@@ -24,6 +24,7 @@ from .settings_values import (
     as_list,
     as_mapping,
     as_path,
+    as_required_path,
     as_share,
     as_str,
     choice,
@@ -66,10 +67,10 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", as_path, Path("orgsphere.duckdb"), "The store: an embedded DuckDB file.", "path"),
+    Setting("store", as_required_path, Path("orgsphere.duckdb"), "The store: an embedded DuckDB file.", "path"),
     Setting(
         "key_file",
-        as_path,
+        as_required_path,
         Path("~/.config/orgsphere/pseudonym.key").expanduser(),
         "The pseudonymisation key (kept outside the store; created on first use, never replaced).",
         "path",

@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ByteSize", "EDGE_FIELDS", "as_str", "as_int", "as_bytes", "as_bool", "as_list", "as_path", "as_mapping",
-           "as_conf", "as_share", "positive", "not_negative", "choice"]
+__all__ = ["ByteSize", "EDGE_FIELDS", "as_str", "as_int", "as_bytes", "as_bool", "as_list", "as_path",
+           "as_required_path", "as_mapping", "as_conf", "as_share", "positive", "not_negative", "choice"]
 
 EDGE_FIELDS = ("src", "dst", "ts", "channel", "weight", "thread", "subject")  # the fields an edge list can map
 
@@ -86,6 +86,14 @@ def as_path(value: Any) -> Path | None:
     if value is None or value == "":
         return None
     return Path(os.path.expanduser(as_str(value)))
+
+
+def as_required_path(value: Any) -> Path:
+    """A path that must be given (the store, the key): empty is an error, not "none"."""
+    path = as_path(value)
+    if path is None:
+        raise ValueError("expected a path, found nothing")
+    return path
 
 
 def as_mapping(value: Any) -> dict[str, str]:

@@ -44,7 +44,8 @@ def _parse_settings(_ctx: click.Context, param: click.Parameter, values: tuple[s
             raise click.BadParameter(f"{item!r}: expected NAME=VALUE, e.g. min_group_size=10", param=param)
         if name not in _BY_NAME:
             close = close_names(name)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            names = ", ".join(close[:-1]) + " or " + close[-1] if len(close) > 1 else "".join(close)
+            hint = f"; did you mean {names}?" if close else ""
             raise click.BadParameter(f"unknown setting {name!r}{hint} (orgsphere settings lists them all)",
                                      param=param)  # fmt: skip
         given[name] = value

@@ -51,7 +51,7 @@ def _ingest(settings: Settings, label: str, run: Callable[[Workspace, Callable[[
             report = run(ws, bar)
             health = ws.check().line()
     except IngestFailedError as exc:
-        show(exc.report)  # type: ignore[attr-defined]
+        show(exc.report)
         raise
     show(report)
     click.echo(health, err=as_json)  # the data's health in one line (on stderr when stdout is JSON)
