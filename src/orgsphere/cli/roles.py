@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from ..settings import Settings
-from ..text.role_model import cross_validate, read_labelled
-from ..text.role_rules import ROLES, load_role_lexicon
+from ..text.role_rules import ROLES
+from ..workspace import evaluate_roles
 from .common import command
 
 __all__ = ["roles"]
@@ -29,10 +29,8 @@ def roles_evaluate_cmd(settings: Settings, labelled: Path, folds: int) -> None:
 
     Example: orgsphere roles evaluate tests/data/role_items.tsv
     """
-    items = read_labelled(labelled)
-    lexicon = load_role_lexicon(settings.role_lexicon)
+    items, results = evaluate_roles(labelled, settings, folds)
     click.echo(f"{len(items):,} labelled items: " + ", ".join(f"{sum(i.role == r for i in items)} {r}" for r in ROLES))
-    results = cross_validate(items, lexicon, folds, settings.seed)
     click.echo(f"\n{'':<16}" + "".join(f"{r:>22}" for r in ROLES) + f"{'unknown':>9}")
     click.echo(f"{'':<16}" + "".join(f"{'precision  recall':>22}" for _ in ROLES))
     for name, s in results.items():

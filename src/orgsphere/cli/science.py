@@ -9,6 +9,7 @@ import pyarrow.csv as pacsv
 
 from ..fits import describe
 from ..settings import Settings
+from ..workspace import organisations_orgchart
 from .common import command, map_option, progress
 
 __all__ = ["COMMANDS"]
@@ -33,12 +34,8 @@ def organisations_cmd(settings: Settings, files: tuple[Path, ...], out: Path, do
 
     Example: orgsphere organisations list-archive.mbox --domain-map domains.csv --exclude lists.example.org
     """
-    from ..science.organisations import derive_orgchart, read_domain_map, write_orgchart
-
     with progress("addresses") as bar:
-        table, outside = derive_orgchart(files, settings, read_domain_map(domain_map) if domain_map else None,
-                                         exclude, mapping or None, progress=bar)  # fmt: skip
-    write_orgchart(table, out)
+        table, outside = organisations_orgchart(files, out, settings, domain_map, exclude, mapping, progress=bar)
     units = len(set(table["unit"].to_pylist()))
     click.echo(f"{out}: {table.num_rows:,} addresses in {units:,} organisations")
     for reason, n in outside.most_common():
