@@ -34,7 +34,8 @@ def _codes(health: orgsphere.health.Health) -> dict[str, str]:  # type: ignore[n
 
 
 def test_no_customer_declared_is_an_error_with_exit_code_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"), "--internal-domains", "acme.example"]
+    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"),
+             "--setting", "internal_domains=acme.example"]  # fmt: skip
     main_ok = [["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG))], ["ingest", "edges", str(_edges(tmp_path))]]
     for args in main_ok:
         try:
@@ -129,8 +130,8 @@ def test_analyse_and_report_exit_4_on_an_error_in_the_data(tmp_path: Path, capsy
     """A manager believes the report: written, but the command says the data cannot carry it."""
     from .conftest import run_cli
 
-    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"), "--internal-domains",
-             "acme.example", "--bootstrap-samples", "50"]  # fmt: skip
+    store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"), "--setting",
+             "internal_domains=acme.example", "--setting", "bootstrap_samples=50"]  # fmt: skip
     assert run_cli(["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG)), *store], capsys)[0] == 0
     assert run_cli(["ingest", "edges", str(_edges(tmp_path)), *store], capsys)[0] == 0
     code, out, err = run_cli(["report", "--out", str(tmp_path / "r.html"), *store], capsys)

@@ -133,7 +133,7 @@ def _organisation(folder: Path) -> tuple[Path, Path]:
 def test_analyse_json_has_every_fit_rent_and_the_ranking(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     settings = {"customer_domains": "customer.example", "supplier_domains": "vendor.example", "min_group_size": 1,
                 "bootstrap_samples": 200, "null_samples": 50}  # fmt: skip
-    options = [f"--{k.replace('_', '-')}={v}" for k, v in settings.items()]
+    options = [f"--setting={k}={v}" for k, v in settings.items()]
     org, edges = _organisation(tmp_path)
     for args in (["orgchart", str(org)], ["edges", str(edges)]):
         assert run(["ingest", *args, *store_args(tmp_path, *options)], capsys)[0] == 0  # (domains: at ingest)

@@ -267,7 +267,7 @@ def test_no_raw_value_in_the_api_tables_nor_the_exports(attacked: Attacked, caps
     assert sum(t.num_rows for t in tables.values()) > 20  # figures, not only suppressed rows
     cells = _table_cells(tables) | {"statement": [json.dumps(results.statement.as_dict(), default=str)]}
     assert _leaks(cells, attacked.digested) == []
-    config = ["--config", str(attacked.config), "--bootstrap-samples", "50"]
+    config = ["--config", str(attacked.config), "--setting", "bootstrap_samples=50"]
     for fmt in ("csv", "parquet", "xlsx"):
         out = attacked.tmp / f"export-{fmt}"
         code, _, err = run_cli(["export", *config, "--format", fmt, "--out", str(out)], capsys)
@@ -291,7 +291,7 @@ def test_no_raw_value_in_the_api_tables_nor_the_exports(attacked: Attacked, caps
 
 def test_no_raw_value_in_the_report(attacked: Attacked, capsys: pytest.CaptureFixture[str]) -> None:
     out = attacked.tmp / "report.html"
-    code, _, err = run_cli(["report", "--config", str(attacked.config), "--bootstrap-samples", "50", "--out",
+    code, _, err = run_cli(["report", "--config", str(attacked.config), "--setting", "bootstrap_samples=50", "--out",
                             str(out)], capsys)  # fmt: skip
     assert code in (0, 4), err  # (4: the data check found something to say about this tiny organisation)
     html = out.read_text(encoding="utf-8")

@@ -125,7 +125,7 @@ def test_errors_are_one_line_with_exit_code_1(demo: Path, tmp_path: Path, capsys
               "--key-file", str(tmp_path / "k")])  # fmt: skip
     code, _, err = run(["ingest", "edges", "x.csv", "--map", "srcfrom"], capsys)
     assert code == 2 and "FIELD=COLUMN" in err
-    code, _, err = run(["report", "--min-group-size", "zero"], capsys)
+    code, _, err = run(["report", "--setting", "min_group_size=zero"], capsys)
     assert code == 1 and "min_group_size" in err and "whole number" in err
 
 
@@ -206,7 +206,7 @@ def test_ingest_help_lists_every_format_with_an_example(capsys: pytest.CaptureFi
 
 def test_simulate_reproduces_the_ball_and_runs_a_what_if(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["simulate", "--dimension", "2", "--sizes", "2000,8000,32000", "--seeds", "2",
-                        "--bootstrap-samples", "200"], capsys)  # fmt: skip
+                        "--setting", "bootstrap_samples=200"], capsys)  # fmt: skip
     assert code == 0 and "ball of dimension 2 (expect -0.500)" in out
     slope = float(re.search(r"slope ([-+][\d.]+)", out).group(1))  # type: ignore[union-attr]
     assert abs(slope + 0.5) < 0.04

@@ -50,6 +50,7 @@ def test_unknown_setting_suggests_the_right_one(tmp_path: Path) -> None:
         ("edge_columns", "source:from", "field=column"),
         ("edge_columns", "sender=from", "unknown field 'sender'"),
         ("keep_external_addresses", "maybe", "true or false"),
+        ("store", "", "expected a path"),
     ],
 )
 def test_bad_values_name_the_setting_and_where(name: str, value: str, message: str) -> None:
@@ -104,3 +105,27 @@ def test_the_mapping_setting_knows_every_edge_field() -> None:
 
     assert tuple(READER_FIELDS) == EDGE_FIELDS
     assert load_settings(env={"ORGSPHERE_EDGE_COLUMNS": "thread=conversation"}).edge_columns == {"thread": "conversation"}
+
+
+def test_settings_fields_module_is_the_generated_one() -> None:
+    """settings_fields.py is generated from SETTINGS; regenerate it (python -m orgsphere.settings --generate)
+    whenever a setting is added, removed or changes type."""
+    from orgsphere.settings import FIELDS_MODULE, GENERATE_COMMAND, generate_fields_source
+
+    assert FIELDS_MODULE.read_text(encoding="utf-8") == generate_fields_source(), f"regenerate: {GENERATE_COMMAND}"
+
+
+def test_settings_are_a_frozen_dataclass_with_a_field_per_setting() -> None:
+    import dataclasses
+
+    s = load_settings(env={})
+    names = [f.name for f in dataclasses.fields(s) if not f.name.startswith("_")]
+    assert names == [setting.name for setting in SETTINGS]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.min_group_size = 3  # type: ignore[misc]
+    changed = s.replace(min_group_size="7", lang="nl")
+    assert (changed.min_group_size, changed.lang, changed.source("lang")) == (7, "nl", "code")
+    name = "min_group_size"  # read by name, as the processing statement does
+    assert s.min_group_size == 5 and getattr(changed, name) == 7
+    with pytest.raises(ConfigError, match="Did you mean 'min_group_size'"):
+        s.replace(min_grup_size=3)

@@ -26,8 +26,8 @@ READERS = ["status", "status --json", "check", "check --json", "analyse", "analy
 
 def make(state: str, folder: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     """A store in ``state``; the options that point a command at it."""
-    options = ["--store", str(folder / "store.duckdb"), "--key-file", str(folder / "key"), "--bootstrap-samples", "50",
-               "--null-samples", "5"]  # fmt: skip
+    options = ["--store", str(folder / "store.duckdb"), "--key-file", str(folder / "key"),
+               "--setting", "bootstrap_samples=50", "--setting", "null_samples=5"]  # fmt: skip
     if state == "empty store":  # a first ingest that failed: the store exists, with nothing in it
         code, _, err = run_cli(["ingest", "orgchart", str(write(folder / "bad.csv", "person,unit\n,\n")), *options], capsys)
         assert code in (1, 3), err

@@ -177,6 +177,13 @@ class Results(Mapping[str, ResultTable]):
         """One fit; across units it is the one compared with random mixing unless ``null_model`` says otherwise."""
         return next((f for f in self.fits if f.measure == measure and f.channel == channel and f.kind == kind
                      and f.scope == scope and (scope != "units" or f.null_model == null_model)), None)  # fmt: skip
+
+    def headline_fits(self) -> list[ScalingFit]:
+        """The fits ``orgsphere analyse`` leads with: R and B across units over all channels, against random
+        mixing (one per kind of unit)."""
+        return [f for f in self.fits if f.channel == "all" and f.measure in ("R", "B") and f.scope == "units"
+                and f.null_model == "mixing"]  # fmt: skip
+
     def ranking(self, top: int | None = None) -> list[dict[str, Any]]:
         """The units people sit in, most outward first (highest R over all channels and the whole period; no R
         last), small groups left out: unit, name, kind, persons, internal, external, R. ``top``: only the

@@ -79,7 +79,7 @@ def _read_manifest(fs: pafs.FileSystem, root: str, location: str) -> dict[str, A
     except FileNotFoundError:
         raise StoreError(
             f"{location}: no published store here ({MANIFEST} is missing). Publish one first: orgsphere publish "
-            "(with the same --warehouse), or point the setting warehouse at a folder orgsphere publish wrote."
+            "(with the same setting warehouse), or point the setting warehouse at a folder orgsphere publish wrote."
         ) from None
     except (OSError, ValueError) as exc:
         raise StoreError(f"{location}/{MANIFEST}: cannot read the manifest ({exc}); publish the store again.") from None

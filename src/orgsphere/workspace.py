@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
 from .health import Health, check_health
@@ -25,6 +25,7 @@ from .ingest import (
     ingest_viva,
 )
 from .ingest.tabular import Progress
+from .language_audit import LanguageAudit, audit_texts, document_texts, store_texts_of
 from .pipeline import analyse
 from .results import Results
 from .settings import Settings, load_settings
@@ -32,7 +33,14 @@ from .storage_errors import storage_errors
 from .store import Store
 from .warehouse import Warehouse, check_current, publish, warehouse_location
 
-__all__ = ["Workspace", "open"]
+if TYPE_CHECKING:
+    from collections import Counter
+
+    import pyarrow as pa
+
+    from .text.role_model import LabelledItem, Scores
+
+__all__ = ["Workspace", "open", "audit_language", "run_demo", "evaluate_roles", "organisations_orgchart"]
 
 PathLike = str | os.PathLike[str]
 
@@ -174,6 +182,11 @@ class Workspace:
         engine; returns the manifest (snapshot, rows per table)."""
         return publish(self._store(), location or warehouse_location(self.settings), progress)
 
+    @_storage
+    def audit_language(self) -> LanguageAudit:
+        """The language audit of the store's documents and kept ticket texts."""
+        return audit_texts(store_texts_of(self._store()), self.settings)
+
     def _store(self) -> Store:
         if self.store is None:
             raise StoreError(f"{self.settings.store}: no store here; this machine can only analyse the published "
@@ -195,9 +208,10 @@ class Workspace:
 
     @_storage
     def export(self, out_dir: PathLike, fmt: str = "csv", results: Results | None = None) -> list[Path]:
+        """Write every result table (min group size applied) and the processing statement to ``out_dir``."""
         results = results or self.analyse()
-        with storage_errors(out_dir):  # (a failure here is about the export's disk, not the store's)
-            return results.export(out_dir, fmt)
+        with storage_errors(Path(out_dir)):  # (a failure here is about the export's disk, not the store's)
+            return results.export(Path(out_dir), fmt)
 
 
 def open(  # noqa: A001 - orgsphere.open mirrors the built-in on purpose
@@ -218,3 +232,62 @@ def open(  # noqa: A001 - orgsphere.open mirrors the built-in on purpose
         elif isinstance(value, Sequence) and not isinstance(value, str):
             values[name] = list(value)
     return Workspace(load_settings(config, cli=values), read_only=read_only)
+
+
+def audit_language(settings: Settings, paths: Sequence[PathLike] = ()) -> LanguageAudit:
+    """The language audit of the documents at ``paths`` (folders are searched); without paths, of the store's
+    documents and kept ticket texts."""
+    if paths:
+        return audit_texts(document_texts([Path(p) for p in paths], settings), settings)
+    with Workspace(settings, read_only=True) as ws:
+        return ws.audit_language()
+
+
+def run_demo(out: PathLike, scale: float = 1.0, seed: int = 0, lang: str = "en",
+             say: Callable[[str], None] = lambda line: None, progress: Progress | None = None) -> Path:
+    """Generate the demo organisation in ``out`` (its store made anew), ingest it, write its report and result
+    tables (``out``/results); ``say`` hears each ingest's summary. Returns the report's path."""
+    from .datasets import make_demo
+
+    folder = Path(out)
+    files = make_demo(folder, seed=seed, scale=scale)
+    for stale in (folder / "orgsphere.duckdb", folder / "orgsphere.duckdb.wal"):
+        stale.unlink(missing_ok=True)
+    with Workspace(load_settings(files.config, cli={"lang": lang})) as ws:
+        say(ws.ingest_orgchart(files.units, files.people).summary())
+        say(ws.ingest_parties(files.parties).summary())
+        say(ws.ingest_edges(files.interactions, progress=progress).summary())
+        say(ws.ingest_tickets(files.tickets).summary())
+        say(ws.ingest_tickets(files.requests).summary())
+        say("\n".join(r.summary() for r in ws.ingest_documents(files.documents)))
+        results = ws.analyse()
+        report = ws.report(folder / "report.html", results=results)
+        ws.export(folder / "results", "csv", results=results)
+    return report
+
+
+def evaluate_roles(labelled: PathLike, settings: Settings,
+                   folds: int = 5) -> tuple[list[LabelledItem], dict[str, Scores]]:  # fmt: skip
+    """The labelled work items in ``labelled`` and, cross-validated, how well the role lexicon (setting
+    role_lexicon), a model trained on the items and the model with the lexicon tell the roles apart."""
+    from .text.role_model import cross_validate, read_labelled
+    from .text.role_rules import load_role_lexicon
+
+    items = read_labelled(Path(labelled))
+    return items, cross_validate(items, load_role_lexicon(settings.role_lexicon), folds, settings.seed)
+
+
+def organisations_orgchart(paths: Sequence[PathLike], out: PathLike, settings: Settings,
+                           domain_map: PathLike | None = None, exclude: Sequence[str] = (),
+                           columns: Mapping[str, str] | None = None,
+                           progress: Progress | None = None) -> tuple[pa.Table, Counter[str]]:  # fmt: skip
+    """Derive an org chart of one unit per organisation (email domain) from a corpus of many organisations
+    and write it to ``out``; returns it and the count of addresses left outside, by reason."""
+    from .science.organisations import derive_orgchart, read_domain_map, write_orgchart
+
+    table, outside = derive_orgchart([Path(p) for p in paths], settings,
+                                     read_domain_map(Path(domain_map)) if domain_map else None, exclude,
+                                     columns or None,
+                                     progress=progress)  # fmt: skip
+    write_orgchart(table, Path(out))
+    return table, outside

@@ -59,7 +59,7 @@ class DateOrder:
             raise InputError(
                 f"{self.where}: dates like {example!r} can be day-first or month-first, and none of the first "
                 f"{self.seen:,} tells (no number above 12). Say which: date_format = \"day-first\" (31-01-2025) "
-                "or \"month-first\" (01/31/2025) in orgsphere.toml, or --date-format day-first."
+                "or \"month-first\" (01/31/2025) in orgsphere.toml, or --setting date_format=day-first."
             )
         self.order = "day-first" if day_first >= month_first else "month-first"
         return self.order

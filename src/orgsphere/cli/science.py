@@ -1,20 +1,21 @@
-"""CLI commands of sphere science: many organisations (organisations, compare) and the sphere model (simulate)."""
+"""The commands of sphere science: many organisations (organisations, compare) and the sphere model (simulate)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 import pyarrow.csv as pacsv
 
-from .cli import _map_option, _progress, cli, command
-from .fits import describe
+from ..fits import describe
+from ..settings import Settings
+from ..workspace import organisations_orgchart
+from .common import command, map_option, progress
 
-__all__: list[str] = []
+__all__ = ["COMMANDS"]
 
 
-@command(cli, "organisations")
+@command("organisations", own=())
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("organisations.csv"), show_default=True,
               help="The org chart to write: one unit per organisation.")  # fmt: skip
@@ -22,8 +23,8 @@ __all__: list[str] = []
               help="CSV/XLSX with columns domain, organisation: domains that belong to one organisation.")
 @click.option("--exclude", multiple=True, metavar="DOMAIN",
               help="A domain that is no organisation (a mailing-list host); repeat for more.")
-@_map_option("src, dst (of edge lists)")
-def organisations_cmd(settings: Any, files: tuple[Path, ...], out: Path, domain_map: Path | None,
+@map_option("src, dst (of edge lists)")
+def organisations_cmd(settings: Settings, files: tuple[Path, ...], out: Path, domain_map: Path | None,
                       exclude: tuple[str, ...], mapping: dict[str, str]) -> None:  # fmt: skip
     """Derive an org chart from a corpus of many organisations: every address belongs to the organisation of its
     email domain. FILES are mbox files, Maildir folders, folders of .eml files and edge lists (CSV, TSV,
@@ -33,29 +34,25 @@ def organisations_cmd(settings: Any, files: tuple[Path, ...], out: Path, domain_
 
     Example: orgsphere organisations list-archive.mbox --domain-map domains.csv --exclude lists.example.org
     """
-    from .science.organisations import derive_orgchart, read_domain_map, write_orgchart
-
-    with _progress("addresses") as bar:
-        table, outside = derive_orgchart(files, settings, read_domain_map(domain_map) if domain_map else None,
-                                         exclude, mapping or None, progress=bar)  # fmt: skip
-    write_orgchart(table, out)
+    with progress("addresses") as bar:
+        table, outside = organisations_orgchart(files, out, settings, domain_map, exclude, mapping, progress=bar)
     units = len(set(table["unit"].to_pylist()))
     click.echo(f"{out}: {table.num_rows:,} addresses in {units:,} organisations")
     for reason, n in outside.most_common():
         click.echo(f"  left outside: {n:,} addresses ({reason})")
 
 
-@command(cli, "compare")
+@command("compare", own=())
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--name", "names", multiple=True, help="A name per path, in order (default: the folder names).")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=None, help="Write the table as CSV here.")
-def compare_cmd(settings: Any, paths: tuple[Path, ...], names: tuple[str, ...], out: Path | None) -> None:
+def compare_cmd(settings: Settings, paths: tuple[Path, ...], names: tuple[str, ...], out: Path | None) -> None:
     """Compare organisations analysed apart: each PATH an export folder (orgsphere export) or its sphere.csv /
     sphere.parquet; fits outwardness R against active persons across the organisations.
 
     Example: orgsphere compare results-a/ results-b/ results-c/ results-d/ results-e/
     """
-    from .science.organisations import compare
+    from ..science.organisations import compare
 
     table, fit = compare(paths, names or None, settings.bootstrap_samples, settings.seed)
     click.echo(f"{'organisation':<28} {'persons':>9} {'internal':>11} {'external':>10} {'R':>7}")
@@ -69,7 +66,7 @@ def compare_cmd(settings: Any, paths: tuple[Path, ...], names: tuple[str, ...], 
         click.echo(f"table written to {out}")
 
 
-@command(cli, "simulate")
+@command("simulate", own=())
 @click.option("--shape", type=click.Choice(["ball", "tree", "network"]), default="ball", show_default=True)
 @click.option("--dimension", "-d", default=3, show_default=True, help="Dimension of the ball.")
 @click.option("--sizes", default="500,1000,2000,4000,8000,16000", show_default=True,
@@ -79,13 +76,13 @@ def compare_cmd(settings: Any, paths: tuple[Path, ...], names: tuple[str, ...], 
               help="Instead: one intervention on one model organisation, before and after.")
 @click.option("--persons", default=2000, show_default=True, help="Size of the what-if organisation.")
 @click.option("--share", default=0.2, show_default=True, help="Share of people a what-if acts on.")
-def simulate_cmd(settings: Any, shape: str, dimension: int, sizes: str, seeds: int, intervention: str | None,
+def simulate_cmd(settings: Settings, shape: str, dimension: int, sizes: str, seeds: int, intervention: str | None,
                  persons: int, share: float) -> None:  # fmt: skip
     """Run the sphere model: the exponent of R against size for a shape, or a what-if intervention.
 
     Example: orgsphere simulate --shape ball -d 3   |   orgsphere simulate --what-if rotate --share 0.3
     """
-    from .science import spheremodel as sm
+    from ..science import spheremodel as sm
 
     if intervention is not None:
         before, after = sm.what_if(intervention, n=persons, share=share, d=dimension, seed=settings.seed)
@@ -96,7 +93,8 @@ def simulate_cmd(settings: Any, shape: str, dimension: int, sizes: str, seeds: i
     try:
         size_list = tuple(int(v) for v in sizes.split(",") if v.strip())
     except ValueError:
-        raise click.BadParameter(f"expected whole numbers separated by commas, found {sizes!r}", param_hint="--sizes")
+        raise click.BadParameter(f"expected whole numbers separated by commas, found {sizes!r}",
+                                 param_hint="--sizes") from None
     fit, shots = sm.exponent(shape, sizes=size_list, seeds=tuple(range(seeds)), d=dimension,
                              bootstrap_samples=settings.bootstrap_samples)  # fmt: skip
     click.echo(f"{'persons':>8} {'internal':>10} {'external':>9} {'R':>7}")
@@ -104,3 +102,6 @@ def simulate_cmd(settings: Any, shape: str, dimension: int, sizes: str, seeds: i
         click.echo(f"{shot.persons:>8,} {shot.internal:>10,} {shot.external:>9,} {shot.R:>7.4f}")
     click.echo(describe(fit, f"R against size, {shape}" + (f" of dimension {dimension} (expect {-1 / dimension:+.3f})"
                                                            if shape == "ball" else "")))  # fmt: skip
+
+
+COMMANDS = [organisations_cmd, compare_cmd, simulate_cmd]

@@ -1,0 +1,84 @@
+"""The commands that analyse the store and write what they find: analyse, report, export and publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..fits import describe
+from ..settings import Settings
+from ..warehouse import warehouse_location
+from ..workspace import Workspace
+from .common import STORE, command, data_check, echo_json, json_option, progress
+
+__all__ = ["COMMANDS"]
+
+
+@command("analyse")
+@click.option("--top", default=15, show_default=True, help="How many units to list.")
+@json_option
+def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
+    """Print the sphere fits (against random mixing), Rent's exponent and the units ranked by outwardness R.
+
+    With --json: every fit (against each null model, and over levels, months and subtrees), Rent's exponent,
+    the top units and the organisation's size, as one JSON object.
+    """
+    with Workspace(settings, read_only=True) as ws:
+        results = ws.analyse()
+    if as_json:
+        echo_json(results.to_dict(top))
+        data_check(results)
+        return
+    for fit in results.headline_fits():
+        click.echo(describe(fit, f"{fit.measure} across {fit.kind} units"))
+    rent = results.rent
+    if rent is not None and rent.p.slope is not None:
+        p = rent.p
+        where = f" from level {rent.break_depth} down" if rent.break_depth is not None else " (holds at every level)"
+        click.echo(f"Rent exponent p over {p.n_units} subtrees{where}: {p.slope:.3f} [95% {p.ci_low:.3f}, "
+                   f"{p.ci_high:.3f}]; the sphere is 0.667")  # fmt: skip
+    click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")
+    for r in results.ranking(top):
+        click.echo(f"{r['name'][:34]:<34} {r['kind'] or '-':<6} {r['persons']:>7} {r['internal']:>9} "
+                   f"{r['external']:>9} {r['R'] if r['R'] is None else format(r['R'], '.3f'):>7}")  # fmt: skip
+    data_check(results)
+
+
+@command("report", own=(*STORE, "lang"))
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"), show_default=True)
+def report_cmd(settings: Settings, out: Path) -> None:
+    """Write the self-contained HTML report (use --lang nl for Dutch)."""
+    with Workspace(settings, read_only=True) as ws:
+        results = ws.analyse()
+        path = ws.report(out, results=results)
+    click.echo(f"report written to {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    data_check(results)
+
+
+@command("export")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("orgsphere-results"), show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True)
+def export_cmd(settings: Settings, out: Path, fmt: str) -> None:
+    """Write every result table (min group size applied) and the processing statement to a folder."""
+    with Workspace(settings, read_only=True) as ws:
+        results = ws.analyse()
+        written = ws.export(out, fmt, results=results)
+    for path in written:
+        click.echo(str(path))
+    data_check(results)
+
+
+@command("publish")
+def publish_cmd(settings: Settings) -> None:
+    """Write the store's tables as Parquet to the warehouse (setting warehouse), for the spark engine; a reader
+    sees the previous snapshot until this one is complete."""
+    with Workspace(settings, read_only=True) as ws, progress("publishing") as bar:
+        manifest = ws.publish(progress=bar)
+    rows = sum(manifest["counts"].values())
+    interactions = manifest["counts"]["interactions"]
+    click.echo(f"published snapshot {manifest['snapshot']} to {warehouse_location(settings)}: {rows:,} rows "
+               f"({interactions:,} interactions). Analyse it with --setting engine=spark.")  # fmt: skip
+
+
+COMMANDS = [analyse_cmd, report_cmd, export_cmd, publish_cmd]
