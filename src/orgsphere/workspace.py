@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .engine import TableSource
 from .errors import StoreError
 from .health import Health, check_health
 from .ingest import (
@@ -164,17 +166,24 @@ class Workspace:
         ).to_pylist()
 
     # -- analysis and output --------------------------------------------------------------------------
-    @_storage
-    def analyse(self) -> Results:
-        """Every analysis, on the engine the settings name: the store itself (duckdb), or the warehouse it was
-        published to (spark)."""
+    @contextlib.contextmanager
+    def source(self) -> Iterator[TableSource]:
+        """What the analysis reads, on the engine the settings name (the one place it is chosen): the store
+        itself on duckdb; on spark the warehouse it was published to, refused when the store on this machine has
+        changed since."""
         if self.settings.engine == "duckdb":
-            return analyse(self._store(), self.settings)
-        location = warehouse_location(self.settings)
-        with Warehouse(location, self.settings) as warehouse:
+            yield self._store()
+            return
+        with Warehouse(warehouse_location(self.settings), self.settings) as warehouse:
             if self.store is not None:
                 check_current(warehouse, self.store)
-            return analyse(warehouse, self.settings)
+            yield warehouse
+
+    @_storage
+    def analyse(self) -> Results:
+        """Every analysis, on the engine the settings name (:meth:`source`)."""
+        with self.source() as source:
+            return analyse(source, self.settings)
 
     @_storage
     def publish(self, location: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
