@@ -18,7 +18,8 @@ ORG = "person,email,unit\n" + "".join(f"p{i},p{i}@acme.example,{'Sales' if i < 4
 def vevent(uid: str, start: str, end: str, organiser: str, attendees: list[str], extra: str = "") -> str:
     lines = [
         "BEGIN:VEVENT", f"UID:{uid}", f"DTSTART;TZID=Europe/Amsterdam:{start}", f"DTEND;TZID=Europe/Amsterdam:{end}",
-        f"ORGANIZER;CN=Org:mailto:{organiser}", "SUMMARY:Secret project name", *attendees, *filter(None, extra.split("\n")),
+        f"ORGANIZER;CN=Org:mailto:{organiser}", "SUMMARY:Secret project name", *attendees,
+        *filter(None, extra.split("\n")),
         "END:VEVENT",
     ]  # fmt: skip
     return "\r\n".join(lines) + "\r\n"
@@ -71,7 +72,10 @@ def test_meetings_pairs_recurrence_and_the_mess(cws: orgsphere.Workspace, tmp_pa
     assert len(town) == 6
     assert report.kept == len(rows) == 12
     notes = " ".join(report.notes)
-    assert "1 cancelled" in notes and "1 all-day" in notes and "1 rooms" in notes and "1 attendees who did not accept" in notes
+    assert (
+        "1 cancelled" in notes and "1 all-day" in notes and "1 rooms" in notes
+        and "1 attendees who did not accept" in notes
+    )
     assert "Secret project" not in str(cws.store.query("SELECT * FROM interactions").to_pylist())
 
 
@@ -145,7 +149,9 @@ def test_a_meeting_with_more_than_max_occurrences_is_rejected_naming_the_setting
 
 def test_a_meeting_with_more_attendees_than_max_recipients_is_rejected_alone(tmp_path: Path) -> None:
     crowd = [att(f"p{i}@acme.example") for i in range(1, 8)]  # the organiser p0 and seven attendees
-    ics = calendar(three("ok@acme"), vevent("hall@acme", "20250107T090000", "20250107T100000", "p0@acme.example", crowd))
+    ics = calendar(
+        three("ok@acme"), vevent("hall@acme", "20250107T090000", "20250107T100000", "p0@acme.example", crowd)
+    )
     seen = {}
     for cap in (6, 7):
         folder = tmp_path / str(cap)

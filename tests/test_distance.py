@@ -179,7 +179,9 @@ def test_unit_distances_bands_median_and_fte_per_group() -> None:
     assert [(r["unit"], r["period"]) for r in out] == [("A", "2025-01"), ("A", "2025-02"), ("B", "2025-01")]
     jan, feb, b = out
     # A in January: 1, 3, 7 and one unreachable; the lower median of (1, 3, 7, far) is 3
-    assert (jan["persons"], jan["d1"], jan["d3"], jan["d4_plus"], jan["unreachable"], jan["median"]) == (4, 1, 1, 1, 1, 3)
+    assert (
+        (jan["persons"], jan["d1"], jan["d3"], jan["d4_plus"], jan["unreachable"], jan["median"]) == (4, 1, 1, 1, 1, 3)
+    )
     assert jan["within_1"] == 0.25 and jan["within_2"] == 0.25
     assert jan["within_1_fte"] == pytest.approx(0.5 / (0.5 + 1.0 + 1.0 + 2.0))  # a3's missing FTE counts as 1
     # A in February: half unreachable: the lower median (of 2, far) is 2; with more unreachable it is null
@@ -212,5 +214,7 @@ def test_each_target_kind_searched_on_its_own(tmp_path: Path, search: str) -> No
     names = {pseudo.one(p): p for p in ("s0", "s1", "h0")}
     seen = {(r["target"], names[r["person"]]): (r["distance"], r["via_unit"])
             for r in got if r["period"] == "2025-01" and r["channel"] == "all"}  # fmt: skip
-    assert seen == {("customer", "s0"): (0, "Sales"), ("customer", "s1"): (1, "Sales"), ("customer", "h0"): (2, "Sales"),
-                    ("supplier", "h0"): (0, "HR"), ("supplier", "s1"): (1, "HR"), ("supplier", "s0"): (2, "HR")}  # fmt: skip
+    assert seen == {
+        ("customer", "s0"): (0, "Sales"), ("customer", "s1"): (1, "Sales"), ("customer", "h0"): (2, "Sales"),
+        ("supplier", "h0"): (0, "HR"), ("supplier", "s1"): (1, "HR"), ("supplier", "s0"): (2, "HR"),
+    }  # fmt: skip

@@ -67,7 +67,7 @@ def test_two_hundred_units_each_named_and_coloured_by_line_of_sight() -> None:
     assert div0["fill"] == share_colour(sum(u.near for u in mine) / sum(u.total for u in mine))
     for x in {b["x"] for b in drawn}:
         column = sorted((b["y"], b["h"]) for b in drawn if b["x"] == x)
-        assert all(y0 + h0 <= y1 + 0.01 for (y0, h0), (y1, _) in zip(column, column[1:]))
+        assert all(y0 + h0 <= y1 + 0.01 for (y0, h0), (y1, _) in zip(column, column[1:], strict=False))
     # taller is more person-months: the biggest team's box is the tallest of the teams
     team_boxes = [b for b in drawn if " › " in b["title"]]
     biggest = max(teams.values(), key=lambda u: u.total)

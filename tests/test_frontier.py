@@ -46,8 +46,10 @@ def search(con: Any, graphs: dict[str, tuple[np.ndarray, np.ndarray]],
         "a": np.concatenate([a for a, _ in graphs.values()]).astype("int64"),
         "b": np.concatenate([b for _, b in graphs.values()]).astype("int64"),
     })  # fmt: skip
-    src = pa.table({"g": [s[0] for s in sources], "t": [s[1] for s in sources],
-                    "node": pa.array([s[2] for s in sources], pa.int64()), "label": [s[3] for s in sources]})  # fmt: skip
+    src = pa.table({
+        "g": [s[0] for s in sources], "t": [s[1] for s in sources],
+        "node": pa.array([s[2] for s in sources], pa.int64()), "label": [s[3] for s in sources],
+    })  # fmt: skip
     reached = frontier_search(load(con, edges), load(con, src), ["g"], ["t"])
     rows = reached.to_pyarrow().to_pylist()
     release(reached)
@@ -61,7 +63,8 @@ def test_path_star_and_disconnected_parts(engine: Any) -> None:
     path = (np.array([0, 1, 2, 3, 5]), np.array([1, 2, 3, 4, 6]))
     star = (np.zeros(9, dtype=int), np.arange(1, 10))
     got = search(engine, {"path": path, "star": star}, [
-        ("path", "one", 0, "A"), ("path", "two", 0, "A"), ("path", "two", 4, "B"), ("star", "one", 3, "S")])  # fmt: skip
+        ("path", "one", 0, "A"), ("path", "two", 0, "A"), ("path", "two", 4, "B"), ("star", "one", 3, "S"),
+    ])  # fmt: skip
     assert {n: v for (g, t, n), v in got.items() if (g, t) == ("path", "one")} == {
         0: (0, "A"), 1: (1, "A"), 2: (2, "A"), 3: (3, "A"), 4: (4, "A")}  # fmt: skip
     # two sources: the nearest counts; node 2 ties and takes the label of its smaller predecessor (1)

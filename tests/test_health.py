@@ -25,7 +25,8 @@ def _edges(tmp_path: Path) -> Path:
             rows.append(f"p{k},buyer{k}@bigclient.example,2025-0{month}-10 11:00")
             rows.append(f"p{k},info@vendor.example,2025-0{month}-11 11:00")
     rows.append("p1,p2,2025-04-15 10:00")  # one row in April
-    rows += [f"p11,desk{k % 50}@newsletter.example,2025-02-{1 + k % 28:02d} 09:00" for k in range(3000)]  # shared mailbox
+    # shared mailbox
+    rows += [f"p11,desk{k % 50}@newsletter.example,2025-02-{1 + k % 28:02d} 09:00" for k in range(3000)]
     return write(tmp_path / "e.csv", "\n".join(rows) + "\n")
 
 
@@ -36,7 +37,10 @@ def _codes(health: orgsphere.health.Health) -> dict[str, str]:  # type: ignore[n
 def test_no_customer_declared_is_an_error_with_exit_code_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k"),
              "--setting", "internal_domains=acme.example"]  # fmt: skip
-    main_ok = [["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG))], ["ingest", "edges", str(_edges(tmp_path))]]
+    main_ok = [
+        ["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG))],
+        ["ingest", "edges", str(_edges(tmp_path))],
+    ]
     for args in main_ok:
         try:
             main([*args, *store])
@@ -48,7 +52,10 @@ def test_no_customer_declared_is_an_error_with_exit_code_4(tmp_path: Path, capsy
     assert exit_.value.code == 4
     data = json.loads(capsys.readouterr().out)
     codes = {f["code"]: f for f in data["findings"]}
-    assert codes["no-customer-contact"]["level"] == "error" and "declare customers" in codes["no-customer-contact"]["fix"]
+    assert (
+        codes["no-customer-contact"]["level"] == "error"
+        and "declare customers" in codes["no-customer-contact"]["fix"]
+    )
     undeclared = codes["undeclared-domains"]["figures"]["domains"]
     assert [d["domain"] for d in undeclared] == ["newsletter.example", "bigclient.example", "vendor.example"]
     assert [d["interactions"] for d in undeclared] == [3000, 24, 24]

@@ -64,8 +64,14 @@ def test_good_and_bad_rows(tmp_path: Path) -> None:
         {"channel": "chat", "weight": 2.0, "ts": "2025-01-02 10:00"},
     ]
     # identities are stored only as pseudonyms
-    dump = str(ws.store.query("SELECT * FROM interactions").to_pylist()) + str(ws.store.query("SELECT * FROM rejects").to_pylist())
-    assert "p0" not in dump.replace("'", " ").split() and "acme.example" not in str(ws.store.query("SELECT * FROM interactions").to_pylist())
+    dump = (
+        str(ws.store.query("SELECT * FROM interactions").to_pylist())
+        + str(ws.store.query("SELECT * FROM rejects").to_pylist())
+    )
+    assert (
+        "p0" not in dump.replace("'", " ").split()
+        and "acme.example" not in str(ws.store.query("SELECT * FROM interactions").to_pylist())
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,7 +100,9 @@ def test_file_level_problems_are_one_error_and_write_nothing(
 def test_mapping_that_names_a_missing_column(ws: orgsphere.Workspace, tmp_path: Path) -> None:
     setup_org(ws, tmp_path)
     path = write(tmp_path / "e.csv", "a,b\np0,p1\n")
-    with pytest.raises(InputError, match=r"says src=sender, but the file has no column 'sender'. Its columns are: a, b"):
+    with pytest.raises(
+        InputError, match=r"says src=sender, but the file has no column 'sender'. Its columns are: a, b"
+    ):
         ws.ingest_edges(path, {"src": "sender", "dst": "b"})
     report = ws.ingest_edges(path, {"src": "a", "dst": "b"})
     assert report.kept == 1
@@ -128,7 +136,8 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
         setup_org(ws, tmp_path)
         before = ws.store.counts()
     rows = 600_000
-    pq.write_table(pa.table({"src": [f"p{i % 11}" for i in range(rows)], "dst": [f"p{(i + 1) % 11}" for i in range(rows)]}),
+    pq.write_table(pa.table({"src": [f"p{i % 11}" for i in range(rows)],
+                             "dst": [f"p{(i + 1) % 11}" for i in range(rows)]}),
                    tmp_path / "big.parquet", row_group_size=100_000)  # fmt: skip
     script = textwrap.dedent(f"""
         import os, orgsphere
@@ -168,7 +177,9 @@ def test_orgchart_yaml_tree_and_csv_people_together(ws: orgsphere.Workspace, tmp
     units = {r["unit_id"]: r for r in ws.store.query("SELECT * FROM units").to_pylist()}
     assert units["Sales North"]["kind"] == "line" and units["Sales North"]["parent_id"] == "Sales"
     assert units["Support"]["function"] == "ict" and units["Support"]["intended_role"] == "supporting"
-    assert ws.store.query("SELECT reason FROM rejects").to_pylist()[0]["reason"].startswith("valid_to 2023-01-01 is before")
+    assert ws.store.query("SELECT reason FROM rejects").to_pylist()[0]["reason"].startswith(
+        "valid_to 2023-01-01 is before"
+    )
 
 
 def test_orgchart_problems(ws: orgsphere.Workspace, tmp_path: Path) -> None:
@@ -176,7 +187,9 @@ def test_orgchart_problems(ws: orgsphere.Workspace, tmp_path: Path) -> None:
         ws.ingest_orgchart(write(tmp_path / "loop.csv", "person,unit,parent\na,A,B\nb,B,A\n"))
     with pytest.raises(InputError, match="no column for unit"):
         ws.ingest_orgchart(write(tmp_path / "nounit.csv", "person,group\na,A\n"))
-    report = ws.ingest_orgchart(write(tmp_path / "o.csv", "person,unit,kind\na,A,line\nb,A,staff\nc,B,sideways\nd,A,\nd,B,\n"))
+    report = ws.ingest_orgchart(
+        write(tmp_path / "o.csv", "person,unit,kind\na,A,line\nb,A,staff\nc,B,sideways\nd,A,\nd,B,\n")
+    )
     reasons = sorted(r["reason"] for r in ws.store.query("SELECT reason FROM rejects").to_pylist())
     assert report.kept == 2
     assert reasons == [
@@ -227,7 +240,9 @@ def test_parties_and_domain_rules(tmp_path: Path) -> None:
         # undeclared outside addresses are reduced to their domain: no local part is stored
         assert "someone" not in str(ws.store.query("SELECT * FROM parties").to_pylist())
         # ... except at a free mail service, which is no organisation: there each address is a party
-        ws.ingest_edges(write(tmp_path / "free.csv", "src,dst\np0,jan@gmail.com\np1,piet@gmail.com\np2,jan@gmail.com\n"))
+        ws.ingest_edges(
+            write(tmp_path / "free.csv", "src,dst\np0,jan@gmail.com\np1,piet@gmail.com\np2,jan@gmail.com\n")
+        )
         free = ws.store.query("SELECT party_id, domain FROM parties WHERE domain = 'gmail.com'").to_pylist()
         assert len(free) == 2 and all(not p["party_id"].startswith("@") for p in free)
         assert "jan" not in str(free)

@@ -44,7 +44,9 @@ def test_an_ingest_that_keeps_nothing_fails_with_exit_3_and_is_not_recorded(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = ["--store", str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "k")]
-    assert _run(["ingest", "orgchart", str(write(tmp_path / "org.csv", "person,unit\nx1,Sales\nx2,ICT\n")), *store]) == 0
+    assert (
+        _run(["ingest", "orgchart", str(write(tmp_path / "org.csv", "person,unit\nx1,Sales\nx2,ICT\n")), *store]) == 0
+    )
     edges = write(tmp_path / "e.csv", EDGES)
     assert _run(["ingest", "edges", str(edges), *store]) == 3
     captured = capsys.readouterr()

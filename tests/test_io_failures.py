@@ -28,8 +28,9 @@ from orgsphere.store import Store
 
 from .conftest import run_cli, write
 
-ORG = "person,unit,parent,kind\n" + "".join(f"p{i},{'Sales' if i < 10 else 'ICT'},Acme,{'line' if i < 10 else 'staff'}\n"
-                                           for i in range(20))  # fmt: skip
+ORG = "person,unit,parent,kind\n" + "".join(
+    f"p{i},{'Sales' if i < 10 else 'ICT'},Acme,{'line' if i < 10 else 'staff'}\n" for i in range(20)
+)  # fmt: skip
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
@@ -99,8 +100,9 @@ def test_full_disk_is_one_line_and_gives_its_space_back(tmp_path: Path, capsys: 
         assert held(store)["interactions"] == 50
 
 
-def test_read_only_file_system_is_one_line_and_reading_still_works(tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_read_only_file_system_is_one_line_and_reading_still_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # fmt: skip
     key, org = tmp_path / "key", write(tmp_path / "org.csv", ORG)
     with small_disk(tmp_path / "disk", 8) as disk:
         store = disk / "store.duckdb"
@@ -178,8 +180,9 @@ def test_injected_full_disk_is_one_line_and_leaves_the_store_as_it_was(
     assert code in (0, 4) and "100 kept" in out, err
 
 
-def test_injected_failures_reach_the_python_api_as_store_write_errors(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_injected_failures_reach_the_python_api_as_store_write_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "key") as ws:
         ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
         monkeypatch.setattr(IngestSession, "_commit", lambda self: (_ for _ in ()).throw(

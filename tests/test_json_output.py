@@ -113,7 +113,7 @@ def _organisation(folder: Path) -> tuple[Path, Path]:
         org += [f"{p},{unit},{parent},{kind}" for p in people[unit]]
     everyone = [p for ps in people.values() for p in ps]
     edges = ["src,dst,ts"]
-    for unit, ps in people.items():
+    for _unit, ps in people.items():
         outside = 0.6 / len(ps) ** 0.4
         for p in ps:
             for _ in range(12):

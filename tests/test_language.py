@@ -61,7 +61,10 @@ def test_compounds_inflections_and_diacritics() -> None:
     assert terms("Na het werk bij ICT wil ik slapen.") == []  # 'sla' is no prefix of every word
     assert terms("Wij hebben een SLA met de drukkerij.") == []  # no internal context: an outside supplier
     hit = find_hits("Eerste regel.\nDe afdeling ziet de lijn als interne\nklant.", lexicon, "nl")[0]
-    assert hit.line == 2 and hit.match == "interne\nklant" and hit.sentence == "De afdeling ziet de lijn als interne klant."
+    assert (
+        hit.line == 2 and hit.match == "interne\nklant"
+        and hit.sentence == "De afdeling ziet de lijn als interne klant."
+    )
     assert [s for _, s in sentences("Een. Twee!\n\n- drie\n- vier")] == ["Een.", "Twee!", "- drie", "- vier"]
 
 
@@ -82,7 +85,9 @@ def test_every_format_is_read(tmp_path: Path) -> None:
     fig.text(0.05, 0.5, "IT treats the business as its internal customer.")
     fig.savefig(tmp_path / "b.pdf")
     plt.close(fig)
-    write(tmp_path / "c.html", "<html><script>var sla = 1;</script><body><p>De SLA met de afdelingen.</p></body></html>")
+    write(
+        tmp_path / "c.html", "<html><script>var sla = 1;</script><body><p>De SLA met de afdelingen.</p></body></html>"
+    )
     assert "U vraagt, wij draaien." in read_document(tmp_path / "a.docx")
     assert "internal customer" in read_document(tmp_path / "b.pdf")
     html = read_document(tmp_path / "c.html")

@@ -2,7 +2,7 @@
 
 import mailbox
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -135,9 +135,9 @@ def test_maildir_duplicates_across_folders_count_once(mws: orgsphere.Workspace, 
 
 def test_round_trip_through_an_independent_writer(mws: orgsphere.Workspace, tmp_path: Path) -> None:
     known = [
-        ("ann@acme.example", ["bob@acme.example"], datetime(2024, 3, 1, 9, 30, tzinfo=timezone.utc)),
-        ("bob@acme.example", ["ann@acme.example", "cid@acme.example"], datetime(2024, 3, 2, 14, 0, tzinfo=timezone.utc)),
-        ("buyer@client.example", ["ann@acme.example"], datetime(2024, 3, 3, 8, 15, tzinfo=timezone.utc)),
+        ("ann@acme.example", ["bob@acme.example"], datetime(2024, 3, 1, 9, 30, tzinfo=UTC)),
+        ("bob@acme.example", ["ann@acme.example", "cid@acme.example"], datetime(2024, 3, 2, 14, 0, tzinfo=UTC)),
+        ("buyer@client.example", ["ann@acme.example"], datetime(2024, 3, 3, 8, 15, tzinfo=UTC)),
     ]  # fmt: skip
     box = mailbox.mbox(tmp_path / "out.mbox")
     for sender, recipients, when in known:

@@ -61,15 +61,17 @@ def test_parties_declared_after_the_interactions_reclassify_them(tmp_path: Path)
     never counted, whatever the user did next."""
     with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains=["acme.example"]) as ws:
         ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
-        ws.ingest_edges(write(tmp_path / "e.csv", "src,dst\np0,buyer@bigclient.example\np1,Piet <piet@bigclient.example>\n"
-                              "p2,info@vendor.example\n"))  # fmt: skip
+        ws.ingest_edges(write(tmp_path / "e.csv", "src,dst\np0,buyer@bigclient.example\n"
+                              "p1,Piet <piet@bigclient.example>\np2,info@vendor.example\n"))  # fmt: skip
         assert _kinds(ws) == [("other", 3)]
         report = ws.ingest_parties(write(tmp_path / "parties.csv", "id,domain,kind\nbig,bigclient.example,customer\n"))
         assert (report.kept, report.rejected) == (1, 0)
         assert any("declared now" in n for n in report.notes)
         assert _kinds(ws) == [("customer", 2), ("other", 1)]
         # a real conflict between two declarations is still refused
-        again = write(tmp_path / "p2.csv", "id,domain,kind\nbig,bigclient.example,supplier\nv,vendor.example,supplier\n")
+        again = write(
+            tmp_path / "p2.csv", "id,domain,kind\nbig,bigclient.example,supplier\nv,vendor.example,supplier\n"
+        )
         assert ws.ingest_parties(again).rejected == 1
 
 

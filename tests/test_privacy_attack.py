@@ -118,7 +118,9 @@ def _slack(path: Path) -> Path:
 
 def _tickets() -> str:
     rows = ["Number,Caller,Assignment group,Opened,Short description"]
-    rows += [f"{t},{EMAILS[k]},ICT Service Desk,2025-01-0{k + 6} 09:00:00,{TICKET_TITLE}" for k, t in enumerate(TICKETS)]
+    rows += [
+        f"{t},{EMAILS[k]},ICT Service Desk,2025-01-0{k + 6} 09:00:00,{TICKET_TITLE}" for k, t in enumerate(TICKETS)
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -144,7 +146,8 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Attacked]:
     tmp = tmp_path_factory.mktemp("attack")
     src = tmp / "inputs" / PRIVATE_DIR
     config = write(tmp / "orgsphere.toml", f'store = "{tmp / "s.duckdb"}"\nkey_file = "{tmp / "k"}"\n'
-                   f'internal_domains = ["{DOMAIN}"]\ncustomer_domains = ["bigclient.example"]\nmin_group_size = 3\n')  # fmt: skip
+                   f'internal_domains = ["{DOMAIN}"]\ncustomer_domains = ["bigclient.example"]\n'
+                   'min_group_size = 3\n')  # fmt: skip
     digested: set[str] = set()
     original = Pseudonymiser.digest
 

@@ -162,7 +162,9 @@ def test_an_empty_version_one_store_is_migrated_to_the_present_schema(tmp_path: 
         for table in ("documents", "interactions", "rejects", "ingest_log"):  # the columns of a new store
             assert list(ws.store.table(table).columns) == [c.split()[0] for c in TABLES[table].split(", ")]
         ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit\nP1,Sales\nP2,Sales\nP3,ICT\n"))
-        ws.ingest_edges(write(tmp_path / "e.csv", "from,to,time\nP1,P2,2025-01-05\nP1,P3,2025-13-06\nP2,P3,2025-01-07\n"))
+        ws.ingest_edges(
+            write(tmp_path / "e.csv", "from,to,time\nP1,P2,2025-01-05\nP1,P3,2025-13-06\nP2,P3,2025-01-07\n")
+        )
         assert ws.store.raw.execute("SELECT sum(n) FROM interactions").fetchone() == (2,)
         assert ws.store.raw.execute("SELECT source, value_kind FROM rejects").fetchall() == [
             ("e.csv", "a date-like text (10 characters)")]

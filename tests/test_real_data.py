@@ -32,7 +32,7 @@ def test_email_eu_core_departments(tmp_path: Path) -> None:
     dept = vertices.set_index("id")["dept"]
     e = edges[edges["from"] != edges["to"]].assign(a=lambda d: d["from"].map(dept), b=lambda d: d["to"].map(dept))
     senders = {}
-    for d, group in vertices.groupby("dept"):
+    for d, _group in vertices.groupby("dept"):
         unit = f"D{d}"
         intra = int(((e.a == d) & (e.b == d)).sum())
         inter = int(((e.a == d) != (e.b == d)).sum())

@@ -189,7 +189,9 @@ def test_every_published_table_is_declared_and_keeps_small_groups_out(demo: Path
             continue
         for r in rows:
             if r.get("suppressed"):
-                figures = {c: v for c, v in r.items() if c not in spec.keys and c not in ("suppressed", "complementary")}
+                figures = {
+                    c: v for c, v in r.items() if c not in spec.keys and c not in ("suppressed", "complementary")
+                }
                 assert all(v in (None, "") for v in figures.values()), (spec.name, r)  # (CSV: an empty text)
             else:
                 assert r[spec.size] is not None and r[spec.size] >= 5, (spec.name, r)

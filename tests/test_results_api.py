@@ -21,7 +21,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> orgsphere.Results:
     tmp = tmp_path_factory.mktemp("api")
     units = ["Sales", HOSTILE, "ICT"]
     org = "person,unit,parent,kind\n" + "".join(
-        f'p{u}{i},"{name}",Acme,{"staff" if name == "ICT" else "line"}\n' for u, name in enumerate(units) for i in range(3)
+        f'p{u}{i},"{name}",Acme,{"staff" if name == "ICT" else "line"}\n'
+        for u, name in enumerate(units)
+        for i in range(3)
     )
     edges = "src,dst,ts,channel\n" + "".join(
         f"p{u}{i},p{(u + 1) % 3}{i},2025-0{1 + i}-1{u},email\n" for u in range(3) for i in range(3)
@@ -55,7 +57,9 @@ def test_each_table_converts_to_arrow_pandas_and_polars_with_the_same_rows(resul
 def test_one_list_of_fits_and_the_fits_table_holds_the_same(results: orgsphere.Results) -> None:
     assert results.fits and all(isinstance(f, ScalingFit) for f in results.fits)
     table = results["fits"].to_arrow().to_pylist()
-    assert [(r["measure"], r["scope"], r["slope"]) for r in table] == [(f.measure, f.scope, f.slope) for f in results.fits]
+    assert [(r["measure"], r["scope"], r["slope"]) for r in table] == [
+        (f.measure, f.scope, f.slope) for f in results.fits
+    ]
     assert not hasattr(results, "fit_list")
 
 

@@ -65,7 +65,9 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_mapping_from_text_and_table(tmp_path: Path) -> None:
-    assert load_settings(env={"ORGSPHERE_EDGE_COLUMNS": "src=from, dst=to"}).edge_columns == {"src": "from", "dst": "to"}
+    assert load_settings(env={"ORGSPHERE_EDGE_COLUMNS": "src=from, dst=to"}).edge_columns == {
+        "src": "from", "dst": "to"
+    }
     config = write(tmp_path / "o.toml", 'edge_columns = {src = "a", ts = "Time"}\n')
     assert load_settings(config, env={}).edge_columns == {"src": "a", "ts": "Time"}
 
@@ -82,7 +84,9 @@ def test_every_setting_and_command_is_documented() -> None:
     for setting in SETTINGS:
         assert f"`{setting.name}`" in text, f"setting {setting.name} is not in the README"
         assert setting.env in text
-    commands = [name for name in cli.commands if name != "ingest"] + [f"ingest {n}" for n in cli.commands["ingest"].commands]  # type: ignore[attr-defined]
+    commands = [name for name in cli.commands if name != "ingest"] + [
+        f"ingest {n}" for n in cli.commands["ingest"].commands  # type: ignore[attr-defined]
+    ]
     for name in commands:
         assert f"orgsphere {name}" in text, f"command 'orgsphere {name}' is not in the README"
 
@@ -104,7 +108,9 @@ def test_the_mapping_setting_knows_every_edge_field() -> None:
     from orgsphere.settings import EDGE_FIELDS
 
     assert tuple(READER_FIELDS) == EDGE_FIELDS
-    assert load_settings(env={"ORGSPHERE_EDGE_COLUMNS": "thread=conversation"}).edge_columns == {"thread": "conversation"}
+    assert load_settings(env={"ORGSPHERE_EDGE_COLUMNS": "thread=conversation"}).edge_columns == {
+        "thread": "conversation"
+    }
 
 
 def test_settings_fields_module_is_the_generated_one() -> None:

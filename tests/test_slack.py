@@ -26,7 +26,8 @@ def export(folder: Path) -> Path:
         "dms.json": [{"id": "D1", "members": ["U1", "U3"]}],
         "general/2025-01-06.json": [
             {"type": "message", "user": "U1", "text": "secret plan", "ts": "1736150400.000100"},
-            {"type": "message", "user": "U2", "text": "reply", "ts": "1736150460.000200", "thread_ts": "1736150400.000100"},
+            {"type": "message", "user": "U2", "text": "reply", "ts": "1736150460.000200",
+             "thread_ts": "1736150400.000100"},
             {"type": "message", "subtype": "channel_join", "user": "U3", "ts": "1736150500.000300"},
             {"type": "message", "user": "UB", "text": "deployed", "ts": "1736150600.000400"},
         ],

@@ -174,7 +174,9 @@ def test_rent_finds_p_and_the_level_where_the_law_breaks() -> None:
     rows = [{"depth": 0, "persons": 20000, "boundary": 400}]  # the whole organisation: outside contacts only
     for depth, count, low, high in ((1, 8, 1500, 4000), (2, 40, 150, 900), (3, 160, 8, 120)):
         for n in np.exp(rng.uniform(np.log(low), np.log(high), count)).astype(int):
-            rows.append({"depth": depth, "persons": int(n), "boundary": int(5 * n ** (2 / 3) * np.exp(rng.normal(0, .15)))})
+            rows.append(
+                {"depth": depth, "persons": int(n), "boundary": int(5 * n ** (2 / 3) * np.exp(rng.normal(0, .15)))}
+            )
     trees = pa.Table.from_pylist(rows)
     rent = rent_fit(trees, samples=500, seed=0)
     assert rent.break_depth == 1

@@ -30,7 +30,7 @@ def test_alternatives_do_not_follow_the_sphere_law(shape: str) -> None:
 def test_growth_makes_the_ball_turn_inward() -> None:
     shots = sm.grow(500, 8000, 5, d=3)
     assert [s.persons for s in shots] == [500, 1000, 2000, 4000, 8000]
-    assert all(a.R > b.R for a, b in zip(shots, shots[1:]))
+    assert all(a.R > b.R for a, b in zip(shots, shots[1:], strict=False))
 
 
 def test_rotating_staff_to_the_front_raises_outwardness_and_line_of_sight() -> None:

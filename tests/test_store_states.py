@@ -29,7 +29,9 @@ def make(state: str, folder: Path, capsys: pytest.CaptureFixture[str]) -> list[s
     options = ["--store", str(folder / "store.duckdb"), "--key-file", str(folder / "key"),
                "--setting", "bootstrap_samples=50", "--setting", "null_samples=5"]  # fmt: skip
     if state == "empty store":  # a first ingest that failed: the store exists, with nothing in it
-        code, _, err = run_cli(["ingest", "orgchart", str(write(folder / "bad.csv", "person,unit\n,\n")), *options], capsys)
+        code, _, err = run_cli(
+            ["ingest", "orgchart", str(write(folder / "bad.csv", "person,unit\n,\n")), *options], capsys
+        )
         assert code in (1, 3), err
     if state in ("org chart only", "every interaction rejected"):
         assert run_cli(["ingest", "orgchart", str(write(folder / "org.csv", ORG)), *options], capsys)[0] == 0
@@ -41,11 +43,15 @@ def make(state: str, folder: Path, capsys: pytest.CaptureFixture[str]) -> list[s
 
 
 @pytest.mark.parametrize("state", list(STATES))
-def test_every_read_command_on_every_store_state(state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_read_command_on_every_store_state(
+    state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     options = make(state, tmp_path, capsys)
     line, code, in_report = STATES[state]
     for command in READERS:
-        args = command.split() + options + (["--out", str(tmp_path / "out" / command)] if command in ("report", "export") else [])
+        args = command.split() + options + (
+            ["--out", str(tmp_path / "out" / command)] if command in ("report", "export") else []
+        )
         got, out, err = run_cli(args, capsys)
         assert "Traceback" not in out + err, (command, err)
         if state == "no store":
@@ -63,8 +69,9 @@ def test_every_read_command_on_every_store_state(state: str, tmp_path: Path, cap
         assert in_report in (tmp_path / "out" / "report").read_text(encoding="utf-8")
 
 
-def test_interactions_without_an_org_chart_are_refused_at_ingest(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_interactions_without_an_org_chart_are_refused_at_ingest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # fmt: skip
     code, _, err = run_cli(["ingest", "edges", str(write(tmp_path / "e.csv", "src,dst\na,b\n")), "--store",
                             str(tmp_path / "s.duckdb"), "--key-file", str(tmp_path / "key")], capsys)  # fmt: skip
     assert code == 1 and err.count("\n") == 1 and "no org chart yet" in err and "ingest orgchart" in err

@@ -8,7 +8,10 @@ from orgsphere.analysis.sphere import sphere_counts
 
 from .conftest import write
 
-ORG = "person,unit,parent,kind,function\nann,Sales,Acme,line,\nbob,Sales,Acme,line,\ncid,ICT Service Desk,Acme,staff,ict\n"
+ORG = (
+    "person,unit,parent,kind,function\nann,Sales,Acme,line,\nbob,Sales,Acme,line,\n"
+    "cid,ICT Service Desk,Acme,staff,ict\n"
+)
 EXPORT = """Number;Caller;Assignment group;Opened;Closed;Category;Priority;Short description
 INC001;ann;ICT Service Desk;2025-03-03 09:00:00;2025-03-03 11:00:00;Hardware;3;Laptop kapot
 INC002;bob;ict service desk;2025-03-04 09:00:00;;Access;2;Need a password reset
@@ -38,8 +41,10 @@ def test_tickets(tmp_path: Path) -> None:
         items = ws.store.query("SELECT assignee_unit, category, priority, title, closed IS NOT NULL AS closed "
                                "FROM work_items ORDER BY opened").to_pylist()  # fmt: skip
         assert items == [
-            {"assignee_unit": "ICT Service Desk", "category": "Hardware", "priority": "3", "title": None, "closed": True},
-            {"assignee_unit": "ICT Service Desk", "category": "Access", "priority": "2", "title": None, "closed": False},
+            {"assignee_unit": "ICT Service Desk", "category": "Hardware", "priority": "3", "title": None,
+             "closed": True},
+            {"assignee_unit": "ICT Service Desk", "category": "Access", "priority": "2", "title": None,
+             "closed": False},
         ]  # fmt: skip
         assert "INC00" not in str(ws.store.query("SELECT * FROM work_items").to_pylist())
         raw, _ = sphere_counts(ws.store)

@@ -34,7 +34,9 @@ def test_day_first_dates_of_dutch_excel_are_read(ws: orgsphere.Workspace, tmp_pa
 
 def test_us_month_first_with_am_pm(ws: orgsphere.Workspace, tmp_path: Path) -> None:
     ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
-    report = ws.ingest_edges(write(tmp_path / "e.csv", "src,dst,date\np0,p1,01/13/2025 9:30 AM\np1,p2,2/3/2025 1:15 PM\n"))
+    report = ws.ingest_edges(
+        write(tmp_path / "e.csv", "src,dst,date\np0,p1,01/13/2025 9:30 AM\np1,p2,2/3/2025 1:15 PM\n")
+    )
     assert (report.kept, report.rejected) == (2, 0)
     assert _times(ws) == [datetime(2025, 1, 13, 9, 30), datetime(2025, 2, 3, 13, 15)]
 

@@ -37,7 +37,8 @@ def test_group_to_group_counts_become_rows_that_stand_for_them(vws: orgsphere.Wo
     g2g = write(tmp_path / "g2g.csv", "PrimaryCollaborator_Organization,PrimaryCollaborator_GroupSize,"
                 "SecondaryCollaborator_Organization,SecondaryCollaborator_GroupSize,MetricDate,"
                 "Group_email_sent_count,Group_meeting_count,Group_collaboration_time_invested\n"
-                "Sales,2,ICT,1,2025-01-05,3,1,4.5\nSales,2,Sales,2,2025-01-05,2,0,1.0\nLegal,5,ICT,1,2025-01-05,1,0,0.1\n")  # fmt: skip
+                "Sales,2,ICT,1,2025-01-05,3,1,4.5\nSales,2,Sales,2,2025-01-05,2,0,1.0\n"
+                "Legal,5,ICT,1,2025-01-05,1,0,0.1\n")  # fmt: skip
     report = vws.ingest_viva(g2g)
     assert (report.kept, report.rejected) == (3, 1)  # 3 emails, 1 meeting, 2 emails; Legal is no unit; a 0 no row
     rows = vws.store.query("SELECT src, dst, channel, n, weight FROM interactions ORDER BY n").to_pylist()
@@ -90,7 +91,9 @@ def test_not_a_viva_query(vws: orgsphere.Workspace, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a person-to-person query"):
         vws.ingest_viva(write(tmp_path / "x.csv", "a,b\n1,2\n"))
     with pytest.raises(InputError, match="needs a count of emails or meetings"):
-        vws.ingest_viva(write(tmp_path / "y.csv", "PrimaryCollaborator_Organization,SecondaryCollaborator_Organization\nA,B\n"))
+        vws.ingest_viva(
+            write(tmp_path / "y.csv", "PrimaryCollaborator_Organization,SecondaryCollaborator_Organization\nA,B\n")
+        )
 
 
 SAMPLE = Path(__file__).parent / "data" / "viva_g2g_sample.csv"  # vivainsights 0.4.3's g2g_data.csv (MIT)

@@ -41,7 +41,9 @@ def same_results(a: Results, b: Results) -> None:
         y = tb[name]
         assert (x.num_rows, x.column_names) == (y.num_rows, y.column_names), name
         if x.num_rows:
-            keys = [c for c in x.column_names if not pa.types.is_floating(x[c].type) and not pa.types.is_nested(x[c].type)]
+            keys = [
+                c for c in x.column_names if not pa.types.is_floating(x[c].type) and not pa.types.is_nested(x[c].type)
+            ]
             same(x, y, keys)
     assert a.organisation == b.organisation
     assert a.statement.interactions == b.statement.interactions and a.statement.unplaced == b.statement.unplaced
