@@ -47,7 +47,7 @@ def test_the_readme_starts_with_the_two_commands_and_stays_short() -> None:
         "# orgsphere\n\n```sh\n"
         "make demo     # fresh machine: installs everything from the lock file, then runs the demo to "
         "demo/report.html\n"
-        "make test     # runs the test suite\n```\n"
+        "make test     # the checks (layers, ruff, mypy, the docs), then the test suite\n```\n"
     ), "CI and newcomers start from these two commands"
     assert len(text.encode("utf-8")) <= 14 * 1024, "the README links into docs/; put the detail there"
 
