@@ -14,10 +14,11 @@ from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["Term", "Lexicon", "load_lexicon", "fold", "phrase_pattern"]
+__all__ = ["Term", "Lexicon", "load_lexicon", "fold", "phrase_pattern", "NOTHING"]
 
 ENDINGS = "(?:'s|e|en|ten|s|es|er|ers|n)?"  # Dutch and English inflections of a stem (pakket-ten)
 SEPARATOR = r"(?:,?[\s\-]*)"  # apart, hyphenated, glued into a compound, or across a comma
+NOTHING = re.compile(r"(?!x)x")  # matches no text
 SHORT = 3  # acronyms (sla, kto, dvo) and short words: no compound tail, or 'slapen' would be 'sla'
 
 
@@ -57,14 +58,23 @@ def phrase_pattern(words: list[str]) -> str:
 class Term:
     id: str
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (its first stem, the pattern): the stem must be in the text
-    internal: bool  # needs a word of internal context in the same sentence
+    internal: bool  # needs internal context: in its sentence or paragraph, or the text's owner a staff unit
     suggest: dict[str, str]  # lang -> a partner wording
 
 
 @dataclass(frozen=True)
 class Lexicon:
     terms: tuple[Term, ...]
-    context: re.Pattern[str]
+    context: re.Pattern[str]  # a word of internal context, in the sentence of the term
+    paragraph: re.Pattern[str] = NOTHING  # a word of internal context that holds for the sentences around it
+
+
+def _markers(words: list[str]) -> re.Pattern[str]:
+    """Any of ``words`` (folded) at the start of a word; 'intern' is no prefix of 'internationaal'."""
+    if not words:
+        return NOTHING
+    markers = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?!internation)(?:{markers})")
 
 
 def _read(path: Path | None) -> dict[str, Any]:
@@ -81,14 +91,17 @@ def _read(path: Path | None) -> dict[str, Any]:
 
 def load_lexicon(*extra: Path) -> Lexicon:
     """The built-in lexicon, with the terms and context words of ``extra`` files added (a term with an id
-    already known replaces it)."""
+    already known replaces it). A word of ``[paragraph_context]`` also counts in the sentence of the term."""
     terms: dict[str, Term] = {}
     context: list[str] = []
+    paragraph: list[str] = []
     for path in (None, *extra):
         data = _read(path)
         where = path or "lexicon.toml"
         for lang_words in dict(data.get("context", {})).values():
             context += [fold(w) for w in lang_words]
+        for lang_words in dict(data.get("paragraph_context", {})).values():
+            paragraph += [fold(w) for w in lang_words]
         for k, raw in enumerate(data.get("term", [])):
             if not isinstance(raw, dict) or not raw.get("id") or not isinstance(raw.get("any"), list):
                 raise InputError(f"{where}: term {k + 1} needs an id and a list 'any' of word lists, e.g. "
@@ -101,5 +114,4 @@ def load_lexicon(*extra: Path) -> Lexicon:
                 bool(raw.get("internal", False)),
                 {lang: raw[f"suggest_{lang}"] for lang in ("nl", "en") if raw.get(f"suggest_{lang}")},
             )  # fmt: skip
-    markers = "|".join(re.escape(w) for w in sorted(set(context), key=len, reverse=True))
-    return Lexicon(tuple(terms.values()), re.compile(rf"(?<![a-z0-9])(?:{markers})" if markers else r"(?!x)x"))
+    return Lexicon(tuple(terms.values()), _markers(context + paragraph), _markers(paragraph))

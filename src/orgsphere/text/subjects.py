@@ -26,7 +26,7 @@ class TopicReader:
     def __init__(self, lexicon: Lexicon | None = None):
         lexicon = lexicon or load_lexicon()
         terms = tuple(Term(t.id, t.patterns, False, t.suggest) for t in lexicon.terms if t.id in TOPICS)
-        self._lexicon = Lexicon(terms, lexicon.context)
+        self._lexicon = Lexicon(terms, lexicon.context, lexicon.paragraph)
         self._seen: dict[str, str | None] = {}  # subjects repeat (Re:, Fw:, recurring meetings)
 
     def topic(self, text: str | None) -> str | None:
