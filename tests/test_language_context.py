@@ -1,0 +1,123 @@
+"""The language audit reads context as a person does: a term that needs internal context counts with it in its
+sentence, in its paragraph, or in a text of a staff unit; every symptom the seed essays name is found."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import orgsphere
+from orgsphere.text.audit import PARAGRAPH_WINDOW, find_hits
+from orgsphere.text.lexicon import load_lexicon
+
+from .conftest import run_cli, write
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def _seed(name: str) -> str:
+    path = SEEDS / name
+    if not path.is_file():
+        message = f"seed essay {path} is not here (it sits in ../shared beside a checkout of the workplace)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + "; under CI it must be present")
+        pytest.skip(message)
+    return path.read_text(encoding="utf-8")
+
+
+def _found(text: str, owner_internal: bool = False) -> set[tuple[str, str, str | None]]:
+    return {(h.term, " ".join(h.match.lower().split()), h.context)
+            for h in find_hits(text, load_lexicon(), "nl", owner_internal)}  # fmt: skip
+
+
+def test_every_symptom_the_seed_essays_name_is_found() -> None:
+    # Iske, "Interne klanten": a staff department (huisvesting, inkoop) with its satisfaction survey, SLAs,
+    # requirements packages and "de klant bepaalt"; the internal context stands sentences before the words
+    iske = _found(_seed("interne-klanten-iske.txt"))
+    assert iske == {
+        ("internal_customer", "interne klanten", None), ("internal_customer", "interne klant", None),
+        ("satisfaction_survey", "klanttevredenheidsonderzoek", "paragraph"),  # "een stafafdeling", a sentence before
+        ("satisfaction_survey", "klanttevredenheid", "paragraph"),
+        ("sla", "service level agreements", "paragraph"),  # "interne klanten", four sentences before
+        ("requirements_package", "pakketten van eisen", None),
+        ("customer_decides", "de klant bepaalt", "paragraph"),
+    }
+    # "Schaf de interne klant af": the line as the internal customer, the staff departments as its suppliers in
+    # the corner of "u vraagt, wij draaien"
+    schaf = _found(_seed("schaf-de-interne-klant-af.txt"))
+    assert schaf == {
+        ("internal_customer", "interne klant", None), ("internal_customer", "interne klanten", None),
+        ("internal_supplier", "leveranciers van deze interne", None),  # "De leveranciers van deze interne klanten"
+        ("internal_supplier", "leverancier van de interne", None),  # "niet als leverancier van de interne klant"
+        ("you_ask_we_deliver", "u vraagt, wij draaien", None),
+    }
+
+
+def test_the_nearest_context_decides_and_says_so() -> None:
+    sentence = "De servicedesk haalde de SLA."
+    assert _found(sentence) == {("sla", "sla", "sentence")}
+    paragraph = "Onze stafafdeling werkt voor de lijn. Iedereen kent er de cijfers. De SLA werd gehaald."
+    assert _found(paragraph) == {("sla", "sla", "paragraph")}
+    # a blank line ends the paragraph: the context of the one before does not carry over
+    assert _found("Onze stafafdeling werkt voor de lijn.\n\nDe SLA werd gehaald.") == set()
+    # a sentence after the term counts too, within the window
+    assert _found("De klant bepaalt. Met klant bedoelen we hier de lijnafdelingen.") == {
+        ("customer_decides", "de klant bepaalt", "paragraph")}  # fmt: skip
+    far = "Onze stafafdeling werkt voor de lijn. " + "Dat is zo. " * PARAGRAPH_WINDOW + "De SLA werd gehaald."
+    assert _found(far) == set()
+    # a weak word ("medewerkers") counts in the sentence of the term only, not for its neighbours
+    assert _found("Onze medewerkers staan klaar. De klant bepaalt wat wij bouwen.") == set()
+    # the owner: a text of a staff unit is its own internal context, the nearest context still named first
+    assert _found("De SLA werd gehaald.", owner_internal=True) == {("sla", "sla", "owner")}
+    assert _found("De SLA van ICT werd gehaald.", owner_internal=True) == {("sla", "sla", "sentence")}
+    # terms that are internal by their own words need no context, and say none
+    assert _found("Wij leveren aan de interne klant.") == {("internal_customer", "interne klant", None)}
+    # 'intern' is no prefix of 'internationaal': international customers are real ones
+    assert _found("Onze internationale klanten bepalen mee. De klant bepaalt.") == set()
+
+
+ORG = "person,email,unit,parent,kind\na,a@acme.example,ICT,Co,staff\nb,b@acme.example,Sales,Co,line\n"
+
+
+def test_documents_and_tickets_of_a_staff_unit_are_their_own_context(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "docs" / "ICT" / "norm.txt", "De SLA werd in mei gehaald.\n")
+    write(tmp_path / "docs" / "Sales" / "norm.txt", "De SLA werd in juni gehaald.\n")  # a line unit: its customers
+    tickets = write(tmp_path / "tickets.csv", "number,requested_by,assignment_group,opened_at,category,"
+                    "short_description\nT1,b@acme.example,ICT,2025-03-03T09:00:00,Verzoek,Klanttevredenheid meten\n"
+                    "T2,a@acme.example,Sales,2025-03-04T09:00:00,Verzoek,Klanttevredenheid meten\n")  # fmt: skip
+    store, key = tmp_path / "s.duckdb", tmp_path / "k"
+    with orgsphere.open(store, key_file=key, internal_domains="acme.example", keep_texts=True) as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_documents(tmp_path / "docs")
+        ws.ingest_tickets(tickets)
+        audit = ws.audit_language()
+        language = ws.analyse()["language"].arrow.to_pylist()
+    assert (audit.documents, audit.tickets) == (2, 2)
+    assert {(r["unit"], r["term"], r["context"], r["source"].startswith("ticket")) for r in audit.rows} == {
+        ("ICT", "sla", "owner", False), ("ICT", "satisfaction_survey", "owner", True)}  # fmt: skip
+    # the report's table counts the same hits
+    assert {(r["unit"], r["term"], r["hits"]) for r in language if r["hits"]} == {
+        ("ICT", "sla", 1), ("ICT", "satisfaction_survey", 1)}  # fmt: skip
+    code, out, _ = run_cli(["audit-language", "--store", str(store), "--key-file", str(key)], capsys)
+    assert code == 0 and "[sla, owner context] De SLA werd in mei gehaald." in out
+    code, out, _ = run_cli(["audit-language", "--store", str(store), "--key-file", str(key), "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and (data["documents"], data["tickets"]) == (2, 2)
+    assert {(h["term"], h["context"]) for h in data["hits"]} == {("sla", "owner"), ("satisfaction_survey", "owner")}
+    assert {(c["unit"], c["term"], c["hits"]) for c in data["per_unit"]} == {
+        ("ICT", "sla", 1), ("ICT", "satisfaction_survey", 1)}  # fmt: skip
+
+
+def test_files_on_disk_say_their_context_in_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = write(tmp_path / "nota.md", "# Nota\n\nDe stafafdeling meet veel.\nHet KTO kwam uit op een 7.\n\n"
+                                      "Wij sloten een SLA met de drukkerij.\n")  # fmt: skip
+    code, out, _ = run_cli(["audit-language", str(doc), "--json", "--out", str(tmp_path / "hits.csv")], capsys)
+    hits = json.loads(out)["hits"]
+    assert code == 0 and [(h["term"], h["context"], h["line"]) for h in hits] == [
+        ("satisfaction_survey", "paragraph", 4)]  # fmt: skip
+    assert "satisfaction_survey,paragraph,KTO" in (tmp_path / "hits.csv").read_text(encoding="utf-8")
