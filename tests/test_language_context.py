@@ -3,6 +3,7 @@ sentence, in its paragraph, or in a text of a staff unit; every symptom the seed
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -121,3 +122,37 @@ def test_files_on_disk_say_their_context_in_json_and_csv(tmp_path: Path, capsys:
     assert code == 0 and [(h["term"], h["context"], h["line"]) for h in hits] == [
         ("satisfaction_survey", "paragraph", 4)]  # fmt: skip
     assert "satisfaction_survey,paragraph,KTO" in (tmp_path / "hits.csv").read_text(encoding="utf-8")
+
+
+# written after the context change and committed before the audit was measured on it; never tuned on
+CONTEXT_HELD_OUT = Path(__file__).parent / "data" / "internal_customer_context_heldout.tsv"
+
+
+def _context_scores(rows: list[dict[str, str]]) -> tuple[float, float]:
+    lexicon = load_lexicon()
+    tp = fp = fn = 0
+    for r in rows:
+        want = set() if r["expected"] == "-" else set(r["expected"].split(","))
+        text = r["text"].replace("\\n", "\n")
+        got = {h.term for h in find_hits(text, lexicon, r["lang"], r["owner"] == "staff")}
+        tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_precision_and_recall_with_context_beyond_the_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = list(csv.DictReader(CONTEXT_HELD_OUT.open(encoding="utf-8"), delimiter="\t"))
+    assert len(rows) >= 40 and {r["lang"] for r in rows} == {"nl", "en"}
+    assert sum(r["expected"] == "-" for r in rows) >= len(rows) // 4
+    assert {r["context"] for r in rows} >= {"neighbour", "owner"}
+    groups = {"all": rows, "nl": [r for r in rows if r["lang"] == "nl"], "en": [r for r in rows if r["lang"] == "en"],
+              "context in a neighbouring sentence": [r for r in rows if r["context"] == "neighbour"]}  # fmt: skip
+    scores = {name: _context_scores(group) for name, group in groups.items()}
+    with capsys.disabled():
+        for name, (precision, recall) in scores.items():
+            print(f"\nlanguage audit, {CONTEXT_HELD_OUT.name}, {name} ({len(groups[name])}): "
+                  f"precision {precision:.3f}, recall {recall:.3f}")  # fmt: skip
+    # measured at commit 9aaed55's code: precision 0.828, recall 0.960 (all); 0.941 recall with the context in a
+    # neighbouring sentence. Floors: the measure minus a margin of about 0.05
+    precision, recall = scores["all"]
+    assert precision >= 0.78 and recall >= 0.9, scores
+    assert scores["context in a neighbouring sentence"][1] >= 0.9, scores
