@@ -78,6 +78,10 @@ def test_the_nearest_context_decides_and_says_so() -> None:
     assert _found("Wij leveren aan de interne klant.") == {("internal_customer", "interne klant", None)}
     # 'intern' is no prefix of 'internationaal': international customers are real ones
     assert _found("Onze internationale klanten bepalen mee. De klant bepaalt.") == set()
+    # the English word for personnel names no staff department; the Dutch stem still finds its compounds
+    assert _found("Our staff are friendly. Customer satisfaction is high.") == set()
+    assert _found("Onze staffunctie werkt voor de lijn. Iedereen kent er de cijfers. De SLA werd gehaald.") == {
+        ("sla", "sla", "paragraph")}  # fmt: skip
 
 
 ORG = "person,email,unit,parent,kind\na,a@acme.example,ICT,Co,staff\nb,b@acme.example,Sales,Co,line\n"

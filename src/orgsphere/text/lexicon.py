@@ -69,12 +69,18 @@ class Lexicon:
     paragraph: re.Pattern[str] = NOTHING  # a word of internal context that holds for the sentences around it
 
 
-def _markers(words: list[str]) -> re.Pattern[str]:
-    """Any of ``words`` (folded) at the start of a word; 'intern' is no prefix of 'internationaal'."""
+# The English word for personnel ("our staff are friendly") names no staff department: the Dutch stem "staf"
+# must not find it in the sentences around a term (it still finds "stafafdeling" and "staffunctie").
+_PERSONNEL = r"(?!staff(?:s|ing)?(?![a-z])(?!\s+(?:department|function|unit)))"
+
+
+def _markers(words: list[str], exclude: str = "") -> re.Pattern[str]:
+    """Any of ``words`` (folded) at the start of a word; 'intern' is no prefix of 'internationaal'; nothing
+    that ``exclude`` (a lookahead) refuses."""
     if not words:
         return NOTHING
     markers = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9])(?!internation)(?:{markers})")
+    return re.compile(rf"(?<![a-z0-9])(?!internation){exclude}(?:{markers})")
 
 
 def _read(path: Path | None) -> dict[str, Any]:
@@ -114,4 +120,4 @@ def load_lexicon(*extra: Path) -> Lexicon:
                 bool(raw.get("internal", False)),
                 {lang: raw[f"suggest_{lang}"] for lang in ("nl", "en") if raw.get(f"suggest_{lang}")},
             )  # fmt: skip
-    return Lexicon(tuple(terms.values()), _markers(context + paragraph), _markers(paragraph))
+    return Lexicon(tuple(terms.values()), _markers(context + paragraph), _markers(paragraph, _PERSONNEL))
