@@ -199,4 +199,4 @@ def test_report_and_cli_lead_with_the_same_headline(acme: tuple[Path, Results],
     assert code == 0, out
     head = results.headline()
     assert f"Headline ({head.word}): {headline_text(results)}" in out
-    assert plain.replace("&#39;", "'") == headline_text(results)
+    assert headline_text(results).startswith(plain.replace("&#39;", "'"))
