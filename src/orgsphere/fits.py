@@ -12,14 +12,23 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "SPHERE_SLOPE", "MIN_POINTS_FOR_FIT", "VERDICTS", "THIN", "ScalingFit", "RentFit", "verdict", "describe",
-    "json_ready", "dimension_from_rent",
+    "SPHERE_SLOPE", "MIN_POINTS_FOR_FIT", "MIN_SIZE_SPAN", "VERDICTS", "THIN", "RENT_RANGES", "ScalingFit", "RentFit",
+    "verdict", "verdict_of", "describe", "json_ready", "dimension_from_rent", "Dimension", "slope_dimension",
+    "rent_dimension",
 ]  # fmt: skip
 
 SPHERE_SLOPE = -1.0 / 3.0
 MIN_POINTS_FOR_FIT = 5
-VERDICTS = ("thin", "null", "sphere", "flat", "steeper", "flatter")
-THIN = ("zero", "few", "same_size")  # no point above zero; fewer than MIN_POINTS_FOR_FIT; no spread in size
+# A slope needs sizes that differ: over sizes within a factor 2 of each other log N spans less than 0.7, and
+# a few odd points tilt the line anywhere (five units of 756-757 people gave a "slope" of -79.6). Below this
+# ratio of the largest size to the smallest, a fit is thin whatever its interval says.
+MIN_SIZE_SPAN = 2.0
+# What a fit says, from its 95% interval (and the null model's): see verdict_of
+VERDICTS = ("thin", "null", "undecided", "steeper", "sphere", "flatter", "flat", "rising")
+# why a fit is thin: no point above zero; fewer than MIN_POINTS_FOR_FIT; no spread in size; a spread below MIN_SIZE_SPAN
+THIN = ("zero", "few", "same_size", "narrow")
+# Rent's p against the rule's range (0, 1]: in range, outside it, or no usable fit
+RENT_RANGES = ("in_range", "outside", "thin")
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,9 @@ class ScalingFit:
     diff_low: float | None = None  # 95% interval of (observed − null) slope, paired bootstrap
     diff_high: float | None = None
     null_model: str = ""
-    thin: str = ""  # why there is no slope, for those who word it: "zero", "few" or "same_size" (see THIN)
+    thin: str = ""  # why the fit is thin, for those who word it: "zero", "few", "same_size" or "narrow" (see THIN)
+    size_span: float | None = None  # largest size / smallest size over the points fitted
+    null_points: int | None = None  # points the null model could use (it leaves out those with no expected value)
 
     @property
     def sphere_in_interval(self) -> bool | None:
@@ -95,18 +106,39 @@ def json_ready(value: Any) -> Any:
     return value
 
 
+def verdict_of(ci_low: float | None, ci_high: float | None, size_span: float | None,
+               differs_from_null: bool | None = None) -> str:  # fmt: skip
+    """What a 95% interval of a slope says, in one word (one of :data:`VERDICTS`), a pure function of the
+    interval, the span of sizes and whether a null model gives another slope:
+
+    thin (no interval, or sizes spanning less than :data:`MIN_SIZE_SPAN`, whatever the interval says); null (the
+    null model's slope lies inside the interval of the difference: arithmetic, not a finding); undecided (the
+    interval holds both −1/3 and 0: the data cannot tell them apart); sphere (−1/3 inside, 0 outside); steeper
+    (the whole interval below −1/3); flatter (between −1/3 and 0, both outside); flat (0 inside, −1/3 outside);
+    rising (the whole interval above 0)."""
+    if ci_low is None or ci_high is None or size_span is None or not size_span >= MIN_SIZE_SPAN:
+        return "thin"
+    if not (math.isfinite(ci_low) and math.isfinite(ci_high)):
+        return "thin"
+    if differs_from_null is False:
+        return "null"
+    sphere, zero = ci_low <= SPHERE_SLOPE <= ci_high, ci_low <= 0.0 <= ci_high
+    if sphere and zero:
+        return "undecided"
+    if sphere:
+        return "sphere"
+    if zero:
+        return "flat"
+    if ci_high < SPHERE_SLOPE:
+        return "steeper"
+    return "rising" if ci_low > 0.0 else "flatter"
+
+
 def verdict(fit: ScalingFit) -> str:
-    """What a fit says, in one word: thin (no fit), null (a null model gives the same slope: arithmetic),
-    sphere (−1/3 inside the interval and 0 outside it), flat (0 inside), steeper or flatter than −1/3."""
+    """What a fit says, in one word: :func:`verdict_of` its interval (thin where there is no slope)."""
     if fit.slope is None:
         return "thin"
-    if fit.differs_from_null is False:
-        return "null"
-    if fit.sphere_in_interval and not fit.zero_in_interval:
-        return "sphere"
-    if fit.zero_in_interval:
-        return "flat"
-    return "steeper" if (fit.ci_high or 0.0) < SPHERE_SLOPE else "flatter"
+    return verdict_of(fit.ci_low, fit.ci_high, fit.size_span, fit.differs_from_null)
 
 
 def describe(fit: ScalingFit, what: str) -> str:
@@ -119,11 +151,16 @@ def describe(fit: ScalingFit, what: str) -> str:
     if fit.null_slope is not None:
         model = {"mixing": "random mixing", "rewired": "rewiring"}.get(fit.null_model, fit.null_model)
         text += f"; {model} {fit.null_slope:+.3f}, difference [{fit.diff_low:+.3f}, {fit.diff_high:+.3f}]"
+    if fit.thin:
+        text += f"; thin ({fit.thin}): {fit.note}"
     return f"{text} -> {fit.verdict}"
 
 
 @dataclass(frozen=True)
 class RentFit:
+    """Rent's rule over the subtrees: the fit over all of them, the fit below the level where it breaks, and
+    each level's mean residual; :attr:`range` says whether p lies where the rule means anything."""
+
     fit: ScalingFit  # over every subtree
     inner: ScalingFit | None  # over the subtrees from ``break_depth`` down, when the law breaks above it
     break_depth: int | None  # shallowest level where the law holds; None: it holds everywhere (or no fit)
@@ -134,9 +171,58 @@ class RentFit:
         """The fit to quote: over the levels where the power law holds."""
         return self.inner if self.inner is not None and self.inner.slope is not None else self.fit
 
+    @property
+    def range(self) -> str:
+        """One of :data:`RENT_RANGES`: thin (no slope, or the fit is thin), outside (p not in (0, 1]: a block's
+        boundary cannot grow faster than the block, nor shrink as it grows; the rule does not apply), in_range."""
+        p = self.p
+        if p.slope is None or p.verdict == "thin":
+            return "thin"
+        return "in_range" if 0.0 < p.slope <= 1.0 else "outside"
+
 
 def dimension_from_rent(p: float | None) -> float | None:
     """The ball dimension d with the same Rent exponent: p = (d − 1)/d, so d = 1/(1 − p) (p < 1 only)."""
     if p is None or p >= 1.0:
         return None
     return 1.0 / (1.0 - p)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A ball dimension read from an exponent, with the dimensions of its interval's ends."""
+
+    d: float
+    low: float
+    high: float
+
+
+def _readable(d: float | None, ends: tuple[float | None, float | None]) -> Dimension | None:
+    """The dimension only where it and both ends of its interval are finite and at least 1 (a ball of
+    dimension below 1 means nothing, and an unbounded end says the interval cannot place it)."""
+    values = (d, *ends)
+    if any(v is None or not math.isfinite(v) or v < 1.0 for v in values):
+        return None
+    low, high = sorted(v for v in ends if v is not None)
+    return Dimension(d=float(d or 0.0), low=low, high=high)
+
+
+def slope_dimension(fit: ScalingFit) -> Dimension | None:
+    """The ball dimension whose sphere exponent −1/d is the fit's slope, where it can be read: the slope and
+    both ends of its interval between −1 and 0 (and the fit not thin, nor arithmetic)."""
+    if fit.slope is None or fit.verdict in ("thin", "null"):
+        return None
+
+    def d(s: float | None) -> float | None:
+        return None if s is None or s >= 0.0 else -1.0 / s
+
+    return _readable(d(fit.slope), (d(fit.ci_low), d(fit.ci_high)))
+
+
+def rent_dimension(rent: RentFit) -> Dimension | None:
+    """The ball dimension of Rent's p = (d − 1)/d, where it can be read: p in the rule's range and both ends
+    of its interval between 0 and 1."""
+    p = rent.p
+    if rent.range != "in_range":
+        return None
+    return _readable(dimension_from_rent(p.slope), (dimension_from_rent(p.ci_low), dimension_from_rent(p.ci_high)))

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import InputError, MissingExtraError
-from .fits import RentFit, ScalingFit, dimension_from_rent, json_ready
+from .fits import RentFit, ScalingFit, json_ready, rent_dimension
 from .result_tables import RESULT_TABLES, TableSpec, publish, spec_of
 from .rows import rows_where
 from .spreadsheet import neutralise_formulas
@@ -30,11 +30,41 @@ if TYPE_CHECKING:
 
     from .health import Health
 
-__all__ = ["ResultTable", "Results", "ProcessingStatement", "EXPORT_FORMATS", "publish_results"]
+__all__ = ["ResultTable", "Results", "ProcessingStatement", "Headline", "EXPORT_FORMATS", "HEADLINE_MIN_POINTS",
+           "publish_results"]  # fmt: skip
 
 HTML_ROWS = 10  # rows a notebook shows of a table
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
+
+# A headline needs this many units: a bootstrap interval over five or so points swings with every odd unit
+# (five units once gave "N^1.19, 95% interval -0.86 to 2.45" as the lead finding)
+HEADLINE_MIN_POINTS = 10
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the report and ``orgsphere analyse`` lead with: the fit of R across units (all, line or staff,
+    against random mixing) with enough points, not thin, and the narrowest interval, and its verdict. ``fit``
+    is None and ``word`` "thin" where no fit qualifies; ``word`` "undecided" where the best one cannot tell
+    −1/3 from 0. ``split``: line and staff each agree with the sphere law while all units together do not
+    (two populations at different levels: one line through both measures the difference between them)."""
+
+    fit: ScalingFit | None
+    word: str
+    split: bool = False
+
+    @property
+    def can_tell(self) -> bool:
+        """Whether the data can say how outwardness goes with size (no: too few points, or undecided)."""
+        return self.word not in ("thin", "undecided")
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.fit
+        return {"verdict": self.word, "can_tell": self.can_tell, "split": self.split,
+                "kind": f.kind if f else None, "measure": f.measure if f else None,
+                "n_units": f.n_units if f else None, "slope": f.slope if f else None,
+                "ci_low": f.ci_low if f else None, "ci_high": f.ci_high if f else None}  # fmt: skip
 
 
 class ResultTable:
@@ -184,6 +214,20 @@ class Results(Mapping[str, ResultTable]):
         return [f for f in self.fits if f.channel == "all" and f.measure in ("R", "B") and f.scope == "units"
                 and f.null_model == "mixing"]  # fmt: skip
 
+    def headline(self) -> Headline:
+        """The one finding the data supports (see :class:`Headline`); the report and ``orgsphere analyse``
+        both lead with it."""
+        by_kind = {k: self.fit("R", kind=k) for k in ("all", "line", "staff")}
+        able = [f for f in by_kind.values() if f is not None and f.slope is not None and f.verdict != "thin"
+                and f.n_units >= HEADLINE_MIN_POINTS and f.ci_low is not None and f.ci_high is not None]
+        line, staff, every = by_kind["line"], by_kind["staff"], by_kind["all"]
+        split = bool(line and staff and every and line.verdict == staff.verdict == "sphere"
+                     and every.verdict != "sphere")  # fmt: skip
+        if not able:
+            return Headline(None, "thin", split)
+        best = min(able, key=lambda f: (f.ci_high or 0.0) - (f.ci_low or 0.0))
+        return Headline(best, best.verdict, split)
+
     def ranking(self, top: int | None = None) -> list[dict[str, Any]]:
         """The units people sit in, most outward first (highest R over all channels and the whole period; no R
         last), small groups left out: unit, name, kind, persons, internal, external, R. ``top``: only the
@@ -197,17 +241,22 @@ class Results(Mapping[str, ResultTable]):
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """What ``orgsphere analyse`` prints, as plain values for JSON: every fit of :attr:`fits` (across
         units one per null model, ``null_model`` naming it; also the levels, months and Rent's subtrees),
-        Rent's exponent (``p`` null, with the reason in ``note``, where too few subtrees), the units of
+        the :meth:`headline` fit and its verdict, Rent's exponent (``p`` null, with the reason in ``note``, where
+        too few subtrees; ``range`` whether it lies in the rule's range (0, 1], and a ``dimension`` only where its
+        interval can be read), the units of
         :meth:`ranking` (``top`` of them), the organisation's size and shape, the interactions with a person
         no unit held that day (``unplaced``), and the minimum group size with how many groups it hid."""
         rent: dict[str, Any] | None = None
         if self.rent is not None:
             p = self.rent.p
+            d = rent_dimension(self.rent)
             rent = {"p": p.slope, "ci_low": p.ci_low, "ci_high": p.ci_high, "n_subtrees": p.n_units,
-                    "break_depth": self.rent.break_depth, "sphere": 2.0 / 3.0,
-                    "dimension": dimension_from_rent(p.slope), "note": p.note,
+                    "break_depth": self.rent.break_depth, "sphere": 2.0 / 3.0, "range": self.rent.range,
+                    "dimension": d.d if d else None, "dimension_low": d.low if d else None,
+                    "dimension_high": d.high if d else None, "note": p.note,
                     "level_residuals": self.rent.level_residuals}  # fmt: skip
         return json_ready({
+            "headline": self.headline().to_dict(),
             "fits": [f.to_dict() for f in self.fits],
             "rent": rent,
             "units": self.ranking(top),

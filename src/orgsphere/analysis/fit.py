@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
-from ..fits import MIN_POINTS_FOR_FIT, SPHERE_SLOPE, ScalingFit
+from ..fits import MIN_POINTS_FOR_FIT, MIN_SIZE_SPAN, SPHERE_SLOPE, ScalingFit
 
 __all__ = ["fit_power", "fit_scaling"]
 
@@ -58,23 +58,23 @@ def fit_power(size: np.ndarray, value: np.ndarray, *, samples: int, seed: int, m
     """Fit log value = a + b log size over the points where both are positive and finite.
 
     ``null_value``: a null model's expected value at every point (same order); the fit then reports the
-    null model's slope over the same points and the paired-bootstrap interval of the difference."""
+    null model's slope and the paired-bootstrap interval of the difference over the points where the null
+    model has a positive expected value. The observed fit does not depend on it: it is the same, over all
+    its points, beside every null model (a note says how many points a null model could not use)."""
     n = np.asarray(size, dtype=float)
     r = np.asarray(value, dtype=float)
     usable = np.isfinite(r) & np.isfinite(n) & (n > 0)
     zero = usable & (r <= 0)
     ok = usable & (r > 0)
-    if null_value is not None:
-        e = np.asarray(null_value, dtype=float)
-        ok &= np.isfinite(e) & (e > 0)
     x, y = np.log(n[ok]), np.log(r[ok])
     n_units, n_zero = int(ok.sum()), int(zero.sum())
     null_name = null_model if null_value is not None else ""
+    span = float(n[ok].max() / n[ok].min()) if n_units else None
 
     def without_slope(thin: str, note: str) -> ScalingFit:
         return ScalingFit(measure=measure, channel=channel, kind=kind, scope=scope, n_units=n_units, n_zero=n_zero,
                           null_model=null_name, slope=None, intercept=None, ci_low=None, ci_high=None, r2=None,
-                          thin=thin, note=note)  # fmt: skip
+                          thin=thin, note=note, size_span=span)  # fmt: skip
 
     if ok.sum() == 0 and zero.sum() > 0:
         return without_slope("zero", f"no {scope[:-1] if scope.endswith('s') else scope} has {measure} above zero "
@@ -90,34 +90,57 @@ def fit_power(size: np.ndarray, value: np.ndarray, *, samples: int, seed: int, m
     total = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float((residual**2).sum()) / total if total > 0 else 1.0
     rng = np.random.default_rng(seed)
-    ey = np.log(np.asarray(null_value, dtype=float)[ok]) if null_value is not None else None
-    boot, diff = [], []
-    for start in range(0, samples, BOOTSTRAP_BATCH):  # batches keep memory flat for 10,000s of points
-        idx = rng.integers(0, len(x), size=(min(BOOTSTRAP_BATCH, samples - start), len(x)))
-        b = _slopes(x[idx], y[idx])
-        boot.append(b)
-        if ey is not None:
-            diff.append(b - _slopes(x[idx], ey[idx]))
-    slopes = np.concatenate(boot)
-    keep = np.isfinite(slopes)
-    slopes = slopes[keep]
+    slopes = _boot_slopes(x, y, samples, rng)
     low, high = (float(v) for v in np.percentile(slopes, [2.5, 97.5]))
     robust, r_low, r_high, robust_note = _theil_sen(x, y, rng)
     notes = [f"{int(zero.sum())} {scope} with y = 0 left out (log 0 is undefined)"] if zero.sum() else []
     if robust_note:
         notes.append(robust_note)
-    null_slope = diff_low = diff_high = None
-    if ey is not None:
-        d = np.concatenate(diff)[keep]
-        d = d[np.isfinite(d)]
-        null_slope = float(_slopes(x[None, :], ey[None, :])[0])
-        diff_low, diff_high = float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
+    thin = ""
+    if span is not None and span < MIN_SIZE_SPAN:
+        thin = "narrow"
+        notes.append(f"sizes span only a factor {span:.2f} (largest / smallest; need {MIN_SIZE_SPAN:g}): "
+                     "too little spread for a slope")  # fmt: skip
+    null_slope = diff_low = diff_high = null_points = None
+    if null_value is not None:
+        e = np.asarray(null_value, dtype=float)[ok]
+        has = np.isfinite(e) & (e > 0)
+        null_points = int(has.sum())
+        if null_points < len(x):
+            notes.append(f"{len(x) - null_points} {scope} without an expected value under {null_name or 'the null'} "
+                         "left out of the comparison with it")  # fmt: skip
+        if null_points >= MIN_POINTS_FOR_FIT and np.ptp(x[has]) > 0:
+            null_slope, diff_low, diff_high = _against_null(x[has], y[has], np.log(e[has]), samples, rng)
     return ScalingFit(measure=measure, channel=channel, kind=kind, scope=scope, n_units=n_units, n_zero=n_zero,
                       null_model=null_name, slope=slope, intercept=intercept, ci_low=low, ci_high=high, r2=r2,
                       note="; ".join(notes), log_n_mean=float(x.mean()), log_r_mean=float(y.mean()),
                       robust_slope=robust, robust_low=r_low, robust_high=r_high,
                       p_sphere=_p_value(slopes, SPHERE_SLOPE), p_zero=_p_value(slopes, 0.0),
-                      null_slope=null_slope, diff_low=diff_low, diff_high=diff_high)  # fmt: skip
+                      null_slope=null_slope, diff_low=diff_low, diff_high=diff_high, thin=thin, size_span=span,
+                      null_points=null_points)  # fmt: skip
+
+
+def _boot_slopes(x: np.ndarray, y: np.ndarray, samples: int, rng: np.random.Generator) -> np.ndarray:
+    """The OLS slopes of ``samples`` resamples of the points (those with no spread in x left out)."""
+    boot = []
+    for start in range(0, samples, BOOTSTRAP_BATCH):  # batches keep memory flat for 10,000s of points
+        idx = rng.integers(0, len(x), size=(min(BOOTSTRAP_BATCH, samples - start), len(x)))
+        boot.append(_slopes(x[idx], y[idx]))
+    slopes = np.concatenate(boot)
+    return slopes[np.isfinite(slopes)]
+
+
+def _against_null(x: np.ndarray, y: np.ndarray, ey: np.ndarray, samples: int,
+                  rng: np.random.Generator) -> tuple[float, float, float]:  # fmt: skip
+    """The null model's slope over the points, and the paired-bootstrap 95% interval of observed − null."""
+    diff = []
+    for start in range(0, samples, BOOTSTRAP_BATCH):
+        idx = rng.integers(0, len(x), size=(min(BOOTSTRAP_BATCH, samples - start), len(x)))
+        diff.append(_slopes(x[idx], y[idx]) - _slopes(x[idx], ey[idx]))
+    d = np.concatenate(diff)
+    d = d[np.isfinite(d)]
+    null_slope = float(_slopes(x[None, :], ey[None, :])[0])
+    return null_slope, float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
 
 
 def _column(points: pa.Table, name: str) -> np.ndarray:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..fits import describe
+from ..report.verdicts import headline_text
 from ..settings import Settings
 from ..warehouse import warehouse_location
 from ..workspace import Workspace
@@ -19,7 +20,8 @@ __all__ = ["COMMANDS"]
 @click.option("--top", default=15, show_default=True, help="How many units to list.")
 @json_option
 def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
-    """Print the sphere fits (against random mixing), Rent's exponent and the units ranked by outwardness R.
+    """Print the headline the data supports, the sphere fits (against random mixing), Rent's exponent and the units
+    ranked by outwardness R.
 
     With --json: every fit (against each null model, and over levels, months and subtrees), Rent's exponent,
     the top units and the organisation's size, as one JSON object.
@@ -30,12 +32,19 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
         echo_json(results.to_dict(top))
         data_check(results)
         return
+    head = results.headline()
+    click.echo(f"Headline ({head.word}): {headline_text(results)}\n")
     for fit in results.headline_fits():
         click.echo(describe(fit, f"{fit.measure} across {fit.kind} units"))
     rent = results.rent
     if rent is not None and rent.p.slope is not None:
         p = rent.p
-        where = f" from level {rent.break_depth} down" if rent.break_depth is not None else " (holds at every level)"
+        where = f" from level {rent.break_depth} down" if rent.break_depth is not None else ""
+        if rent.range == "in_range":
+            where += "" if rent.break_depth is not None else " (holds at every level)"
+        else:
+            where += {"outside": " (outside the rule's range 0 < p <= 1: no dimension read from it)",
+                      "thin": f" (thin: {p.note})"}[rent.range]  # fmt: skip
         click.echo(f"Rent exponent p over {p.n_units} subtrees{where}: {p.slope:.3f} [95% {p.ci_low:.3f}, "
                    f"{p.ci_high:.3f}]; the sphere is 0.667")  # fmt: skip
     click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")

@@ -15,10 +15,11 @@ from ..results import Results
 from .charts import scaling_chart, trend_chart
 from .distance import distance_context
 from .health import health_context
-from .i18n import Words, labels, translations, words
+from .i18n import labels, translations, words
 from .relations import relations_context
 from .roles import roles_context
 from .science import science_context
+from .verdicts import fit_sentence, headline_sentences
 
 __all__ = ["render_report"]
 
@@ -58,15 +59,6 @@ def _rows(table: pa.Table) -> list[dict[str, Any]]:
     return table.to_pylist()
 
 
-def _unit_count(t: Words, kind: str, n: int) -> str:
-    """"N units" of a kind (all, line or staff) in the plural form that ``n`` takes."""
-    if kind == "line":
-        return t.ngettext("%(n)s line unit", "%(n)s line units", n, n=n)
-    if kind == "staff":
-        return t.ngettext("%(n)s staff unit", "%(n)s staff units", n, n=n)
-    return t.ngettext("%(n)s unit", "%(n)s units", n, n=n)
-
-
 def render_report(results: Results, lang: str = "en") -> str:
     """The report in ``lang`` (one of :data:`~orgsphere.report.i18n.LANGS`) as one HTML document."""
     t = words(lang)  # (an unknown language is an InputError)
@@ -86,24 +78,12 @@ def render_report(results: Results, lang: str = "en") -> str:
     overall = results.fit("R")
     if not fits and overall is not None:
         fits = [("all", overall)]
-    findings = []
-    for kind, fit in fits:
-        if fit.slope is None:
-            findings.append(t.gettext("No fit: %(note)s.", note=fit.note))
-            continue
-        sentence = t.gettext(
-            "Across %(units)s, R goes with unit size as N<sup>%(slope)s</sup> (95%% interval %(lo)s to %(hi)s); the "
-            "sphere model predicts −0.33.", units=_unit_count(t, kind, fit.n_units), slope=_number(fit.slope, lang, 2),
-            lo=_number(fit.ci_low, lang, 2), hi=_number(fit.ci_high, lang, 2),
-        )  # fmt: skip
-        if fit.sphere_in_interval:
-            verdict = t.gettext("The sphere exponent −1/3 lies inside the interval.")
-        elif (fit.ci_high or 0) < -1 / 3:
-            verdict = t.gettext("Outwardness falls faster with size than the sphere model predicts.")
-        else:
-            verdict = t.gettext("Outwardness falls more slowly with size than the sphere model predicts.")
-        findings.append(f"{sentence} {verdict}")
-    if len(fits) > 1 and overall is not None and overall.slope is not None:
+    number = lambda v, d=0: _number(v, lang, d)  # noqa: E731
+    # the headline the data supports first, then each kind's fit with what its verdict says
+    findings = headline_sentences(results, t, number)
+    head = results.headline()
+    findings += [fit_sentence(f, t, number) for _, f in fits if f is not head.fit]
+    if len(fits) > 1 and overall is not None and overall.slope is not None and not head.split:
         findings.append(t.gettext(
             "Line and staff units are fitted apart: they meet different outsiders, and one line through both would "
             "mostly measure the difference between them (all units together: slope %(slope)s)."

@@ -10,28 +10,15 @@ import numpy as np
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..fits import ScalingFit, dimension_from_rent
+from ..fits import ScalingFit, rent_dimension, slope_dimension
 from ..results import Results
-from ..science.spheremodel import dimension_from_slope
 from .charts import null_chart, rent_chart
 from .i18n import Words, labels
+from .verdicts import verdict_sentences
 
 __all__ = ["science_context"]
 
 Number = Callable[..., str]
-
-
-def _verdicts(t: Words) -> dict[str, str]:
-    """A fit's slope held against chance and the sphere law, per verdict."""
-    _ = t.gettext
-    return {
-        "null": _("That is no more than chance arithmetic: no evidence of a sphere law."),
-        "sphere": _("It differs from chance, and −1/3 lies inside its interval: consistent with the sphere law."),
-        "flat": _("Zero lies inside its interval: outwardness does not measurably change with size."),
-        "steeper": _("It falls faster with size than the sphere law's −1/3."),
-        "flatter": _("It falls more slowly with size than the sphere law's −1/3."),
-        "thin": _("There is too little data for a slope."),
-    }
 
 
 def _against_chance(fit: ScalingFit, t: Words, n: Number) -> str:
@@ -40,7 +27,7 @@ def _against_chance(fit: ScalingFit, t: Words, n: Number) -> str:
         parts.append(t.gettext("Random mixing would give a slope of %(null)s here; the observed slope differs from "
                                "it by %(lo)s to %(hi)s (95%%).", null=n(fit.null_slope, 2), lo=n(fit.diff_low, 2),
                                hi=n(fit.diff_high, 2)))  # fmt: skip
-    parts.append(_verdicts(t)[fit.verdict])
+    parts.append(verdict_sentences(t)[fit.verdict])
     return " ".join(parts)
 
 
@@ -54,21 +41,17 @@ def _dimension(results: Results, t: Words, n: Number) -> list[str]:
 
     for kind in ("line", "all", "staff"):
         fit = results.fit("R", kind=kind)
-        if fit is not None and fit.slope is not None and fit.slope < 0 and fit.verdict not in ("null", "flat"):
-            d = dimension_from_slope(fit.slope)
-            ends = sorted(x for x in (dimension_from_slope(fit.ci_low), dimension_from_slope(fit.ci_high)) if x)
-            lo, hi = (n(ends[0], 1), n(ends[-1], 1)) if len(ends) == 2 else ("–", "∞")
+        d = slope_dimension(fit) if fit is not None else None
+        if d is not None:
             source = t.gettext("the slope of R across %(which)s", which=labels(t)["which"][kind])
-            out.append(dimension(source=source, d=n(d, 1), lo=lo, hi=hi))
+            out.append(dimension(source=source, d=n(d.d, 1), lo=n(d.low, 1), hi=n(d.high, 1)))
             break
-    rent = results.rent.p if results.rent is not None else None
-    if rent is not None and rent.slope is not None and 0 < rent.slope < 1:
-        rent_ends = [dimension_from_rent(x) for x in (rent.ci_low, rent.ci_high)]
-        lo = n(rent_ends[0], 1) if rent_ends[0] else "–"
-        hi = n(rent_ends[1], 1) if rent_ends[1] else "∞"
-        out.append(dimension(source=t.gettext("Rent's exponent"), d=n(dimension_from_rent(rent.slope), 1), lo=lo,
-                             hi=hi))  # fmt: skip
-    return out or [t.gettext("No measured slope falls with size, so no ball dimension can be read from it.")]
+    rent = rent_dimension(results.rent) if results.rent is not None else None
+    if rent is not None:
+        out.append(dimension(source=t.gettext("Rent's exponent"), d=n(rent.d, 1), lo=n(rent.low, 1),
+                             hi=n(rent.high, 1)))  # fmt: skip
+    return out or [t.gettext("No ball dimension can be read: no measured slope, nor Rent's exponent, has an interval "
+                             "that places it between 1 and a finite number of dimensions.")]
 
 
 def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict[str, Any]:
@@ -110,11 +93,18 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
         rent_text.append(t.gettext("Rent exponent p = %(p)s (95%% interval %(lo)s to %(hi)s) over %(n)s "
                                    "subtrees%(where)s.", p=n(p.slope, 2), lo=n(p.ci_low, 2), hi=n(p.ci_high, 2),
                                    n=p.n_units, where=where))  # fmt: skip
-        rent_text.append(t.gettext(
-            "Above level %(d)s the law breaks: the largest blocks have fewer boundary contacts than the power law "
-            "predicts, as in the top of a circuit (Rent's region II).", d=rent.break_depth)
-                         if rent.break_depth is not None
-                         else t.gettext("The power law holds at every level of the tree."))  # fmt: skip
+        if rent.range == "outside":
+            rent_text.append(t.gettext("That lies outside the range of Rent's rule (p above 0 and at most 1: a block's "
+                                       "boundary grows with the block, never faster): the power law does not describe "
+                                       "these subtrees, and no dimension is read from it."))  # fmt: skip
+        elif rent.range == "thin":
+            rent_text.append(verdict_sentences(t)["thin"])
+        elif rent.break_depth is not None:
+            rent_text.append(t.gettext(
+                "Above level %(d)s the law breaks: the largest blocks have fewer boundary contacts than the power "
+                "law predicts, as in the top of a circuit (Rent's region II).", d=rent.break_depth))  # fmt: skip
+        else:
+            rent_text.append(t.gettext("The power law holds at every level of the tree."))
         trees = results["subtrees"].arrow
         trees = trees.filter(pc.invert(pc.fill_null(trees["suppressed"], True)))
         rent_svg = Markup(rent_chart(trees, rent, t, decimal))
