@@ -72,6 +72,17 @@ def test_a_rising_slope_is_rising_and_sizes_that_hardly_differ_are_thin() -> Non
     assert "factor 1.00" in narrow.note and narrow.size_span == pytest.approx(757 / 756)
 
 
+def test_rents_boundary_fit_is_judged_against_two_thirds() -> None:
+    """T ~ g^p says what B = T / intra ~ g^(p - 1) says: the sphere at p = 2/3, flat at p = 1, rising above."""
+    g = np.array([3, 5, 8, 13, 20, 30, 50, 80, 120, 200.0])
+    wobble = np.exp(np.sin(g) * 0.02)
+    words = {p: fit_power(g, g**p * wobble, samples=400, seed=1, measure="boundary").verdict
+             for p in (2 / 3, 1.0, 1.4, 0.3)}  # fmt: skip
+    assert words == {2 / 3: "sphere", 1.0: "flat", 1.4: "rising", 0.3: "steeper"}
+    fit = fit_power(g, g ** (2 / 3) * wobble, samples=400, seed=1, measure="boundary")
+    assert fit.sphere_in_interval and fit.p_sphere is not None and fit.p_sphere > 0.05
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(slope=st.floats(-1.0, 1.0), noise=st.floats(0.0, 2.0), points=st.integers(5, 40),
        low=st.floats(1.0, 500.0), ratio=st.floats(1.0, 200.0), seed=st.integers(0, 10_000))  # fmt: skip

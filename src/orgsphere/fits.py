@@ -14,10 +14,19 @@ import numpy as np
 __all__ = [
     "SPHERE_SLOPE", "MIN_POINTS_FOR_FIT", "MIN_SIZE_SPAN", "VERDICTS", "THIN", "RENT_RANGES", "ScalingFit", "RentFit",
     "verdict", "verdict_of", "describe", "json_ready", "dimension_from_rent", "Dimension", "slope_dimension",
-    "rent_dimension",
+    "rent_dimension", "BOUNDARY", "sphere_slope_of",
 ]  # fmt: skip
 
 SPHERE_SLOPE = -1.0 / 3.0
+# Rent's boundary fit (contacts crossing a subtree's boundary T against its size g, T ~ g^p) says the same as a
+# fit of B = T / intra ~ g^(p - 1): its verdict is that of p - 1, so the sphere is p = 2/3 and "flat" is p = 1
+BOUNDARY = "boundary"
+
+
+def sphere_slope_of(measure: str) -> float:
+    """The slope the sphere law predicts for a measure: 2/3 for Rent's boundary contacts, −1/3 for R, B and
+    the other ratios."""
+    return 1.0 + SPHERE_SLOPE if measure == BOUNDARY else SPHERE_SLOPE
 MIN_POINTS_FOR_FIT = 5
 # A slope needs sizes that differ: over sizes within a factor 2 of each other log N spans less than 0.7, and
 # a few odd points tilt the line anywhere (five units of 756-757 people gave a "slope" of -79.6). Below this
@@ -66,7 +75,7 @@ class ScalingFit:
     def sphere_in_interval(self) -> bool | None:
         if self.ci_low is None or self.ci_high is None:
             return None
-        return self.ci_low <= SPHERE_SLOPE <= self.ci_high
+        return self.ci_low <= sphere_slope_of(self.measure) <= self.ci_high
 
     @property
     def zero_in_interval(self) -> bool | None:
@@ -138,6 +147,8 @@ def verdict(fit: ScalingFit) -> str:
     """What a fit says, in one word: :func:`verdict_of` its interval (thin where there is no slope)."""
     if fit.slope is None:
         return "thin"
+    if fit.measure == BOUNDARY and fit.ci_low is not None and fit.ci_high is not None:  # (as B: p − 1)
+        return verdict_of(fit.ci_low - 1.0, fit.ci_high - 1.0, fit.size_span, fit.differs_from_null)
     return verdict_of(fit.ci_low, fit.ci_high, fit.size_span, fit.differs_from_null)
 
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
-from ..fits import MIN_POINTS_FOR_FIT, MIN_SIZE_SPAN, SPHERE_SLOPE, ScalingFit
+from ..fits import MIN_POINTS_FOR_FIT, MIN_SIZE_SPAN, ScalingFit, sphere_slope_of
 
 __all__ = ["fit_power", "fit_scaling"]
 
@@ -115,7 +115,7 @@ def fit_power(size: np.ndarray, value: np.ndarray, *, samples: int, seed: int, m
                       null_model=null_name, slope=slope, intercept=intercept, ci_low=low, ci_high=high, r2=r2,
                       note="; ".join(notes), log_n_mean=float(x.mean()), log_r_mean=float(y.mean()),
                       robust_slope=robust, robust_low=r_low, robust_high=r_high,
-                      p_sphere=_p_value(slopes, SPHERE_SLOPE), p_zero=_p_value(slopes, 0.0),
+                      p_sphere=_p_value(slopes, sphere_slope_of(measure)), p_zero=_p_value(slopes, 0.0),
                       null_slope=null_slope, diff_low=diff_low, diff_high=diff_high, thin=thin, size_span=span,
                       null_points=null_points)  # fmt: skip
 
