@@ -15,7 +15,7 @@ from sklearn.metrics import f1_score
 
 import orgsphere
 from orgsphere.cli import main
-from orgsphere.text.role_choice import LEXICON_ON_REAL_TEXT, METHODS, beats, choose, evaluate_labelled
+from orgsphere.text.role_choice import LEXICON_ON_REAL_TEXT, METHODS, beats, choose, classifier, evaluate_labelled
 from orgsphere.text.role_model import LabelledItem, Scores, read_labelled, scores
 from orgsphere.text.role_rules import load_role_lexicon
 
@@ -70,7 +70,7 @@ def test_evaluate_prints_every_method_against_the_baseline(capsys: pytest.Captur
     assert "always supporting" in out and "macro-F1" in out and f"used: {got['choice']['method']}:" in out
 
 
-def test_one_role_with_a_single_item_leaves_the_lexicon_alone(tmp_path: Path) -> None:
+def test_one_role_with_a_single_item_leaves_the_lexicon_alone() -> None:
     items = [LabelledItem("supporting", "Printer kapot")] * 5 + [LabelledItem("advisory", "Advies over de indeling")]
     e = evaluate_labelled(items, load_role_lexicon())
     assert set(e.methods) == {"lexicon"} and e.choice.method == "lexicon"  # (it got all six right)
@@ -188,3 +188,24 @@ def test_on_real_service_requests_the_choice_is_never_worse_than_the_baseline() 
                 "baseline_accuracy": base["accuracy"], "baseline_macro_f1": base["macro_f1"],
                 "unknown_share": lexicon["unknown_share"]}  # fmt: skip
     assert {k: round(v, 3) for k, v in measured.items()} == shipped
+
+
+def test_label_says_what_is_missing(tmp_path: Path) -> None:
+    from orgsphere.errors import InputError
+
+    with orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+        ws.ingest_tickets(_requests(tmp_path))  # without keep_texts: no title to label
+        settings = ws.settings
+    with pytest.raises(InputError, match=r"no work item of a staff unit has a title to label; .*keep_texts"):
+        orgsphere.workspace.propose_role_labels(settings, tmp_path / "todo.csv")
+    filled = write(tmp_path / "todo.csv", "role,title,category,suggested,certainty\n,Printer kapot,,supporting,\n")
+    with pytest.raises(InputError, match=r"--into FILE or the setting role_training"):
+        orgsphere.workspace.add_role_labels(filled, settings)
+    with pytest.raises(InputError, match=r"todo\.csv: no row has a role yet"):
+        orgsphere.workspace.add_role_labels(filled, settings, tmp_path / "labelled.csv")
+
+
+def test_with_no_method_better_than_the_baseline_every_item_is_unknown() -> None:
+    calls = classifier("none", load_role_lexicon(), None)(["Printer kapot", "Advies over de indeling"], [None, None])
+    assert [c.role for c in calls] == ["unknown", "unknown"]

@@ -32,7 +32,7 @@ from .settings import Settings
 from .statement import build_statement, organisation_summary
 from .store import Store
 from .text.lexicon import load_lexicon
-from .text.role_choice import RoleMethod, classifier, evaluate_labelled
+from .text.role_choice import NO_LABELS, classifier, evaluate_labelled
 from .text.role_model import read_labelled
 from .text.role_rules import load_role_lexicon
 
@@ -169,17 +169,10 @@ def _roles(store: TableSource, settings: Settings, sphere: pa.Table, distance: p
     lexicon = load_role_lexicon(settings.role_lexicon)
     labelled = read_labelled(settings.role_training) if settings.role_training else None
     # the method follows the evidence on the organisation's labelled items; without them, the lexicon
-    method = evaluate_labelled(labelled, lexicon, seed=settings.seed).choice if labelled \
-        else RoleMethod("lexicon", "no_labels")
+    method = evaluate_labelled(labelled, lexicon, seed=settings.seed).choice if labelled else NO_LABELS
     members = Memberships.of(store)
     items = classified_items(store, classifier(method.method, lexicon, labelled, settings.seed), members)
-    profiles = role_profiles(items, unit_column(store, "intended_role"))
-    # every profile says how its items were classified and how well that does (on the labelled items)
-    for name, value in method.to_dict().items():
-        kind = pa.string() if name in ("method", "reason", "baseline_role") else \
-            pa.int64() if name == "labelled" else pa.float64()
-        profiles = profiles.append_column(f"method_{name}" if name != "method" else name,
-                                          pa.array([value] * profiles.num_rows, kind))  # fmt: skip
+    profiles = role_profiles(items, unit_column(store, "intended_role"), method)
     # a staff unit's work is about its people whether or not they wrote to anyone: its group size is its headcount
     persons = members.headcounts(sorted(set(profiles["period"].to_pylist()) - {ALL, UNDATED}), ALL)
     sizes = [persons.get((p, u), 0) for p, u in zip(profiles["period"].to_pylist(), profiles["unit"].to_pylist(),

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from ..engine import TableSource
 from ..markers import ALL
+from ..text.role_choice import NO_LABELS, RoleMethod
 from ..text.role_rules import ROLES, UNKNOWN, RoleCall
 from .lookups import Memberships, sorted_rows
 
@@ -23,7 +24,12 @@ PROFILE_SCHEMA = pa.schema([
     ("period", pa.string()), ("unit", pa.string()), ("intended_role", pa.string()), ("items", pa.int64()),
     *[(role, pa.int64()) for role in (*ROLES, UNKNOWN)], ("main_role", pa.string()), ("main_share", pa.float64()),
     ("requesting_units", pa.int64()), ("top_requester", pa.string()), ("top_requester_share", pa.float64()),
+    # how the items were classified, why, and how well that does on the labelled items (RoleMethod)
+    ("method", pa.string()), ("method_reason", pa.string()), ("method_labelled", pa.int64()),
+    ("method_accuracy", pa.float64()), ("method_macro_f1", pa.float64()), ("method_baseline_role", pa.string()),
+    ("method_baseline_accuracy", pa.float64()), ("method_baseline_macro_f1", pa.float64()),
 ])  # fmt: skip
+
 
 
 Classify = Callable[[Sequence[str | None], Sequence[str | None]], list[RoleCall]]
@@ -67,9 +73,11 @@ def staff_item_texts(store: TableSource) -> list[tuple[str, str | None]]:
     return [(r["title"], r["category"]) for r in sorted_rows(items.select("item_id", "title", "category"), ["item_id"])]
 
 
-def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None]) -> pa.Table:
+def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None],
+                  method: RoleMethod = NO_LABELS) -> pa.Table:  # fmt: skip
     """Per period (and 'all') and staff unit: items per role, the main role and its share (of the items with
-    a known role), and the units that ask for the work."""
+    a known role), the units that ask for the work, and ``method``: how the items were classified."""
+    how = {("method" if k == "method" else f"method_{k}"): v for k, v in method.to_dict().items()}
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     askers: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for it in items:
@@ -87,7 +95,7 @@ def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None]) 
                      "items": sum(c.values()), **{r: c[r] for r in (*ROLES, UNKNOWN)}, "main_role": main,
                      "main_share": c[main] / known if main else None, "requesting_units": len(ask),
                      "top_requester": top[0],
-                     "top_requester_share": top[1] / sum(ask.values()) if ask else None})  # fmt: skip
+                     "top_requester_share": top[1] / sum(ask.values()) if ask else None, **how})  # fmt: skip
     return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from .role_model import LabelledItem, RoleModel, Scores, cross_validate, scores
 from .role_rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
 
-__all__ = ["METHODS", "REASONS", "RoleMethod", "RoleEvaluation", "beats", "choose", "evaluate_labelled",
+__all__ = ["METHODS", "REASONS", "NO_LABELS", "RoleMethod", "RoleEvaluation", "beats", "choose", "evaluate_labelled",
            "classifier", "LEXICON_ON_REAL_TEXT"]  # fmt: skip
 
 METHODS = ("lexicon", "model", "model + lexicon")
@@ -47,6 +47,9 @@ class RoleMethod:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+NO_LABELS = RoleMethod("lexicon", "no_labels")  # no labelled items: the lexicon, of unknown accuracy here
 
 
 @dataclass(frozen=True)
