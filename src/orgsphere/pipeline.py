@@ -32,7 +32,8 @@ from .settings import Settings
 from .statement import build_statement, organisation_summary
 from .store import Store
 from .text.lexicon import load_lexicon
-from .text.role_model import RoleModel, read_labelled
+from .text.role_choice import NO_LABELS, classifier, evaluate_labelled
+from .text.role_model import read_labelled
 from .text.role_rules import load_role_lexicon
 
 __all__ = ["analyse", "FIT_MEASURES"]
@@ -166,11 +167,12 @@ def _roles(store: TableSource, settings: Settings, sphere: pa.Table, distance: p
     """Role profiles of the staff units, their flags, and a few example titles per unit and role (only where
     titles were kept)."""
     lexicon = load_role_lexicon(settings.role_lexicon)
-    model = RoleModel(lexicon, seed=settings.seed).fit(read_labelled(settings.role_training)) \
-        if settings.role_training else None
+    labelled = read_labelled(settings.role_training) if settings.role_training else None
+    # the method follows the evidence on the organisation's labelled items; without them, the lexicon
+    method = evaluate_labelled(labelled, lexicon, seed=settings.seed).choice if labelled else NO_LABELS
     members = Memberships.of(store)
-    items = classified_items(store, lexicon, model, members)
-    profiles = role_profiles(items, unit_column(store, "intended_role"))
+    items = classified_items(store, classifier(method.method, lexicon, labelled, settings.seed), members)
+    profiles = role_profiles(items, unit_column(store, "intended_role"), method)
     # a staff unit's work is about its people whether or not they wrote to anyone: its group size is its headcount
     persons = members.headcounts(sorted(set(profiles["period"].to_pylist()) - {ALL, UNDATED}), ALL)
     sizes = [persons.get((p, u), 0) for p, u in zip(profiles["period"].to_pylist(), profiles["unit"].to_pylist(),

@@ -252,8 +252,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "role_training", as_path, None,
-        "Your own labelled work items (CSV/TSV: role, title, category) to train the role model on; without it "
-        "the lexicon alone classifies. Check it first with orgsphere roles evaluate FILE.", "path",
+        "Your own labelled work items (CSV/TSV: role, title, category): the lexicon, a model trained on them and "
+        "the two together are scored on them against always answering the most common role, and the best that "
+        "beats it classifies; without it the lexicon does, of unknown accuracy. See orgsphere roles evaluate "
+        "FILE; orgsphere roles label proposes items to label.", "path",
     ),
     Setting(
         "role_mismatch_share", as_share, 0.8,

@@ -40,9 +40,12 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
-    from .text.role_model import LabelledItem, Scores
+    from .text.role_choice import RoleEvaluation
+    from .text.role_labelling import CurvePoint, Proposal
+    from .text.role_model import LabelledItem
 
-__all__ = ["Workspace", "open", "audit_language", "run_demo", "evaluate_roles", "organisations_orgchart"]
+__all__ = ["Workspace", "open", "audit_language", "run_demo", "evaluate_roles", "propose_role_labels",
+           "add_role_labels", "organisations_orgchart"]
 
 PathLike = str | os.PathLike[str]
 
@@ -275,15 +278,61 @@ def run_demo(out: PathLike, scale: float = 1.0, seed: int = 0, lang: str = "en",
     return report
 
 
-def evaluate_roles(labelled: PathLike, settings: Settings,
-                   folds: int = 5) -> tuple[list[LabelledItem], dict[str, Scores]]:  # fmt: skip
-    """The labelled work items in ``labelled`` and, cross-validated, how well the role lexicon (setting
-    role_lexicon), a model trained on the items and the model with the lexicon tell the roles apart."""
-    from .text.role_model import cross_validate, read_labelled
+def evaluate_roles(labelled: PathLike, settings: Settings, folds: int = 5) -> RoleEvaluation:
+    """How well the role lexicon (setting role_lexicon), a model trained on the labelled work items in
+    ``labelled`` and the model with the lexicon tell the roles apart (cross-validated), against always answering
+    the most common role, and the method the evidence chooses."""
+    from .text.role_choice import evaluate_labelled
+    from .text.role_model import read_labelled
     from .text.role_rules import load_role_lexicon
 
-    items = read_labelled(Path(labelled))
-    return items, cross_validate(items, load_role_lexicon(settings.role_lexicon), folds, settings.seed)
+    return evaluate_labelled(read_labelled(Path(labelled)), load_role_lexicon(settings.role_lexicon), folds,
+                             settings.seed)  # fmt: skip
+
+
+def propose_role_labels(settings: Settings, out: PathLike, n: int = 40) -> list[Proposal]:
+    """Write to ``out`` a CSV of up to ``n`` of the store's staff work items to label (role left empty): those
+    the model trained on the labelled items (setting role_training) is least sure of, or with none yet a
+    sample spread over the lexicon's calls. Needs the titles (keep_texts)."""
+    from .analysis.roles import staff_item_texts
+    from .errors import InputError
+    from .text.role_labelling import propose, write_proposals
+    from .text.role_model import read_labelled
+    from .text.role_rules import load_role_lexicon
+
+    training = settings.role_training
+    labelled = read_labelled(training, skip_blank=True) if training and training.exists() else []
+    with Workspace(settings, read_only=True) as ws, ws.source() as source:
+        candidates = staff_item_texts(source)
+    if not candidates:
+        raise InputError(f"{settings.store}: no work item of a staff unit has a title to label; ingest tickets with "
+                         "the setting keep_texts = true (and units of kind staff in the org chart).")  # fmt: skip
+    proposals = propose(candidates, labelled, load_role_lexicon(settings.role_lexicon), n, settings.seed)
+    with storage_errors(Path(out)):
+        write_proposals(Path(out), proposals)
+    return proposals
+
+
+def add_role_labels(filled: PathLike, settings: Settings, into: PathLike | None = None,
+                    folds: int = 5) -> tuple[int, list[LabelledItem], list[CurvePoint]]:  # fmt: skip
+    """Add the labelled rows of ``filled`` (rows without a role are skipped) to the labelled items in ``into``
+    (else the setting role_training; made when missing). Returns how many were added, all the labelled items
+    and the learning curve (the model's cross-validated macro-F1 by number of labelled items)."""
+    from .errors import InputError
+    from .text.role_labelling import learning_curve, merge_labelled, write_labelled
+    from .text.role_model import read_labelled
+    from .text.role_rules import load_role_lexicon
+
+    target = Path(into) if into is not None else settings.role_training
+    if target is None:
+        raise InputError("where do the labelled items go? Give --into FILE or the setting role_training=FILE.")
+    new = read_labelled(Path(filled), skip_blank=True)
+    old = read_labelled(target, skip_blank=True) if target.exists() else []
+    items = merge_labelled(old, new)
+    with storage_errors(target):
+        write_labelled(target, items)
+    return len(items) - len(old), items, learning_curve(items, load_role_lexicon(settings.role_lexicon), folds,
+                                                        settings.seed)  # fmt: skip
 
 
 def organisations_orgchart(paths: Sequence[PathLike], out: PathLike, settings: Settings,

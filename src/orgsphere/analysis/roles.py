@@ -1,10 +1,12 @@
-"""Staff roles from the work items in the store: every item classified (lexicon, or a model trained on the
-organisation's own labelled items with the lexicon where it is unsure), a role profile per staff unit and
-period against its intended role, who asks for the work, and flags where the position looks unhealthy."""
+"""Staff roles from the work items in the store: every item classified (by the method the evidence chose:
+the lexicon, or a model trained on the organisation's own labelled items, alone or with the lexicon), a role
+profile per staff unit and period against its intended role, who asks for the work, and flags where the
+position looks unhealthy."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,17 +14,25 @@ import pyarrow as pa
 
 from ..engine import TableSource
 from ..markers import ALL
-from ..text.role_model import RoleModel
-from ..text.role_rules import ROLES, UNKNOWN, RoleCall, RoleLexicon
+from ..text.role_choice import NO_LABELS, RoleMethod
+from ..text.role_rules import ROLES, UNKNOWN, RoleCall
 from .lookups import Memberships, sorted_rows
 
-__all__ = ["classified_items", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
+__all__ = ["classified_items", "staff_item_texts", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
 
 PROFILE_SCHEMA = pa.schema([
     ("period", pa.string()), ("unit", pa.string()), ("intended_role", pa.string()), ("items", pa.int64()),
     *[(role, pa.int64()) for role in (*ROLES, UNKNOWN)], ("main_role", pa.string()), ("main_share", pa.float64()),
     ("requesting_units", pa.int64()), ("top_requester", pa.string()), ("top_requester_share", pa.float64()),
+    # how the items were classified, why, and how well that does on the labelled items (RoleMethod)
+    ("method", pa.string()), ("method_reason", pa.string()), ("method_labelled", pa.int64()),
+    ("method_accuracy", pa.float64()), ("method_macro_f1", pa.float64()), ("method_baseline_role", pa.string()),
+    ("method_baseline_accuracy", pa.float64()), ("method_baseline_macro_f1", pa.float64()),
 ])  # fmt: skip
+
+
+
+Classify = Callable[[Sequence[str | None], Sequence[str | None]], list[RoleCall]]
 
 
 @dataclass(frozen=True)
@@ -36,9 +46,10 @@ class FlagRules:
     min_items: int = 20  # fewer items in the period: no flags
 
 
-def classified_items(store: TableSource, lexicon: RoleLexicon, model: RoleModel | None = None,
+def classified_items(store: TableSource, classify: Classify,
                      members: Memberships | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    """Work items of staff units with their role, confidence and deciding words, and the requester's unit when
+    """Work items of staff units with their role, confidence and deciding words (``classify``: titles and
+    categories to role calls, e.g. :func:`orgsphere.text.role_choice.classifier`), and the requester's unit when
     the item was opened."""
     members = members or Memberships.of(store)
     w, units = store.table("work_items"), store.table("units")
@@ -48,20 +59,25 @@ def classified_items(store: TableSource, lexicon: RoleLexicon, model: RoleModel 
     rows = [(r["item_id"], None if r["opened"] is None else r["opened"].strftime("%Y-%m"), r["assignee_unit"],
              r["category"], r["title"], members.unit_on(r["requester"], r["opened"]))
             for r in sorted_rows(items, ["opened", "item_id"])]  # fmt: skip
-    titles = [r[4] for r in rows]
-    categories = [r[3] for r in rows]
-    calls: list[RoleCall] = (
-        model.classify(titles, categories) if model is not None
-        else [lexicon.classify(t, c) for t, c in zip(titles, categories, strict=True)]
-    )  # fmt: skip
+    calls = classify([r[4] for r in rows], [r[3] for r in rows])
     return [{"item": r[0], "period": r[1], "unit": r[2], "category": r[3], "title": r[4], "requester_unit": r[5],
              "role": c.role, "confidence": c.confidence, "words": ", ".join(c.words)}
             for r, c in zip(rows, calls, strict=True)]  # fmt: skip
 
 
-def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None]) -> pa.Table:
+def staff_item_texts(store: TableSource) -> list[tuple[str, str | None]]:
+    """The title and category of every work item of a staff unit that has a title (kept with keep_texts)."""
+    w, units = store.table("work_items"), store.table("units")
+    staff = units.filter(units.kind == "staff").select("unit_id")
+    items = w.semi_join(staff, w.assignee_unit == staff.unit_id).filter(w.title.notnull())
+    return [(r["title"], r["category"]) for r in sorted_rows(items.select("item_id", "title", "category"), ["item_id"])]
+
+
+def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None],
+                  method: RoleMethod = NO_LABELS) -> pa.Table:  # fmt: skip
     """Per period (and 'all') and staff unit: items per role, the main role and its share (of the items with
-    a known role), and the units that ask for the work."""
+    a known role), the units that ask for the work, and ``method``: how the items were classified."""
+    how = {("method" if k == "method" else f"method_{k}"): v for k, v in method.to_dict().items()}
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     askers: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for it in items:
@@ -79,7 +95,7 @@ def role_profiles(items: list[dict[str, Any]], intended: dict[str, str | None]) 
                      "items": sum(c.values()), **{r: c[r] for r in (*ROLES, UNKNOWN)}, "main_role": main,
                      "main_share": c[main] / known if main else None, "requesting_units": len(ask),
                      "top_requester": top[0],
-                     "top_requester_share": top[1] / sum(ask.values()) if ask else None})  # fmt: skip
+                     "top_requester_share": top[1] / sum(ask.values()) if ask else None, **how})  # fmt: skip
     return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
 
 
