@@ -155,8 +155,10 @@ ARCHIVE_CHART = [("ann@alpha.example", "Alpha"), ("bob@beta.example", "beta.exam
                  ("fay@gamma.example", "gamma.example")]  # fmt: skip
 
 
-def _settings(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return load_settings(None, cli={"store": str(tmp_path / "s.duckdb"), "key_file": str(tmp_path / "k")})
+def _settings(tmp_path: Path, **more: object):  # type: ignore[no-untyped-def]
+    """Settings of a small archive: every organisation of one or two people is a unit (org_min_size 1)."""
+    return load_settings(None, cli={"store": str(tmp_path / "s.duckdb"), "key_file": str(tmp_path / "k"),
+                                    "org_min_size": 1, **more})
 
 
 def _chart(table: pa.Table) -> list[tuple[str, str]]:
@@ -175,8 +177,7 @@ def test_a_mail_archive_gives_the_org_chart_of_its_edge_list(tmp_path: Path) -> 
     assert outside_edges == {"free mail service": 1, "excluded domain": 1}
     assert outside_mail == {"free mail service": 1, "excluded domain": 1, NO_CONTACT: 3}  # tracker, gus, hal
     # the rules are the mail ingest's: without the automated word, the tracker's mail is a contact
-    settings = load_settings(None, cli={"store": str(tmp_path / "s.duckdb"), "key_file": str(tmp_path / "k"),
-                                        "automated_senders": "bounce"})  # fmt: skip
+    settings = _settings(tmp_path, automated_senders="bounce")
     persons = derive_orgchart([mbox], settings, **args)[0]["person"].to_pylist()
     assert {"noreply@delta.example", "gus@delta.example"} <= set(persons) and "hal@epsilon.example" not in persons
 
@@ -206,6 +207,7 @@ def test_mail_and_edge_lists_in_one_call(tmp_path: Path, capsys: pytest.CaptureF
     domains = write(tmp_path / "domains.csv", "domain,organisation\nalpha.example,Alpha\n")
     out = tmp_path / "organisations.csv"
     main(["organisations", str(mbox), str(edges), "--domain-map", str(domains), "--exclude", "lists.example.org",
+          "--setting", "org_min_size=1",
           "--map", "src=sender", "--map", "dst=receiver", "--out", str(out)])  # fmt: skip
     rows = pacsv.read_csv(out).to_pylist()
     assert [(r["person"], r["unit"]) for r in rows] == sorted(ARCHIVE_CHART + [("kim@kappa.example", "kappa.example")])

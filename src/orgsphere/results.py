@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from .errors import InputError, MissingExtraError
 from .fits import RentFit, ScalingFit, json_ready, rent_dimension
+from .markers import CORPUS_ROOT
 from .result_tables import RESULT_TABLES, TableSpec, publish, spec_of
 from .rows import rows_where
 from .spreadsheet import neutralise_formulas
@@ -48,11 +49,15 @@ class Headline:
     against random mixing) with enough points, not thin, and the narrowest interval, and its verdict. ``fit``
     is None and ``word`` "thin" where no fit qualifies; ``word`` "undecided" where the best one cannot tell
     −1/3 from 0. ``split``: line and staff each agree with the sphere law while all units together do not
-    (two populations at different levels: one line through both measures the difference between them)."""
+    (two populations at different levels: one line through both measures the difference between them).
+    ``across`` "organisations" where the org chart was derived from a corpus of many organisations: the fit is
+    then B across the organisations, and ``definitions`` says who counted as staff and which were fitted."""
 
     fit: ScalingFit | None
     word: str
     split: bool = False
+    across: str = "units"
+    definitions: dict[str, Any] | None = None
 
     @property
     def can_tell(self) -> bool:
@@ -61,7 +66,8 @@ class Headline:
 
     def to_dict(self) -> dict[str, Any]:
         f = self.fit
-        return {"verdict": self.word, "can_tell": self.can_tell, "split": self.split,
+        return {"verdict": self.word, "can_tell": self.can_tell, "split": self.split, "across": self.across,
+                "definitions": self.definitions,
                 "kind": f.kind if f else None, "measure": f.measure if f else None,
                 "n_units": f.n_units if f else None, "slope": f.slope if f else None,
                 "ci_low": f.ci_low if f else None, "ci_high": f.ci_high if f else None}  # fmt: skip
@@ -116,6 +122,12 @@ class ResultTable:
         return (f"<div><strong>{html.escape(self.name)}</strong>: {self.num_rows:,} rows{more}. "
                 f"{html.escape(self.description)}<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody>"
                 "</table></div>")  # fmt: skip
+
+
+def _able(fit: ScalingFit) -> bool:
+    """Whether a fit can lead: a slope with its interval over enough points, not thin."""
+    return (fit.slope is not None and fit.verdict != "thin" and fit.n_units >= HEADLINE_MIN_POINTS
+            and fit.ci_low is not None and fit.ci_high is not None)  # fmt: skip
 
 
 def _cell(value: Any) -> str:
@@ -214,12 +226,24 @@ class Results(Mapping[str, ResultTable]):
         return [f for f in self.fits if f.channel == "all" and f.measure in ("R", "B") and f.scope == "units"
                 and f.null_model == "mixing"]  # fmt: skip
 
+    @property
+    def many_organisations(self) -> bool:
+        """Whether the org chart was derived from a corpus of many organisations (its root is ``(corpus)``,
+        ``orgsphere organisations``): the units are then organisations."""
+        return self.organisation.get("root") == CORPUS_ROOT
+
     def headline(self) -> Headline:
         """The one finding the data supports (see :class:`Headline`); the report and ``orgsphere analyse``
-        both lead with it."""
+        both lead with it. Of many organisations: B across the organisations (not R, which measures only the
+        mail with free mail and excluded hosts)."""
+        if self.many_organisations:
+            fit = self.fit("B")
+            defined = self.organisation.get("definitions")
+            if fit is None or not _able(fit):
+                return Headline(None, "thin", across="organisations", definitions=defined)
+            return Headline(fit, fit.verdict, across="organisations", definitions=defined)
         by_kind = {k: self.fit("R", kind=k) for k in ("all", "line", "staff")}
-        able = [f for f in by_kind.values() if f is not None and f.slope is not None and f.verdict != "thin"
-                and f.n_units >= HEADLINE_MIN_POINTS and f.ci_low is not None and f.ci_high is not None]
+        able = [f for f in by_kind.values() if f is not None and _able(f)]
         line, staff, every = by_kind["line"], by_kind["staff"], by_kind["all"]
         split = bool(line and staff and every and line.verdict == staff.verdict == "sphere"
                      and every.verdict != "sphere")  # fmt: skip

@@ -338,6 +338,22 @@ SETTINGS: tuple[Setting, ...] = (
         "to (Exchange Online: 1,000); a list address counts as one.", "number", positive,
     ),
     Setting(
+        "org_staff", choice("active", "senders"), "active",
+        "Many organisations (orgsphere organisations): who is staff of an organisation. active: every address of "
+        "its domains that sent or received kept mail (received mail counts); senders: only those that sent; the "
+        "others stay outside parties.", "choice",
+    ),
+    Setting(
+        "org_self_copies", as_bool, False,
+        "Many organisations: whether a self-addressed copy (the sender's own address among the recipients, or an "
+        "edge from an address to itself) makes the address active. Never an interaction.", "true/false",
+    ),
+    Setting(
+        "org_min_size", as_int, 5,
+        "Many organisations: fewest staff an organisation needs to be a unit of the fit; the addresses of smaller "
+        "ones stay outside parties, counted.", "number", positive,
+    ),
+    Setting(
         "zip_max_member_bytes", as_bytes, ByteSize(512 << 20),
         "Largest file inside a zip (a Slack export, an XLSX or DOCX), unpacked; a larger one is rejected, or "
         "refuses the archive where it is needed.", "size", positive,

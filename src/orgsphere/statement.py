@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
 from .analysis.lookups import sorted_rows, unit_column
 from .engine import TableSource
+from .ingest.orgchart import DEFINITIONS_META
 from .privacy import PSEUDONYM_HEX_CHARS
 from .results import ProcessingStatement
 from .settings import SETTINGS, Settings
@@ -78,7 +80,9 @@ def build_statement(store: TableSource, settings: Settings, tallies: dict[str, i
 
 
 def organisation_summary(store: TableSource) -> dict[str, Any]:
-    """Size and shape of the organisation as the store holds it."""
+    """Size and shape of the organisation as the store holds it; ``definitions``: for an org chart derived from
+    a corpus of many organisations (``orgsphere organisations``), who counted as staff and which organisations
+    were fitted (:class:`~orgsphere.science.organisations.Definitions`), else None."""
     units, people, i = store.table("units"), store.table("people"), store.table("interactions")
     kinds = unit_column(store, "kind")
     roots = sorted_rows(units.filter(units.parent_id.isnull()).select("unit_id", "name"), ["unit_id"])
@@ -95,4 +99,5 @@ def organisation_summary(store: TableSource) -> dict[str, Any]:
         "roots": len(roots),
         "parties": _counted(store.table("parties"), "kind"),
         "channels": _counted(i, "channel"),
+        "definitions": json.loads(defined) if (defined := store.meta(DEFINITIONS_META)) else None,
     }

@@ -269,6 +269,14 @@ class Store:
     def _set_meta(self, key: str, value: str) -> None:
         self.raw.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Record ``value`` under ``key`` in the store's meta (None: remove it); for what an ingest learns of
+        its source, such as the definitions an org chart of many organisations was derived with."""
+        if value is None:
+            self.raw.execute("DELETE FROM meta WHERE key = ?", [key])
+        else:
+            self._set_meta(key, value)
+
     def append(self, name: str, batch: pa.Table | pa.RecordBatch) -> None:
         """Append Arrow rows to a canonical table (columns matched by name; missing ones become null)."""
         view = f"_orgsphere_append_{name.rpartition('.')[2]}"  # (name may be qualified: a staging table)

@@ -10,7 +10,7 @@ import pyarrow.csv as pacsv
 from ..fits import describe
 from ..settings import Settings
 from ..workspace import organisations_orgchart
-from .common import command, map_option, progress
+from .common import command, echo_json, json_option, map_option, progress
 
 __all__ = ["COMMANDS"]
 
@@ -24,22 +24,36 @@ __all__ = ["COMMANDS"]
 @click.option("--exclude", multiple=True, metavar="DOMAIN",
               help="A domain that is no organisation (a mailing-list host); repeat for more.")
 @map_option("src, dst (of edge lists)")
+@json_option
 def organisations_cmd(settings: Settings, files: tuple[Path, ...], out: Path, domain_map: Path | None,
-                      exclude: tuple[str, ...], mapping: dict[str, str]) -> None:  # fmt: skip
+                      exclude: tuple[str, ...], mapping: dict[str, str], as_json: bool) -> None:  # fmt: skip
     """Derive an org chart from a corpus of many organisations: every address belongs to the organisation of its
     email domain. FILES are mbox files, Maildir folders, folders of .eml files and edge lists (CSV, TSV,
     CSV.gz, XLSX, Parquet), in any mix; mail the mail ingest rejects (automated senders, bulk) adds no address.
     Then: orgsphere ingest orgchart OUT; orgsphere ingest mail PATH / ingest edges FILE for each source;
-    orgsphere analyse (the units are the organisations; their fit of B is the cross-organisation exponent).
+    orgsphere analyse (the units are the organisations; their fit of B is the cross-organisation exponent, the
+    headline). Who is staff and which organisations are fitted: the settings org_staff (active or senders),
+    org_self_copies and org_min_size; the org chart records them, and the report states them.
 
     Example: orgsphere organisations list-archive.mbox --domain-map domains.csv --exclude lists.example.org
     """
     with progress("addresses") as bar:
         table, outside = organisations_orgchart(files, out, settings, domain_map, exclude, mapping, progress=bar)
-    units = len(set(table["unit"].to_pylist()))
-    click.echo(f"{out}: {table.num_rows:,} addresses in {units:,} organisations")
-    for reason, n in outside.most_common():
+    from ..science.organisations import Derivation
+
+    found = Derivation.of(table, outside)
+    if as_json:
+        echo_json({"org_chart": out, **found.to_dict()})
+        return
+    click.echo(f"{out}: {found.addresses:,} addresses in {found.organisations:,} organisations")
+    for reason, n in found.outside.items():
         click.echo(f"  left outside: {n:,} addresses ({reason})")
+    d = found.definitions
+    click.echo(f"  staff (org_staff={d.staff}): every address of an organisation's domains that "
+               + ("sent or received" if d.staff == "active" else "sent") + " mail; self-addressed copies "
+               + ("count" if d.self_copies else "do not count") + f" (org_self_copies={str(d.self_copies).lower()});"
+               f" {d.small_organisations:,} organisations with fewer than {d.min_size} staff left out "
+               f"(org_min_size)")  # fmt: skip
 
 
 @command("compare", own=())

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import yaml
 
 from ..errors import InputError
@@ -26,7 +27,10 @@ from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Progress, open_tabular
 
-__all__ = ["ingest_orgchart"]
+__all__ = ["ingest_orgchart", "DEFINITIONS", "DEFINITIONS_META"]
+
+DEFINITIONS = "orgsphere_definitions"  # the column of an org chart derived by orgsphere organisations
+DEFINITIONS_META = "organisations"  # where the store keeps its value
 
 PEOPLE_FIELDS = {
     "person": ("person_id", "employee", "employee_id", "employee_number", "personnel_number", "medewerker"),
@@ -127,11 +131,16 @@ def _member(chart: Chart, where: str, rec: dict[str, Any]) -> Member | None:
     return member
 
 
-def _read_table(chart: Chart, path: Path, progress: Progress | None, mapping: Mapping[str, str] | None) -> None:
+def _read_table(chart: Chart, path: Path, progress: Progress | None, mapping: Mapping[str, str] | None,
+                definitions: set[str]) -> None:  # fmt: skip
+    """The people of one file; the values of its ``orgsphere_definitions`` column (an org chart derived from a
+    corpus of many organisations) go to ``definitions``."""
     table_file = open_tabular(path, "org chart", ReadLimits.of(chart.session.store.settings))
     cols = find_columns(path, table_file.columns, PEOPLE_FIELDS, required=("person", "unit"), mapping=mapping,
                         what="org chart")  # fmt: skip
     for chunk in table_file.chunks(progress):
+        if DEFINITIONS in chunk.table.column_names:
+            definitions.update(v for v in chunk.table.column(DEFINITIONS).cast(pa.string()).to_pylist() if v)
         for line, reason in chunk.invalid:
             chart.session.report.rows += 1
             chart.session.reject(f"{path.name} line {line}", reason)
@@ -192,11 +201,18 @@ def ingest_orgchart(store: Store, paths: list[Path], progress: Progress | None =
 
     def read(session: IngestSession) -> None:
         chart = Chart(session, store.settings.date_format)
+        definitions: set[str] = set()
         for path in paths:
             if path.suffix.lower() in {".yaml", ".yml"}:
                 _read_yaml(chart, Path(path))
             else:
-                _read_table(chart, Path(path), progress, mapping)
+                _read_table(chart, Path(path), progress, mapping, definitions)
+        if len(definitions) > 1:
+            raise InputError(f"{paths[0]}: org charts derived with different definitions (orgsphere organisations "
+                             "with other org_staff, org_self_copies or org_min_size); derive one from the whole "
+                             "corpus.")  # fmt: skip
+        # a new org chart replaces the definitions of the one before (none, for an org chart not derived)
+        session.on_commit(lambda: store.set_meta(DEFINITIONS_META, next(iter(definitions), None)))
         if not chart.units:
             raise InputError(f"{paths[0]}: no units found; the org chart needs at least one unit.")
         chart.check()

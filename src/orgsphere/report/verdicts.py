@@ -11,7 +11,8 @@ from ..fits import ScalingFit
 from ..results import HEADLINE_MIN_POINTS, Results
 from .i18n import Words, words
 
-__all__ = ["verdict_sentences", "fit_sentence", "headline_sentences", "headline_text"]
+__all__ = ["verdict_sentences", "fit_sentence", "headline_sentences", "headline_text", "definitions_sentence",
+           "organisations_sentence"]
 
 Number = Callable[..., str]
 
@@ -58,11 +59,53 @@ def fit_sentence(fit: ScalingFit, t: Words, n: Number) -> str:
     return f"{sentence} {verdict_sentences(t)[fit.verdict]}"
 
 
+def organisations_sentence(fit: ScalingFit, t: Words, n: Number) -> str:
+    """B's slope across organisations with its interval, then what its verdict says."""
+    if fit.slope is None:
+        return t.gettext("No fit: %(note)s.", note=fit.note)
+    sentence = t.ngettext(
+        "Across %(n)s organisation, B (contacts across its boundary per contact inside it) goes with organisation "
+        "size as N<sup>%(slope)s</sup> (95%% interval %(lo)s to %(hi)s); the sphere model predicts −0.33.",
+        "Across %(n)s organisations, B (contacts across an organisation's boundary per contact inside it) goes with "
+        "organisation size as N<sup>%(slope)s</sup> (95%% interval %(lo)s to %(hi)s); the sphere model predicts "
+        "−0.33.", fit.n_units, n=fit.n_units, slope=n(fit.slope, 2), lo=n(fit.ci_low, 2), hi=n(fit.ci_high, 2),
+    )  # fmt: skip
+    return f"{sentence} {verdict_sentences(t)[fit.verdict]}"
+
+
+def definitions_sentence(definitions: dict[str, object] | None, t: Words) -> str:
+    """Who counted as staff of an organisation and which organisations were fitted, in one sentence."""
+    if not definitions:
+        return t.gettext("The definitions the organisations were derived with are not recorded in this store (an "
+                         "org chart derived by an older orgsphere): derive and ingest it again to state them.")
+    staff = (t.gettext("every address of its domains that sent or received mail")
+             if definitions.get("org_staff") == "active" else t.gettext("only the addresses of its domains that sent "
+                                                                         "mail"))  # fmt: skip
+    copies = (t.gettext("self-addressed copies count as activity") if definitions.get("org_self_copies")
+              else t.gettext("self-addressed copies do not count"))  # fmt: skip
+    small = int(str(definitions.get("small_organisations") or 0))
+    return t.ngettext(
+        "Staff of an organisation: %(staff)s; %(copies)s; organisations with fewer than %(min)s staff are left out "
+        "of the fit (%(small)s organisation).",
+        "Staff of an organisation: %(staff)s; %(copies)s; organisations with fewer than %(min)s staff are left out "
+        "of the fit (%(small)s organisations).", small, staff=staff, copies=copies,
+        min=definitions.get("org_min_size"), small=small,
+    )  # fmt: skip
+
+
 def headline_sentences(results: Results, t: Words, n: Number) -> list[str]:
     """The headline (the fit :meth:`~orgsphere.results.Results.headline` chooses, or plainly that the data cannot
     tell and what would), and, where line and staff agree with the sphere law but all units together do not,
-    why both can be true."""
+    why both can be true. Of many organisations: B across organisations, and the definitions it was made with."""
     head = results.headline()
+    if head.across == "organisations":
+        if head.fit is None:
+            first = t.gettext("The data cannot tell yet how B goes with organisation size: no fit across "
+                              "%(min)s organisations or more whose sizes differ by at least a factor 2. More "
+                              "organisations would tell.", min=HEADLINE_MIN_POINTS)  # fmt: skip
+        else:
+            first = organisations_sentence(head.fit, t, n)
+        return [first, definitions_sentence(head.definitions, t)]
     if head.fit is None:
         out = [t.gettext("The data cannot tell yet how outwardness goes with unit size: no fit of R across units has "
                          "%(min)s units or more whose sizes differ by at least a factor 2. More units, or more months "
