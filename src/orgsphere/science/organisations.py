@@ -192,11 +192,13 @@ def _mail_addresses(kind: str, files: list[Path], settings: Settings, no_contact
             no_contact.update(found)
             continue
         sender = _norm(headers.sender)
-        if headers.sender:
-            yield headers.sender, SENT
-        for to in headers.recipients:
-            if to:
-                yield to, SELF if _norm(to) == sender else RECEIVED
+        others = [to for to in headers.recipients if to and _norm(to) != sender]
+        if headers.sender:  # a message only to the sender's own address is a self-addressed copy, not sending
+            yield headers.sender, SENT if others else 0
+        if headers.sender and len(others) < len([to for to in headers.recipients if to]):
+            yield headers.sender, SELF
+        for to in others:
+            yield to, RECEIVED
 
 
 def _part(progress: Progress | None, before: int, size: int, total: int) -> Progress | None:
