@@ -98,6 +98,10 @@ def test_each_definition_gives_the_independent_slope(tmp_path: Path) -> None:
             ws.ingest_orgchart(tmp_path / f"org{k}.csv")
             ws.ingest_edges(edges_path, {"src": "from", "dst": "to"})
             results = ws.analyse()
+            if k == 0:  # the report leads with it and states the definitions, in both languages
+                html = ws.report(tmp_path / "r.html", lang="nl", results=results).read_text(encoding="utf-8")
+                assert f"Over {fitted} organisaties gaat B" in html and "elk adres van haar domeinen dat mail " \
+                    "verstuurde of ontving; kopieën aan zichzelf tellen niet mee" in html
         head = results.headline()
         assert results.many_organisations and head.across == "organisations" and head.fit is results.fit("B")
         assert head.definitions == definitions_of(chart).to_dict()
