@@ -102,6 +102,7 @@ def test_each_definition_gives_the_independent_slope(tmp_path: Path) -> None:
                 html = ws.report(tmp_path / "r.html", lang="nl", results=results).read_text(encoding="utf-8")
                 assert f"Over {fitted} organisaties gaat B" in html and "elk adres van haar domeinen dat mail " \
                     "verstuurde of ontving; kopieën aan zichzelf tellen niet mee" in html
+                assert "de helling van R over" not in html  # no ball dimension read from R against free mail
         head = results.headline()
         assert results.many_organisations and head.across == "organisations" and head.fit is results.fit("B")
         assert head.definitions == definitions_of(chart).to_dict()

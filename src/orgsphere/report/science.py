@@ -32,14 +32,20 @@ def _against_chance(fit: ScalingFit, t: Words, n: Number) -> str:
 
 
 def _dimension(results: Results, t: Words, n: Number) -> list[str]:
-    """'Behaves like a ball of dimension d' from the headline slope of R and from Rent's p, where they fall."""
+    """'Behaves like a ball of dimension d' from the headline slope of R (of many organisations: of B across them)
+    and from Rent's p, where they fall."""
     out = []
 
     def dimension(**values: str) -> str:
         return t.gettext("From %(source)s, your organisation behaves like a ball of dimension d ≈ %(d)s (%(lo)s to "
                          "%(hi)s); Iske's sphere is d = 3.", **values)
 
-    for kind in ("line", "all", "staff"):
+    across = results.fit("B") if results.many_organisations else None  # of many organisations: B across them
+    d = slope_dimension(across) if across is not None else None
+    if d is not None:
+        source = t.gettext("the slope of B across organisations")
+        out.append(dimension(source=source, d=n(d.d, 1), lo=n(d.low, 1), hi=n(d.high, 1)))
+    for kind in () if results.many_organisations else ("line", "all", "staff"):
         fit = results.fit("R", kind=kind)
         d = slope_dimension(fit) if fit is not None else None
         if d is not None:

@@ -78,9 +78,9 @@ class Definitions:
     mail does) and are counted in ``small_organisations``. An address of an organisation's domain that is not
     staff stays an outside party too: mail with it crosses the organisation's boundary."""
 
-    staff: str = "active"
-    self_copies: bool = False
-    min_size: int = 5
+    staff: str
+    self_copies: bool
+    min_size: int
     small_organisations: int = 0  # organisations left out for having fewer staff than min_size (after a derivation)
 
     @classmethod
