@@ -55,8 +55,7 @@ from ..rows import rows_where
 from ..settings import Settings
 
 __all__ = ["derive_orgchart", "write_orgchart", "read_domain_map", "compare", "CORPUS_ROOT", "Definitions",
-           "DEFINITIONS_COLUMN", "NOT_STAFF", "SMALL", "definitions_of",
-           "Derivation"]
+           "Derivation", "DEFINITIONS_COLUMN", "NOT_STAFF", "SMALL", "definitions_of"]
 
 DEFINITIONS_COLUMN = DEFINITIONS  # the definitions used, as JSON, on every row of a derived org chart
 EDGE_SUFFIXES = {".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xlsm", ".parquet", ".pq"}  # an edge list, not mail
