@@ -173,6 +173,13 @@ def test_the_headline_is_the_narrowest_fit_with_enough_points() -> None:
     split = _results(_fit("all", 0.1, 0.3), _fit("line", -0.5, -0.2), _fit("staff", -0.45, -0.25))
     assert split.headline().split and "two populations" in headline_text(split)
     assert "niveau" in headline_text(split, "nl")
+    # no outside contact at all (as in email-eu-core): the headline names that, not the number of units
+    zero = ScalingFit(measure="R", channel="all", kind="all", n_units=0, n_zero=34, slope=None, intercept=None,
+                      ci_low=None, ci_high=None, r2=None, note="no unit has R above zero here", thin="zero",
+                      null_model="mixing")
+    text = headline_text(_results(zero))
+    assert text.startswith("No unit has any contact with the outside here (R = 0 everywhere)")
+    assert "units or more" not in text and "buitenwereld" in headline_text(_results(zero), "nl")
 
 
 @pytest.fixture(scope="module")

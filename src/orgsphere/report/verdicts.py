@@ -106,7 +106,12 @@ def headline_sentences(results: Results, t: Words, n: Number) -> list[str]:
         else:
             first = organisations_sentence(head.fit, t, n)
         return [first, definitions_sentence(head.definitions, t)]
-    if head.fit is None:
+    every = results.fit("R")
+    if head.fit is None and every is not None and every.thin == "zero":  # no outside contact at all: say that
+        out = [t.gettext("No unit has any contact with the outside here (R = 0 everywhere), so the data cannot tell "
+                         "how outwardness goes with unit size. Interactions with customers, suppliers or other "
+                         "outside parties would: declare them, or ingest a source that holds them.")]  # fmt: skip
+    elif head.fit is None:
         out = [t.gettext("The data cannot tell yet how outwardness goes with unit size: no fit of R across units has "
                          "%(min)s units or more whose sizes differ by at least a factor 2. More units, or more months "
                          "of data, would tell.", min=HEADLINE_MIN_POINTS)]  # fmt: skip
