@@ -16,17 +16,23 @@ import orgsphere
 from orgsphere.engine import spark_session
 from orgsphere.store import Store
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REAL = SHARED / "data" / "real"
 
 
-def real_data(name: str) -> Path:
-    folder = REAL / name
-    if not folder.is_dir():
-        message = f"real data {folder} is not here (it sits in ../shared beside a checkout of the workplace)"
+def shared(what: str, path: Path) -> Path:
+    """``path`` in ../shared, which a user's fresh clone lacks: the test skips with the reason, and fails under
+    CI (CI=true), where it must be present."""
+    if not path.exists():
+        message = f"{what} {path} is not here (it sits in ../shared beside a checkout of the workplace)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message + "; under CI it must be present")
         pytest.skip(message)
-    return folder
+    return path
+
+
+def real_data(name: str) -> Path:
+    return shared("real data", REAL / name)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,11 @@ import orgsphere
 from orgsphere.text.audit import PARAGRAPH_WINDOW, find_hits
 from orgsphere.text.lexicon import load_lexicon
 
-from .conftest import run_cli, write
-
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from .conftest import SHARED, run_cli, shared, write
 
 
 def _seed(name: str) -> str:
-    path = SEEDS / name
-    if not path.is_file():
-        message = f"seed essay {path} is not here (it sits in ../shared beside a checkout of the workplace)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + "; under CI it must be present")
-        pytest.skip(message)
-    return path.read_text(encoding="utf-8")
+    return shared("seed essay", SHARED / "seeds" / name).read_text(encoding="utf-8")
 
 
 def _found(text: str, owner_internal: bool = False) -> set[tuple[str, str, str | None]]:
