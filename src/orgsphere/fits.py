@@ -93,12 +93,16 @@ class ScalingFit:
     def verdict(self) -> str:
         return verdict(self)
 
+    def record(self) -> dict[str, Any]:
+        """Every field, the interval checks and the verdict: one row of the fits table."""
+        return {**asdict(self), "sphere_in_interval": self.sphere_in_interval,
+                "zero_in_interval": self.zero_in_interval, "differs_from_null": self.differs_from_null,
+                "verdict": self.verdict}  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
-        """Every field, the interval checks and the verdict as plain values for JSON (``orgsphere analyse
-        --json``); a slope that could not be fitted is null, with the reason in ``note`` and ``thin``."""
-        return json_ready({**asdict(self), "sphere_in_interval": self.sphere_in_interval,
-                           "zero_in_interval": self.zero_in_interval, "differs_from_null": self.differs_from_null,
-                           "verdict": self.verdict})  # fmt: skip
+        """:meth:`record` as plain values for JSON (``orgsphere analyse --json``); a slope that could not be
+        fitted is null, with the reason in ``note`` and ``thin``."""
+        return json_ready(self.record())
 
 
 def json_ready(value: Any) -> Any:

@@ -323,10 +323,7 @@ def publish_results(raw: Mapping[str, pa.Table | None], fits: Sequence[ScalingFi
     (:func:`~orgsphere.result_tables.publish`, where the minimum group size is applied), the fits as a table
     too, and the processing statement told how many groups were hidden and how many rows hid them."""
     every_fit = list(fits) + ([f for f in (rent.fit, rent.inner) if f is not None] if rent else [])
-    fits_table = pa.Table.from_pylist([{**asdict(f), "sphere_in_interval": f.sphere_in_interval,
-                                        "zero_in_interval": f.zero_in_interval,
-                                        "differs_from_null": f.differs_from_null, "verdict": f.verdict}
-                                       for f in every_fit])  # fmt: skip
+    fits_table = pa.Table.from_pylist([f.record() for f in every_fit])
     given = {**raw, "fits": fits_table}
     tables = {spec.name: ResultTable(spec.name, publish(spec.name, given.get(spec.name), min_group_size),
                                      spec.description) for spec in RESULT_TABLES}  # fmt: skip
