@@ -125,12 +125,13 @@ def scores(truth: Sequence[str], called: Sequence[str]) -> Scores:
         real = sum(t == role for t in truth)
         precision[role] = tp / said if said else None
         recall[role] = tp / real if real else None
-    f1 = [0.0 if not (precision[r] or 0) + (recall[r] or 0) else
-          2 * (precision[r] or 0) * (recall[r] or 0) / ((precision[r] or 0) + (recall[r] or 0))
-          for r in ROLES if recall[r] is not None]  # fmt: skip
+    from sklearn.metrics import f1_score
+
+    present = [r for r in ROLES if recall[r] is not None]  # macro-F1 over the roles the items really have
+    macro = float(f1_score(truth, called, labels=present, average="macro", zero_division=0)) if present else 0.0
     right = sum(t == c for t, c in zip(truth, called, strict=True))
     return Scores(precision, recall, sum(c == UNKNOWN for c in called), len(truth),
-                  right / len(truth) if truth else 0.0, sum(f1) / len(f1) if f1 else 0.0)  # fmt: skip
+                  right / len(truth) if truth else 0.0, macro)  # fmt: skip
 
 
 def cross_validate(items: Sequence[LabelledItem], lexicon: RoleLexicon, folds: int = 5,
