@@ -22,13 +22,34 @@ Number = Callable[..., str]
 
 
 def _against_chance(fit: ScalingFit, t: Words, n: Number) -> str:
+    """The slope against random mixing, then the verdict, each sentence naming the interval it reads: the
+    difference from chance decides "null"; every other verdict reads the slope's own interval."""
     parts = []
     if fit.null_slope is not None:
         parts.append(t.gettext("Random mixing would give a slope of %(null)s here; the observed slope differs from "
                                "it by %(lo)s to %(hi)s (95%%).", null=n(fit.null_slope, 2), lo=n(fit.diff_low, 2),
                                hi=n(fit.diff_high, 2)))  # fmt: skip
+    if fit.verdict not in ("null", "thin"):
+        parts.append(t.gettext("The slope's own 95%% interval runs from %(lo)s to %(hi)s.", lo=n(fit.ci_low, 2),
+                               hi=n(fit.ci_high, 2)))  # fmt: skip
     parts.append(verdict_sentences(t)[fit.verdict])
     return " ".join(parts)
+
+
+def _levels_text(results: Results, t: Words, n: Number) -> list[str]:
+    """R's slope across the subtrees of each level of the org chart that has a fit, with its verdict."""
+    out = []
+    for fit in sorted((f for f in results.fits if f.measure == "R" and f.scope.startswith("level ")),
+                      key=lambda f: int(f.scope.split()[1])):  # fmt: skip
+        depth = int(fit.scope.split()[1])
+        if fit.slope is None:
+            out.append(t.gettext("Level %(d)s: no slope (%(note)s).", d=depth, note=fit.note))
+            continue
+        out.append(t.gettext(
+            "Across the %(n)s subtrees of level %(d)s, R goes with their size as N<sup>%(slope)s</sup> (95%% interval "
+            "%(lo)s to %(hi)s).", n=fit.n_units, d=depth, slope=n(fit.slope, 2), lo=n(fit.ci_low, 2),
+            hi=n(fit.ci_high, 2)) + " " + verdict_sentences(t)[fit.verdict])  # fmt: skip
+    return out
 
 
 def _dimension(results: Results, t: Words, n: Number) -> list[str]:
@@ -120,7 +141,7 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
             "Over %(n)s months, as the organisation's active headcount changed, R went as N<sup>%(slope)s</sup> (95%% "
             "interval %(lo)s to %(hi)s; months follow each other, so read the interval as a rough one).",
             n=months.n_units, slope=n(months.slope, 2), lo=n(months.ci_low, 2), hi=n(months.ci_high, 2),
-        )
+        ) + " " + verdict_sentences(t)[months.verdict]
     elif months is None or months.thin == "few":
         time_text = t.gettext("Over time: fewer than five months with data, too few for a slope.")
     elif months.thin == "same_size":
@@ -138,6 +159,7 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
         "rent_text": rent_text,
         "rent_svg": rent_svg,
         "time_text": Markup(time_text),
+        "levels_text": [Markup(x) for x in _levels_text(results, t, n)],
         "dimension": _dimension(results, t, n),
         "whatif": model,
         "whatif_n": model[0]["persons"] if model else None,
