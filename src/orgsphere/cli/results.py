@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..action_rules import actions_of
 from ..fits import describe
+from ..report.actions import actions_context
+from ..report.i18n import words
 from ..report.verdicts import headline_text
 from ..settings import Settings
 from ..warehouse import warehouse_location
@@ -28,12 +31,21 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
     """
     with Workspace(settings, read_only=True) as ws:
         results = ws.analyse()
+    actions = actions_of(results)
     if as_json:
-        echo_json(results.to_dict(top))
+        echo_json({**results.to_dict(top), "actions": actions.to_dict()})
         data_check(results)
         return
     head = results.headline()
     click.echo(f"Headline ({head.word}): {headline_text(results)}\n")
+    said = actions_context(results, words("en"), lambda v, d=0: f"{v:,.{d}f}", actions)
+    if said["findings"]:
+        click.echo("What to do first (the report's opening section says why and what to do):")
+    for k, f in enumerate(said["findings"], 1):
+        click.echo(f"  {k}. {f['title']}: {f['see']}")
+    if said["untold"]:
+        click.echo(f"  Not enough data to judge: {'; '.join(said['untold'])}.")
+    click.echo("")
     for fit in results.headline_fits():
         click.echo(describe(fit, f"{fit.measure} across {fit.kind} units"))
     rent = results.rent
