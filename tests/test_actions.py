@@ -15,7 +15,7 @@ from orgsphere.markers import ALL
 from orgsphere.report.actions import actions_context
 from orgsphere.report.i18n import words
 from orgsphere.result_tables import RESULT_TABLES
-from orgsphere.results import ResultTable, Results
+from orgsphere.results import Results, ResultTable
 
 UNITS = {"L1": ("line", 40), "L2": ("line", 30), "S1": ("staff", 10), "S2": ("staff", 20), "S3": ("staff", 5)}
 TOTAL = sum(p for _, p in UNITS.values())
@@ -52,7 +52,8 @@ def _months(unit: str, near: int, persons: int, months: int = 3, d0: int = 1) ->
 
 def test_a_staff_unit_mostly_in_supplier_relations_is_found_with_its_share() -> None:
     results = _results(relations=[
-        _relation("L1", "S1", "supplier", 60), _relation("L2", "S1", "supplier", 30), _relation("L1", "S1", "mixed", 10),
+        _relation("L1", "S1", "supplier", 60), _relation("L2", "S1", "supplier", 30),
+        _relation("L1", "S1", "mixed", 10),
         _relation("L1", "S2", "supplier", 40), _relation("L2", "S2", "partner", 60),  # 40%: under the rule's half
         _relation("L1", "S3", "supplier", 99, suppressed=True),  # hidden: never a finding
         _relation("L2", "S3", "too_little", 3),  # not judged

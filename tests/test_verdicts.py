@@ -21,6 +21,7 @@ from scipy import stats
 import orgsphere
 from orgsphere.analysis.fit import fit_power
 from orgsphere.fits import (
+    MIN_POINTS,
     MIN_SIZE_SPAN,
     SPHERE_SLOPE,
     VERDICTS,
@@ -131,8 +132,8 @@ def test_each_fit_rederived_with_statsmodels_and_scipy() -> None:
     assert (fit.robust_slope, fit.robust_low, fit.robust_high) == pytest.approx((robust, r_lo, r_hi), abs=1e-9)
 
 
-def _rent(p: float, lo: float, hi: float, span: float = 50.0) -> RentFit:
-    fit = ScalingFit(measure="boundary", channel="all", kind="all", n_units=40, n_zero=0, slope=p, intercept=0.0,
+def _rent(p: float, lo: float, hi: float, span: float = 50.0, n: int = 40) -> RentFit:
+    fit = ScalingFit(measure="boundary", channel="all", kind="all", n_units=n, n_zero=0, slope=p, intercept=0.0,
                      ci_low=lo, ci_high=hi, r2=0.9, note="", scope="subtrees", size_span=span)  # fmt: skip
     return RentFit(fit, None, None, [])
 
@@ -145,6 +146,11 @@ def test_rent_outside_its_range_gives_no_dimension() -> None:
     assert rent_dimension(_rent(0.5, -0.1, 0.7)) is None  # the interval reaches below d = 1
     d = rent_dimension(_rent(2 / 3, 0.6, 0.75))
     assert d is not None and (d.d, d.low, d.high) == pytest.approx((3.0, 2.5, 4.0))
+    # a law over a handful of subtrees is no law: thin, whatever its interval, and no dimension
+    few = _rent(2 / 3, 0.6, 0.75, n=MIN_POINTS - 1)
+    assert few.range == "thin" and rent_dimension(few) is None and _rent(2 / 3, 0.6, 0.75, n=MIN_POINTS).range == \
+        "in_range"  # fmt: skip
+    assert slope_dimension(_fit("all", -0.5, -0.25, n_units=MIN_POINTS - 1)) is None
 
 
 def _fit(kind: str, lo: float, hi: float, n_units: int = 30) -> ScalingFit:

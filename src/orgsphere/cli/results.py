@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..action_rules import actions_of
-from ..fits import describe
+from ..fits import MIN_POINTS, describe
 from ..report.actions import actions_context
 from ..report.i18n import words
 from ..report.verdicts import headline_text
@@ -56,7 +56,7 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
             where += "" if rent.break_depth is not None else " (holds at every level)"
         else:
             where += {"outside": " (outside the rule's range 0 < p <= 1: no dimension read from it)",
-                      "thin": f" (thin: {p.note})"}[rent.range]  # fmt: skip
+                      "thin": f" (thin: {p.note or f'{p.n_units} subtrees; a law needs {MIN_POINTS}'})"}[rent.range]
         click.echo(f"Rent exponent p over {p.n_units} subtrees{where}: {p.slope:.3f} [95% {p.ci_low:.3f}, "
                    f"{p.ci_high:.3f}]; the sphere is 0.667")  # fmt: skip
     click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..fits import ScalingFit, rent_dimension, slope_dimension
+from ..fits import MIN_POINTS, ScalingFit, rent_dimension, slope_dimension
 from ..results import Results
 from .charts import null_chart, rent_chart
 from .i18n import Words, labels
@@ -77,8 +77,9 @@ def _dimension(results: Results, t: Words, n: Number) -> list[str]:
     if rent is not None:
         out.append(dimension(source=t.gettext("Rent's exponent"), d=n(rent.d, 1), lo=n(rent.low, 1),
                              hi=n(rent.high, 1)))  # fmt: skip
-    return out or [t.gettext("No ball dimension can be read: no measured slope, nor Rent's exponent, has an interval "
-                             "that places it between 1 and a finite number of dimensions.")]
+    return out or [t.gettext("No ball dimension can be read: no measured slope, nor Rent's exponent, rests on %(min)s "
+                             "points or more with an interval that places it between 1 and a finite number of "
+                             "dimensions.", min=MIN_POINTS)]  # fmt: skip
 
 
 def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict[str, Any]:
@@ -124,6 +125,10 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
             rent_text.append(t.gettext("That lies outside the range of Rent's rule (p above 0 and at most 1: a block's "
                                        "boundary grows with the block, never faster): the power law does not describe "
                                        "these subtrees, and no dimension is read from it."))  # fmt: skip
+        elif rent.range == "thin" and p.n_units < MIN_POINTS:
+            rent_text.append(t.gettext("Over only %(n)s subtrees (a law needs %(min)s or more) the data cannot tell "
+                                       "whether Rent's rule holds, and no dimension is read from it.", n=p.n_units,
+                                       min=MIN_POINTS))  # fmt: skip
         elif rent.range == "thin":
             rent_text.append(verdict_sentences(t)["thin"])
         elif rent.break_depth is not None:
