@@ -11,14 +11,6 @@ from orgsphere.cli import main
 from .conftest import run_cli as run
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    main(["demo", "--out", str(out)])
-    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
-    return out
-
-
 def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None:
     html = (demo / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Meridian Financial" in html
