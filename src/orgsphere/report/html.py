@@ -100,7 +100,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     channels = [ALL] + sorted({c for c in trend_rows["channel"].to_pylist() if c != ALL})
     by_key = {(r["period"], r["channel"]): r["R"] for r in _rows(trend_rows)}
     series = {
-        label["channel"].get(c, c): [by_key.get((m, c)) for m in months] for c in channels
+        label["channel"].get(str(c), str(c)): [by_key.get((m, c)) for m in months] for c in channels
     }
     context = {
         "lang": lang,
