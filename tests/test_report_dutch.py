@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 
 import orgsphere
 from orgsphere.report.html import render_report
-from orgsphere.report.i18n import DOMAIN, catalogue_text
+from orgsphere.report.i18n import DOMAIN, catalogue_text, words
+from orgsphere.report.processing import reason_words
 from orgsphere.results import Results
 
 from .conftest import write
@@ -156,7 +157,9 @@ ORG = "person,email,unit,kind\n" + "".join(
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A small organisation: two line and two staff units, a parties file, a supplier by setting, undeclared
-    domains, and rows that are rejected (an unknown colleague, an unreadable time)."""
+    domains, and rows rejected for eight reasons (an unknown colleague, an unreadable time, an empty sender, the
+    same person at both ends, a sender nobody knows, two addresses in one cell, a person without a unit, a
+    row without a person)."""
     tmp = tmp_path_factory.mktemp("small")
     rows = ["src,dst,ts,channel"]
     for month in range(1, 7):
@@ -166,11 +169,13 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
             rows.append(f"p{k},buyer{k}@bigclient.example,2025-{month:02d}-10 11:00,meeting")
             rows.append(f"p{k + 12},info@vendor.example,2025-{month:02d}-11 11:00,email")
             rows.append(f"p{k},someone{k}@elsewhere.example,2025-{month:02d}-12 11:00,email")
-    rows += ["p1,nobody@acme.example,2025-02-01 10:00,email", "p1,p2,yesterday,email"]
+    rows += ["p1,nobody@acme.example,2025-02-01 10:00,email", "p1,p2,yesterday,email", ",p2,2025-02-01 10:00,email",
+             "p3,p3,2025-02-01 10:00,email", "someone,p2,2025-02-01 10:00,email",
+             '"a@x.example; b@y.example",p2,2025-02-01 10:00,email']  # fmt: skip
     with orgsphere.open(tmp / "s.duckdb", key_file=tmp / "k", internal_domains=["acme.example"],
                         supplier_domains=["vendor.example"], bootstrap_samples=50, null_samples=20,
                         min_group_size=2) as ws:  # fmt: skip
-        ws.ingest_orgchart(write(tmp / "org.csv", ORG))
+        ws.ingest_orgchart(write(tmp / "org.csv", ORG + ",,Verkoop,line\np99,,,line\n"))
         ws.ingest_parties(write(tmp / "klanten.csv", "domain\nbigclient.example\n"), kind="customer")
         ws.ingest_edges(write(tmp / "contacten.csv", "\n".join(rows) + "\n"))
         results = ws.analyse()
@@ -179,7 +184,10 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_the_dutch_report_of_a_small_organisation_holds_no_english(small: Results) -> None:
     html = render_report(small, "nl")
-    assert len(small.statement.reject_reasons) == 2
+    nl = words("nl")
+    reasons = {r["reason"] for r in small.statement.reject_reasons}
+    assert len(reasons) == 8  # (every reason below is one a reader writes: none is left as stored)
+    assert all(reason_words(r, nl) != r for r in reasons), [r for r in reasons if reason_words(r, nl) == r]
     assert "niet opgegeven (buiten de eigen domeinen)" in html and "lijst van externe partijen klanten.csv" in html
     assert "instelling supplier_domains" in html and "opdrachtregel" in html and "standaardwaarde" in html
     _assert_dutch(html, small)

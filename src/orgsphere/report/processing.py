@@ -132,9 +132,9 @@ def pseudonymisation_words(settings: Mapping[str, str], t: Words) -> str:
         "Persons, and outside parties declared one by one, are stored as pseudonyms (HMAC-SHA256, %(chars)s "
         "hexadecimal characters) under a key that is kept outside the store.", chars=PSEUDONYM_HEX_CHARS)]
     if settings.get("keep_external_addresses") == "True":
-        parts.append(t.gettext("Addresses outside that nobody declared are kept as pseudonyms."))
+        parts.append(t.gettext("Outside addresses that nobody declared are kept as pseudonyms."))
     else:
-        parts.append(t.gettext("Of addresses outside that nobody declared only the domain is kept."))
+        parts.append(t.gettext("Of outside addresses that nobody declared, only the domain is kept."))
     parts.append(t.gettext(
         "Message-IDs, threads, ticket numbers, meeting and chat ids and the paths of the sources are stored as "
         "digests under the same key; a source is named by its file name alone, a rejected row by the kind of "
