@@ -53,6 +53,18 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organisation (``orgsphere demo``) made once for the whole run: its folder, with its data, store,
+    settings (``orgsphere.toml``), results and English report."""
+    from orgsphere.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    main(["demo", "--out", str(out)])
+    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
+    return out
+
+
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the command line in this process: its exit code, stdout and stderr."""
     from orgsphere.cli import main
@@ -162,17 +174,6 @@ class SparkTables:
 
     def table(self, name: str) -> Any:
         return self.ibis.table(self._names[name])
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo organisation through to its report and result tables (orgsphere demo), once per test run."""
-    from orgsphere.cli import main
-
-    out = tmp_path_factory.mktemp("demo")
-    main(["demo", "--out", str(out)])
-    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
-    return out
 
 
 @pytest.fixture(scope="session")

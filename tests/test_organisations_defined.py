@@ -100,9 +100,9 @@ def test_each_definition_gives_the_independent_slope(tmp_path: Path) -> None:
             results = ws.analyse()
             if k == 0:  # the report leads with it and states the definitions, in both languages
                 html = ws.report(tmp_path / "r.html", lang="nl", results=results).read_text(encoding="utf-8")
-                assert f"Over {fitted} organisaties gaat B" in html and "elk adres van haar domeinen dat mail " \
+                assert f"Bij {fitted} organisaties volgt B" in html and "elk adres van haar domeinen dat mail " \
                     "verstuurde of ontving; kopieën aan zichzelf tellen niet mee" in html
-                assert "de helling van R over" not in html  # no ball dimension read from R against free mail
+                assert "de helling van R bij" not in html  # no ball dimension read from R against free mail
         head = results.headline()
         assert results.many_organisations and head.across == "organisations" and head.fit is results.fit("B")
         assert head.definitions == definitions_of(chart).to_dict()

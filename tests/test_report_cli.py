@@ -81,16 +81,16 @@ def test_dutch_report(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     html = (demo / "rapport.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in html and "Verwerkingsverklaring" in html and "Hoe ver staat" in html
     assert re.search(r"R = 0,\d{3}", html)  # Dutch decimal comma
-    assert "Afgezet tegen toeval" in html and "Willekeurig mengen zou hier een helling van" in html
-    assert "Rent-exponent p = 0," in html
+    assert "Afgezet tegen toeval" in html and "Bij puur toevallig contact zou de helling hier" in html
+    assert "Exponent van Rent p = 0," in html
     assert "all months have the same size" not in html  # the library's English notes are put in Dutch
     assert "In de tijd: het aantal actieve mensen was elke maand gelijk" in html
     assert "Zicht op de klant" in html and "In een doorsnee maand heeft" in html
     assert "Waar de klant uit zicht is" in html and "binnen één stap van een klant" in html
     assert "<td>leverancier</td>" in html
-    assert "Partners of leveranciers?" in html and "geen klantwerk samen" in html
+    assert "Partners of leveranciers?" in html and "geen gezamenlijk klantwerk" in html
     assert "keer taal van de interne klant in 3 documenten" in html and "„u vraagt, wij draaien”" in html
-    assert "Stafrollen: wat elke stafeenheid echt doet" in html and "bedoeld als adviserend" in html
+    assert "Stafrollen: wat elke stafafdeling werkelijk doet" in html and "bedoeld als adviserend" in html
 
 
 def test_demo_has_line_and_staff_and_a_customer_facing_slope(demo: Path) -> None:

@@ -105,8 +105,8 @@ def test_catalogues_load_and_choose_the_plural_form() -> None:
     assert translations("nl") is translations("nl") and words("nl") is nl  # compiled once per language
     assert en.ngettext("%(n)s unit", "%(n)s units", 1, n=1) == "1 unit"
     assert en.ngettext("%(n)s unit", "%(n)s units", 3, n=3) == "3 units"
-    assert nl.ngettext("%(n)s unit", "%(n)s units", 1, n=1) == "1 eenheid"
-    assert nl.ngettext("%(n)s unit", "%(n)s units", 0, n=0) == "0 eenheden"
+    assert nl.ngettext("%(n)s unit", "%(n)s units", 1, n=1) == "1 afdeling"
+    assert nl.ngettext("%(n)s unit", "%(n)s units", 0, n=0) == "0 afdelingen"
     assert nl.gettext("Summary") == "Samenvatting" and en.gettext("Summary") == "Summary"
     assert nl.gettext("95%% interval of the slope") == "95%-interval van de helling"  # (%% is a literal %)
     assert labels(nl)["band"]["d1"] == "1 stap" and labels(en)["kind"]["regulator"] == "regulator"

@@ -99,7 +99,7 @@ def test_every_profile_says_how_its_items_were_classified(tmp_path: Path, lang: 
     assert html.count(unknown) == len(rows)  # in every profile
     real = f"{round(100 * LEXICON_ON_REAL_TEXT['accuracy'])}%"
     assert {"en": "How accurate that is for this organisation is unknown",
-            "nl": "Hoe nauwkeurig dat voor deze organisatie is, weten we niet"}[lang] in html and real in html
+            "nl": "Hoe goed dat voor deze organisatie werkt, is onbekend"}[lang] in html and real in html
     # with labelled items the lexicon cannot read, the model is chosen, and the report says so with its figures
     with orgsphere.open(tmp_path / "t.duckdb", key_file=tmp_path / "k", internal_domains="acme.example",
                         keep_texts=True, min_group_size=3, lang=lang, role_training=_opaque(tmp_path)) as ws:
@@ -111,7 +111,7 @@ def test_every_profile_says_how_its_items_were_classified(tmp_path: Path, lang: 
     assert {(r["method"], r["method_labelled"]) for r in rows} == {("model", 24)}
     assert all(r["method_macro_f1"] > r["method_baseline_macro_f1"] for r in rows)
     assert {"en": "Classified by a model trained on your 24 labelled items",
-            "nl": "Ingedeeld door een model dat getraind is op uw 24 gelabelde werkitems"}[lang] in html
+            "nl": "getraind is op uw 24 met de hand ingedeelde werkverzoeken"}[lang] in html
     hr = next(r for r in rows if r["unit"] == "HR")
     assert hr["supporting"] >= 22 and hr["unknown"] == 0  # the model answers; "Werkgeversverklaring" taught it
     # the labels hold two of the four roles: the model can answer no other, and the report says which it lacks

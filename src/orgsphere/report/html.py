@@ -17,6 +17,7 @@ from .charts import scaling_chart, trend_chart
 from .distance import distance_context
 from .health import health_context
 from .i18n import labels, translations, words
+from .processing import declared_by_words, statement_context
 from .relations import relations_context
 from .roles import roles_context
 from .science import science_context
@@ -100,7 +101,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     channels = [ALL] + sorted({c for c in trend_rows["channel"].to_pylist() if c != ALL})
     by_key = {(r["period"], r["channel"]): r["R"] for r in _rows(trend_rows)}
     series = {
-        (t.gettext("all channels") if c == ALL else c): [by_key.get((m, c)) for m in months] for c in channels
+        label["channel"].get(str(c), str(c)): [by_key.get((m, c)) for m in months] for c in channels
     }
     context = {
         "lang": lang,
@@ -123,6 +124,8 @@ def render_report(results: Results, lang: str = "en") -> str:
         "boundary": [r for r in results["boundary"].arrow.to_pylist() if not r["suppressed"]],
         "domains": results["domains"].arrow.to_pylist(),
         "statement": results.statement,
+        "stated": statement_context(results.statement, t),
+        "declared_by": lambda how: declared_by_words(how, t),
         "k": results.min_group_size,
         "null_samples": next((s["value"] for s in results.statement.settings if s["name"] == "null_samples"), ""),
         "health": health_context(results, t, lambda v, d=0: _number(v, lang, d)),

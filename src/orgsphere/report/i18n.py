@@ -82,6 +82,9 @@ def labels(t: Words) -> dict[str, dict[str, str]]:
         "role": {"supporting": _("supporting"), "regulating": _("regulating"), "executing": _("executing"),
                  "advisory": _("advisory"), "unknown": _("unknown")},  # fmt: skip
         "level": {"error": _("error"), "warning": _("warning"), "info": _("note")},
+        "channel": {"all": _("all channels"), "email": _("email"), "email-list": _("mailing lists"),
+                    "meeting": _("meetings"), "meeting-broadcast": _("large meetings"), "chat": _("chat"),
+                    "chat-broadcast": _("chat to many"), "ticket": _("tickets"), "other": _("other")},  # fmt: skip
         "intervention": {"rotate": _("rotate staff to the front line"), "embed": _("place staff in customer teams"),
                          "flatten": _("flatten a management level")},  # fmt: skip
         "measure": {"R": _("outwardness R"), "customer_facing": _("share with customer contact"),

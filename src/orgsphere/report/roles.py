@@ -12,7 +12,7 @@ from ..text.role_choice import LEXICON_ON_REAL_TEXT
 from ..text.role_rules import ROLES, UNKNOWN
 from .i18n import Words, labels
 
-__all__ = ["roles_context", "flag_words", "method_words"]
+__all__ = ["roles_context", "flag_words", "method_words", "decided_by_words"]
 
 
 def flag_words(f: dict[str, Any], t: Words, n: Callable[..., str], names: dict[str, str]) -> str:
@@ -33,6 +33,14 @@ def flag_words(f: dict[str, Any], t: Words, n: Callable[..., str], names: dict[s
         return t.gettext("%(share)s of the requests come from %(unit)s alone", share=pct(f["share"]),
                          unit=names.get(f["other"], f["other"]))
     return t.gettext("out of sight of the customer, and only supplier relations with the line")
+
+
+def decided_by_words(words: str | None, t: Words) -> str:
+    """The words that decided an item's role (``role_examples.words``: the words found and the ticket's category
+    as ``category: ...``, joined by commas) with "category" in ``t``'s language."""
+    parts = (words or "").split(", ") if words else []
+    return ", ".join(t.gettext("category: %(category)s", category=p.removeprefix("category: "))
+                     if p.startswith("category: ") else p for p in parts)  # fmt: skip
 
 
 def method_words(m: dict[str, Any], t: Words, n: Callable[..., str]) -> dict[str, str]:
@@ -121,7 +129,8 @@ def roles_context(results: Results, t: Words, n: Callable[..., str]) -> dict[str
     role_examples = results["role_examples"].arrow
     for e in role_examples.to_pylist() if "role" in role_examples.column_names else []:
         if e["role"] in ROLES:
-            examples.setdefault(e["role"], []).append({**e, "name": names.get(e["unit"]) or e["unit"]})
+            examples.setdefault(e["role"], []).append({**e, "name": names.get(e["unit"]) or e["unit"],
+                                                       "words_shown": decided_by_words(e.get("words"), t)})
     return {"rows": rows, "method": method, "flagged": sum(bool(r["flags"]) for r in rows),
             "disagree": sum(r["disagree"] for r in rows),
             "examples": [(role, examples[role][:4]) for role in ROLES if role in examples]}

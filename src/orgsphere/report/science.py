@@ -14,7 +14,7 @@ from ..fits import MIN_POINTS, ScalingFit, rent_dimension, slope_dimension
 from ..results import Results
 from .charts import null_chart, rent_chart
 from .i18n import Words, labels
-from .verdicts import verdict_sentences
+from .verdicts import no_slope_words, verdict_sentences
 
 __all__ = ["science_context"]
 
@@ -153,7 +153,7 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
         time_text = t.gettext("Over time: the number of active people was the same every month, so no slope of R "
                               "against size can be fitted; the monthly trend is shown further on.")
     else:
-        time_text = t.gettext("Over time: %(note)s.", note=months.note)
+        time_text = t.gettext("Over time: %(note)s.", note=no_slope_words(months, t))
     model = results["model"].arrow.to_pylist()
     return {
         "chance": [Markup(c) for c in chance],

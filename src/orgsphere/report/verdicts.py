@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..fits import ScalingFit
+from ..fits import MIN_POINTS_FOR_FIT, ScalingFit
 from ..results import HEADLINE_MIN_POINTS, Results
 from .i18n import Words, words
 
 __all__ = ["verdict_sentences", "fit_sentence", "headline_sentences", "headline_text", "definitions_sentence",
-           "organisations_sentence"]
+           "organisations_sentence", "no_slope_words"]
 
 Number = Callable[..., str]
 
@@ -47,10 +47,23 @@ def _unit_count(t: Words, kind: str, n: int) -> str:
     return t.ngettext("%(n)s unit", "%(n)s units", n, n=n)
 
 
+def no_slope_words(fit: ScalingFit, t: Words) -> str:
+    """Why a fit has no slope, in ``t``'s language, from its ``thin`` code; the library's note where the code
+    does not say."""
+    if fit.thin == "zero":
+        return t.gettext("no point is above zero here")
+    if fit.thin == "few":
+        return t.gettext("too few points above zero (%(n)s; at least %(need)s are needed)", n=fit.n_units,
+                         need=MIN_POINTS_FOR_FIT)  # fmt: skip
+    if fit.thin == "same_size":
+        return t.gettext("all points have the same size, so no slope can be drawn")
+    return fit.note
+
+
 def fit_sentence(fit: ScalingFit, t: Words, n: Number) -> str:
     """R's slope across units of one kind with its interval, then what its verdict says."""
     if fit.slope is None:
-        return t.gettext("No fit: %(note)s.", note=fit.note)
+        return t.gettext("No fit: %(note)s.", note=no_slope_words(fit, t))
     sentence = t.gettext(
         "Across %(units)s, R goes with unit size as N<sup>%(slope)s</sup> (95%% interval %(lo)s to %(hi)s); the "
         "sphere model predicts −0.33.", units=_unit_count(t, fit.kind, fit.n_units), slope=n(fit.slope, 2),
@@ -62,7 +75,7 @@ def fit_sentence(fit: ScalingFit, t: Words, n: Number) -> str:
 def organisations_sentence(fit: ScalingFit, t: Words, n: Number) -> str:
     """B's slope across organisations with its interval, then what its verdict says."""
     if fit.slope is None:
-        return t.gettext("No fit: %(note)s.", note=fit.note)
+        return t.gettext("No fit: %(note)s.", note=no_slope_words(fit, t))
     sentence = t.ngettext(
         "Across %(n)s organisation, B (contacts across its boundary per contact inside it) goes with organisation "
         "size as N<sup>%(slope)s</sup> (95%% interval %(lo)s to %(hi)s); the sphere model predicts −0.33.",
