@@ -53,6 +53,18 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organisation's folder (``orgsphere demo``: its store, results and report.html), made once per
+    test session and shared by the test modules that read it; a test may add a file to it, never change one."""
+    from orgsphere.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    main(["demo", "--out", str(out)])
+    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
+    return out
+
+
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the command line in this process: its exit code, stdout and stderr."""
     from orgsphere.cli import main
