@@ -1,13 +1,15 @@
 """The relations between line and staff units as a matrix that stays readable at hundreds of relations: a row per
-line unit (per division of the org chart when there are more line units than :data:`MAX_ROWS`), a column per
-staff unit (per division above :data:`MAX_COLUMNS`), each cell coloured by the verdict that carries most of the
-contact and as strong as the contact (log scale), its figures on hover. Beside it a card per staff unit: its
-relations with the line summed up and its main line counterparts."""
+line unit and a column per staff unit, each cell coloured by the verdict that carries most of the contact and as
+strong as the contact (log scale), its figures on hover. Above :data:`MAX_ROWS` line units (:data:`MAX_COLUMNS`
+staff units) a row (column) is a division of the org chart where that gives between 2 and the limit of them,
+else the units with most contact are shown and the rest left to the cards: a card per staff unit, its relations
+with the line summed up and its main line counterparts."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -16,11 +18,12 @@ from .i18n import Words, labels
 
 __all__ = ["MAX_ROWS", "MAX_COLUMNS", "CELL", "LABEL_WIDTH", "Matrix", "relation_matrix", "staff_cards", "divisions"]
 
-MAX_ROWS = 40  # line units shown one by one up to this many, else grouped by division
-MAX_COLUMNS = 36  # staff units shown one by one up to this many, else grouped by division
+MAX_ROWS = 40  # line units shown one by one up to this many, else by division (or the busiest this many)
+MAX_COLUMNS = 34  # staff units shown one by one up to this many, else by division (or the busiest this many)
 CELL = 20  # pixels per cell, both ways
-LABEL_WIDTH = 200  # pixels of the row labels
+LABEL_WIDTH = 180  # pixels of the row labels (the widest matrix, 180 + 34 × 20, fits the page's 884)
 SHOWN = ("supplier", "partner", "mixed")  # the verdicts with enough contact; "too little" stays out
+AXES = ("units", "divisions", "busiest")  # a row (column) per unit, per division, or the busiest units only
 
 
 @dataclass
@@ -44,12 +47,14 @@ class _Cell:
 
 @dataclass
 class Matrix:
-    """The matrix as drawn: its row and column labels, whether they are divisions, its cells and its HTML."""
+    """The matrix as drawn: its row and column labels, what they are (:data:`AXES`), its cells and its HTML;
+    ``units``: how many line and staff units have a relation shown or not."""
 
     rows: list[str]
     columns: list[str]
-    grouped_rows: bool
-    grouped_columns: bool
+    row_axis: str
+    column_axis: str
+    units: tuple[int, int]
     cells: dict[tuple[str, str], _Cell]
     html: str
 
@@ -72,13 +77,29 @@ def divisions(parents: dict[str, str | None]) -> dict[str, str]:
     return out
 
 
-def _grouped(units: Iterable[str], names: dict[str, str], division: dict[str, str],
-             limit: int) -> tuple[dict[str, str], bool]:  # fmt: skip
-    """Each unit -> the label of its row (or column): its own name, or its division's above ``limit`` units."""
-    units = set(units)
-    if len(units) <= limit:
-        return {u: names.get(u, u) for u in units}, False
-    return {u: names.get(division.get(u, u), division.get(u, u)) for u in units}, True
+def _axis(volume: dict[str, int], names: dict[str, str], division: dict[str, str],
+          limit: int) -> tuple[dict[str, str], str]:  # fmt: skip
+    """Each unit of ``volume`` (unit -> its contact) -> the label of its row (column), and what the labels are
+    (:data:`AXES`): its own name up to ``limit`` units; its division's where that gives 2 to ``limit`` of them;
+    else its own name for the ``limit`` units with most contact, the others left out."""
+    if len(volume) <= limit:
+        return {u: names.get(u, u) for u in volume}, "units"
+    if 2 <= len({division.get(u, u) for u in volume}) <= limit:
+        return {u: names.get(division.get(u, u), division.get(u, u)) for u in volume}, "divisions"
+    busiest = sorted(volume, key=lambda u: (-volume[u], names.get(u, u)))[:limit]
+    return {u: names.get(u, u) for u in busiest}, "busiest"
+
+
+def _volumes(rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        out[r[key]] = out.get(r[key], 0) + r["volume"]
+    return out
+
+
+def _natural(name: str) -> list[Any]:
+    """Sort key of a name that puts "Team 2" before "Team 10"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
 
 
 def _tip(a: str, b: str, cell: _Cell, t: Words, n: Callable[..., str]) -> str:
@@ -106,18 +127,20 @@ def relation_matrix(rows: list[dict[str, Any]], names: dict[str, str], division:
     shown = [r for r in rows if r["kind_a"] == "line" and r["kind_b"] == "staff" and r["verdict"] in SHOWN]
     if not shown:
         return None
-    row_of, grouped_rows = _grouped((r["unit_a"] for r in shown), names, division, MAX_ROWS)
-    column_of, grouped_columns = _grouped((r["unit_b"] for r in shown), names, division, MAX_COLUMNS)
+    line, staff = _volumes(shown, "unit_a"), _volumes(shown, "unit_b")
+    row_of, row_axis = _axis(line, names, division, MAX_ROWS)
+    column_of, column_axis = _axis(staff, names, division, MAX_COLUMNS)
     cells: dict[tuple[str, str], _Cell] = {}
     for r in shown:
+        if r["unit_a"] not in row_of or r["unit_b"] not in column_of:
+            continue
         cell = cells.setdefault((row_of[r["unit_a"]], column_of[r["unit_b"]]), _Cell())
         cell.volume += r["volume"]
         cell.by_verdict[r["verdict"]] = cell.by_verdict.get(r["verdict"], 0) + 1
         cell.volume_by_verdict[r["verdict"]] = cell.volume_by_verdict.get(r["verdict"], 0) + r["volume"]
         cell.why = r.get("why", "")
-    by_name = lambda s: s.lower()  # noqa: E731
-    row_labels = sorted(set(row_of.values()), key=by_name)
-    column_labels = sorted(set(column_of.values()), key=by_name)
+    row_labels = sorted(set(row_of.values()), key=_natural)
+    column_labels = sorted(set(column_of.values()), key=_natural)
     biggest = math.log1p(max(c.volume for c in cells.values()))
     head = "".join(f'<th scope="col" title="{escape(c)}"><span>{escape(c)}</span></th>' for c in column_labels)
     body = []
@@ -128,7 +151,7 @@ def relation_matrix(rows: list[dict[str, Any]], names: dict[str, str], division:
     html = (f'<table class="matrix" aria-label="{escape(title)}" data-rows="{len(row_labels)}" '
             f'data-columns="{len(column_labels)}" style="width:{LABEL_WIDTH + CELL * len(column_labels)}px">'
             f'<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')  # fmt: skip
-    return Matrix(row_labels, column_labels, grouped_rows, grouped_columns, cells, html)
+    return Matrix(row_labels, column_labels, row_axis, column_axis, (len(line), len(staff)), cells, html)
 
 
 def staff_cards(rows: list[dict[str, Any]], top: int = 3) -> list[dict[str, Any]]:
