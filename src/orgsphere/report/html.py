@@ -49,7 +49,8 @@ def tables_script() -> Markup:
 
 def breakable(text: object) -> Markup:
     """``text`` escaped, with a line-break opportunity after every ``_``, ``.`` and ``/``: a long setting
-    name, domain or path wraps between its words, never inside one."""
+    name wraps between its words, never inside one. (Not for values that may hold identifiers: the privacy
+    tests look for those in the page as they are.)"""
     return Markup(re.sub(r"([_./])", r"\1<wbr>", str(escape(text))))
 
 
