@@ -53,18 +53,6 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo organisation's folder (``orgsphere demo``: its store, results and report.html), made once per
-    test session and shared by the test modules that read it; a test may add a file to it, never change one."""
-    from orgsphere.cli import main
-
-    out = tmp_path_factory.mktemp("demo")
-    main(["demo", "--out", str(out)])
-    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
-    return out
-
-
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the command line in this process: its exit code, stdout and stderr."""
     from orgsphere.cli import main
@@ -174,3 +162,44 @@ class SparkTables:
 
     def table(self, name: str) -> Any:
         return self.ibis.table(self._names[name])
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organisation through to its report and result tables (orgsphere demo), once per test run."""
+    from orgsphere.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    main(["demo", "--out", str(out)])
+    assert (out / "report.html").is_file() and (out / "results" / "sphere.csv").is_file()
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by selenium through Debian's chromedriver (make test installs both where
+    it can); skips with the reason where they are missing, fails under CI. Nothing is downloaded: the driver is
+    named, so selenium's own manager never runs, and chromium's background networking is off."""
+    import shutil
+
+    driver_path, chromium = shutil.which("chromedriver"), shutil.which("chromium") or shutil.which("chromium-browser")
+    _need("chromium and chromedriver are not on this machine (apt-get install chromium chromium-driver)",
+          bool(driver_path and chromium))  # fmt: skip
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _need("selenium is not installed (pip install -e '.[dev]')", False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(chromium)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--hide-scrollbars"):  # fmt: skip
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(driver_path)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+

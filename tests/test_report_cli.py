@@ -208,3 +208,33 @@ def test_simulate_reproduces_the_ball_and_runs_a_what_if(capsys: pytest.CaptureF
     code, out, _ = run(["simulate", "--what-if", "embed", "--share", "0.5"], capsys)
     before, after = (float(v) for v in re.search(r"line_of_sight\s+([\d.]+)\s+([\d.]+)", out).groups())  # type: ignore[union-attr]
     assert code == 0 and after > before
+
+
+def test_the_report_opens_with_what_to_do_and_each_finding_agrees_with_its_table(demo: Path) -> None:
+    import csv
+
+    html = (demo / "report.html").read_text(encoding="utf-8")
+    assert re.search(r'</header>\s*<section id="actions">', html)  # the first thing a reader sees
+    actions = html[html.index('<section id="actions">'):html.index('<section id="summary">')]
+    findings = re.findall(r'<article class="finding action" id="action-(\w+)">(.*?)</article>', actions, re.S)
+    assert 3 <= len(findings) <= 7
+    assert {"suppliers", "out_of_sight", "roles", "internal_customer"} <= {code for code, _ in findings}
+    for _, body in findings:
+        assert "What we see:" in body and "Why it matters:" in body and "What to do:" in body
+        (target,) = re.findall(r'<a href="#([\w-]+)">', body)
+        assert f'id="{target}"' in html  # the evidence link lands on its section
+    # the supplier shares named are those of the relations table: supplier volume over line contact, per unit
+    volume: dict[str, int] = {}
+    supplier: dict[str, int] = {}
+    with (demo / "results" / "relations.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if (r["period"], r["kind_a"], r["kind_b"], r["suppressed"]) == ("all", "line", "staff", "false") \
+                    and r["verdict"] in ("partner", "supplier", "mixed"):  # fmt: skip
+                volume[r["unit_b"]] = volume.get(r["unit_b"], 0) + int(r["volume"])
+                supplier[r["unit_b"]] = supplier.get(r["unit_b"], 0) + int(r["volume"]) * (r["verdict"] == "supplier")
+    said = dict(findings)["suppliers"]
+    named = re.findall(r"([A-Z][\w &;]+?) \((\d+)%\)", said.split("What we see:")[1].split("Why it matters")[0])
+    assert named and len(named) == sum(supplier.get(u, 0) / v >= 0.5 for u, v in volume.items() if v)
+    for name, pct in named:
+        unit = name.replace("&amp;", "&").strip()
+        assert round(100 * supplier[unit] / volume[unit]) == int(pct)

@@ -114,6 +114,13 @@ def test_every_profile_says_how_its_items_were_classified(tmp_path: Path, lang: 
             "nl": "Ingedeeld door een model dat getraind is op uw 24 gelabelde werkitems"}[lang] in html
     hr = next(r for r in rows if r["unit"] == "HR")
     assert hr["supporting"] >= 22 and hr["unknown"] == 0  # the model answers; "Werkgeversverklaring" taught it
+    # the labels hold two of the four roles: the model can answer no other, and the report says which it lacks
+    assert {r["method_labelled_roles"] for r in rows} == {"supporting,regulating"}
+    assert not {r["advisory"] + r["executing"] for r in rows} - {0}
+    assert {"en": "Your labelled items hold only the roles supporting, regulating, so the scores say nothing of "
+                  "executing, advisory, and a model trained on them never answers those",
+            "nl": "Uw gelabelde voorbeelden bevatten alleen de rollen ondersteunend, regulerend; over uitvoerend, "
+                  "adviserend zeggen de scores dus niets"}[lang] in html  # fmt: skip
 
 
 def _tickets(tmp_path: Path) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from scipy import stats
 import orgsphere
 from orgsphere.analysis.fit import fit_power
 from orgsphere.fits import (
+    MIN_POINTS,
     MIN_SIZE_SPAN,
     SPHERE_SLOPE,
     VERDICTS,
@@ -30,7 +32,8 @@ from orgsphere.fits import (
     verdict_of,
 )
 from orgsphere.report.html import render_report
-from orgsphere.report.verdicts import headline_text
+from orgsphere.report.i18n import words
+from orgsphere.report.verdicts import headline_text, verdict_sentences
 from orgsphere.results import HEADLINE_MIN_POINTS, Results
 
 from .conftest import run_cli
@@ -129,8 +132,8 @@ def test_each_fit_rederived_with_statsmodels_and_scipy() -> None:
     assert (fit.robust_slope, fit.robust_low, fit.robust_high) == pytest.approx((robust, r_lo, r_hi), abs=1e-9)
 
 
-def _rent(p: float, lo: float, hi: float, span: float = 50.0) -> RentFit:
-    fit = ScalingFit(measure="boundary", channel="all", kind="all", n_units=40, n_zero=0, slope=p, intercept=0.0,
+def _rent(p: float, lo: float, hi: float, span: float = 50.0, n: int = 40) -> RentFit:
+    fit = ScalingFit(measure="boundary", channel="all", kind="all", n_units=n, n_zero=0, slope=p, intercept=0.0,
                      ci_low=lo, ci_high=hi, r2=0.9, note="", scope="subtrees", size_span=span)  # fmt: skip
     return RentFit(fit, None, None, [])
 
@@ -143,6 +146,11 @@ def test_rent_outside_its_range_gives_no_dimension() -> None:
     assert rent_dimension(_rent(0.5, -0.1, 0.7)) is None  # the interval reaches below d = 1
     d = rent_dimension(_rent(2 / 3, 0.6, 0.75))
     assert d is not None and (d.d, d.low, d.high) == pytest.approx((3.0, 2.5, 4.0))
+    # a law over a handful of subtrees is no law: thin, whatever its interval, and no dimension
+    few = _rent(2 / 3, 0.6, 0.75, n=MIN_POINTS - 1)
+    assert few.range == "thin" and rent_dimension(few) is None and _rent(2 / 3, 0.6, 0.75, n=MIN_POINTS).range == \
+        "in_range"  # fmt: skip
+    assert slope_dimension(_fit("all", -0.5, -0.25, n_units=MIN_POINTS - 1)) is None
 
 
 def _fit(kind: str, lo: float, hi: float, n_units: int = 30) -> ScalingFit:
@@ -218,3 +226,27 @@ def test_report_and_cli_lead_with_the_same_headline(acme: tuple[Path, Results],
     head = results.headline()
     assert f"Headline ({head.word}): {headline_text(results)}" in out
     assert headline_text(results).startswith(plain.replace("&#39;", "'"))
+
+
+def test_every_fit_the_report_words_carries_its_own_verdict(acme: tuple[Path, Results]) -> None:
+    """Level fits, the months fit and the fits held against chance: each sentence names the interval it reads and
+    ends in the sentence of that fit's own verdict (here thin, rising and undecided, planted beside Acme's own)."""
+    base = acme[1]
+    planted = [replace(_fit("all", 0.1, 0.5, n_units=12), scope="level 1"),  # rising
+               replace(_fit("all", -0.6, 0.2, n_units=7), scope="level 2"),  # undecided
+               replace(_fit("all", -0.5, -0.2, n_units=9), scope="months", size_span=1.1)]  # thin: sizes alike
+    fits = [f for f in base.fits if f.scope not in ("months",) and not f.scope.startswith("level ")] + planted
+    results = Results(dict(base.items()), fits, base.rent, base.organisation, base.statement, base.min_group_size,
+                      base.health)  # fmt: skip
+    page = render_report(results)
+    said = verdict_sentences(words("en"))  # (the sentences are markup: the apostrophes stay as they are)
+    for fit, word in zip(planted[:2], ("rising", "undecided"), strict=True):
+        sentence = re.search(rf"Across the {fit.n_units} subtrees of level {fit.scope.split()[1]}, R goes[^<]*"
+                             r"<sup>[^<]*</sup>[^<]*", page)  # fmt: skip
+        assert fit.verdict == word and sentence is not None and sentence.group(0).endswith(said[word])
+    assert re.search(r"Over 9 months, as the organisation's active headcount changed[^<]*<sup>[^<]*</sup>[^<]*"
+                     + re.escape(said["thin"]), page)  # fmt: skip
+    fit = results.fit("R")
+    assert fit is not None and fit.verdict == "sphere"
+    own = f"The slope's own 95% interval runs from {fit.ci_low:.2f} to {fit.ci_high:.2f}.".replace("-", "−")
+    assert f"{own} {said['sphere']}" in page

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "SPHERE_SLOPE", "MIN_POINTS_FOR_FIT", "MIN_SIZE_SPAN", "VERDICTS", "THIN", "RENT_RANGES", "ScalingFit", "RentFit",
+    "MIN_POINTS", "SPHERE_SLOPE", "MIN_POINTS_FOR_FIT", "MIN_SIZE_SPAN", "VERDICTS", "THIN", "RENT_RANGES",
+    "ScalingFit", "RentFit",
     "verdict", "verdict_of", "describe", "json_ready", "dimension_from_rent", "Dimension", "slope_dimension",
     "rent_dimension", "BOUNDARY", "sphere_slope_of",
 ]  # fmt: skip
@@ -32,6 +33,10 @@ MIN_POINTS_FOR_FIT = 5
 # a few odd points tilt the line anywhere (five units of 756-757 people gave a "slope" of -79.6). Below this
 # ratio of the largest size to the smallest, a fit is thin whatever its interval says.
 MIN_SIZE_SPAN = 2.0
+# A law read from a fit (a headline, Rent's rule, a dimension) needs this many points: a bootstrap interval over
+# five or so points swings with every odd unit (five units once gave "N^1.19, 95% interval -0.86 to 2.45" as the
+# lead finding)
+MIN_POINTS = 10
 # What a fit says, from its 95% interval (and the null model's): see verdict_of
 VERDICTS = ("thin", "null", "undecided", "steeper", "sphere", "flatter", "flat", "rising")
 # why a fit is thin: no point above zero; fewer than MIN_POINTS_FOR_FIT; no spread in size; a spread below MIN_SIZE_SPAN
@@ -191,7 +196,7 @@ class RentFit:
         """One of :data:`RENT_RANGES`: thin (no slope, or the fit is thin), outside (p not in (0, 1]: a block's
         boundary cannot grow faster than the block, nor shrink as it grows; the rule does not apply), in_range."""
         p = self.p
-        if p.slope is None or p.verdict == "thin":
+        if p.slope is None or p.verdict == "thin" or p.n_units < MIN_POINTS:
             return "thin"
         return "in_range" if 0.0 < p.slope <= 1.0 else "outside"
 
@@ -225,7 +230,7 @@ def _readable(d: float | None, ends: tuple[float | None, float | None]) -> Dimen
 def slope_dimension(fit: ScalingFit) -> Dimension | None:
     """The ball dimension whose sphere exponent −1/d is the fit's slope, where it can be read: the slope and
     both ends of its interval between −1 and 0 (and the fit not thin, nor arithmetic)."""
-    if fit.slope is None or fit.verdict in ("thin", "null"):
+    if fit.slope is None or fit.verdict in ("thin", "null") or fit.n_units < MIN_POINTS:
         return None
 
     def d(s: float | None) -> float | None:

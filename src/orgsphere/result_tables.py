@@ -92,7 +92,8 @@ RESULT_TABLES: tuple[TableSpec, ...] = (
               "advisory, unknown), the main role and its share, the intended role, and who asks for the work; "
               "'persons' is the unit's headcount; 'method' says how the items were classified (lexicon, model, "
               "model + lexicon, none) and why ('method_reason'), with its cross-validated accuracy and macro-F1 "
-              "on the labelled items and the majority baseline's (empty without labelled items)."),
+              "on the labelled items and the majority baseline's (empty without labelled items); "
+              "'method_labelled_roles' lists the roles the labelled items hold, the only ones a model answers."),
     TableSpec("role_flags", ("unit", "flag"), None, (), "none",
               "Staff units in an unhealthy position, with the figures behind each flag (mismatch with the intended "
               "role, regulating without advice, one requesting unit, only tickets and no path to the customer)."),

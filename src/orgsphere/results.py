@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import InputError, MissingExtraError
-from .fits import RentFit, ScalingFit, json_ready, rent_dimension
+from .fits import MIN_POINTS, RentFit, ScalingFit, json_ready, rent_dimension
 from .markers import CORPUS_ROOT
 from .result_tables import RESULT_TABLES, TableSpec, publish, spec_of
 from .rows import rows_where
@@ -38,9 +38,7 @@ HTML_ROWS = 10  # rows a notebook shows of a table
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
 
-# A headline needs this many units: a bootstrap interval over five or so points swings with every odd unit
-# (five units once gave "N^1.19, 95% interval -0.86 to 2.45" as the lead finding)
-HEADLINE_MIN_POINTS = 10
+HEADLINE_MIN_POINTS = MIN_POINTS  # a headline needs this many units (fits.MIN_POINTS says why)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ PROFILE_SCHEMA = pa.schema([
     ("method", pa.string()), ("method_reason", pa.string()), ("method_labelled", pa.int64()),
     ("method_accuracy", pa.float64()), ("method_macro_f1", pa.float64()), ("method_baseline_role", pa.string()),
     ("method_baseline_accuracy", pa.float64()), ("method_baseline_macro_f1", pa.float64()),
+    ("method_labelled_roles", pa.string()),
 ])  # fmt: skip
 
 

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..fits import describe
+from ..action_rules import actions_of
+from ..fits import MIN_POINTS, describe
+from ..report.actions import actions_context
+from ..report.i18n import words
 from ..report.verdicts import headline_text
 from ..settings import Settings
 from ..warehouse import warehouse_location
@@ -28,12 +31,21 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
     """
     with Workspace(settings, read_only=True) as ws:
         results = ws.analyse()
+    actions = actions_of(results)
     if as_json:
-        echo_json(results.to_dict(top))
+        echo_json({**results.to_dict(top), "actions": actions.to_dict()})
         data_check(results)
         return
     head = results.headline()
     click.echo(f"Headline ({head.word}): {headline_text(results)}\n")
+    said = actions_context(results, words("en"), lambda v, d=0: f"{v:,.{d}f}", actions)
+    if said["findings"]:
+        click.echo("What to do first (the report's opening section says why and what to do):")
+    for k, f in enumerate(said["findings"], 1):
+        click.echo(f"  {k}. {f['title']}: {f['see']}")
+    if said["untold"]:
+        click.echo(f"  Not enough data to judge: {'; '.join(said['untold'])}.")
+    click.echo("")
     for fit in results.headline_fits():
         click.echo(describe(fit, f"{fit.measure} across {fit.kind} units"))
     rent = results.rent
@@ -44,7 +56,7 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
             where += "" if rent.break_depth is not None else " (holds at every level)"
         else:
             where += {"outside": " (outside the rule's range 0 < p <= 1: no dimension read from it)",
-                      "thin": f" (thin: {p.note})"}[rent.range]  # fmt: skip
+                      "thin": f" (thin: {p.note or f'{p.n_units} subtrees; a law needs {MIN_POINTS}'})"}[rent.range]
         click.echo(f"Rent exponent p over {p.n_units} subtrees{where}: {p.slope:.3f} [95% {p.ci_low:.3f}, "
                    f"{p.ci_high:.3f}]; the sphere is 0.667")  # fmt: skip
     click.echo(f"\n{'unit':<34} {'kind':<6} {'persons':>7} {'internal':>9} {'external':>9} {'R':>7}")

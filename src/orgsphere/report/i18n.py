@@ -88,6 +88,10 @@ def labels(t: Words) -> dict[str, dict[str, str]]:
                     "line_of_sight": _("share within one hop of a customer contact")},  # fmt: skip
         "topic": {"satisfaction_survey": _("satisfaction surveys"), "sla": _("SLA"),
                   "requirements_package": _("requirements packages")},  # fmt: skip
+        "section": {"data-check": _("Can the data carry this report?"), "relations": _("Partners or suppliers?"),
+                    "line-of-sight": _("Line of sight to the customer"),
+                    "staff-roles": _("Staff roles: what each staff unit really does"),
+                    "internal-customer": _("Surveys, SLAs and requirements in the traffic")},  # fmt: skip
         "term": {"internal_customer": _("“internal customer”"), "internal_supplier": _("“internal supplier”"),
                  "customer_decides": _("“the customer decides”"), "you_ask_we_deliver": _("“you ask, we deliver”"),
                  "requirements_package": _("“requirements package”"), "sla": _("SLA"),

@@ -80,6 +80,16 @@ def method_words(m: dict[str, Any], t: Words, n: Callable[..., str]) -> dict[str
             "(macro-F1 %(baseline_f1)s, %(baseline)s right): the lexicon and the model both do worse, so every "
             "item is shown as unknown. Label more items (orgsphere roles label).", **figures),
     }[m["method_reason"]]
+    known = [r for r in (m.get("method_labelled_roles") or "").split(",") if r]
+    if known and len(known) < len(ROLES):
+        roles = labels(t)["role"]
+        why += " " + t.ngettext(
+            "Your labelled items hold only the role %(known)s, so the scores say nothing of %(missing)s, and a model "
+            "trained on them never answers those: label items of every role (orgsphere roles label).",
+            "Your labelled items hold only the roles %(known)s, so the scores say nothing of %(missing)s, and a model "
+            "trained on them never answers those: label items of every role (orgsphere roles label).", len(known),
+            known=", ".join(roles[r] for r in known), missing=", ".join(roles[r] for r in ROLES if r not in known),
+        )  # fmt: skip
     return {"label": label, "score": score, "why": why}
 
 

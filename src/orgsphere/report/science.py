@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow.compute as pc
 from markupsafe import Markup
 
-from ..fits import ScalingFit, rent_dimension, slope_dimension
+from ..fits import MIN_POINTS, ScalingFit, rent_dimension, slope_dimension
 from ..results import Results
 from .charts import null_chart, rent_chart
 from .i18n import Words, labels
@@ -22,13 +22,34 @@ Number = Callable[..., str]
 
 
 def _against_chance(fit: ScalingFit, t: Words, n: Number) -> str:
+    """The slope against random mixing, then the verdict, each sentence naming the interval it reads: the
+    difference from chance decides "null"; every other verdict reads the slope's own interval."""
     parts = []
     if fit.null_slope is not None:
         parts.append(t.gettext("Random mixing would give a slope of %(null)s here; the observed slope differs from "
                                "it by %(lo)s to %(hi)s (95%%).", null=n(fit.null_slope, 2), lo=n(fit.diff_low, 2),
                                hi=n(fit.diff_high, 2)))  # fmt: skip
+    if fit.verdict not in ("null", "thin"):
+        parts.append(t.gettext("The slope's own 95%% interval runs from %(lo)s to %(hi)s.", lo=n(fit.ci_low, 2),
+                               hi=n(fit.ci_high, 2)))  # fmt: skip
     parts.append(verdict_sentences(t)[fit.verdict])
     return " ".join(parts)
+
+
+def _levels_text(results: Results, t: Words, n: Number) -> list[str]:
+    """R's slope across the subtrees of each level of the org chart that has a fit, with its verdict."""
+    out = []
+    for fit in sorted((f for f in results.fits if f.measure == "R" and f.scope.startswith("level ")),
+                      key=lambda f: int(f.scope.split()[1])):  # fmt: skip
+        depth = int(fit.scope.split()[1])
+        if fit.slope is None:
+            out.append(t.gettext("Level %(d)s: no slope (%(note)s).", d=depth, note=fit.note))
+            continue
+        out.append(t.gettext(
+            "Across the %(n)s subtrees of level %(d)s, R goes with their size as N<sup>%(slope)s</sup> (95%% interval "
+            "%(lo)s to %(hi)s).", n=fit.n_units, d=depth, slope=n(fit.slope, 2), lo=n(fit.ci_low, 2),
+            hi=n(fit.ci_high, 2)) + " " + verdict_sentences(t)[fit.verdict])  # fmt: skip
+    return out
 
 
 def _dimension(results: Results, t: Words, n: Number) -> list[str]:
@@ -56,8 +77,9 @@ def _dimension(results: Results, t: Words, n: Number) -> list[str]:
     if rent is not None:
         out.append(dimension(source=t.gettext("Rent's exponent"), d=n(rent.d, 1), lo=n(rent.low, 1),
                              hi=n(rent.high, 1)))  # fmt: skip
-    return out or [t.gettext("No ball dimension can be read: no measured slope, nor Rent's exponent, has an interval "
-                             "that places it between 1 and a finite number of dimensions.")]
+    return out or [t.gettext("No ball dimension can be read: no measured slope, nor Rent's exponent, rests on %(min)s "
+                             "points or more with an interval that places it between 1 and a finite number of "
+                             "dimensions.", min=MIN_POINTS)]  # fmt: skip
 
 
 def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict[str, Any]:
@@ -103,6 +125,10 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
             rent_text.append(t.gettext("That lies outside the range of Rent's rule (p above 0 and at most 1: a block's "
                                        "boundary grows with the block, never faster): the power law does not describe "
                                        "these subtrees, and no dimension is read from it."))  # fmt: skip
+        elif rent.range == "thin" and p.n_units < MIN_POINTS:
+            rent_text.append(t.gettext("Over only %(n)s subtrees (a law needs %(min)s or more) the data cannot tell "
+                                       "whether Rent's rule holds, and no dimension is read from it.", n=p.n_units,
+                                       min=MIN_POINTS))  # fmt: skip
         elif rent.range == "thin":
             rent_text.append(verdict_sentences(t)["thin"])
         elif rent.break_depth is not None:
@@ -120,7 +146,7 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
             "Over %(n)s months, as the organisation's active headcount changed, R went as N<sup>%(slope)s</sup> (95%% "
             "interval %(lo)s to %(hi)s; months follow each other, so read the interval as a rough one).",
             n=months.n_units, slope=n(months.slope, 2), lo=n(months.ci_low, 2), hi=n(months.ci_high, 2),
-        )
+        ) + " " + verdict_sentences(t)[months.verdict]
     elif months is None or months.thin == "few":
         time_text = t.gettext("Over time: fewer than five months with data, too few for a slope.")
     elif months.thin == "same_size":
@@ -138,6 +164,7 @@ def science_context(results: Results, t: Words, n: Number, decimal: str) -> dict
         "rent_text": rent_text,
         "rent_svg": rent_svg,
         "time_text": Markup(time_text),
+        "levels_text": [Markup(x) for x in _levels_text(results, t, n)],
         "dimension": _dimension(results, t, n),
         "whatif": model,
         "whatif_n": model[0]["persons"] if model else None,

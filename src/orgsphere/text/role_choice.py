@@ -44,6 +44,7 @@ class RoleMethod:
     baseline_role: str | None = None
     baseline_accuracy: float | None = None
     baseline_macro_f1: float | None = None
+    labelled_roles: str | None = None  # the roles the labelled items hold, comma-separated: all a model can answer
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,18 +75,21 @@ def beats(a: Scores, b: Scores) -> bool:
     return a.macro_f1 > b.macro_f1 and a.accuracy > b.accuracy
 
 
-def choose(methods: dict[str, Scores], baseline: Scores, baseline_role: str) -> RoleMethod:
+def choose(methods: dict[str, Scores], baseline: Scores, baseline_role: str,
+           labelled_roles: Sequence[str] = ()) -> RoleMethod:  # fmt: skip
     """The method to use: of those that beat the baseline (and, for the model with the lexicon, the model
-    alone), the one with the highest macro-F1; "none" when none does."""
+    alone), the one with the highest macro-F1; "none" when none does. ``labelled_roles``: the roles the labelled
+    items hold (a model trained on them answers no other)."""
+    known = ",".join(r for r in ROLES if r in labelled_roles) or None
     good = [m for m in METHODS if m in methods and beats(methods[m], baseline)]
     if "model + lexicon" in good and "model" in methods and not beats(methods["model + lexicon"], methods["model"]):
         good.remove("model + lexicon")
     if not good:
         return RoleMethod(NONE, "nothing_beats_baseline", baseline.n, None, None, baseline_role, baseline.accuracy,
-                          baseline.macro_f1)  # fmt: skip
+                          baseline.macro_f1, known)  # fmt: skip
     best = max(good, key=lambda m: (methods[m].macro_f1, methods[m].accuracy, -METHODS.index(m)))
     return RoleMethod(best, _REASON_OF[best], baseline.n, methods[best].accuracy, methods[best].macro_f1,
-                      baseline_role, baseline.accuracy, baseline.macro_f1)
+                      baseline_role, baseline.accuracy, baseline.macro_f1, known)
 
 
 def evaluate_labelled(items: Sequence[LabelledItem], lexicon: RoleLexicon, folds: int = 5,
@@ -97,7 +101,7 @@ def evaluate_labelled(items: Sequence[LabelledItem], lexicon: RoleLexicon, folds
     baseline = scores(truth, [majority] * len(truth))
     methods = cross_validate(items, lexicon, folds, seed)
     return RoleEvaluation({r: counts[r] for r in ROLES}, majority, baseline, methods,
-                          choose(methods, baseline, majority))  # fmt: skip
+                          choose(methods, baseline, majority, [r for r in ROLES if counts[r]]))  # fmt: skip
 
 
 def classifier(method: str, lexicon: RoleLexicon, labelled: Sequence[LabelledItem] | None,
