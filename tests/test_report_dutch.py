@@ -79,7 +79,7 @@ class VisibleText(HTMLParser):
 
 def visible_text(html: str) -> list[str]:
     parser = VisibleText()
-    parser.feed(html)
+    parser.feed(html.replace("<wbr>", ""))  # (a line-break hint inside a word: the reader sees one word)
     return parser.parts
 
 
@@ -197,7 +197,7 @@ def test_the_dutch_report_of_a_small_organisation_holds_no_english(small: Result
 
 
 # Messages whose Dutch is the English: symbols, names and words both languages share.
-SAME_IN_DUTCH = {"R", "B", "p", "partner", "model", "chat", "document"}
+SAME_IN_DUTCH = {"R", "B", "p", "partner", "model", "chat", "document", "%(n)s document"}
 
 
 def test_every_message_has_dutch_of_its_own() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 import matplotlib
@@ -11,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from ..fits import (  # noqa: E402
     SPHERE_SLOPE,
@@ -19,7 +21,7 @@ from ..fits import (  # noqa: E402
 )
 from .i18n import Words, labels  # noqa: E402
 
-__all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart"]
+__all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart", "plain_number", "log_axes"]
 
 COLOURS = {"line": "#1f6f8b", "staff": "#d1495b", None: "#8d99ae"}
 plt.rcParams.update(
@@ -35,6 +37,28 @@ plt.rcParams.update(
 
 def _slope_text(value: float, decimal: str) -> str:
     return f"{value:.2f}".replace(".", decimal).replace("-", "−")
+
+
+def plain_number(value: float, decimal: str = ".") -> str:
+    """A tick of a log axis as people write it: 0.05, 0.5, 5, 50, 5,000 (5.000 with a decimal comma), never
+    5×10⁰ or 10⁻¹."""
+    if value <= 0 or not math.isfinite(value):
+        return ""
+    digits = max(0, -math.floor(math.log10(value) + 1e-9))
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "_").replace(".", decimal).replace("_", "." if decimal == "," else ",")
+
+
+def log_axes(ax: Any, decimal: str) -> None:
+    """Both axes logarithmic, ticked at 1, 2 and 5 of each power of ten (only at the powers over more than
+    three of them) and labelled with plain numbers (:func:`plain_number`); the minor ticks unlabelled."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        decades = math.log10(high / low) if low > 0 and high > low else 0.0
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0,) if decades > 3 else (1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: plain_number(v, decimal)))
+        axis.set_minor_formatter(NullFormatter())
 
 
 def _svg(fig: Any) -> str:
@@ -72,8 +96,7 @@ def scaling_chart(units: pa.Table, fits: list[tuple[str, ScalingFit]], t: Words,
         if i == 0:
             _line(ax, xs, fit.log_n_mean, fit.log_r_mean, SPHERE_SLOPE, "#e09f3e",
                   t.gettext("sphere model, slope −1/3"), dashed=True)  # fmt: skip
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    log_axes(ax, decimal)
     ax.set_xlabel(t.gettext("active persons in the unit (N)"))
     ax.set_ylabel(t.gettext("outwardness R (external / internal)"))
     ax.grid(True, which="major", alpha=0.25)
@@ -124,9 +147,8 @@ def _fit_line(ax: Any, fit: ScalingFit, xs: np.ndarray, colour: str, label: str,
     _line(ax, xs, fit.log_n_mean, fit.log_r_mean, fit.slope, colour, label, band=band, band_label=band_label)
 
 
-def _finish(ax: Any, xlabel: str, ylabel: str) -> None:
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+def _finish(ax: Any, xlabel: str, ylabel: str, decimal: str) -> None:
+    log_axes(ax, decimal)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.25)
@@ -153,7 +175,8 @@ def null_chart(nulls: pa.Table, fit: ScalingFit | None, t: Words, decimal: str) 
             _line(ax, xs, float(np.log(n[ok]).mean()), float(np.log(e[ok]).mean()), fit.null_slope, "#5c677d",
                   t.gettext("random mixing: slope %(slope)s", slope=_slope_text(fit.null_slope, decimal)),
                   dashed=True)  # fmt: skip
-    _finish(ax, t.gettext("active persons in the unit (N)"), t.gettext("B = (other units + outside) / within unit"))
+    _finish(ax, t.gettext("active persons in the unit (N)"), t.gettext("B = (other units + outside) / within unit"),
+            decimal)
     return _svg(fig)
 
 
@@ -174,5 +197,6 @@ def rent_chart(subtrees: pa.Table, rent: RentFit, t: Words, decimal: str) -> str
         xs = np.linspace(np.log(n[ok].min()), np.log(n[ok].max()), 50)
         _fit_line(ax, fit, xs, "#1d2433", t.gettext("fit: p = %(p)s", p=_slope_text(fit.slope, decimal)))
         _line(ax, xs, fit.log_n_mean, fit.log_r_mean, 2 / 3, "#e09f3e", t.gettext("sphere, p = 2/3"), dashed=True)
-    _finish(ax, t.gettext("active persons in the unit (N)"), t.gettext("contacts crossing the subtree's boundary"))
+    _finish(ax, t.gettext("active persons in the unit (N)"), t.gettext("contacts crossing the subtree's boundary"),
+            decimal)
     return _svg(fig)

@@ -65,6 +65,21 @@ def _map(results: Results, units: dict[str, dict[str, Any]], t: Words, n: Callab
     return unit_map(list(nodes.values()), t, n)
 
 
+def _by_month(values: list[float | None], periods: list[str], t: Words, n: Callable[..., str]) -> Markup:
+    """A unit's line of sight month by month: a sparkline, or the one share in words where it never changes
+    (a flat line along the top of a sparkline at 100% reads as nothing)."""
+    known = {round(v, 4) for v in values if v is not None}
+    if len(known) == 1:
+        share, months = n(100 * known.pop(), 0) + "%", sum(v is not None for v in values)
+        every = t.ngettext("%(share)s in %(n)s month", "%(share)s in each of the %(n)s months", months, share=share,
+                           n=months)  # fmt: skip
+        return Markup('<span class="spark-flat" title="%s">%s</span>') % (every, t.gettext("%(share)s every month",
+                                                                                              share=share))
+    title = t.gettext("share within one hop, month by month, %(first)s to %(last)s", first=periods[0],
+                      last=periods[-1])  # fmt: skip
+    return Markup(sparkline(values, title))
+
+
 def distance_context(results: Results, t: Words, n: Callable[..., str]) -> dict[str, Any]:
     table = results["distance"].arrow
     if table.num_rows == 0 or "target" not in table.column_names:
@@ -86,9 +101,9 @@ def distance_context(results: Results, t: Words, n: Callable[..., str]) -> dict[
         u["within_1"] = _share(u["d0"] + u["d1"], total)
         u["within_2"] = _share(u["d0"] + u["d1"] + u["d2"], total)
         u["bands"] = [(band, 100.0 * u[band] / total if total else 0.0) for band in DISTANCE_BANDS]
-        u["spark"] = Markup(sparkline([u["by_month"].get(p) for p in periods],
-                                      t.gettext("share within one hop, month by month, %(first)s to %(last)s",
-                                                first=periods[0], last=periods[-1])))  # fmt: skip
+        u["spark"] = _by_month([u["by_month"].get(p) for p in periods], periods, t, n)
+        u["by_month_text"] = "; ".join(f"{p}: {n(100 * v, 0)}%" for p, v in sorted(u["by_month"].items())
+                                       if v is not None)  # fmt: skip
     routes: dict[str, list[tuple[str, float]]] = {}
     for r in results["routes"].arrow.to_pylist():
         if r["target"] == "customer" and r["via_unit"] not in (r["unit"], OTHER_ROUTE):

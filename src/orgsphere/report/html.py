@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import jinja2
 import pyarrow as pa
 import pyarrow.compute as pc
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..markers import ALL, UNDATED
 from ..results import Results
@@ -37,7 +39,32 @@ def _environment(lang: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["wbr"] = breakable
     return env
+
+
+@cache
+def tables_script() -> Markup:
+    """The one small script of the report's tables (sort, filter, pages, CSV download), inlined."""
+    return Markup((files("orgsphere.report") / "tables.js").read_text(encoding="utf-8"))
+
+
+def breakable(text: object) -> Markup:
+    """``text`` escaped, with a line-break opportunity after every ``_``, ``.`` and ``/``: a long setting
+    name wraps between its words, never inside one. (Not for values that may hold identifiers: the privacy
+    tests look for those in the page as they are.)"""
+    return Markup(re.sub(r"([_./])", r"\1<wbr>", str(escape(text))))
+
+
+def unit_counts(org: dict[str, Any], lang: str) -> str:
+    """The label of the number of units, its parts adding up to it: "units: 32 line, 33 staff, 1 without kind"
+    (the org chart's root, or a unit the org chart gives no kind, is counted apart)."""
+    t = words(lang)
+    total, line, staff = org.get("units") or 0, org.get("line_units") or 0, org.get("staff_units") or 0
+    parts = [t.gettext("%(n)s line", n=_number(line, lang)), t.gettext("%(n)s staff", n=_number(staff, lang))]
+    if total - line - staff:
+        parts.append(t.gettext("%(n)s without kind", n=_number(total - line - staff, lang)))
+    return t.ngettext("unit: %(parts)s", "units: %(parts)s", total, parts=", ".join(parts))
 
 
 def _number(value: Any, lang: str, digits: int = 0) -> str:
@@ -108,6 +135,8 @@ def render_report(results: Results, lang: str = "en") -> str:
         "label": label,
         "n": lambda v, d=0: _number(v, lang, d),
         "org": org,
+        "unit_counts": unit_counts(org, lang),
+        "tables_js": tables_script(),
         "org_name": org.get("root") if org.get("roots") == 1 else t.gettext("the organisation"),
         "whole": whole_row,
         "external_share": _percent(whole_row.get("external") or 0, total, lang),
