@@ -211,7 +211,7 @@ def keep(results: Results, folder: Path, fingerprint_: str) -> bool:
     analysis is complete. A folder that cannot be written is an :class:`~orgsphere.errors.OrgsphereWarning`
     (the work goes on; the next report analyses again), not an error. Returns whether it was kept."""
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(4).hex()}"
-    partial = folder / (name + PARTIAL)
+    partial, staged = folder / (name + PARTIAL), folder / (MANIFEST + "." + name + PARTIAL)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         partial.mkdir()
@@ -220,13 +220,15 @@ def keep(results: Results, folder: Path, fingerprint_: str) -> bool:
                  for t in results.tables()}  # fmt: skip
         text = json.dumps(_manifest(results, fingerprint_, name, files), default=_encode, ensure_ascii=False)
         partial.rename(folder / name)
-        staged = folder / (MANIFEST + "." + name + PARTIAL)
         staged.write_text(text, encoding="utf-8")
         os.replace(staged, folder / MANIFEST)  # (one rename: a reader sees the old manifest or the new one)
-    except OSError as exc:
+    except BaseException as exc:  # (interrupted too: what was written of this one goes, the previous one stands)
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(folder / name, ignore_errors=True)
         with contextlib.suppress(OSError):
-            shutil.rmtree(partial, ignore_errors=True)
-            shutil.rmtree(folder / name, ignore_errors=True)
+            staged.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         warnings.warn(OrgsphereWarning(
             f"{folder}: cannot keep the analysis beside the store ({exc.strerror or exc}); the report and the "
             "export will analyse again. Make the folder beside the store writable to keep it."), stacklevel=2)
