@@ -317,3 +317,19 @@ def test_the_kept_files_hold_no_persons_pseudonym(demo: Path) -> None:
     for path in files:
         data = path.read_bytes()
         assert not [i for i in ids if i.encode() in data], path.name
+
+
+def test_on_spark_the_fingerprint_is_the_warehouse_snapshot(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    """On the spark engine the analysis reads the published snapshot: a new publish is a change (read from the
+    warehouse's manifest alone, without starting a session)."""
+    ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit\np1,A\np2,A\n"))
+    location = str(tmp_path / "warehouse")
+    ws.publish(location)
+    spark = Workspace(ws.settings.replace(engine="spark", warehouse=location))  # (the same store, as ws opens it)
+    try:
+        first = spark._fingerprint()
+        assert spark._fingerprint() == first
+        ws.publish(location)  # the same store, a new snapshot
+        assert spark._fingerprint() != first
+    finally:
+        spark.close()
