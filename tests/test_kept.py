@@ -231,6 +231,12 @@ def test_the_commands_say_which_analysis_they_use(demo: Path, capsys: pytest.Cap
     shutil.rmtree(kept_folder(demo / "orgsphere.duckdb"))
     code, out, err = run_cli(["export", *config, "-o", str(demo / "out")], capsys)
     assert err.startswith("no analysis kept beside the store yet: analysing\n")
+    # orgsphere analyse keeps what it found for the next report
+    code, out, err = run_cli(["analyse", *config, "--setting", "min_group_size=8"], capsys)
+    assert code in (0, 4) and "Headline" in out and "analysis" not in err
+    code, out, err = run_cli(["report", *config, "--setting", "min_group_size=8", "-o", str(demo / "r.html")],
+                             capsys)  # fmt: skip
+    assert err.startswith("using the analysis of ")
 
 
 def test_the_python_api_reuses_it_too(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
