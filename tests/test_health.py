@@ -143,6 +143,8 @@ def test_analyse_and_report_exit_4_on_an_error_in_the_data(tmp_path: Path, capsy
     assert run_cli(["ingest", "edges", str(_edges(tmp_path)), *store], capsys)[0] == 0
     code, out, err = run_cli(["report", "--out", str(tmp_path / "r.html"), *store], capsys)
     assert code == 4 and "report written" in out and (tmp_path / "r.html").is_file()
+    said, _, err = err.partition("\n")  # (first which analysis the report is of)
+    assert said == "no analysis kept beside the store yet: analysing"
     assert err.startswith("data check: 1 errors") and "no interaction with a customer" in err
     code, out, _ = run_cli(["analyse", "--json", *store], capsys)
     assert code == 4 and json.loads(out)["data_check"]["findings"][0]["code"] == "no-customer-contact"

@@ -135,7 +135,8 @@ def test_printing_gives_a_clean_document(browser: Any, reports: dict[str, Path])
         width = browser.execute_script("""
             const page = document.documentElement.clientWidth;
             const wide = Array.from(document.querySelectorAll('main *')).filter(
-              e => e.getBoundingClientRect().right > page + 1).map(e => e.tagName + '.' + e.className + '@' + (e.closest('section') || {}).id + ':' + Math.round(e.getBoundingClientRect().width));
+              e => e.getBoundingClientRect().right > page + 1).map(e => e.tagName + '.' + e.className + '@'
+                + (e.closest('section') || {}).id + ':' + Math.round(e.getBoundingClientRect().width));
             return [document.documentElement.scrollWidth, page, wide.slice(0, 5)];""")
         assert width[0] <= width[1] + 1, width
     finally:

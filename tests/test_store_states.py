@@ -62,6 +62,9 @@ def test_every_read_command_on_every_store_state(
             assert got == 2 and "holds no documents or ticket texts" in err, (command, err)
         else:
             assert got == code and line in out + err, (command, got, out[-300:], err)
+            if command in ("report", "export"):  # first which analysis the figures are (kept, or run now)
+                said, _, err = err.partition("\n")
+                assert said.startswith(("using the analysis of ", "no analysis kept beside the store yet")), said
             if not command.endswith("--json") and command != "check":
                 assert err.startswith("data check: ") and err.count("\n") == 1, (command, err)  # the one line
     if state != "no store":

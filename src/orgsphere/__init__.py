@@ -22,6 +22,7 @@ from .errors import (
 )
 from .ingest import IngestReport
 from .ingest.session import replacing
+from .kept import Analysis
 from .results import Results, ResultTable
 from .settings import SETTINGS, Settings, load_settings
 from .workspace import Workspace, open
@@ -33,6 +34,7 @@ __all__ = [
     "Workspace",
     "Results",
     "ResultTable",
+    "Analysis",
     "IngestReport",
     "IngestFailedError",
     "replacing",

@@ -48,6 +48,11 @@ class Setting:
     help: str
     kind: str  # how the value is written: text, number, share, list, path, table, true/false, choice
     check: Callable[[Any], Any] | None = None
+    # whether the analysis (or what it keeps: the processing statement, the data check) may read it: a kept
+    # analysis is reused only with the same values of these (and the same contents of the files they name).
+    # False only where the value cannot change a result: where the store lies, the key's file (the store records
+    # the key's fingerprint), the report's language, the engine's memory and Spark's session.
+    analysis: bool = True
 
     @property
     def env(self) -> str:
@@ -67,13 +72,15 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", as_required_path, Path("orgsphere.duckdb"), "The store: an embedded DuckDB file.", "path"),
+    Setting("store", as_required_path, Path("orgsphere.duckdb"), "The store: an embedded DuckDB file.", "path",
+            analysis=False),
     Setting(
         "key_file",
         as_required_path,
         Path("~/.config/orgsphere/pseudonym.key").expanduser(),
         "The pseudonymisation key (kept outside the store; created on first use, never replaced).",
         "path",
+        analysis=False,
     ),
     Setting(
         "internal_domains",
@@ -120,7 +127,7 @@ SETTINGS: tuple[Setting, ...] = (
         "number",
         positive,
     ),
-    Setting("lang", choice("en", "nl"), "en", "Report language: en or nl.", "choice"),
+    Setting("lang", choice("en", "nl"), "en", "Report language: en or nl.", "choice", analysis=False),
     Setting(
         "edge_columns",
         as_mapping,
@@ -294,6 +301,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory the store's engine may use, e.g. 2GB; beyond it, work spills to disk. Empty: DuckDB's default "
         "(80% of the machine's memory).",
         "text",
+        analysis=False,
     ),
     Setting(
         "engine", choice("duckdb", "spark"), "duckdb",
@@ -309,16 +317,17 @@ SETTINGS: tuple[Setting, ...] = (
         "spark_master", as_str, "local[*]",
         "The Spark master of the spark engine: local[*] (this machine), yarn, spark://host:7077, k8s://... "
         "Ignored inside spark-submit (the session it made is used) and when spark_remote is set.", "text",
+        analysis=False,
     ),
     Setting(
         "spark_remote", as_str, "",
         "A Spark Connect URL (sc://host:15002) for the spark engine; empty: a classic session on spark_master.",
-        "text",
+        "text", analysis=False,
     ),
     Setting(
         "spark_conf", as_conf, {},
         "Extra Spark configuration for the session orgsphere makes, e.g. spark.executor.memory=8g, "
-        "spark.sql.shuffle.partitions=400.", "table",
+        "spark.sql.shuffle.partitions=400.", "table", analysis=False,
     ),
     Setting("seed", as_int, 0, "Seed of every random choice orgsphere makes (bootstrap, demo).", "number"),
     Setting(

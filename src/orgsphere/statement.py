@@ -15,7 +15,7 @@ from .results import ProcessingStatement
 from .settings import SETTINGS, Settings
 from .store import orgsphere_version
 
-__all__ = ["build_statement", "organisation_summary"]
+__all__ = ["build_statement", "organisation_summary", "settings_shown"]
 
 
 def _sources(store: TableSource) -> list[dict[str, Any]]:
@@ -40,7 +40,8 @@ def _counted(t: Any, column: str) -> dict[str, int]:
     return dict(zip(n[column].to_pylist(), n["n"].to_pylist(), strict=True))
 
 
-def build_statement(store: TableSource, settings: Settings, tallies: dict[str, int]) -> ProcessingStatement:
+def settings_shown(settings: Settings) -> list[dict[str, str]]:
+    """Every setting as the statement lists it: name, value (of a file: its name alone) and where it came from."""
     shown = []
     for s in SETTINGS:
         value = getattr(settings, s.name)
@@ -51,6 +52,10 @@ def build_statement(store: TableSource, settings: Settings, tallies: dict[str, i
         elif isinstance(value, PurePath):  # a file's name: the folders it lies in may name someone
             value = value.name
         shown.append({"name": s.name, "value": "" if value is None else str(value), "from": settings.source(s.name)})
+    return shown
+
+
+def build_statement(store: TableSource, settings: Settings, tallies: dict[str, int]) -> ProcessingStatement:
     return ProcessingStatement(
         orgsphere_version=orgsphere_version(),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -58,7 +63,7 @@ def build_statement(store: TableSource, settings: Settings, tallies: dict[str, i
         # may name someone
         sources=_sources(store),
         reject_reasons=_reject_reasons(store),
-        settings=shown,
+        settings=settings_shown(settings),
         interactions=tallies.get("interactions", 0),
         unplaced=tallies.get("unplaced", 0),
         min_group_size=settings.min_group_size,

@@ -40,7 +40,7 @@ from .schema import SCHEMA_VERSION, TABLES
 from .settings import Settings
 from .store import Store, orgsphere_version
 
-__all__ = ["Warehouse", "check_current", "publish", "warehouse_location", "write_snapshot", "MANIFEST"]
+__all__ = ["Warehouse", "check_current", "publish", "warehouse_location", "write_snapshot", "snapshot_of", "MANIFEST"]
 
 MANIFEST = "orgsphere.json"
 FORMAT = 1
@@ -250,6 +250,12 @@ def publish(store: Store, location: str, progress: Progress | None = None) -> di
 
     return write_snapshot(location, {name: rows(name) for name in DATA_TABLES}, meta, progress,
                           sum(counts[t] for t in DATA_TABLES))  # fmt: skip
+
+
+def snapshot_of(location: str) -> str:
+    """The id of the snapshot current at ``location`` (read from the manifest alone: no session is started)."""
+    fs, root = _filesystem(location)
+    return str(_read_manifest(fs, root, location)["snapshot"])
 
 
 class Warehouse:

@@ -27,13 +27,14 @@ from .ingest import (
     ingest_viva,
 )
 from .ingest.tabular import Progress
+from .kept import Analysis, fingerprint, keep, kept_folder, recall, refreshed
 from .language_audit import LanguageAudit, audit_texts, document_texts, store_texts_of
 from .pipeline import analyse
 from .results import Results
 from .settings import Settings, load_settings
 from .storage_errors import storage_errors
 from .store import Store
-from .warehouse import Warehouse, check_current, publish, warehouse_location
+from .warehouse import Warehouse, check_current, publish, snapshot_of, warehouse_location
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -184,9 +185,41 @@ class Workspace:
 
     @_storage
     def analyse(self) -> Results:
-        """Every analysis, on the engine the settings name (:meth:`source`)."""
+        """Every analysis, on the engine the settings name (:meth:`source`), kept beside the store for
+        :meth:`analysis` (and so :meth:`report` and :meth:`export`) to reuse while nothing changes."""
+        return self._analyse(self._fingerprint())
+
+    def _analyse(self, fingerprint_: str) -> Results:
         with self.source() as source:
-            return analyse(source, self.settings)
+            results = analyse(source, self.settings)
+        keep(results, kept_folder(self.settings.store), fingerprint_)
+        return results
+
+    @_storage
+    def analysis(self, fresh: bool = False) -> Analysis:
+        """The results of the analysis kept beside the store when the store and every setting the analysis
+        reads are as they were then, else (or with ``fresh``) of an analysis run now (and kept); the
+        :class:`~orgsphere.kept.Analysis` says which, and why (``line()``: in one line)."""
+        fingerprint_ = self._fingerprint()
+        if fresh:
+            results = self._analyse(fingerprint_)
+            return Analysis(results, "fresh", results.statement.generated)
+        found = recall(kept_folder(self.settings.store), fingerprint_)
+        if found.results is not None:
+            return Analysis(refreshed(found.results, self.settings), "kept", found.analysed)
+        results = self._analyse(fingerprint_)
+        return Analysis(results, found.reason, results.statement.generated, found.detail)
+
+    def _fingerprint(self) -> str:
+        """The fingerprint of what an analysis would read now (:func:`~orgsphere.kept.fingerprint`): on duckdb
+        the store's contents; on spark the warehouse's current snapshot (and the store beside it, if any, which
+        the analysis checks the snapshot against)."""
+        store = None if self.store is None else {"name": self.store.path.name, "tables": self.store.state()}
+        if self.settings.engine == "duckdb":
+            return fingerprint(self.settings, {"engine": "duckdb", "store": store})
+        location = warehouse_location(self.settings)
+        return fingerprint(self.settings, {"engine": self.settings.engine, "warehouse": location,
+                                           "snapshot": snapshot_of(location), "store": store})  # fmt: skip
 
     @_storage
     def publish(self, location: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
@@ -206,11 +239,13 @@ class Workspace:
         return self.store
 
     @_storage
-    def report(self, out: PathLike, lang: str | None = None, results: Results | None = None) -> Path:
-        """Write the self-contained HTML report to ``out``."""
+    def report(self, out: PathLike, lang: str | None = None, results: Results | None = None,
+               fresh: bool = False) -> Path:  # fmt: skip
+        """Write the self-contained HTML report of ``results`` to ``out``; without results, of the kept analysis
+        while nothing changed, else of one run now (:meth:`analysis`; ``fresh``: always run now)."""
         from .report import render_report
 
-        results = results or self.analyse()
+        results = results or self.analysis(fresh).results
         html = render_report(results, lang or self.settings.lang)
         path = Path(out)
         with storage_errors(path):  # (a failure here is about the report's disk, not the store's)
@@ -219,9 +254,11 @@ class Workspace:
         return path
 
     @_storage
-    def export(self, out_dir: PathLike, fmt: str = "csv", results: Results | None = None) -> list[Path]:
-        """Write every result table (min group size applied) and the processing statement to ``out_dir``."""
-        results = results or self.analyse()
+    def export(self, out_dir: PathLike, fmt: str = "csv", results: Results | None = None,
+               fresh: bool = False) -> list[Path]:  # fmt: skip
+        """Write every result table (min group size applied) and the processing statement to ``out_dir``; without
+        ``results``, those of :meth:`analysis` (the kept analysis while nothing changed; ``fresh``: run now)."""
+        results = results or self.analysis(fresh).results
         with storage_errors(Path(out_dir)):  # (a failure here is about the export's disk, not the store's)
             return results.export(Path(out_dir), fmt)
 

@@ -66,12 +66,22 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
     data_check(results)
 
 
+fresh_option = click.option(
+    "--fresh", is_flag=True,
+    help="Analyse again even when the analysis kept beside the store is of the same store and settings.",
+)
+
+
 @command("report", own=(*STORE, "lang"))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"), show_default=True)
-def report_cmd(settings: Settings, out: Path) -> None:
-    """Write the self-contained HTML report (use --lang nl for Dutch)."""
+@fresh_option
+def report_cmd(settings: Settings, out: Path, fresh: bool) -> None:
+    """Write the self-contained HTML report (use --lang nl for Dutch), of the last analyse while the store and
+    the settings are unchanged (--fresh: analyse again)."""
     with Workspace(settings, read_only=True) as ws:
-        results = ws.analyse()
+        analysis = ws.analysis(fresh)
+        click.echo(analysis.line(), err=True)
+        results = analysis.results
         path = ws.report(out, results=results)
     click.echo(f"report written to {path} ({path.stat().st_size / 1024:.0f} KiB)")
     data_check(results)
@@ -80,10 +90,14 @@ def report_cmd(settings: Settings, out: Path) -> None:
 @command("export")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("orgsphere-results"), show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True)
-def export_cmd(settings: Settings, out: Path, fmt: str) -> None:
-    """Write every result table (min group size applied) and the processing statement to a folder."""
+@fresh_option
+def export_cmd(settings: Settings, out: Path, fmt: str, fresh: bool) -> None:
+    """Write every result table (min group size applied) and the processing statement to a folder, of the last
+    analyse while the store and the settings are unchanged (--fresh: analyse again)."""
     with Workspace(settings, read_only=True) as ws:
-        results = ws.analyse()
+        analysis = ws.analysis(fresh)
+        click.echo(analysis.line(), err=True)
+        results = analysis.results
         written = ws.export(out, fmt, results=results)
     for path in written:
         click.echo(str(path))
