@@ -63,7 +63,7 @@ def test_nothing_runs_off_the_side(browser: Any, reports: dict[str, Path], which
         const page = document.documentElement.clientWidth;
         const wide = Array.from(document.querySelectorAll('main *')).filter(e => {
           const r = e.getBoundingClientRect();
-          return r.width > 0 && r.right > page + 1 && !e.closest('.table, .scroll-x');
+          return r.width > 0 && r.right > page + 1 && !e.closest('.table, .wide');
         }).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
         return [document.documentElement.scrollWidth, page, wide.slice(0, 5)];""")
     scroll_width, page, wide = overflow

@@ -11,6 +11,12 @@ from orgsphere.cli import main
 from .conftest import run_cli as run
 
 
+def _section(html: str, name: str) -> str:
+    """One section of the report, from its opening tag to its end."""
+    start = html.index(f'<section id="{name}">')
+    return html[start:html.index("</section>", start)]
+
+
 def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None:
     html = (demo / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Meridian Financial" in html
@@ -19,12 +25,12 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     assert "<link" not in html and "@import" not in html and "url(http" not in html
     assert html.count("<svg") >= 4  # the scaling plot, observed against expected, Rent's plot, the trend
     # held against chance: the null models, Rent's rule and the sphere model, each with its figures
-    science = html[html.index('id="science"'):html.index('id="ranking"')]
+    science = _section(html, "science")
     assert "Random mixing would give a slope of" in science and "Excess inwardness per unit" in science
     assert "Rent exponent p = " in science and "behaves like a ball of dimension d ≈" in science
     assert "rotate staff to the front line" in science
     # line of sight: staff further from the customer than the line, per unit with its distance bands
-    sight = html[html.index('id="line-of-sight"'):html.index('id="ranking"')]
+    sight = _section(html, "line-of-sight")
     line, staff = (int(v) for v in re.search(r"In a typical month (\d+)% of the people in line units and (\d+)%",
                                                sight).groups())  # fmt: skip
     assert line > staff and sight.count('class="bands"') >= 40 and "Board Office" not in sight
@@ -39,7 +45,7 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
     assert facility and re.match(r"[A-Z][^()]+ \(\d+%\)", facility.group(1))  # the units it reaches customers through
     # partners or suppliers: the line asks the ICT Service Desk by ticket; Corporate Clients and Compliance
     # Advisory meet customers together; each verdict with the figures that decided it
-    rel = html[html.index('id="relations"'):html.index('id="ranking"')]
+    rel = _section(html, "relations")
     assert re.search(r"<td>[^<]+ – ICT Service Desk</td><td><span class=\"tag v-supplier\">supplier</span></td>"
                      r".*?<td>\d+% of the contact is tickets; [^<]+ starts \d+% of the threads, meetings and "
                      r"tickets; no customer work together</td>", rel, re.S)  # fmt: skip
@@ -47,15 +53,16 @@ def test_demo_report_is_self_contained_and_shows_the_finding(demo: Path) -> None
                      r"</span></td>.*?<td>\d+ meetings or threads with a customer together", rel, re.S)  # fmt: skip
     assert 'class="matrix"' in rel and "Staff units, most supplier-like first" in rel
     # the language audit of the demo's documents: the desks write of internal customers and SLAs
-    assert re.search(r"\d+ times internal-customer language in 3 documents and the tickets of \d+ units\.", rel)
-    assert re.search(r"<td>“internal customer”</td><td class=\"num\">[1-9]", rel)
-    assert "colleagues in the line: partners for the same customer" in rel
+    words = _section(html, "internal-customer")
+    assert re.search(r"\d+ times internal-customer language in 3 documents and the tickets of \d+ units\.", words)
+    assert re.search(r"<td>“internal customer”</td><td class=\"num\">[1-9]", words)
+    assert "colleagues in the line: partners for the same customer" in words
     # the machinery: the desks send satisfaction surveys and SLA reports to the line
-    mach = rel[rel.index("Surveys, SLAs and requirements in the traffic"):]
+    mach = words[words.index("Surveys, SLAs and requirements in the traffic"):]
     desk = re.search(r"<tr><td>ICT Service Desk</td>(.*?)</tr>", mach, re.S)
     assert desk and max(int(v) for v in re.findall(r'data-v="(\d+)"', desk.group(1))) > 0
     # staff roles: every role in the demo's work, and unhealthy positions with their reasons
-    roles = html[html.index('id="staff-roles"'):html.index('id="ranking"')]
+    roles = _section(html, "staff-roles")
     for role in ("supporting", "regulating", "executing", "advisory"):
         assert f'class="r-{role}" style="width:' in roles
     assert re.search(r"<td>HR Business Partners</td>.*?meant to be advisory \(\d+% of the work\), but \d+% is "
@@ -215,6 +222,13 @@ def test_the_report_opens_with_what_to_do_and_each_finding_agrees_with_its_table
 
     html = (demo / "report.html").read_text(encoding="utf-8")
     assert re.search(r'</header>\s*<section id="actions">', html)  # the first thing a reader sees
+    # the evidence in the order a manager acts on it, then the appendix "How sure are we?" with the science
+    evidence = ("actions", "summary", "data-check", "line-of-sight", "relations", "staff-roles", "internal-customer",
+                "ranking")  # fmt: skip
+    places = [html.index(f'<section id="{name}">') for name in evidence]
+    appendix = html.index('<div class="appendix" id="how-sure">')
+    assert places == sorted(places) and places[-1] < appendix
+    assert appendix < html.index('<section id="scaling">') < html.index('<section id="science">')
     actions = html[html.index('<section id="actions">'):html.index('<section id="summary">')]
     findings = re.findall(r'<article class="finding action" id="action-(\w+)">(.*?)</article>', actions, re.S)
     assert 3 <= len(findings) <= 7
