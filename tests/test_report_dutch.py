@@ -49,7 +49,8 @@ LOANWORDS = (
 # The command lines the report names (commands, their words and the files of the example), as they are typed.
 COMMANDS = r"orgsphere (?:ingest (?:orgchart units\.yaml people\.csv|parties|documents|tickets)|rejects|check|" \
            r"audit-language|roles label)"
-IDENTIFIER = r"\b[a-z]+(?:_[a-z0-9]+)+(?: = (?:true|false))?_?\*?|\b[\w.-]+@[\w.-]+|\b[\w-]+(?:\.[\w-]+)+\b"  # settings, addresses, files
+# settings (with a value written out), addresses, files
+IDENTIFIER = r"\b[a-z]+(?:_[a-z0-9]+)+(?: = (?:true|false))?_?\*?|\b[\w.-]+@[\w.-]+|\b[\w-]+(?:\.[\w-]+)+\b"
 
 
 class VisibleText(HTMLParser):
