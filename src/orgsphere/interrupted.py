@@ -43,7 +43,7 @@ ALPHA = 0.05
 class SeriesRules:
     """How long a series must be to say anything (settings ``effect_min_weeks``, ``effect_min_segment``)."""
 
-    min_weeks: int = 16  # weeks with a value in the whole series
+    min_weeks: int = 26  # weeks with a value in the whole series
     min_segment: int = 6  # weeks with a value before the event, and from it on; also placebos' distance
 
 

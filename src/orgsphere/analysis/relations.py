@@ -64,10 +64,10 @@ def _by_period(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], d
     return ibis.union(monthly, whole.select(monthly.columns))
 
 
-def _directed(store: TableSource, period: Period = "month") -> tuple[ibis.Table, ibis.Table]:
+def _directed(store: TableSource, per: Period = "month") -> tuple[ibis.Table, ibis.Table]:
     """Per period and ordered pair of units: interactions, initiatives and tickets; and the interactions
     themselves with their period and thread, for the customer work."""
-    p = placed_interactions(store, period)
+    p = placed_interactions(store, per)
     starts = p.filter(p.thread_id.notnull()).group_by("thread_id").aggregate(first=p.ts.min())
     s = starts.view()
     p = p.left_join(s, p.thread_id == s.thread_id).select(p, first=s.first)
@@ -142,10 +142,10 @@ def verdict(r: dict[str, Any], rules: RelationRules) -> tuple[str, list[str]]:
 
 
 def relation_table(store: TableSource, kinds: dict[str, str | None], rules: RelationRules,
-                   period: Period = "month") -> pa.Table:
+                   per: Period = "month") -> pa.Table:
     """Every pair of units with at least one staff unit (``kinds``: unit -> line/staff/None) that had contact,
-    per period (months, or ISO weeks) and over all periods, with the measures and the verdict."""
-    directed, placed = _directed(store, period)
+    per period (months, or ISO weeks: ``per``) and over all periods, with the measures and the verdict."""
+    directed, placed = _directed(store, per)
     joint, shared = _customer_work(placed, sorted(u for u, k in kinds.items() if k == "staff") or [""])
     counts: dict[tuple[str, str, str], dict[str, int]] = {}
     for r in directed.to_pyarrow().to_pylist():
