@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from orgsphere.datasets.series import planted_series
 from orgsphere.interrupted import SeriesRules, difference, estimate
 
 WEEKS = 52
@@ -13,13 +14,7 @@ EVENT = 26
 
 def series(rng: np.random.Generator, level: float, slope: float = 0.0, phi: float = 0.3, sd: float = 1.0,
            n: int = WEEKS, event: int = EVENT) -> np.ndarray:  # fmt: skip
-    """A trend with AR(1) noise (autocorrelated weeks, as an organisation's are) and a planted change."""
-    noise = np.empty(n)
-    noise[0] = rng.normal(0, sd / np.sqrt(1 - phi**2))
-    for k in range(1, n):
-        noise[k] = phi * noise[k - 1] + rng.normal(0, sd)
-    t = np.arange(n)
-    return 5.0 + 0.02 * t + (t >= event) * (level + slope * (t - event)) + noise
+    return planted_series(rng, n, event, level, slope, phi, sd)
 
 
 def test_planted_changes_lie_in_their_intervals_at_the_nominal_rate() -> None:

@@ -34,10 +34,11 @@ def derived_events(people: pa.Table, names: dict[str, str], min_group: int) -> l
     """Events the membership periods show (see the module's docstring); ``names``: unit id -> name."""
     rows = people.select(["person_id", "unit_id", "valid_from", "valid_to"]).to_pylist()
     starts = [r["valid_from"] for r in rows if r["valid_from"] is not None]
-    ends = [r["valid_to"] for r in rows if r["valid_to"] is not None]
+    ends = [r["valid_to"] for r in rows]
     if not rows or not starts:
         return []
-    first, last = min(starts), max(ends) if ends else None
+    # the chart's last day: that of its last membership, or none while a membership is open-ended
+    first, last = min(starts), (date.max if None in ends else max(e for e in ends if e is not None))
     by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_unit[r["unit_id"]].append(r)
@@ -48,7 +49,7 @@ def derived_events(people: pa.Table, names: dict[str, str], min_group: int) -> l
         if all(b is not None for b in begins) and min(begins) > first:
             out.append({"day": min(begins), "label": f"{name} begins", "units": unit})
         finished = [m["valid_to"] for m in members]
-        if last is not None and all(f is not None for f in finished) and max(finished) < last:
+        if all(f is not None for f in finished) and max(finished) < last:
             out.append({"day": max(finished) + timedelta(days=1), "label": f"{name} ends", "units": unit})
     moves: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     day_of: dict[tuple[str, str, str], date] = {}
