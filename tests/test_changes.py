@@ -5,10 +5,12 @@ the effect is found for the first and not for the second, and the difference-in-
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 import orgsphere
@@ -153,3 +155,58 @@ def test_analyse_publishes_the_tables_of_changes_where_events_were_given(tmp_pat
         results = ws.analyse()
     assert results["effects"].num_rows > 0 and results["weekly"].num_rows > 0
     assert analyse_changes  # (the same tables as orgsphere changes)
+
+
+DAYS = [date(2020, 12, 31), date(2021, 1, 3), date(2021, 1, 4), date(2024, 12, 29), date(2024, 12, 30),
+        date(2025, 7, 2), date(2026, 12, 31), date(2027, 1, 1)]  # fmt: skip
+
+
+def iso_weeks(t: Any) -> list[tuple[str, int]]:
+    """Each timestamp's ISO week, as the engine labels and codes it."""
+    from orgsphere.analysis.periods import period_code, period_label
+
+    out = t.select(label=period_label(t.ts, "week"), code=period_code(t.ts, "week")).to_pyarrow()
+    return list(zip(out["label"].to_pylist(), out["code"].to_pylist(), strict=True))
+
+
+def test_iso_weeks_across_the_turn_of_the_year() -> None:
+    import ibis
+
+    days = pa.table({"ts": pa.array([datetime(d.year, d.month, d.day, 12) for d in DAYS], pa.timestamp("us"))})
+    expected = [(f"{y}-W{w:02d}", y * 100 + w) for y, w, _ in (d.isocalendar() for d in DAYS)]
+    assert iso_weeks(ibis.memtable(days)) == expected
+
+
+def test_the_weekly_aggregation_is_the_same_on_spark(tmp_path: Path, spark: Any) -> None:
+    from orgsphere.analysis.lookups import unit_column
+    from orgsphere.analysis.machinery import machinery_table
+    from orgsphere.analysis.relations import RelationRules, relation_table
+    from orgsphere.analysis.sphere import sphere_counts
+    from orgsphere.engine import local_table
+
+    from .conftest import SparkTables
+    from .test_engines import same
+
+    days = pa.table({"ts": pa.array([datetime(d.year, d.month, d.day, 12) for d in DAYS], pa.timestamp("us"))})
+    expected = [(f"{y}-W{w:02d}", y * 100 + w) for y, w, _ in (d.isocalendar() for d in DAYS)]
+    assert iso_weeks(local_table(_any_spark_table(spark), days)) == expected
+    with build(tmp_path) as ws:
+        on_spark = SparkTables(spark, ws.store, ("interactions", "people", "parties", "units", "declared_sizes"),
+                               "weekly")  # fmt: skip
+        duck, _ = sphere_counts(ws.store, period="week")
+        sparked, _ = sphere_counts(on_spark, period="week")
+        assert "2025-W30" in duck["period"].to_pylist()
+        same(duck, sparked, ["scope", "group_id", "period", "channel"])
+        kinds = unit_column(ws.store, "kind")
+        same(relation_table(ws.store, kinds, RelationRules(), per="week"),
+             relation_table(on_spark, kinds, RelationRules(), per="week"), ["period", "unit_a", "unit_b"])
+        duck_machinery = machinery_table(ws.store, kinds, per="week")
+        assert duck_machinery.equals(machinery_table(on_spark, kinds, per="week"))
+
+
+def _any_spark_table(spark: Any) -> Any:
+    """A table of the Spark backend, for local_table to find its engine by."""
+    from orgsphere.engine import spark_session
+
+    spark_session(spark).createDataFrame(pa.table({"x": [1]}).to_pandas()).createOrReplaceTempView("weekly_probe")
+    return spark.table("weekly_probe")
