@@ -3,6 +3,7 @@ and the events the org chart's membership periods show."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -127,3 +128,19 @@ def test_the_event_table_holds_both_origins_in_order(ws: orgsphere.Workspace, tm
         ("E3", "A ends", "org chart", "2025-W14"),
         ("E4", "B begins", "org chart", "2025-W14"),
     ]
+
+
+def test_cli_ingest_events_names_the_file_and_line_of_a_bad_row(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from .conftest import run_cli
+
+    store = ["--setting", f"store={tmp_path / 's.duckdb'}", "--setting", f"key_file={tmp_path / 'k'}"]
+    assert run_cli(["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG)), *store], capsys)[0] == 0
+    events = write(tmp_path / "events.csv", "date,label,units\n2025-01-31,One,Sales\n2025-02-01,Two,Finanse\n"
+                                            "2025-02-02,Three,\n")  # fmt: skip
+    code, out, err = run_cli(["ingest", "events", str(events), "--json", *store], capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["kept"] == 2 and report["rejected"] == 1
+    code, out, _ = run_cli(["rejects", *store], capsys)
+    assert "events.csv" in out and "line 3" in out and "close names: Finance" in out

@@ -2,7 +2,8 @@
 statistics).
 
 - an event of the whole organisation (no units named): the organisation's R and R_customer;
-- an event of some units: each affected unit's R, R_customer and (a staff unit) its machinery traffic, against
+- an event of some units: each affected unit's R, R_customer, share within one hop of a customer and (a staff
+  unit) its machinery traffic, against
   the units of the same kind it did not affect (difference-in-differences); and each relation of an affected
   unit: its ticket share, the line unit's share of the initiatives and the joint customer work, against the
   relations of the units it did not affect.
@@ -24,7 +25,7 @@ from ..interrupted import Effect, SeriesRules, difference, estimate
 __all__ = ["effect_table", "UNIT_MEASURES", "RELATION_MEASURES", "ORGANISATION_MEASURES"]
 
 ORGANISATION_MEASURES = ("R", "R_customer")
-UNIT_MEASURES = ("R", "R_customer", "machinery")
+UNIT_MEASURES = ("R", "R_customer", "within_1", "machinery")
 RELATION_MEASURES = ("ticket_share", "initiative_a", "joint_work")
 
 Series = dict[int, float]

@@ -3,8 +3,10 @@ per ISO week, aggregated in the engine by the same expressions as the monthly fi
 minimum group size and complementary suppression applied across the weeks as across the months.
 
 - ``weekly``: per unit and for the organisation, per week (over all channels): active persons, contributors,
-  internal, external and customer contact, R and R_customer, and for a staff unit the interactions about
-  the internal customer's machinery (satisfaction surveys, SLAs, requirements) it sent and received;
+  internal, external and customer contact, R and R_customer, for a unit the share of its active persons
+  within one hop of a customer that week (``within_1``: customer distance over the week's contact graph), and
+  for a staff unit the interactions about the internal customer's machinery (satisfaction surveys, SLAs,
+  requirements) it sent and received;
 - ``weekly_relations``: per line-staff (and staff-staff) pair and week: volume, ticket share, the line
   unit's share of the initiatives, joint customer work, and the verdict of the week.
 
@@ -17,8 +19,9 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..analysis.distance import person_distance_batches, unit_tables
 from ..analysis.hierarchy import unit_ancestors
-from ..analysis.lookups import unit_column
+from ..analysis.lookups import person_fte, unit_column
 from ..analysis.machinery import machinery_table
 from ..analysis.relations import RelationRules, relation_table
 from ..analysis.sphere import sphere_counts
@@ -40,6 +43,19 @@ def _dated(table: pa.Table) -> pa.Table:
     return table.filter(pc.invert(pc.is_in(table["period"], pa.array([ALL, UNDATED]))))
 
 
+def _within_one_hop(store: TableSource, settings: Settings, weekly: pa.Table) -> list[float | None]:
+    """Per row of ``weekly``: the share of the unit's active persons within one hop of a customer that week
+    (over all channels), where the row is shown and the distance table counts at least the minimum group."""
+    persons = person_distance_batches(store, settings.min_contacts, ("customer",), settings.customer_facing_units,
+                                      settings.distance_search, period="week")  # fmt: skip
+    table, _ = unit_tables(persons, person_fte(store), settings.min_group_size)
+    share = {(r["unit"], r["period"]): r["within_1"] for r in table.to_pylist()
+             if r["channel"] == ALL and r["target"] == "customer" and r["persons"] >= settings.min_group_size}
+    return [share.get((g, p)) if s == "unit" and not hidden else None for s, g, p, hidden in
+            zip(weekly["scope"].to_pylist(), weekly["group_id"].to_pylist(), weekly["period"].to_pylist(),
+                weekly["suppressed"].to_pylist(), strict=True)]  # fmt: skip
+
+
 def weekly_tables(store: TableSource, settings: Settings) -> tuple[pa.Table, pa.Table]:
     """(``weekly``, ``weekly_relations``), protected (see the module's docstring)."""
     k = settings.min_group_size
@@ -58,6 +74,7 @@ def weekly_tables(store: TableSource, settings: Settings) -> tuple[pa.Table, pa.
     counts = [machinery.get((p, g), 0) if s else None for p, g, s in
               zip(weekly["period"].to_pylist(), weekly["group_id"].to_pylist(), staff, strict=True)]  # fmt: skip
     weekly = weekly.append_column("machinery", pa.array(counts, pa.int64()))
+    weekly = weekly.append_column("within_1", pa.array(_within_one_hop(store, settings, weekly), pa.float64()))
     weekly = weekly.replace_schema_metadata({**(visible.schema.metadata or {}),
                                              b"keys": b"scope,group_id,name,kind,period"})  # fmt: skip
 

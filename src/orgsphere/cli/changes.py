@@ -17,6 +17,7 @@ __all__ = ["COMMANDS", "effect_line"]
 
 MEASURE_WORDS = {
     "R": "outwardness R", "R_customer": "customer contact R_customer",
+    "within_1": "share within one hop of a customer",
     "machinery": "internal-customer machinery traffic (SLA, surveys)", "ticket_share": "ticket share",
     "initiative_a": "the line unit's share of the initiatives", "joint_work": "joint customer work",
 }  # fmt: skip
