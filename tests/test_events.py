@@ -14,7 +14,7 @@ import orgsphere
 from orgsphere.analysis.events import derived_events, event_table
 from orgsphere.errors import InputError
 
-from .conftest import write
+from .conftest import run_cli, write
 
 ORG = "person,unit,parent,kind\n" + "".join(f"{u.lower()}{i},{u},Co,{k}\n" for u, k in (
     ("Sales", "line"), ("Finance", "staff"), ("Control", "staff")) for i in range(3))  # fmt: skip
@@ -132,8 +132,6 @@ def test_the_event_table_holds_both_origins_in_order(ws: orgsphere.Workspace, tm
 
 def test_cli_ingest_events_names_the_file_and_line_of_a_bad_row(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    from .conftest import run_cli
-
     store = ["--setting", f"store={tmp_path / 's.duckdb'}", "--setting", f"key_file={tmp_path / 'k'}"]
     assert run_cli(["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG)), *store], capsys)[0] == 0
     events = write(tmp_path / "events.csv", "date,label,units\n2025-01-31,One,Sales\n2025-02-01,Two,Finanse\n"
