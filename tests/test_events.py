@@ -131,7 +131,7 @@ def test_the_event_table_holds_both_origins_in_order(ws: orgsphere.Workspace, tm
 
 
 def test_cli_ingest_events_names_the_file_and_line_of_a_bad_row(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     store = ["--setting", f"store={tmp_path / 's.duckdb'}", "--setting", f"key_file={tmp_path / 'k'}"]
     assert run_cli(["ingest", "orgchart", str(write(tmp_path / "org.csv", ORG)), *store], capsys)[0] == 0
     events = write(tmp_path / "events.csv", "date,label,units\n2025-01-31,One,Sales\n2025-02-01,Two,Finanse\n"
