@@ -3,10 +3,11 @@ statistics).
 
 - an event of the whole organisation (no units named): the organisation's R and R_customer;
 - an event of some units: each affected unit's R, R_customer, share within one hop of a customer and (a staff
-  unit) its machinery traffic, against
-  the units of the same kind it did not affect (difference-in-differences); and each relation of an affected
-  unit: its ticket share, the line unit's share of the initiatives and the joint customer work, against the
-  relations of the units it did not affect.
+  unit) its machinery traffic, against the units of the same kind it did not affect (difference-in-differences);
+  and each relation of an affected unit: its ticket share, the line unit's share of the initiatives and the
+  joint customer work, against the relations of the same kinds (line-staff, staff-staff) between units it did
+  not affect. A series that never varies gets no difference-in-differences (it would only mirror the
+  comparison group's own changes).
 
 Series are read from the published (protected) weekly tables: a suppressed week has no value.
 """
@@ -72,16 +73,18 @@ def _estimates(event: dict[str, Any], subject: str, groups: dict[tuple[Any, ...]
             if not touches(group, affected):
                 continue
             own = estimate(list(series), list(series.values()), at, rules)
-            kind = kinds.get(group[0]) if subject == "unit" else None
+            kind = tuple(kinds.get(g) for g in group)  # a unit's kind; a relation's pair of kinds
             controls = [s for g, s in series_of.items() if not touches(g, affected)
-                        and (subject != "unit" or kinds.get(g[0]) == kind)]  # fmt: skip
+                        and subject != "organisation" and tuple(kinds.get(u) for u in g) == kind]  # fmt: skip
             did = None
-            if controls:
+            # a series that never varies (no tickets at all, before or after) has nothing to compare: the
+            # difference would only mirror the comparison group's own changes
+            if controls and len(set(series.values())) > 1:
                 diff = difference(series, controls)
                 did = estimate(list(diff), list(diff.values()), at, rules)
             label = "|".join(group)
             yield _row(event, subject, label, " | ".join(names.get(g, g) for g in group), measure, own, did,
-                       len(controls))
+                       len(controls) if did else 0)
 
 
 def effect_table(events: pa.Table, weekly: pa.Table, relations: pa.Table, rules: SeriesRules) -> pa.Table:

@@ -19,7 +19,8 @@ MEASURE_WORDS = {
     "R": "outwardness R", "R_customer": "customer contact R_customer",
     "within_1": "share within one hop of a customer",
     "machinery": "internal-customer machinery traffic (SLA, surveys)", "ticket_share": "ticket share",
-    "initiative_a": "the line unit's share of the initiatives", "joint_work": "joint customer work",
+    "initiative_a": "the first unit's share of the initiatives (the line unit's, where one is)",
+    "joint_work": "joint customer work",
 }  # fmt: skip
 VERDICT_WORDS = {
     "effect": "changed, beyond the placebo weeks' swings",
@@ -75,13 +76,14 @@ def changes_cmd(settings: Settings, every: bool, out: Path | None, as_json: bool
         rows = [r for r in effects if r["event"] == event["event"]]
         click.echo(f"{event['event']} {event['day']} ({event['week']}, {event['origin']}): {event['label']}"
                    f" - {event['units'] or 'the whole organisation'}")  # fmt: skip
-        moved = [r for r in rows if every or r["verdict"] in ("effect", "unclear") or r.get("did_verdict") == "effect"]
+        moved = [r for r in rows if every or "effect" in (r["verdict"], r.get("did_verdict"))]
         for r in moved:
             click.echo(f"  {effect_line(r)}")
         rest = [r for r in rows if r not in moved]
         if rest:
-            counts = {v: sum(r["verdict"] == v for r in rest) for v in ("no_effect", "too_few_weeks")}
-            click.echo(f"  {len(rest)} more series: {counts['no_effect']} without a change told, "
+            counts = {v: sum(r["verdict"] == v for r in rest) for v in ("unclear", "no_effect", "too_few_weeks")}
+            click.echo(f"  {len(rest)} more series: {counts['unclear']} unclear (an interval that excludes no change, "
+                       f"placebo weeks that moved as much), {counts['no_effect']} without a change told, "
                        f"{counts['too_few_weeks']} with too few weeks (--all lists them)")  # fmt: skip
     told = [g for g in found["growth"].to_pylist() if g["verdict"] != "thin"]
     if told:
