@@ -83,7 +83,8 @@ def build(tmp_path: Path, quiet_week: int | None = None) -> orgsphere.Workspace:
     ws.ingest_tickets(write(tmp_path / "t.csv", "\n".join(tickets) + "\n"))
     day = START + timedelta(weeks=EVENT_WEEK)
     ws.ingest_events(write(tmp_path / "events.csv", f"date,label,units\n{day:%d-%m-%Y},ICT works with the line,ICT\n"
-                           f"{START + timedelta(weeks=30):%d-%m-%Y},Nothing happened here,HR\n"))  # fmt: skip
+                           f"{START + timedelta(weeks=30):%d-%m-%Y},Nothing happened here,HR\n"
+                           f"{START + timedelta(weeks=30):%d-%m-%Y},Nor here,Finance\n"))  # fmt: skip
     return ws
 
 
@@ -120,13 +121,13 @@ def test_a_small_week_is_suppressed_and_missing_from_the_series(changes: orgsphe
     assert len(weekly) == WEEKS
     quiet = [r for r in weekly if r["period"] == "2025-W07"]  # week 5 of the series
     assert quiet[0]["suppressed"] and quiet[0]["R"] is None and quiet[0]["contributors"] is None
-    assert sum(r["suppressed"] for r in weekly) >= 1
-    # the organisation's week would give Finance's two away by subtraction: complementary suppression holds
-    # across units in the week (the organisation minus the other units)
-    org = [r for r in changes["weekly"].to_pylist() if r["scope"] == "organisation" and r["period"] == "2025-W07"]
-    units = [r for r in changes["weekly"].to_pylist() if r["scope"] == "unit" and r["period"] == "2025-W07"]
-    hidden = [r for r in org + units if r["suppressed"]]
-    assert len(hidden) >= 2
+    # the complementary rule across the weeks: Finance's whole period minus its other weeks would give the
+    # quiet week away, so another of its weeks is hidden too; and across the units of the quiet week
+    assert [r["complementary"] for r in weekly if r["suppressed"]].count(True) >= 1
+    week = [r for r in changes["weekly"].to_pylist() if r["scope"] == "unit" and r["period"] == "2025-W07"]
+    assert any(r["complementary"] for r in week if r["group_id"] != "Finance")
+    finance = [r for r in changes["effects"].to_pylist() if r["group_id"] == "Finance" and r["measure"] == "R"]
+    assert [r["weeks_before"] + r["weeks_after"] for r in finance] == [WEEKS - 2]  # hidden weeks have no value
 
 
 def test_growth_is_fitted_per_group_and_steady_headcount_says_so(changes: orgsphere.changes.Changes) -> None:
@@ -145,7 +146,7 @@ def test_cli_changes_prints_the_effects_and_json(tmp_path: Path, capsys: pytest.
     code, out, err = run_cli([*args, "--json", "--out", str(tmp_path / "tables")], capsys)
     assert code == 0, err
     got = json.loads(out)
-    assert {e["label"] for e in got["events"]} == {"ICT works with the line", "Nothing happened here"}
+    assert {e["label"] for e in got["events"]} == {"ICT works with the line", "Nothing happened here", "Nor here"}
     assert any(r["verdict"] == "effect" for r in got["effects"])
     assert (tmp_path / "tables" / "effects.csv").is_file()
 
