@@ -77,7 +77,7 @@ def build(tmp_path: Path, quiet_week: int | None = None) -> orgsphere.Workspace:
                                      (f"ict{i}", f"buyer{buyer}@client.example")):  # fmt: skip
                         edges.append(f"{src},{dst},{at(5)},meeting,m{n}")
     ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", customer_domains="client.example",
-                        min_group_size=3, bootstrap_samples=200)  # fmt: skip
+                        min_group_size=3, bootstrap_samples=200, relation_min_interactions=10)  # fmt: skip
     ws.ingest_orgchart(write(tmp_path / "org.csv", org))
     ws.ingest_edges(write(tmp_path / "e.csv", "\n".join(edges) + "\n"))
     ws.ingest_tickets(write(tmp_path / "t.csv", "\n".join(tickets) + "\n"))
@@ -110,6 +110,8 @@ def test_the_change_is_found_where_it_happened_and_not_where_it_did_not(changes:
     assert tickets["verdict"] == "effect" and tickets["level_high"] < 0  # the tickets stopped
     joint = effect(changes, events["ICT works with the line"], "Sales|ICT", "joint_work")
     assert joint["level_low"] > 0
+    supplier = effect(changes, events["ICT works with the line"], "Sales|ICT", "supplier")
+    assert supplier["before"] == 1.0 and supplier["level"] == pytest.approx(-1.0)  # supplier every week, then not
     hr = effect(changes, events["Nothing happened here"], "HR", "R_customer")
     assert hr["verdict"] != "effect" and hr["did_verdict"] != "effect"
     hr_tickets = effect(changes, events["Nothing happened here"], "Sales|HR", "ticket_share")

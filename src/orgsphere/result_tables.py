@@ -118,7 +118,8 @@ RESULT_TABLES: tuple[TableSpec, ...] = (
     TableSpec("weekly_relations", ("period", "unit_a", "unit_b", "kind_a", "kind_b"), "persons", ("week → all",),
               "follow",
               "Weekly series per pair of units with a staff unit: volume, ticket share, the line unit's share of "
-              "the initiatives, joint customer work and the week's verdict; 'persons' is the smaller unit's."),
+              "the initiatives, joint customer work, the week's verdict and 'supplier' (1 supplier, 0 partner or "
+              "mixed, empty with too little contact); 'persons' is the smaller unit's."),
     TableSpec("effects", ("event", "subject", "group_id", "measure"), None, (), "none",
               "The effect of each event on each weekly series it concerns: the change in level and in slope with "
               "Newey-West 95% intervals, the spread of the same estimate at placebo weeks and the event's rank "

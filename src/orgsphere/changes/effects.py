@@ -5,7 +5,7 @@ statistics).
 - an event of some units: each affected unit's R, R_customer, share within one hop of a customer and (a staff
   unit) its machinery traffic, against the units of the same kind it did not affect (difference-in-differences);
   and each relation of an affected unit: its ticket share, the line unit's share of the initiatives and the
-  joint customer work, against the relations of the same kinds (line-staff, staff-staff) between units it did
+  joint customer work and whether the week's verdict was supplier, against the relations of the same kinds (line-staff, staff-staff) between units it did
   not affect. A series that never varies gets no difference-in-differences (it would only mirror the
   comparison group's own changes).
 
@@ -27,7 +27,7 @@ __all__ = ["effect_table", "UNIT_MEASURES", "RELATION_MEASURES", "ORGANISATION_M
 
 ORGANISATION_MEASURES = ("R", "R_customer")
 UNIT_MEASURES = ("R", "R_customer", "within_1", "machinery")
-RELATION_MEASURES = ("ticket_share", "initiative_a", "joint_work")
+RELATION_MEASURES = ("ticket_share", "initiative_a", "joint_work", "supplier")
 
 Series = dict[int, float]
 

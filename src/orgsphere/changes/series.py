@@ -8,7 +8,9 @@ minimum group size and complementary suppression applied across the weeks as acr
   for a staff unit the interactions about the internal customer's machinery (satisfaction surveys, SLAs,
   requirements) it sent and received;
 - ``weekly_relations``: per line-staff (and staff-staff) pair and week: volume, ticket share, the line
-  unit's share of the initiatives, joint customer work, and the verdict of the week.
+  unit's share of the initiatives, joint customer work, the verdict of the week and ``supplier`` (1 where the
+  week's verdict is supplier, 0 where partner or mixed, none where the week had too little contact: averaged
+  over a relation's weeks, the share of its weeks as supplier).
 
 Rows of a week whose group is too small, or that would give a small one away, keep their keys and lose their
 figures (``suppressed``); a series simply has no value in those weeks.
@@ -36,7 +38,8 @@ __all__ = ["weekly_tables", "WEEKLY_COLUMNS"]
 WEEKLY_COLUMNS = ("scope", "group_id", "name", "kind", "period", "persons", "contributors", "internal", "external",
                   "customer", "R", "R_customer", "suppressed", "complementary")  # fmt: skip
 RELATION_COLUMNS = ("period", "unit_a", "unit_b", "kind_a", "kind_b", "volume", "ticket_share", "initiative_a",
-                    "joint_work", "verdict", "persons")  # fmt: skip
+                    "joint_work", "verdict", "supplier", "persons")  # fmt: skip
+SUPPLIER = {"supplier": 1.0, "mixed": 0.0, "partner": 0.0}  # too_little: no value that week
 
 
 def _dated(table: pa.Table) -> pa.Table:
@@ -88,6 +91,8 @@ def weekly_tables(store: TableSource, settings: Settings) -> tuple[pa.Table, pa.
     smaller = [min(persons.get((p, a), 0), persons.get((p, b), 0)) for p, a, b in
                zip(relations["period"].to_pylist(), relations["unit_a"].to_pylist(), relations["unit_b"].to_pylist(),
                    strict=True)]  # fmt: skip
+    supplier = [SUPPLIER.get(v) for v in relations["verdict"].to_pylist()]
+    relations = relations.append_column("supplier", pa.array(supplier, pa.float64()))
     relations = relations.append_column("persons", pa.array(smaller, pa.int64())).select(list(RELATION_COLUMNS))
     relations = relations.replace_schema_metadata({b"keys": b"period,unit_a,unit_b,kind_a,kind_b"})
     relations = follow_sphere(relations, visible, k, units=("unit_a", "unit_b"))

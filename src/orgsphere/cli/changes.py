@@ -20,7 +20,7 @@ MEASURE_WORDS = {
     "within_1": "share within one hop of a customer",
     "machinery": "internal-customer machinery traffic (SLA, surveys)", "ticket_share": "ticket share",
     "initiative_a": "the first unit's share of the initiatives (the line unit's, where one is)",
-    "joint_work": "joint customer work",
+    "joint_work": "joint customer work", "supplier": "weeks judged supplier (not partner)",
 }  # fmt: skip
 VERDICT_WORDS = {
     "effect": "changed, beyond the placebo weeks' swings",
