@@ -4,10 +4,10 @@ statistics).
 - an event of the whole organisation (no units named): the organisation's R and R_customer;
 - an event of some units: each affected unit's R, R_customer, share within one hop of a customer and (a staff
   unit) its machinery traffic, against the units of the same kind it did not affect (difference-in-differences);
-  and each relation of an affected unit: its ticket share, the line unit's share of the initiatives and the
-  joint customer work and whether the week's verdict was supplier, against the relations of the same kinds (line-staff, staff-staff) between units it did
-  not affect. A series that never varies gets no difference-in-differences (it would only mirror the
-  comparison group's own changes).
+  and each relation of an affected unit: its ticket share, the line unit's share of the initiatives, the joint
+  customer work and whether the week's verdict was supplier, against the relations of the same kinds
+  (line-staff, staff-staff) between units it did not affect. A series that never varies gets no
+  difference-in-differences (it would only mirror the comparison group's own changes).
 
 Series are read from the published (protected) weekly tables: a suppressed week has no value.
 """
