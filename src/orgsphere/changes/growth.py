@@ -1,7 +1,8 @@
 """Growth and inwardness over time: as a unit (or the organisation) grows or shrinks week by week, does its R
 fall as N^-1/3, the sphere law, as it does across units? One fit of log R on log N over the weeks of each
 group (:func:`~orgsphere.analysis.fit.fit_scaling`, its bootstrap interval and verdict); a group whose headcount
-hardly changed gets the verdict ``thin`` with the reason (``narrow``: too little spread in size)."""
+hardly changed gets the verdict ``thin`` with the reason (``same_size``, ``narrow``: no or too little spread in
+size)."""
 
 from __future__ import annotations
 
