@@ -116,6 +116,7 @@ def test_the_change_is_found_where_it_happened_and_not_where_it_did_not(changes:
     assert hr["verdict"] != "effect" and hr["did_verdict"] != "effect"
     hr_tickets = effect(changes, events["Nothing happened here"], "Sales|HR", "ticket_share")
     assert hr_tickets["verdict"] != "effect"
+    assert {r["event"] for r in changes.moved()} == {events["ICT works with the line"]}
 
 
 def test_a_small_week_is_suppressed_and_missing_from_the_series(changes: orgsphere.changes.Changes) -> None:

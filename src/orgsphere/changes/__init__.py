@@ -65,6 +65,14 @@ class Changes(Mapping[str, pa.Table]):
     def __len__(self) -> int:
         return len(self._tables)
 
+    def __repr__(self) -> str:
+        return f"<Changes: {', '.join(f'{name} ({t.num_rows})' for name, t in self._tables.items())}>"
+
+    def moved(self) -> list[dict[str, Any]]:
+        """The rows of ``effects`` where a change was found, on the series itself or against the comparison
+        group (verdict ``effect``), by event: what a report section on changes leads with."""
+        return [r for r in self["effects"].to_pylist() if "effect" in (r["verdict"], r["did_verdict"])]
+
     def to_dict(self) -> dict[str, Any]:
         """What ``orgsphere changes --json`` prints: the events, their effects and the growth fits (the weekly
         series are in the exports)."""

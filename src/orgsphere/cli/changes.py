@@ -70,16 +70,17 @@ def changes_cmd(settings: Settings, every: bool, out: Path | None, as_json: bool
         echo_json(found.to_dict())
         return
     effects = found["effects"].to_pylist()
+    moved = found.moved()
     if not found["events"].num_rows:
         click.echo("No events: ingest an events file (orgsphere ingest events FILE); the org chart shows none.")
     for event in found["events"].to_pylist():
         rows = [r for r in effects if r["event"] == event["event"]]
         click.echo(f"{event['event']} {event['day']} ({event['week']}, {event['origin']}): {event['label']}"
                    f" - {event['units'] or 'the whole organisation'}")  # fmt: skip
-        moved = [r for r in rows if every or "effect" in (r["verdict"], r.get("did_verdict"))]
-        for r in moved:
+        shown = rows if every else [r for r in moved if r["event"] == event["event"]]
+        for r in shown:
             click.echo(f"  {effect_line(r)}")
-        rest = [r for r in rows if r not in moved]
+        rest = [r for r in rows if r not in shown]
         if rest:
             counts = {v: sum(r["verdict"] == v for r in rest) for v in ("unclear", "no_effect", "too_few_weeks")}
             click.echo(f"  {len(rest)} more series: {counts['unclear']} unclear (an interval that excludes no change, "
