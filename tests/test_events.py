@@ -4,7 +4,7 @@ and the events the org chart's membership periods show."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -142,3 +142,14 @@ def test_cli_ingest_events_names_the_file_and_line_of_a_bad_row(tmp_path: Path,
     assert report["kept"] == 2 and report["rejected"] == 1
     code, out, _ = run_cli(["rejects", *store], capsys)
     assert "events.csv" in out and "line 3" in out and "close names: Finance" in out
+
+
+def test_the_data_check_names_events_the_interactions_cannot_show(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    days = [date(2025, 1, 6) + timedelta(days=k) for k in range(0, 364, 3)]
+    ws.ingest_edges(write(tmp_path / "e.csv", "src,dst,ts\n" + "".join(f"sales0,finance0,{d}\n" for d in days)))
+    ws.ingest_events(write(tmp_path / "events.csv", "date,label\n2024-06-01,Too early\n2025-01-20,Near the start\n"
+                                                    "2025-06-02,Fine\n"))  # fmt: skip
+    found = {f.code: f for f in ws.check().findings}
+    assert found["events-outside-data"].figures["events"] == ["Too early (2024-06-01)"]
+    assert found["events-near-the-edge"].figures["events"] == ["Near the start (2025-01-20)"]
