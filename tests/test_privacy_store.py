@@ -134,6 +134,8 @@ def _as_schema(store: Path, version: int) -> None:
     import duckdb
 
     con = duckdb.connect(str(store))
+    if version < 6:
+        con.execute("DROP TABLE events")
     if version < 5:
         con.execute("ALTER TABLE rejects DROP COLUMN source_key")
         con.execute("ALTER TABLE rejects RENAME COLUMN value_kind TO raw_excerpt")
@@ -158,8 +160,8 @@ def test_an_empty_version_one_store_is_migrated_to_the_present_schema(tmp_path: 
     with pytest.raises(StoreError, match=f"version 1 needs migrating to {SCHEMA_VERSION}"):
         orgsphere.open(store, key_file=tmp_path / "k", read_only=True)
     with orgsphere.open(store, key_file=tmp_path / "k") as ws:
-        assert ws.store.meta("schema_version") == str(SCHEMA_VERSION) == "5"
-        for table in ("documents", "interactions", "rejects", "ingest_log"):  # the columns of a new store
+        assert ws.store.meta("schema_version") == str(SCHEMA_VERSION) == "6"
+        for table in ("documents", "interactions", "rejects", "ingest_log", "events"):  # the columns of a new store
             assert list(ws.store.table(table).columns) == [c.split()[0] for c in TABLES[table].split(", ")]
         ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit\nP1,Sales\nP2,Sales\nP3,ICT\n"))
         ws.ingest_edges(

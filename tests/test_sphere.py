@@ -121,7 +121,9 @@ def test_results_apply_the_minimum_group_size_everywhere(acme: orgsphere.Workspa
     assert {p.name for p in written} == {"sphere.csv", "fits.csv", "nulls.csv", "subtrees.csv", "model.csv",
                                          "distance.csv", "routes.csv", "relations.csv", "language.csv", "machinery.csv",
                                          "roles.csv", "role_flags.csv", "role_examples.csv", "signatures.csv",
-                                         "boundary.csv", "domains.csv", "processing_statement.json"}  # fmt: skip
+                                         "events.csv", "weekly.csv", "weekly_relations.csv", "effects.csv",
+                                         "growth.csv", "boundary.csv", "domains.csv",
+                                         "processing_statement.json"}  # fmt: skip
     for name in ("nulls", "subtrees", "distance"):  # null models, Rent's subtrees, distances hide small groups too
         for row in pa.csv.read_csv(tmp_path / "out" / f"{name}.csv").to_pylist():  # type: ignore[attr-defined]
             if row["name"] in ("Sales", "Support"):

@@ -131,7 +131,31 @@ def check_health(store: Store, settings: Settings) -> Health:
     _undeclared(store, add)
     _people(store, total, add)
     _channels_and_time(store, total, add)
+    _events(store, settings, add)
     return Health(_ordered(findings), sources)
+
+
+def _events(store: Store, settings: Settings, add: Any) -> None:
+    """Events (orgsphere ingest events) whose effect the interactions cannot show: outside the dated
+    interactions, or with fewer than ``effect_min_segment`` weeks of them on one side. (Information: they
+    do not touch the report's figures, and orgsphere changes says too_few_weeks for them.)"""
+    gap = settings.effect_min_segment
+    rows = _rows(store, f"""
+        WITH span AS (SELECT min(ts)::DATE AS first, max(ts)::DATE AS last FROM interactions WHERE ts IS NOT NULL)
+        SELECT e.label, e.day, e.day < span.first OR e.day > span.last,
+               e.day < span.first + INTERVAL {int(gap)} WEEK OR e.day > span.last - INTERVAL {int(gap)} WEEK
+        FROM events e, span ORDER BY e.day, e.label""")  # fmt: skip
+    outside = [f"{label} ({day:%Y-%m-%d})" for label, day, out, _ in rows if out]
+    near = [f"{label} ({day:%Y-%m-%d})" for label, day, out, edge in rows if edge and not out]
+    if outside:
+        add(Finding("info", "events-outside-data", f"{len(outside)} events lie outside the dated interactions: "
+                    f"{', '.join(outside[:SHOWN])}", "check the events' dates, or ingest the interactions of "
+                    "their weeks; orgsphere changes can say nothing about them", {"events": outside}))  # fmt: skip
+    if near:
+        add(Finding("info", "events-near-the-edge", f"{len(near)} events have fewer than {gap} weeks of "
+                    f"interactions before or after them: {', '.join(near[:SHOWN])}", "their effect will read "
+                    "too_few_weeks until more weeks are ingested (or effect_min_segment is lowered)",
+                    {"events": near}))  # fmt: skip
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

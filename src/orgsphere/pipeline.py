@@ -19,6 +19,7 @@ from .analysis.rent import rent_fit, subtrees
 from .analysis.roles import FlagRules, classified_items, role_flags, role_profiles
 from .analysis.signatures import signature_table
 from .analysis.sphere import sphere_counts
+from .changes import change_tables, has_events
 from .disclosure import follow_sphere, protect_domains, protect_sphere
 from .engine import TableSource
 from .fits import ScalingFit
@@ -246,6 +247,8 @@ def analyse(store: TableSource, settings: Settings) -> Results:
            "model": model, "distance": distance, "routes": routes, "relations": relations, "language": language,
            "machinery": machinery, "roles": roles, "role_flags": flags, "role_examples": examples,
            "signatures": signatures}  # fmt: skip
+    if has_events(store):  # what changed when, week by week (orgsphere changes): only where events were given
+        raw.update(change_tables(store, settings))
     results = publish_results(raw, fits, rent, organisation_summary(store), statement, settings.min_group_size)
     # the data check reads the store itself (a published warehouse is checked where its store is)
     results.health = check_health(store, settings) if isinstance(store, Store) else None

@@ -104,6 +104,30 @@ RESULT_TABLES: tuple[TableSpec, ...] = (
               "Staff roles from the interactions alone: per staff unit its dealings with the line (tickets, "
               "meetings, reciprocity, traffic from the line, focus on its busiest eighth of the line units, "
               "burstiness, broadcasts), the score of each role's signature and the role it suggests."),
+    TableSpec("events", ("event", "day", "week", "label", "units", "origin"), None, (), "none",
+              "What changed when: the events file's events (orgsphere ingest events) and those the org chart's "
+              "membership periods show (a unit begins or ends, a group of people moves), with the units each "
+              "affected (';'-separated; empty: the whole organisation)."),
+    TableSpec("weekly", ("scope", "group_id", "name", "kind", "period"), "contributors",
+              ("unit → the organisation", "week → all"), "sphere",
+              "Weekly series per unit and for the organisation (ISO weeks, all channels): active persons, "
+              "contributors, internal, external and customer contact, R and R_customer, a unit's share of active "
+              "persons within one hop of a customer (within_1) and a staff unit's interactions about the "
+              "internal customer's machinery; small weeks suppressed, and weeks that "
+              "would give them away ('complementary')."),
+    TableSpec("weekly_relations", ("period", "unit_a", "unit_b", "kind_a", "kind_b"), "persons", ("week → all",),
+              "follow",
+              "Weekly series per pair of units with a staff unit: volume, ticket share, the line unit's share of "
+              "the initiatives, joint customer work, the week's verdict and 'supplier' (1 supplier, 0 partner or "
+              "mixed, empty with too little contact); 'persons' is the smaller unit's."),
+    TableSpec("effects", ("event", "subject", "group_id", "measure"), None, (), "none",
+              "The effect of each event on each weekly series it concerns: the change in level and in slope with "
+              "Newey-West 95% intervals, the spread of the same estimate at placebo weeks and the event's rank "
+              "among them (placebo_p), the difference-in-differences against the unaffected units or relations "
+              "(did_*), and the verdict (effect, no_effect, unclear, too_few_weeks)."),
+    TableSpec("growth", ("scope", "group_id", "name", "kind"), None, (), "none",
+              "Growth and inwardness: per unit and for the organisation, the fit of log R on log active persons "
+              "across the weeks (the sphere law over time: slope -1/3), with its interval and verdict."),
     TableSpec("boundary", ("kind", "declared_by"), "persons", ("class → all outside contact",), "boundary",
               "Outside parties by kind and how they were classified: parties, interactions, persons in contact."),
     TableSpec("domains", ("domain", "kind", "declared_by"), "persons", ("domain → its class in boundary",),

@@ -7,7 +7,7 @@ __all__ = [
     "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS",
 ]  # fmt: skip
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 STAGING_FILE_SUFFIX = ".staging"  # ... in a file of their own beside the store: orgsphere.duckdb.staging
 
@@ -51,6 +51,9 @@ TABLES: dict[str, str] = {
     "rejects": (
         "source VARCHAR NOT NULL, locator VARCHAR, reason VARCHAR NOT NULL, value_kind VARCHAR, source_key VARCHAR"
     ),
+    # what happened when (orgsphere ingest events): a reorganisation, a new way of working; units: the ids of
+    # the units it affected, ';'-separated (null: the whole organisation)
+    "events": "day DATE NOT NULL, label VARCHAR NOT NULL, units VARCHAR, source_id VARCHAR NOT NULL",
     "ingest_log": (
         "source VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL, rows BIGINT, kept BIGINT, "
         "rejects BIGINT, started TIMESTAMP, finished TIMESTAMP, orgsphere_version VARCHAR, source_key VARCHAR"
@@ -71,6 +74,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE rejects ADD COLUMN source_key VARCHAR",
         "ALTER TABLE ingest_log ADD COLUMN source_key VARCHAR",
     ),
+    5: (f"CREATE TABLE events ({TABLES['events']})",),  # events, for the effect of a change (orgsphere changes)
 }
 
 # A store of a schema below this that holds anything ingested is refused, not migrated: it holds identifiers

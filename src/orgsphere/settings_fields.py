@@ -48,6 +48,8 @@ class SettingsFields:
     min_contacts: int = field(default_factory=partial(default_of, "min_contacts"))
     distance_search: str = field(default_factory=partial(default_of, "distance_search"))
     relation_min_interactions: int = field(default_factory=partial(default_of, "relation_min_interactions"))
+    effect_min_weeks: int = field(default_factory=partial(default_of, "effect_min_weeks"))
+    effect_min_segment: int = field(default_factory=partial(default_of, "effect_min_segment"))
     relation_ticket_share: float = field(default_factory=partial(default_of, "relation_ticket_share"))
     relation_one_sided: float = field(default_factory=partial(default_of, "relation_one_sided"))
     relation_reciprocity: float = field(default_factory=partial(default_of, "relation_reciprocity"))

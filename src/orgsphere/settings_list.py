@@ -230,6 +230,16 @@ SETTINGS: tuple[Setting, ...] = (
         positive,
     ),
     Setting(
+        "effect_min_weeks", as_int, 26,
+        "Weeks with a figure a weekly series needs before orgsphere changes estimates what an event changed in "
+        "it; a shorter series gets the verdict too_few_weeks.", "number", positive,
+    ),
+    Setting(
+        "effect_min_segment", as_int, 6,
+        "Weeks with a figure an event needs before it and from it on (and a placebo date's distance from the "
+        "event and the ends of the series).", "number", positive,
+    ),
+    Setting(
         "relation_ticket_share", as_share, 0.25,
         "Share of a relation's contact running through tickets that makes it a supplier relation (without joint "
         "customer work).", "share",

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .changes import Changes, analyse_changes
 from .engine import TableSource
 from .errors import StoreError
 from .health import Health, check_health
@@ -19,6 +20,7 @@ from .ingest import (
     ingest_crm,
     ingest_documents,
     ingest_edges,
+    ingest_events,
     ingest_mail,
     ingest_orgchart,
     ingest_parties,
@@ -142,6 +144,12 @@ class Workspace:
         """Ingest a Viva Insights person-to-person or group-to-group query export."""
         return ingest_viva(self._store(), Path(path), self.settings, columns, progress)
 
+    @_storage
+    def ingest_events(self, path: PathLike, columns: Mapping[str, str] | None = None,
+                      progress: Progress | None = None) -> IngestReport:  # fmt: skip
+        """Ingest an events file (date, label, optional units affected) for the effect of a change."""
+        return ingest_events(self._store(), Path(path), self.settings, columns, progress)
+
     # -- what the store holds ---------------------------------------------------------------------------
     @_storage
     def status(self) -> dict[str, Any]:
@@ -220,6 +228,13 @@ class Workspace:
         location = warehouse_location(self.settings)
         return fingerprint(self.settings, {"engine": self.settings.engine, "warehouse": location,
                                            "snapshot": snapshot_of(location), "store": store})  # fmt: skip
+
+    @_storage
+    def changes(self) -> Changes:
+        """Events, the weekly series and the effect of each event (orgsphere changes), on the engine the
+        settings name."""
+        with self.source() as source:
+            return analyse_changes(source, self.settings)
 
     @_storage
     def publish(self, location: str | None = None, progress: Progress | None = None) -> dict[str, Any]:

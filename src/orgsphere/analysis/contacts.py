@@ -34,6 +34,7 @@ from .ends import (
     unit_codes,
 )
 from .hierarchy import unit_ancestors
+from .periods import Period, code_label
 from .sphere import rollups
 
 __all__ = ["Graph", "Labels", "KeyGraph", "KeyedGraphs", "contact_graph"]
@@ -47,11 +48,12 @@ class Labels:
     units: pa.Array  # unit id of each unit code
     channels: list[str]  # channel of each channel code
     targets: tuple[str, ...]  # target kind of each target code
+    period: Period = "month"  # what a period code stands for: a month, or an ISO week
 
     def periods(self, codes: np.ndarray) -> pa.Array:
-        """'YYYY-MM' for a month code, 'all' for every month."""
+        """'YYYY-MM' for a month code ('YYYY-Www' for a week's), 'all' for every period."""
         distinct, at = np.unique(codes, return_inverse=True)
-        names = [ALL if m == EVERY_MONTH else f"{m // 100}-{m % 100:02d}" for m in distinct.tolist()]
+        names = [ALL if m == EVERY_MONTH else code_label(int(m), self.period) for m in distinct.tolist()]
         return pa.array(names, pa.string()).take(pa.array(at.reshape(-1)))
 
     def channel(self, codes: np.ndarray) -> pa.Array:
@@ -76,13 +78,13 @@ class Graph:
 
 
 def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...],
-                  facing_units: tuple[str, ...]) -> Graph:
-    """The graphs of every month and channel (and their roll-ups), with ``facing_units`` (unit ids, compared
-    case-insensitively) counting as direct customer contact."""
+                  facing_units: tuple[str, ...], period: Period = "month") -> Graph:  # fmt: skip
+    """The graphs of every month (or ISO week: ``period``) and channel (and their roll-ups), with
+    ``facing_units`` (unit ids, compared case-insensitively) counting as direct customer contact."""
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     codes = unit_codes(ancestors.sort_by("unit_id"))  # codes in the order of the ids: a tie goes to the first id
     channels = channels_of(store)
-    c = classified_interactions(store, codes, depth, channels, targets)
+    c = classified_interactions(store, codes, depth, channels, targets, period)
     # the one pass over the interactions, held: read for the ends (twice) and the pairs
     c = materialise(c.select("period", "ch", "s_person", "s_unit", "s_pk", "d_person", "d_unit", "d_pk", "n"))
     ends = []  # every placed person end; its target: the kind of the party at the other end, if one is
@@ -101,7 +103,7 @@ def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...
         customer = ibis.literal(targets.index("customer"), "int8")
         direct = ibis.union(direct, f.select("period", "channel", "person", target=customer))
     people = store.table("people").select("person_id").distinct().order_by("person_id").to_pyarrow()["person_id"]
-    labels = Labels(people.combine_chunks(), codes["unit_id"].combine_chunks(), channels, targets)
+    labels = Labels(people.combine_chunks(), codes["unit_id"].combine_chunks(), channels, targets, period)
     return Graph(units, _ties(c, min_contacts), direct.distinct(), labels, (c, units))
 
 

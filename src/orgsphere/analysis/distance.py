@@ -25,6 +25,7 @@ from ..engine import TableSource, local_table, materialise, release
 from ..markers import ALL, UNDATED
 from .contacts import Graph, KeyedGraphs, KeyGraph, Labels, contact_graph
 from .frontier import frontier_search
+from .periods import Period
 
 __all__ = ["OTHER_ROUTE", "hop_distances", "route_labels", "person_distances", "person_distance_batches",
            "unit_distances", "unit_routes", "unit_tables", "TARGETS", "DISTANCE_BANDS"]
@@ -76,16 +77,16 @@ def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.nda
 
 
 def person_distance_batches(store: TableSource, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
-                            facing_units: tuple[str, ...] = (),
-                            search: str = "auto") -> Iterator[pa.Table]:  # fmt: skip
+                            facing_units: tuple[str, ...] = (), search: str = "auto",
+                            period: Period = "month") -> Iterator[pa.Table]:  # fmt: skip
     """:func:`person_distances` in parts, each whole periods and channels: with the in-memory search one
     period and channel at a time, so that only one graph is ever in memory (the engine holds the rest and
-    spills it if it must)."""
+    spills it if it must). ``period``: months, or ISO weeks."""
     if search == "auto":
         search = "scipy" if store.engine == "duckdb" else "frontier"
     if search not in ("scipy", "frontier"):
         raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
-    graph = contact_graph(store, min_contacts, targets, facing_units)
+    graph = contact_graph(store, min_contacts, targets, facing_units, period)
     try:
         if search == "frontier":
             yield _frontier_distances(graph)

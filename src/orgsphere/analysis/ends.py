@@ -25,6 +25,7 @@ import pyarrow as pa
 from ..engine import TableSource, engine_of, local_table, materialise
 from ..schema import PARTY, PERSON, UNIT
 from .lookups import FIRST, LAST, UNDATED_DAY
+from .periods import Period, period_code
 
 __all__ = ["classified_interactions", "channel_bits", "took_column", "channels_of", "unit_codes", "NO_COMMON",
            "CUSTOMER", "PARTY_END", "NOWHERE", "UNDATED_MONTH", "EVERY_MONTH", "EVERY_CHANNEL"]  # fmt: skip
@@ -105,14 +106,15 @@ def took_column(column: str) -> str:
 
 
 def classified_interactions(store: TableSource, codes: pa.Table, depth: int, channels: list[str],
-                            party_kinds: Sequence[str] = ()) -> ibis.Table:  # fmt: skip
+                            party_kinds: Sequence[str] = (), period: Period = "month") -> ibis.Table:  # fmt: skip
     """Rows (period, ch, s_unit, s_person, s_rel, d_unit, d_person, d_rel, unplaced, n), one per
     interaction row (``n``: the interactions it stands for, which every count adds up): ``s_rel`` the class
     of the receiver as the sender sees it, ``d_rel`` of the sender as the
     receiver sees it; ``ch`` is the channel's index in ``channels`` (its bit: :func:`channel_bits`);
     ``*_person`` is set for a placed person end only; ``unplaced`` is 1 for an
     interaction that has a person with no membership on its day. With ``party_kinds``, also ``s_pk`` and
-    ``d_pk``: an outside party end's kind as its index there (-1 another kind), null for other ends."""
+    ``d_pk``: an outside party end's kind as its index there (-1 another kind), null for other ends.
+    ``period``: months, or ISO weeks (:mod:`~orgsphere.analysis.periods`)."""
     i = store.table("interactions")
     lookup = _end_lookup(store, local_table(i, codes), depth, party_kinds)
     day = i.ts.date().fill_null(ibis.date(UNDATED_DAY.year, UNDATED_DAY.month, UNDATED_DAY.day))
@@ -139,7 +141,7 @@ def classified_interactions(store: TableSource, codes: pa.Table, depth: int, cha
     t = i.left_join(s, [*key("src", s), day.between(s.s_vf, s.s_vt)])
     t = t.left_join(d, [*key("dst", d), day.between(d.d_vf, d.d_vt)])
     t = t.select(
-        period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, i.ts.year() * 100 + i.ts.month()).cast("int32"),
+        period=ibis.ifelse(i.ts.isnull(), UNDATED_MONTH, period_code(i.ts, period)).cast("int32"),
         ch=ibis.cases(*((i.channel == c, k) for k, c in enumerate(channels)), else_=-1).cast("int16"),
         src_kind=i.src_kind, dst_kind=i.dst_kind, n=i.n,
         **{c: s[c] for c in s.columns if c not in ("s_kind", "s_id", "s_vf", "s_vt", "s_h")},

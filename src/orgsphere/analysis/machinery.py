@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
+from .periods import Period
 from .placed import placed_interactions
 
 __all__ = ["machinery_table", "MACHINERY_SCHEMA"]
@@ -19,10 +20,10 @@ MACHINERY_SCHEMA = pa.schema([("period", pa.string()), ("unit", pa.string()), ("
                               ("counterparts", pa.int64())])  # fmt: skip
 
 
-def machinery_table(store: TableSource, kinds: dict[str, str | None]) -> pa.Table:
+def machinery_table(store: TableSource, kinds: dict[str, str | None], per: Period = "month") -> pa.Table:
     """Per period (and 'all') and staff unit: interactions with each topic it sent and received, and the number
     of other units at the other end."""
-    p = placed_interactions(store)
+    p = placed_interactions(store, per)
     t = p.filter(p.topic.notnull() & (p.src_unit.notnull() | p.dst_unit.notnull()))
     counts = t.group_by(["period", "src_unit", "dst_unit", "topic"]).aggregate(n=t.n.sum()).to_pyarrow().to_pylist()
     sent: dict[tuple[str, str, str], int] = defaultdict(int)

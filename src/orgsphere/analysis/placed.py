@@ -12,13 +12,14 @@ from ibis import _
 from ..engine import TableSource
 from ..markers import UNDATED
 from ..schema import UNIT
+from .periods import Period, period_label
 
 __all__ = ["placed_interactions"]
 
 
-def placed_interactions(store: TableSource) -> ibis.Table:
+def placed_interactions(store: TableSource, period: Period = "month") -> ibis.Table:
     """Interactions with the unit of each person end and the kind of each party end (``n``: the interactions
-    each row stands for, which every count adds up)."""
+    each row stands for, which every count adds up); ``period``: months or ISO weeks."""
     i = store.table("interactions")
     people = store.table("people")
     parties = store.table("parties").select("party_id", "kind")
@@ -48,7 +49,7 @@ def placed_interactions(store: TableSource) -> ibis.Table:
         .left_join(dst_k, i.dst == dst_k.dst_party)
     )
     return joined.select(
-        period=ibis.ifelse(i.ts.isnull(), UNDATED, i.ts.strftime("%Y-%m")),
+        period=ibis.ifelse(i.ts.isnull(), UNDATED, period_label(i.ts, period)),
         ts=i.ts,
         thread_id=i.thread_id,
         topic=i.topic,

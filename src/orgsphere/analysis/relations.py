@@ -27,6 +27,7 @@ import pyarrow as pa
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..schema import PARTY, PERSON, UNIT
+from .periods import Period
 from .placed import placed_interactions
 
 __all__ = ["RelationRules", "relation_table", "verdict", "RELATION_SCHEMA", "VERDICTS"]
@@ -63,10 +64,10 @@ def _by_period(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], d
     return ibis.union(monthly, whole.select(monthly.columns))
 
 
-def _directed(store: TableSource) -> tuple[ibis.Table, ibis.Table]:
+def _directed(store: TableSource, per: Period = "month") -> tuple[ibis.Table, ibis.Table]:
     """Per period and ordered pair of units: interactions, initiatives and tickets; and the interactions
     themselves with their period and thread, for the customer work."""
-    p = placed_interactions(store)
+    p = placed_interactions(store, per)
     starts = p.filter(p.thread_id.notnull()).group_by("thread_id").aggregate(first=p.ts.min())
     s = starts.view()
     p = p.left_join(s, p.thread_id == s.thread_id).select(p, first=s.first)
@@ -140,10 +141,11 @@ def verdict(r: dict[str, Any], rules: RelationRules) -> tuple[str, list[str]]:
     return "mixed", pulls + ([] if len(pulls) > 1 else ["reciprocity"])
 
 
-def relation_table(store: TableSource, kinds: dict[str, str | None], rules: RelationRules) -> pa.Table:
+def relation_table(store: TableSource, kinds: dict[str, str | None], rules: RelationRules,
+                   per: Period = "month") -> pa.Table:
     """Every pair of units with at least one staff unit (``kinds``: unit -> line/staff/None) that had contact,
-    per period and over all periods, with the measures and the verdict."""
-    directed, placed = _directed(store)
+    per period (months, or ISO weeks: ``per``) and over all periods, with the measures and the verdict."""
+    directed, placed = _directed(store, per)
     joint, shared = _customer_work(placed, sorted(u for u, k in kinds.items() if k == "staff") or [""])
     counts: dict[tuple[str, str, str], dict[str, int]] = {}
     for r in directed.to_pyarrow().to_pylist():

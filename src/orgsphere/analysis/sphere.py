@@ -64,6 +64,7 @@ from .ends import (
     unit_codes,
 )
 from .hierarchy import ORGANISATION, unit_ancestors
+from .periods import Period, code_label
 
 __all__ = ["sphere_counts", "rollups", "SPHERE_KEYS", "TWO_WAY_CHANNELS"]
 
@@ -95,18 +96,19 @@ def _scopes(depth: int) -> list[tuple[str, int | None, str]]:
     return [("unit", None, "unit"), *(("level", d, f"g{d}") for d in range(depth + 1)), ("organisation", None, "org")]
 
 
-def sphere_counts(store: TableSource) -> tuple[pa.Table, dict[str, int]]:
+def sphere_counts(store: TableSource, period: Period = "month") -> tuple[pa.Table, dict[str, int]]:
     """The sphere table (before the minimum group size is applied) and overall tallies for the statement.
 
     One pass over the interactions (ends.py): both ends of each interaction, classified by where the other
     end is, aggregated at once per unit, month, channel and class and per active person, unit, month and
-    channel. Everything after that works on those two tables.
+    channel. Everything after that works on those two tables. ``period``: per month, or per ISO week
+    (:mod:`~orgsphere.analysis.periods`; the weekly series of ``orgsphere changes``).
     """
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     scopes = _scopes(depth)
     codes_pa = unit_codes(ancestors)
     channels = channels_of(store)
-    classified = classified_interactions(store, codes_pa, depth, channels)
+    classified = classified_interactions(store, codes_pa, depth, channels, period=period)
     zero = ibis.literal(0, "int64")
     # in SQL (DuckDB and Spark SQL alike): each end, the sender's and the receiver's, counted per unit, month,
     # channel and class of the other end, and per person, unit and month (the channels used, as bits), and
@@ -215,7 +217,7 @@ def sphere_counts(store: TableSource) -> tuple[pa.Table, dict[str, int]]:
                          contributors=p.contributors.fill_null(0))
     totals = tally.filter(is_total(tally)).select("sent", "unplaced").to_pyarrow()
     tallies = {"interactions": int(totals["sent"][0].as_py() or 0), "unplaced": int(totals["unplaced"][0].as_py() or 0)}
-    result = _labelled(table.to_pyarrow(), scopes, codes_pa, store.table("units").to_pyarrow(), channels)
+    result = _labelled(table.to_pyarrow(), scopes, codes_pa, store.table("units").to_pyarrow(), channels, period)
     result = _declared_sizes(result, _declared(store), ancestors)
     return result.replace_schema_metadata({b"keys": ",".join(SPHERE_KEYS).encode()}), tallies
 
@@ -312,7 +314,7 @@ def _order_of(keys: tuple[np.ndarray, ...]) -> np.ndarray:
 
 
 def _labelled(t: pa.Table, scopes: list[tuple[str, int | None, str]], codes: pa.Table, units: pa.Table,
-              channels: list[str]) -> pa.Table:  # fmt: skip
+              channels: list[str], period: Period = "month") -> pa.Table:  # fmt: skip
     """The integer-keyed counts as the sphere table: scope, depth, group id, the unit's name, kind and
     function, month and channel labels, the ratios; in the table's order."""
     key = t["key"].to_numpy().astype(np.int64)
@@ -322,7 +324,7 @@ def _labelled(t: pa.Table, scopes: list[tuple[str, int | None, str]], codes: pa.
     is_org = np.array([s == "organisation" for s, _, _ in scopes])[key]
     periods = t["period"].to_numpy()
     month_codes = np.unique(periods)
-    month_names = [ALL if m == EVERY_MONTH else UNDATED if m == UNDATED_MONTH else f"{m // 100}-{m % 100:02d}"
+    month_names = [ALL if m == EVERY_MONTH else UNDATED if m == UNDATED_MONTH else code_label(int(m), period)
                    for m in month_codes]  # fmt: skip
     month = np.searchsorted(month_codes, periods)
     channel_names = [*channels, ALL]

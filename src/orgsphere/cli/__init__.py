@@ -13,7 +13,7 @@ import duckdb
 
 from ..errors import OrgsphereError
 from ..storage_errors import storage_error
-from . import demo, language, results, science, settings, store
+from . import changes, demo, language, results, science, settings, store
 from .common import root_options, root_settings, warnings_as_lines
 from .ingest import ingest
 from .roles import roles
@@ -38,7 +38,7 @@ def cli(ctx: click.Context, debug: bool, config: str | None, **settings_given: A
 
 cli.add_command(ingest)
 cli.add_command(roles)
-for _module in (results, store, settings, demo, language, science):
+for _module in (results, changes, store, settings, demo, language, science):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

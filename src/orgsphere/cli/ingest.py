@@ -32,6 +32,7 @@ def ingest() -> None:
       crm        activities.csv                 CRM activities (calls, visits, emails with accounts)
       viva       "Person-to-person query.csv"   Viva Insights person-to-person or group-to-group query
       documents  policies/ --unit ICT           texts for the language audit (.txt .md .html .docx .pdf)
+      events     changes.csv                    what changed when: date, label, units (for orgsphere changes)
 
     Each ingest is one transaction; the same file twice is counted once; bad rows go to the rejects
     table with file, line and reason (orgsphere rejects).
@@ -173,6 +174,20 @@ def ingest_viva_cmd(settings: Settings, file: Path, mapping: dict[str, str], rep
     Example: orgsphere ingest viva "Group-to-group query.csv"
     """
     _ingest(settings, file.name, lambda ws, bar: ws.ingest_viva(file, mapping, progress=bar), replace, as_json)
+
+
+@command("events", group=ingest)
+@replace_option
+@json_option
+@click.argument("file", type=click.Path(path_type=Path))
+@map_option("date, label, units")
+def ingest_events_cmd(settings: Settings, file: Path, mapping: dict[str, str], replace: bool, as_json: bool) -> None:
+    """Ingest events (CSV / XLSX): a date, a label and optionally the units affected (names or ids separated
+    by ';' or '|'; empty: the whole organisation). orgsphere changes then estimates what each one changed.
+
+    Example: orgsphere ingest events changes.csv
+    """
+    _ingest(settings, file.name, lambda ws, bar: ws.ingest_events(file, mapping, progress=bar), replace, as_json)
 
 
 @command("documents", group=ingest)

@@ -34,7 +34,7 @@ from ..store import Store, orgsphere_version
 
 __all__ = ["IngestReport", "IngestSession", "run_ingest", "file_sha256", "replacing", "NEEDS_ORGCHART"]
 
-NEEDS_ORGCHART = {"interactions", "mail", "calendar", "slack", "tickets", "crm", "viva"}  # kinds of interactions
+NEEDS_ORGCHART = {"interactions", "mail", "calendar", "slack", "tickets", "crm", "viva", "events"}  # (events: units)
 _REPLACE: ContextVar[bool] = ContextVar("replace", default=False)
 
 
@@ -314,6 +314,7 @@ def _replace_earlier(store: Store, session: IngestSession, earlier: list[str]) -
         store.raw.execute("DELETE FROM interactions WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM work_items WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM declared_sizes WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
+        store.raw.execute("DELETE FROM events WHERE source_id LIKE ?", [old_sha[:16] + ":%"])
         store.raw.execute("DELETE FROM documents WHERE doc_id = ?", [old_sha[:16]])
     if earlier:
         logged = "FROM ingest_log WHERE kind = ? AND sha256 IN (SELECT unnest(?))"

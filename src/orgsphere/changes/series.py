@@ -1,0 +1,99 @@
+"""The weekly series: the sphere counts, the line-staff relations and the machinery of the internal customer
+per ISO week, aggregated in the engine by the same expressions as the monthly figures (period="week"), with the
+minimum group size and complementary suppression applied across the weeks as across the months.
+
+- ``weekly``: per unit and for the organisation, per week (over all channels): active persons, contributors,
+  internal, external and customer contact, R and R_customer, for a unit the share of its active persons
+  within one hop of a customer that week (``within_1``: customer distance over the week's contact graph), and
+  for a staff unit the interactions about the internal customer's machinery (satisfaction surveys, SLAs,
+  requirements) it sent and received;
+- ``weekly_relations``: per line-staff (and staff-staff) pair and week: volume, ticket share, the line
+  unit's share of the initiatives, joint customer work, the verdict of the week and ``supplier`` (1 where the
+  week's verdict is supplier, 0 where partner or mixed, none where the week had too little contact: averaged
+  over a relation's weeks, the share of its weeks as supplier).
+
+Rows of a week whose group is too small, or that would give a small one away, keep their keys and lose their
+figures (``suppressed``); a series simply has no value in those weeks.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..analysis.distance import person_distance_batches, unit_tables
+from ..analysis.hierarchy import unit_ancestors
+from ..analysis.lookups import person_fte, unit_column
+from ..analysis.machinery import machinery_table
+from ..analysis.relations import RelationRules, relation_table
+from ..analysis.sphere import sphere_counts
+from ..disclosure import follow_sphere, protect_sphere
+from ..engine import TableSource
+from ..markers import ALL, UNDATED
+from ..rows import rows_where
+from ..settings import Settings
+
+__all__ = ["weekly_tables", "WEEKLY_COLUMNS"]
+
+WEEKLY_COLUMNS = ("scope", "group_id", "name", "kind", "period", "persons", "contributors", "internal", "external",
+                  "customer", "R", "R_customer", "suppressed", "complementary")  # fmt: skip
+RELATION_COLUMNS = ("period", "unit_a", "unit_b", "kind_a", "kind_b", "volume", "ticket_share", "initiative_a",
+                    "joint_work", "verdict", "supplier", "persons")  # fmt: skip
+SUPPLIER = {"supplier": 1.0, "mixed": 0.0, "partner": 0.0}  # too_little: no value that week
+
+
+def _dated(table: pa.Table) -> pa.Table:
+    return table.filter(pc.invert(pc.is_in(table["period"], pa.array([ALL, UNDATED]))))
+
+
+def _within_one_hop(store: TableSource, settings: Settings, weekly: pa.Table) -> list[float | None]:
+    """Per row of ``weekly``: the share of the unit's active persons within one hop of a customer that week
+    (over all channels), where the row is shown and the distance table counts at least the minimum group."""
+    persons = person_distance_batches(store, settings.min_contacts, ("customer",), settings.customer_facing_units,
+                                      settings.distance_search, period="week")  # fmt: skip
+    table, _ = unit_tables(persons, person_fte(store), settings.min_group_size)
+    share = {(r["unit"], r["period"]): r["within_1"] for r in table.to_pylist()
+             if r["channel"] == ALL and r["target"] == "customer" and r["persons"] >= settings.min_group_size}
+    return [share.get((g, p)) if s == "unit" and not hidden else None for s, g, p, hidden in
+            zip(weekly["scope"].to_pylist(), weekly["group_id"].to_pylist(), weekly["period"].to_pylist(),
+                weekly["suppressed"].to_pylist(), strict=True)]  # fmt: skip
+
+
+def weekly_tables(store: TableSource, settings: Settings) -> tuple[pa.Table, pa.Table]:
+    """(``weekly``, ``weekly_relations``), protected (see the module's docstring)."""
+    k = settings.min_group_size
+    sphere, _ = sphere_counts(store, period="week")
+    visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], k, "contributors")
+    kinds = unit_column(store, "kind")
+    # the machinery's interactions per staff unit and week, shown only where the unit's week is
+    machinery: dict[tuple[str, str], int] = {}
+    for r in machinery_table(store, kinds, per="week").to_pylist():
+        key = (r["period"], r["unit"])
+        machinery[key] = machinery.get(key, 0) + r["sent"] + r["received"]
+    weekly = _dated(rows_where(visible, channel=ALL))
+    weekly = weekly.filter(pc.is_in(weekly["scope"], pa.array(["unit", "organisation"]))).select(list(WEEKLY_COLUMNS))
+    staff = [r["scope"] == "unit" and kinds.get(r["group_id"]) == "staff" and not r["suppressed"]
+             for r in weekly.select(["scope", "group_id", "suppressed"]).to_pylist()]
+    counts = [machinery.get((p, g), 0) if s else None for p, g, s in
+              zip(weekly["period"].to_pylist(), weekly["group_id"].to_pylist(), staff, strict=True)]  # fmt: skip
+    weekly = weekly.append_column("machinery", pa.array(counts, pa.int64()))
+    weekly = weekly.append_column("within_1", pa.array(_within_one_hop(store, settings, weekly), pa.float64()))
+    weekly = weekly.replace_schema_metadata({**(visible.schema.metadata or {}),
+                                             b"keys": b"scope,group_id,name,kind,period"})  # fmt: skip
+
+    rules = RelationRules(settings.relation_min_interactions, settings.relation_ticket_share,
+                          settings.relation_one_sided, settings.relation_reciprocity,
+                          settings.relation_joint_work)  # fmt: skip
+    relations = _dated(relation_table(store, kinds, rules, per="week"))
+    units = rows_where(sphere, scope="unit", channel=ALL)
+    persons = {(r["period"], r["group_id"]): r["persons"] or 0
+               for r in units.select(["period", "group_id", "persons"]).to_pylist()}  # fmt: skip
+    smaller = [min(persons.get((p, a), 0), persons.get((p, b), 0)) for p, a, b in
+               zip(relations["period"].to_pylist(), relations["unit_a"].to_pylist(), relations["unit_b"].to_pylist(),
+                   strict=True)]  # fmt: skip
+    supplier = [SUPPLIER.get(v) for v in relations["verdict"].to_pylist()]
+    relations = relations.append_column("supplier", pa.array(supplier, pa.float64()))
+    relations = relations.append_column("persons", pa.array(smaller, pa.int64())).select(list(RELATION_COLUMNS))
+    relations = relations.replace_schema_metadata({b"keys": b"period,unit_a,unit_b,kind_a,kind_b"})
+    relations = follow_sphere(relations, visible, k, units=("unit_a", "unit_b"))
+    return weekly, relations

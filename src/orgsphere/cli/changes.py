@@ -1,0 +1,97 @@
+"""The command that says what changed when: changes (events, weekly series, the effect of each event)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pyarrow.csv as pacsv
+
+from ..settings import Settings
+from ..spreadsheet import neutralise_formulas
+from ..workspace import Workspace
+from .common import command, echo_json, json_option
+
+__all__ = ["COMMANDS", "effect_line"]
+
+MEASURE_WORDS = {
+    "R": "outwardness R", "R_customer": "customer contact R_customer",
+    "within_1": "share within one hop of a customer",
+    "machinery": "internal-customer machinery traffic (SLA, surveys)", "ticket_share": "ticket share",
+    "initiative_a": "the first unit's share of the initiatives (the line unit's, where one is)",
+    "joint_work": "joint customer work", "supplier": "weeks judged supplier (not partner)",
+}  # fmt: skip
+VERDICT_WORDS = {
+    "effect": "changed, beyond the placebo weeks' swings",
+    "unclear": "interval excludes no change, but placebo weeks moved as much: not told from the series' swings",
+    "no_effect": "no change told",
+    "too_few_weeks": "too few weeks to tell",
+}
+
+
+def _n(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.3g}"
+
+
+def effect_line(r: dict[str, Any]) -> str:
+    """One series' effect in plain words, from the row of the effects table."""
+    what = f"{r['name']}, {MEASURE_WORDS.get(r['measure'], r['measure'])}"
+    if r["verdict"] == "too_few_weeks":
+        return (f"{what}: too few weeks to tell ({r['weeks_before']} before, {r['weeks_after']} from the event on; "
+                "see effect_min_weeks and effect_min_segment)")  # fmt: skip
+    line = (f"{what}: level {_n(r['level'])} [95% {_n(r['level_low'])}, {_n(r['level_high'])}] from "
+            f"{r['before']:.3g} before, slope {_n(r['slope'])}/week; {r['placebos']} placebo weeks moved it "
+            f"{_n(r['placebo_low'])} to {_n(r['placebo_high'])} (rank p = {r['placebo_p']:.2f}): "
+            f"{VERDICT_WORDS[r['verdict']]}")  # fmt: skip
+    if r.get("did_verdict"):
+        line += (f". Against {r['comparison']} unaffected: {_n(r['did_level'])} [95% {_n(r['did_level_low'])}, "
+                 f"{_n(r['did_level_high'])}]: {VERDICT_WORDS[r['did_verdict']]}")  # fmt: skip
+    return line
+
+
+@command("changes")
+@click.option("--all", "every", is_flag=True, help="Print every series, not only those that moved.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="Also write the tables (events, weekly, weekly_relations, effects, growth) as CSV here.")
+@json_option
+def changes_cmd(settings: Settings, every: bool, out: Path | None, as_json: bool) -> None:
+    """What changed when: per event (orgsphere ingest events, and those the org chart shows) the weekly measures
+    that moved, with the change's 95% interval, the placebo weeks' spread and the comparison with the units it
+    did not affect; then R against headcount across the weeks (the sphere law over time).
+    """
+    with Workspace(settings, read_only=True) as ws:
+        found = ws.changes()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in found.items():
+            pacsv.write_csv(neutralise_formulas(table), out / f"{name}.csv")
+    if as_json:
+        echo_json(found.to_dict())
+        return
+    effects = found["effects"].to_pylist()
+    moved = found.moved()
+    if not found["events"].num_rows:
+        click.echo("No events: ingest an events file (orgsphere ingest events FILE); the org chart shows none.")
+    for event in found["events"].to_pylist():
+        rows = [r for r in effects if r["event"] == event["event"]]
+        click.echo(f"{event['event']} {event['day']} ({event['week']}, {event['origin']}): {event['label']}"
+                   f" - {event['units'] or 'the whole organisation'}")  # fmt: skip
+        shown = rows if every else [r for r in moved if r["event"] == event["event"]]
+        for r in shown:
+            click.echo(f"  {effect_line(r)}")
+        rest = [r for r in rows if r not in shown]
+        if rest:
+            counts = {v: sum(r["verdict"] == v for r in rest) for v in ("unclear", "no_effect", "too_few_weeks")}
+            click.echo(f"  {len(rest)} more series: {counts['unclear']} unclear (an interval that excludes no change, "
+                       f"placebo weeks that moved as much), {counts['no_effect']} without a change told, "
+                       f"{counts['too_few_weeks']} with too few weeks (--all lists them)")  # fmt: skip
+    told = [g for g in found["growth"].to_pylist() if g["verdict"] != "thin"]
+    if told:
+        click.echo("\nR against headcount across the weeks (the sphere law says slope -1/3):")
+    for g in told:
+        click.echo(f"  {g['name']}: slope {g['slope']:.2f} [95% {g['ci_low']:.2f}, {g['ci_high']:.2f}] over "
+                   f"{g['weeks']} weeks of {g['persons_low']} to {g['persons_high']} persons ({g['verdict']})")
+
+
+COMMANDS = [changes_cmd]
