@@ -27,6 +27,7 @@ did in the same weeks (the season, a holiday, an organisation-wide change) drops
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -109,8 +110,11 @@ def estimate(weeks: Sequence[int] | np.ndarray, values: Sequence[float] | np.nda
     if before < rules.min_segment or after < rules.min_segment or len(t) < rules.min_weeks:
         return Effect("too_few_weeks", before, after)
     x = _design(t, [event])
-    fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": _lags(len(t)), "use_correction": True}, use_t=True)
-    ci = fit.conf_int(ALPHA)
+    with warnings.catch_warnings():  # a series that does not vary has no variance: handled just below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": _lags(len(t)), "use_correction": True},
+                               use_t=True)  # fmt: skip
+        ci = fit.conf_int(ALPHA)
     level, slope = float(fit.params[2]), float(fit.params[3])
     if not np.isfinite(ci[2]).all():  # a series that does not vary (all zeros): nothing to hold a change against
         ci = np.array([[level, level]] * 4)

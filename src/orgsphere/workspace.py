@@ -324,6 +324,7 @@ def run_demo(out: PathLike, scale: float = 1.0, seed: int = 0, lang: str = "en",
         say(ws.ingest_tickets(files.tickets).summary())
         say(ws.ingest_tickets(files.requests).summary())
         say("\n".join(r.summary() for r in ws.ingest_documents(files.documents)))
+        say(ws.ingest_events(files.events).summary())
         results = ws.analyse()
         report = ws.report(folder / "report.html", results=results)
         ws.export(folder / "results", "csv", results=results)

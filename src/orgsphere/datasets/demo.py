@@ -23,10 +23,13 @@ from .demo_documents import write_documents
 from .demo_requests import write_requests
 from .demo_units import DEMO_UNITS, DOMAIN, ORG_NAME, DemoUnit
 from .demo_work import (
+    CHANGE,
+    PARTNERS,
     broadcasts,
     conversation_ids,
     joint_meetings,
     subjects,
+    write_events,
     write_tickets,
 )
 
@@ -60,6 +63,7 @@ class DemoFiles:
     requests: Path
     documents: Path
     config: Path
+    events: Path
 
 
 def _emails(rng: np.random.Generator, n: int) -> list[str]:
@@ -127,6 +131,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
     ``scale`` multiplies every unit's size (1.0 gives about 1,000 persons).
     """
     rng = np.random.default_rng(seed)
+    change = np.random.default_rng(seed + 1)  # HR's change draws apart, so the rest of the demo stays as it was
     out = Path(folder)
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
@@ -286,9 +291,16 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
                 "minutes": np.where(ch == "meeting", rng.choice([30, 60], size=who.size), 1),
             })  # fmt: skip
 
-        joint = joint_meetings(rng, units, members, emails, business, _month_times(rng, month, 14), month)
+        index = {u.name: i for i, u in enumerate(units)}
+        joint = joint_meetings(rng, members[index[PARTNERS[0]]], members[index[PARTNERS[1]]], emails, business,
+                               _month_times(rng, month, 14), str(month))  # fmt: skip
         if joint:
             frames.append(joint)
+        if np.datetime64(f"{DEMO_YEAR}-{month:02d}-01") >= CHANGE:  # HR's business partners join the line's meetings
+            line = np.concatenate([m for u, m in zip(units, members, strict=True) if u.kind == "line"])
+            hr = joint_meetings(change, line, members[index["HR Business Partners"]], emails, business,
+                                _month_times(change, month, 30), f"hr-{month}")  # fmt: skip
+            frames.append(hr)
         rules = broadcasts(rng, units, members, emails, month, _month_times)
         if rules:
             frames.append(rules)
@@ -316,8 +328,8 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
         "minutes": pa.array(np.concatenate([f["minutes"] for f in frames])[order].astype(np.int64)),
         "conversation_id": pa.array(thread[order], pa.string()),
         "subject": pa.array(subjects(rng, sender, recipient, units, {e: int(u) for e, u in zip(emails, unit_of,
-                                                                                               strict=True)}),
-                            pa.string()),
+                                                                                               strict=True)},
+                                     ts[order]), pa.string()),
     })  # fmt: skip
     interactions_path = data / "interactions.parquet"
     pq.write_table(table, interactions_path, row_group_size=250_000)
@@ -339,6 +351,7 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
     tickets_path = write_tickets(data / "tickets.csv", rng, units, unit_of, emails, DEMO_YEAR)
     requests_path = write_requests(data / "werkverzoeken.csv", rng, units, unit_of, emails, DEMO_YEAR)
     documents = write_documents(data / "documents")
+    events = write_events(data / "events.csv")
     return DemoFiles(out, units_path, people_path, parties_path, interactions_path, tickets_path, requests_path,
-                     documents, config)
+                     documents, config, events)
 

@@ -5,6 +5,10 @@ meetings with business customers that Corporate Clients and Compliance Advisory 
 These give the demo one relation of each kind the report looks for: the line and the ICT Service Desk as
 internal customer and supplier (tickets one way), and Corporate Clients with Compliance Advisory as partners
 (both start, both in front of the same customers).
+
+On 1 July (:data:`CHANGE`) HR changes as the essays ask: HR Shared Services drops its SLA reports, its
+satisfaction surveys and its ticket desk for the line, and HR Business Partners join the line's meetings with
+customers. Strategic Procurement stays as it was: the comparison. ``data/events.csv`` says so.
 """
 
 from __future__ import annotations
@@ -17,9 +21,14 @@ import numpy as np
 
 from .demo_units import DemoUnit
 
-__all__ = ["conversation_ids", "joint_meetings", "broadcasts", "write_tickets", "subjects", "PARTNERS", "DESKS"]
+__all__ = ["conversation_ids", "joint_meetings", "broadcasts", "write_tickets", "subjects", "write_events", "PARTNERS",
+           "DESKS", "CHANGE", "CHANGED", "COMPARISON"]
 
 REPLY_WINDOW = np.timedelta64(7, "D")
+CHANGE = np.datetime64("2025-07-01")  # HR becomes a partner of the line (the demo year is 2025)
+CHANGED = ("HR Shared Services", "HR Business Partners")
+COMPARISON = "Strategic Procurement"  # unchanged: the comparison group
+HR_DESK = "HR Shared Services"
 PARTNERS = ("Corporate Clients", "Compliance Advisory")
 # service desks and how many tickets a line person files with each per month (staff a quarter of that)
 DESKS = {"ICT Service Desk": 1.2, "HR Shared Services": 0.35, "Facility Services": 0.3}
@@ -48,13 +57,11 @@ def conversation_ids(ts: np.ndarray, sender: np.ndarray, recipient: np.ndarray, 
     return out
 
 
-def joint_meetings(rng: np.random.Generator, units: tuple[DemoUnit, ...], members: list[np.ndarray],
-                   emails: np.ndarray, customers: np.ndarray, times: np.ndarray,
-                   month: int) -> dict[str, np.ndarray]:  # fmt: skip
-    """Meetings with a business customer organised in turn by someone of each partner unit, with a colleague
-    of the other; one row organiser -> colleague and one organiser -> customer per meeting."""
-    index = {u.name: i for i, u in enumerate(units)}
-    first, second = (members[index[name]] for name in PARTNERS)
+def joint_meetings(rng: np.random.Generator, first: np.ndarray, second: np.ndarray, emails: np.ndarray,
+                   customers: np.ndarray, times: np.ndarray, tag: str) -> dict[str, np.ndarray]:  # fmt: skip
+    """Meetings with a business customer organised in turn by someone of ``first`` and of ``second`` (person
+    indices), each with a colleague of the other; one row organiser -> colleague and one organiser -> customer
+    per meeting."""
     n = len(times)
     if n == 0 or not first.size or not second.size:
         return {}
@@ -62,7 +69,7 @@ def joint_meetings(rng: np.random.Generator, units: tuple[DemoUnit, ...], member
     organiser = np.where(turn, first[rng.integers(0, first.size, n)], second[rng.integers(0, second.size, n)])
     colleague = np.where(turn, second[rng.integers(0, second.size, n)], first[rng.integers(0, first.size, n)])
     customer = np.array([f"contact@{d}" for d in customers[rng.integers(0, customers.size, n)]], dtype=object)
-    thread = np.array([f"joint-{month}-{k}" for k in range(n)], dtype=object)
+    thread = np.array([f"joint-{tag}-{k}" for k in range(n)], dtype=object)
     return {
         "ts": np.r_[times, times], "sender": np.r_[emails[organiser], emails[organiser]],
         "recipient": np.r_[emails[colleague], customer], "channel": np.array(["meeting"] * (2 * n)),
@@ -88,9 +95,11 @@ def write_tickets(path: Path, rng: np.random.Generator, units: tuple[DemoUnit, .
                         opened = np.datetime64(f"{year}-{month:02d}-01T08:00") + np.timedelta64(
                             int(rng.integers(0, 27 * 24 * 60)), "m")  # fmt: skip
                         closed = opened + np.timedelta64(int(rng.integers(30, 5 * 24 * 60)), "m")
-                        w.writerow([f"INC{number:07d}", emails[person], desk, str(opened), str(closed),
-                                    rng.choice(CATEGORIES[desk]),
-                                    rng.choice(["3 - Moderate", "4 - Low", "2 - High"])])  # fmt: skip
+                        row = [f"INC{number:07d}", emails[person], desk, str(opened), str(closed),
+                               rng.choice(CATEGORIES[desk]), rng.choice(["3 - Moderate", "4 - Low", "2 - High"])]
+                        if desk == HR_DESK and kind == "line" and opened >= CHANGE:
+                            continue  # from July the line no longer files tickets with HR (drawn all the same)
+                        w.writerow(row)
     return path
 
 
@@ -103,12 +112,13 @@ MACHINERY = {  # (from desk to the line, share of its messages): the machinery o
 
 
 def subjects(rng: np.random.Generator, sender: np.ndarray, recipient: np.ndarray, units: tuple[DemoUnit, ...],
-             unit_of_email: dict[str, int]) -> np.ndarray:  # fmt: skip
+             unit_of_email: dict[str, int], ts: np.ndarray) -> np.ndarray:  # fmt: skip
     """A subject per message: everyday words, and from the service desks to the line now and then a
     satisfaction survey or an SLA report; from the line to HR and Facilities now and then a requirements
-    package."""
+    package. From :data:`CHANGE` on, HR sends no survey or SLA report and gets no requirements package."""
     out = np.array(SUBJECTS, dtype=object)[rng.integers(0, len(SUBJECTS), len(sender))]
     out = np.char.add(out.astype(str), np.char.add(" ", rng.integers(1, 99, len(sender)).astype(str))).astype(object)
+    everyday = out.copy()
     names, inverse = np.unique(sender, return_inverse=True)
     from_unit = np.array([unit_of_email.get(e, -1) for e in names])[inverse]
     names, inverse = np.unique(recipient, return_inverse=True)
@@ -121,7 +131,19 @@ def subjects(rng: np.random.Generator, sender: np.ndarray, recipient: np.ndarray
     for desk in ("HR Shared Services", "Facility Services"):
         pick = is_line[from_unit] & (to_unit == index[desk]) & (rng.random(len(sender)) < 0.04)
         out[pick] = "Pakket van eisen " + desk
+    hr = ((from_unit == index[HR_DESK]) | (to_unit == index[HR_DESK])) & (ts >= CHANGE)
+    out[hr] = everyday[hr]  # HR's machinery stops on 1 July
     return out
+
+
+def write_events(path: Path) -> Path:
+    """The demo's events file: HR's change on 1 July, for the units it changed."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["date", "label", "units"])
+        w.writerow([str(CHANGE), "HR as partner of the line: no SLA or ticket desk for line managers; business "
+                    "partners join the line's customer meetings", ";".join(CHANGED)])  # fmt: skip
+    return path
 
 
 def broadcasts(rng: np.random.Generator, units: tuple[DemoUnit, ...], members: list[np.ndarray], emails: np.ndarray,
