@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from typing import Any
 
 import matplotlib
@@ -21,7 +22,7 @@ from ..fits import (  # noqa: E402
 )
 from .i18n import Words, labels  # noqa: E402
 
-__all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart", "plain_number", "log_axes"]
+__all__ = ["scaling_chart", "trend_chart", "change_chart", "null_chart", "rent_chart", "plain_number", "log_axes"]
 
 COLOURS = {"line": "#1f6f8b", "staff": "#d1495b", None: "#8d99ae"}
 plt.rcParams.update(
@@ -121,6 +122,31 @@ def trend_chart(months: list[str], series: dict[str, list[float | None]], ylabel
     ax.set_ylim(bottom=0, top=ymax)
     ax.grid(True, alpha=0.25)
     ax.legend(frameon=False, fontsize=8.5, ncol=min(4, len(series)))
+    return _svg(fig)
+
+
+def change_chart(series: dict[str, dict[int, float]], event: int, label: str, xlabel: str, ylabel: str,
+                 decimal: str) -> str:
+    """Weekly series (name -> week number -> value; the first the affected one, drawn heavier) with the event's
+    week marked by a vertical line and its label; plain numbers on the axes, weeks counted from the event."""
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    palette = ["#d1495b", "#8d99ae", "#1f6f8b"]
+    for i, (name, values) in enumerate(series.items()):
+        weeks = sorted(values)
+        ax.plot([w - event for w in weeks], [values[w] for w in weeks], marker="o", ms=2.5,
+                lw=2.0 if i == 0 else 1.3, color=palette[i % len(palette)], label=name)  # fmt: skip
+    ax.axvline(0, color="#1d2433", lw=1.2, ls="--")
+    ax.annotate(label if len(label) <= 60 else label[:57] + "…", xy=(0, 1), xycoords=("data", "axes fraction"),
+                xytext=(4, -2), textcoords="offset points", fontsize=8, va="top")  # fmt: skip
+    plain = FuncFormatter(lambda v, _pos: f"{v:,.{0 if abs(v) >= 10 or v == int(v) else 1}f}".replace(",", "_")
+                          .replace(".", decimal).replace("_", "." if decimal == "," else ",").replace("-", "−"))
+    ax.xaxis.set_major_formatter(plain)
+    ax.yaxis.set_major_formatter(plain)
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+    ax.set_xlabel(xlabel, fontsize=8.5)
+    ax.set_ylabel(textwrap.fill(ylabel, 32), fontsize=8.5)
+    ax.grid(True, alpha=0.25)
+    ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2)
     return _svg(fig)
 
 
