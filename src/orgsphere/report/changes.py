@@ -104,7 +104,7 @@ def change_value(measure: str, v: float | None, n: Number, signed: bool = False)
     if v is None:
         return "–"
     text = n(100 * v, 0) + "%" if measure in SHARES else n(v, 3 if measure in ("R", "R_customer") else 1)
-    return ("+" + text) if signed and v > 0 and not text.startswith("0") else text
+    return ("+" + text) if signed and v > 0 and text.strip("0.,%") else text  # (no "+0")
 
 
 def _interval(measure: str, low: float | None, high: float | None, n: Number) -> str:
