@@ -10,14 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 import orgsphere
 from orgsphere.action_rules import actions_of
+from orgsphere.markers import ALL
+from orgsphere.report.actions import actions_context
 from orgsphere.report.changes import changes_context
 from orgsphere.report.html import render_report
 from orgsphere.report.i18n import words
-from orgsphere.results import Results
+from orgsphere.result_tables import RESULT_TABLES
+from orgsphere.results import Results, ResultTable
 
 from .conftest import write
 from .html_tree import Node, parse
@@ -128,3 +132,48 @@ def test_with_too_few_weeks_the_data_cannot_tell(tmp_path: Path) -> None:
     assert "B4 joins the front" in section.text and "the data cannot tell whether it changed anything" in section.text
     found = actions_of(results)
     assert all(a.code != "changes" for a in found.found) and "changes" in found.untold
+
+
+def _event_results(units: str | None, verdicts: dict[tuple[str, str], str]) -> Results:
+    """Results holding one event of 2025-07-01 (of ``units``, or of the whole organisation) and one effect row
+    per (series, measure) with the given verdict: a fall of 0.2 from 0.3, interval [-0.3, -0.1], placebo weeks
+    within ±0.05 for an effect; a fall of 0.01 with an interval holding 0 otherwise."""
+    event = {"event": "e1", "day": "2025-07-01", "week": "2025-W27", "label": "a change", "units": units,
+             "origin": "file"}  # fmt: skip
+    effects = []
+    for (series, measure), verdict in verdicts.items():
+        moved = verdict == "effect"
+        effects.append({**event, "subject": "organisation" if units is None else "unit", "group_id": series,
+                        "name": f"Unit {series}", "measure": measure, "verdict": verdict, "before": 0.3,
+                        "level": -0.2 if moved else -0.01, "level_low": -0.3 if moved else -0.05,
+                        "level_high": -0.1 if moved else 0.04, "placebo_low": -0.05, "placebo_high": 0.05,
+                        "placebos": 30, "placebo_p": 0.03 if moved else 0.6, "comparison": 0, "did_verdict": None,
+                        "did_level": None, "did_level_low": None, "did_level_high": None})  # fmt: skip
+    sphere = [{"scope": "unit", "group_id": u, "name": f"Unit {u}", "kind": "staff", "period": ALL, "channel": ALL,
+               "persons": 10, "suppressed": False} for u in ("S1", "S2")]  # fmt: skip
+    given = {"events": [event], "effects": effects, "sphere": sphere,
+             "subtrees": [{"group_id": u, "name": f"Unit {u}"} for u in ("S1", "S2")]}  # fmt: skip
+    tables = {spec.name: ResultTable(spec.name, pa.Table.from_pylist(given[spec.name]) if spec.name in given
+                                     else pa.table({}), "") for spec in RESULT_TABLES}  # fmt: skip
+    return Results(tables, [], None, {"persons": 20}, None, 5)  # type: ignore[arg-type]
+
+
+def test_an_event_without_an_effect_is_said_to_have_none() -> None:
+    results = _event_results("S1", {("S1", "R"): "no_effect", ("S1", "within_1"): "no_effect"})
+    (event,) = changes_context(results, words("en"), lambda v, d=0: f"{v:.{d}f}", ".")["events"]
+    assert event["moved"] == [] and event["counts"]["no_effect"] == 2 and event["charts"] == []
+    (change,) = [a for a in actions_of(results).found if a.code == "changes"]
+    assert change.figures["worked"] == 0 and change.weight == 0.5  # S1's 10 of the 20 people
+    (words_of,) = [f for f in actions_context(results, words("en"), lambda v, d=0: f"{v:.{d}f}")["findings"]
+                   if f["code"] == "changes"]  # fmt: skip
+    assert words_of["title"] == "A change without an effect" and "shows no effect" in words_of["see"]
+
+
+def test_an_event_of_the_whole_organisation_is_told_without_a_comparison_group() -> None:
+    results = _event_results(None, {("organisation", "R"): "effect"})
+    (event,) = changes_context(results, words("en"), lambda v, d=0: f"{v:.{d}f}", ".")["events"]
+    assert event["whole"] and event["comparison"] == [] and event["units"] == "the whole organisation"
+    (said,) = event["moved"]
+    assert said.startswith("Unit organisation, outwardness R: -0.200 at the event (95% interval [-0.300, -0.100])")
+    (change,) = [a for a in actions_of(results).found if a.code == "changes"]
+    assert change.weight == 1.0 and change.figures["worked"] == 1  # everyone

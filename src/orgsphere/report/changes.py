@@ -53,7 +53,7 @@ def _index(week: str) -> int:
 
 
 def _rules(results: Results) -> SeriesRules:
-    values = {s["name"]: s["value"] for s in results.statement.settings}
+    values = {s["name"]: s["value"] for s in getattr(results.statement, "settings", None) or []}
     default = SeriesRules()
     try:
         return SeriesRules(int(values.get("effect_min_weeks", default.min_weeks)),
