@@ -218,8 +218,7 @@ def _chart(r: dict[str, Any], event: dict[str, Any], series: _Series, comparison
         lines[t.gettext("%(unit)s (comparison)", unit=twin["name"])] = series.of(twin["unit"], m, other)
     scale = 100.0 if m in SHARES else 1.0
     return change_chart({k: {w: v * scale for w, v in s.items()} for k, s in lines.items()}, _index(event["week"]),
-                        event["label"], t.gettext("weeks from the event"), words[m] + (" (%)" if m in SHARES else ""),
-                        decimal)  # fmt: skip
+                        event["label"], words[m] + (" (%)" if m in SHARES else ""), decimal)  # fmt: skip  # fmt: skip
 
 
 def _event(event: dict[str, Any], rows: list[dict[str, Any]], series: _Series, rules: SeriesRules, t: Words,
