@@ -99,7 +99,7 @@ def english_phrases(html: str, data: Iterable[str]) -> dict[str, list[str]]:
 
 def data_values(results: Results) -> set[str]:
     """The values of the data the report shows as they are: names of units and their functions, domains,
-    files, settings and their values, the items and words of the role examples."""
+    files, settings and their values, the labels of events, the items and words of the role examples."""
     units = results.units()
     values = set(results.unit_names().values()) | {results.organisation.get("root") or ""}
     for column in ("name", "function"):
@@ -111,6 +111,8 @@ def data_values(results: Results) -> set[str]:
     values |= {s["name"] for s in results.statement.settings}
     values |= {v for s in results.statement.settings if s["value"] not in ("True", "False") for v in
                [s["value"], *s["value"].split(", ")]}  # fmt: skip
+    events = results["events"].arrow  # the events file's labels, as written
+    values |= {v for v in events["label"].to_pylist() if v} if "label" in events.column_names else set()
     examples = results["role_examples"].arrow
     for column in ("title", "words"):
         if column in examples.column_names:

@@ -15,6 +15,11 @@ The rules (docs/report.md, "What to do first"):
 - **internal_customer**: the machinery of the internal customer (SLA reports, satisfaction surveys,
   requirements packages) in the mail, and its language in documents and tickets. Weight: the people of the
   units that send or use it.
+- **changes**: the events of an events file (``results["events"]``) and what their estimates
+  (``results["effects"]``) tell: the strongest changes found (verdict ``effect`` on the series or against the
+  comparison group), and the units of the same kind that still work the way the affected did before; or that an
+  event changed nothing that can be told. Weight: the people of the units the events name (a whole
+  organisation's event: everyone).
 - **data**: the data check's errors (always first: the rest may mislead) and warnings (last).
 
 A rule that cannot be judged for want of data is listed in :attr:`Actions.untold`, never silently left out.
@@ -32,15 +37,16 @@ import pyarrow.compute as pc
 from .markers import ALL, UNDATED
 from .results import Results
 
-__all__ = ["Action", "Actions", "actions_of", "SUPPLIER_SHARE", "SIGHT_LOW", "MAX_ACTIONS", "RULES"]
+__all__ = ["Action", "Actions", "actions_of", "change_strength", "SUPPLIER_SHARE", "SIGHT_LOW", "MAX_ACTIONS", "RULES"]
 
 SUPPLIER_SHARE = 0.5  # a staff unit with at least this share of its line contact in supplier relations
 SIGHT_LOW = 1 / 3  # a unit where fewer than this share of the person-months are within one hop of a customer
 MAX_ACTIONS = 7  # findings shown; the rest are in the evidence sections
 SHOWN_UNITS = 5  # units named in one finding
-RULES = ("data", "suppliers", "out_of_sight", "roles", "internal_customer")
+RULES = ("data", "suppliers", "out_of_sight", "roles", "internal_customer", "changes")
 EVIDENCE = {"data": "data-check", "suppliers": "relations", "out_of_sight": "line-of-sight", "roles": "staff-roles",
-            "internal_customer": "internal-customer"}  # fmt: skip
+            "internal_customer": "internal-customer", "changes": "changes"}  # fmt: skip
+SHOWN_CHANGES = 3  # changes named per event
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,82 @@ def _internal_customer(results: Results, units: _Units) -> Judged:
                         EVIDENCE["internal_customer"], figures, entries)  # fmt: skip
 
 
+def change_strength(r: dict[str, Any]) -> float:
+    """How far a change stands out: its level change over the spread of the placebo weeks' changes."""
+    spread = (r["placebo_high"] or 0) - (r["placebo_low"] or 0)
+    return abs(r["level"] or 0) / spread if spread > 0 else abs(r["level"] or 0)
+
+
+def _still(results: Results, moved: dict[str, Any], affected: set[str], kinds: dict[str, Any]) -> list[str]:
+    """The units of the affected unit's kind, not affected, whose mean of the measure that moved (over the whole
+    series) is at least half the affected's level before: those that still work the way it did."""
+    measure, ids = moved["measure"], moved["group_id"].split("|")
+    unit = next((u for u in ids if u in affected), ids[0])
+    other = kinds.get(next((u for u in ids if u != unit), unit))
+    sums: dict[str, list[float]] = {}
+    if moved["subject"] == "relation":
+        table = _visible(results["weekly_relations"].arrow)
+        for r in table.to_pylist() if "unit_a" in table.column_names else []:
+            for u, k in ((r["unit_a"], r["kind_b"]), (r["unit_b"], r["kind_a"])):
+                if r["period"] != ALL and k == other and r.get(measure) is not None:
+                    sums.setdefault(u, []).append(float(r[measure]))
+    else:
+        table = _visible(results["weekly"].arrow)
+        for r in table.to_pylist() if "scope" in table.column_names else []:
+            if r["scope"] == "unit" and r["period"] != ALL and r.get(measure) is not None:
+                sums.setdefault(r["group_id"], []).append(float(r[measure]))
+    means = {u: sum(v) / len(v) for u, v in sums.items() if v and u not in affected
+             and kinds.get(u) == kinds.get(unit)}  # fmt: skip
+    floor = abs(moved["before"] or 0) / 2
+    return sorted((u for u, m in means.items() if m > 0 and m >= floor), key=lambda u: -means[u])
+
+
+def _changes(results: Results, units: _Units) -> Judged:
+    events = results["events"].arrow if "events" in results else pa.table({})
+    effects = results["effects"].arrow if "effects" in results else pa.table({})
+    if "event" not in events.column_names or events.num_rows == 0:
+        return True, None  # no event: nothing to ask of the data
+    rows = effects.to_pylist() if "event" in effects.column_names else []
+    kinds = {}
+    weekly = results["weekly"].arrow if "weekly" in results else pa.table({})
+    for r in weekly.to_pylist() if "scope" in weekly.column_names else []:
+        kinds[r["group_id"]] = r["kind"]
+    told: list[dict[str, Any]] = []
+    concerned: set[str] = set()
+    whole = False
+    for event in events.to_pylist():
+        affected = set((event["units"] or "").split(";")) - {""}
+        mine = [r for r in rows if r["event"] == event["event"]]
+        moved = sorted((r for r in mine if "effect" in (r["verdict"], r["did_verdict"])),
+                       key=lambda r: -change_strength(r))  # fmt: skip
+        judged = [r for r in mine if r["verdict"] != "too_few_weeks"]
+        if not judged and not moved:
+            continue  # too few weeks: the section says so
+        concerned |= affected
+        whole = whole or not affected
+        firsts: list[dict[str, Any]] = []
+        for r in moved:  # the strongest series of each measure
+            if r["measure"] not in {f["measure"] for f in firsts}:
+                firsts.append(r)
+        shown = [{k: r[k] for k in ("subject", "group_id", "name", "measure", "before", "level", "level_low",
+                                     "level_high", "placebo_low", "placebo_high", "verdict", "did_verdict")}
+                 for r in firsts[:SHOWN_CHANGES]]  # fmt: skip
+        fell = [r for r in firsts if (r["level"] or 0) < 0 and r["subject"] == "relation"] or \
+            [r for r in firsts if (r["level"] or 0) < 0]  # fmt: skip
+        still = _still(results, fell[0], affected, kinds)[:SHOWN_UNITS] if fell and affected else []
+        told.append({"event": event["event"], "day": str(event["day"]), "label": event["label"],
+                     "units": [units.names.get(u) or u for u in sorted(affected)], "moved": len(moved),
+                     "series": len(judged), "shown": shown, "strength": change_strength(firsts[0]) if firsts else 0.0,
+                     "still": [units.names.get(u) or u for u in still]})  # fmt: skip
+    if not told:
+        return False, None
+    told.sort(key=lambda e: (-bool(e["moved"]), -e["strength"]))
+    weight = 1.0 if whole else units.share(sum(units.persons.get(u, 0) for u in concerned))
+    figures = {"events": told, "worked": sum(bool(e["moved"]) for e in told)}
+    entries = sorted((units.entry(u, 0) for u in concerned), key=lambda e: (-e["persons"], e["name"]))
+    return True, Action("changes", weight, EVIDENCE["changes"], figures, entries)
+
+
 def _data(results: Results) -> Action | None:
     health = results.health
     if health is None or not (health.errors or health.warnings):
@@ -210,6 +292,7 @@ def actions_of(results: Results) -> Actions:
     checks: dict[str, Callable[[], Judged]] = {
         "suppliers": lambda: _suppliers(results, units), "out_of_sight": lambda: _out_of_sight(results, units),
         "roles": lambda: _roles(results, units), "internal_customer": lambda: _internal_customer(results, units),
+        "changes": lambda: _changes(results, units),
     }
     for code, check in checks.items():
         judged, action = check()

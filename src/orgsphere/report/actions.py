@@ -10,6 +10,7 @@ from typing import Any
 
 from ..action_rules import SHOWN_UNITS, Action, Actions, actions_of
 from ..results import Results
+from .changes import change_value, measure_words
 from .i18n import Words, labels
 from .roles import flag_words
 
@@ -124,6 +125,53 @@ def _internal_customer(a: Action, t: Words, n: Number) -> dict[str, str]:
     }  # fmt: skip
 
 
+def _change(c: dict[str, Any], t: Words, n: Number, what: dict[str, str]) -> str:
+    m = c["measure"]
+    return t.gettext("%(measure)s of %(series)s: %(level)s from %(before)s before (95%% interval %(low)s to "
+                     "%(high)s; placebo weeks %(plow)s to %(phigh)s)", measure=what[m], series=c["name"],
+                     level=change_value(m, c["level"], n, True), before=change_value(m, c["before"], n),
+                     low=change_value(m, c["level_low"], n), high=change_value(m, c["level_high"], n),
+                     plow=change_value(m, c["placebo_low"], n),
+                     phigh=change_value(m, c["placebo_high"], n))  # fmt: skip
+
+
+def _changes(a: Action, t: Words, n: Number) -> dict[str, str]:
+    what = measure_words(t)
+    parts, still = [], []
+    for e in a.figures["events"]:
+        if e["moved"]:
+            parts.append(t.ngettext(
+                "The change of %(day)s (%(label)s) worked: %(n)s weekly series moved beyond the swings of the placebo "
+                "weeks, the strongest %(changes)s.",
+                "The change of %(day)s (%(label)s) worked: %(n)s weekly series moved beyond the swings of the placebo "
+                "weeks, the strongest %(changes)s.", e["moved"], day=e["day"], label=e["label"], n=n(e["moved"]),
+                changes="; ".join(_change(c, t, n, what) for c in e["shown"])))  # fmt: skip
+            still += e["still"]
+        else:
+            parts.append(t.ngettext(
+                "The change of %(day)s (%(label)s) shows no effect: none of its %(n)s weekly series moved beyond the "
+                "swings of the placebo weeks.",
+                "The change of %(day)s (%(label)s) shows no effect: none of its %(n)s weekly series moved beyond the "
+                "swings of the placebo weeks.", e["series"], day=e["day"], label=e["label"], n=n(e["series"])))
+    worked = a.figures["worked"]
+    if worked:
+        do = t.gettext("Keep the change.")
+        if still:
+            do += " " + t.gettext("Extend it to the units that still work the way the changed ones did before: "
+                                  "%(units)s.", units=", ".join(dict.fromkeys(still)))  # fmt: skip
+    else:
+        do = t.gettext("Look again at what was changed: the way of working the data show did not follow it. Where the "
+                       "change is recent, analyse again when more weeks have passed.")  # fmt: skip
+    return {
+        "title": t.gettext("What the changes did") if worked else t.gettext("A change without an effect"),
+        "see": " ".join(parts),
+        "why": t.gettext("A change is told here only where its 95%% interval excludes 0 and it stands out from the "
+                         "same estimate at weeks without an event, and it is held against the units it did not "
+                         "name: a season or chance is unlikely to pass for it."),
+        "do": do,
+    }  # fmt: skip
+
+
 def _data(a: Action, t: Words) -> dict[str, str]:
     f = a.figures
     if f["errors"]:
@@ -150,6 +198,7 @@ def _untold(code: str, t: Words) -> str:
         "roles": t.gettext("staff roles: there are no work items of staff units"),
         "internal_customer": t.gettext("the internal customer's machinery: no subjects, tickets or documents were "
                                        "read"),
+        "changes": t.gettext("what the changes did: too few weeks around the events"),
     }[code]  # fmt: skip
 
 
@@ -160,7 +209,7 @@ def actions_context(results: Results, t: Words, n: Number, found: Actions | None
     names = results.unit_names()
     words = {"suppliers": lambda a: _suppliers(a, t, n), "out_of_sight": lambda a: _out_of_sight(a, t, n),
              "roles": lambda a: _roles(a, t, n, names), "internal_customer": lambda a: _internal_customer(a, t, n),
-             "data": lambda a: _data(a, t)}  # fmt: skip
+             "changes": lambda a: _changes(a, t, n), "data": lambda a: _data(a, t)}  # fmt: skip
     sections = labels(t)["section"]
     findings = [{**words[a.code](a), "code": a.code, "evidence": a.evidence, "link": sections[a.evidence]}
                 for a in found.found]  # fmt: skip

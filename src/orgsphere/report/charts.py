@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
+from datetime import date
 from typing import Any
 
 import matplotlib
@@ -21,7 +23,7 @@ from ..fits import (  # noqa: E402
 )
 from .i18n import Words, labels  # noqa: E402
 
-__all__ = ["scaling_chart", "trend_chart", "null_chart", "rent_chart", "plain_number", "log_axes"]
+__all__ = ["scaling_chart", "trend_chart", "change_chart", "null_chart", "rent_chart", "plain_number", "log_axes"]
 
 COLOURS = {"line": "#1f6f8b", "staff": "#d1495b", None: "#8d99ae"}
 plt.rcParams.update(
@@ -121,6 +123,38 @@ def trend_chart(months: list[str], series: dict[str, list[float | None]], ylabel
     ax.set_ylim(bottom=0, top=ymax)
     ax.grid(True, alpha=0.25)
     ax.legend(frameon=False, fontsize=8.5, ncol=min(4, len(series)))
+    return _svg(fig)
+
+
+def change_chart(series: dict[str, dict[int, float]], event: int, label: str, ylabel: str, decimal: str) -> str:
+    """Weekly series (name -> week number, counted in weeks since the first Monday of the calendar -> value; the
+    first the affected one, drawn heavier) with the event's week marked by a vertical line and its label; the
+    months on the time axis, plain numbers on the other."""
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    palette = ["#d1495b", "#8d99ae", "#1f6f8b"]
+    for i, (name, values) in enumerate(series.items()):
+        weeks = sorted(values)
+        ax.plot(weeks, [values[w] for w in weeks], marker="o", ms=2.5, lw=2.0 if i == 0 else 1.3,
+                color=palette[i % len(palette)], label=name)  # fmt: skip
+    ax.axvline(event, color="#1d2433", lw=1.2, ls="--")
+    ax.annotate(label if len(label) <= 60 else label[:57] + "…", xy=(event, 1), xycoords=("data", "axes fraction"),
+                xytext=(4, -2), textcoords="offset points", fontsize=8, va="top")  # fmt: skip
+    weeks = sorted({w for values in series.values() for w in values})
+    months = {}  # a month's tick at its first Monday (week w's Monday is day w * 7 + 1 of the calendar)
+    for w in weeks:
+        if (monday := date.fromordinal(w * 7 + 1)).day <= 7:
+            months[monday.strftime("%Y-%m")] = w
+    step = max(1, len(months) // 12)
+    ax.set_xticks(list(months.values())[::step], list(months)[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylim(bottom=0)
+    ticks = [v for v in ax.get_yticks() if ax.get_ylim()[0] <= v <= ax.get_ylim()[1]]
+    gap = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    digits = max(0, -math.floor(math.log10(gap) + 1e-9))  # as many decimals as the step between ticks needs
+    ax.set_yticks(ticks, [f"{v:,.{digits}f}".replace(",", "_").replace(".", decimal)
+                          .replace("_", "." if decimal == "," else ",") for v in ticks])  # fmt: skip
+    ax.set_ylabel(textwrap.fill(ylabel, 32), fontsize=8.5)
+    ax.grid(True, alpha=0.25)
+    ax.legend(frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2)
     return _svg(fig)
 
 

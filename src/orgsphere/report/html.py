@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from ..markers import ALL, UNDATED
 from ..results import Results
 from .actions import actions_context
+from .changes import changes_context
 from .charts import scaling_chart, trend_chart
 from .distance import distance_context
 from .health import health_context
@@ -162,6 +163,7 @@ def render_report(results: Results, lang: str = "en") -> str:
         "rel": relations_context(results, t, lambda v, d=0: _number(v, lang, d)),
         "roles": roles_context(results, t, lambda v, d=0: _number(v, lang, d)),
         "act": actions_context(results, t, lambda v, d=0: _number(v, lang, d)),
+        "chg": changes_context(results, t, lambda v, d=0: _number(v, lang, d), decimal),
         "sci": science_context(results, t, lambda v, d=0: _number(v, lang, d), decimal),
     }
     return _environment(lang).get_template("report.html.j2").render(**context)

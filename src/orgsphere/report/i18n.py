@@ -94,7 +94,8 @@ def labels(t: Words) -> dict[str, dict[str, str]]:
         "section": {"data-check": _("Can the data carry this report?"), "relations": _("Partners or suppliers?"),
                     "line-of-sight": _("Line of sight to the customer"),
                     "staff-roles": _("Staff roles: what each staff unit really does"),
-                    "internal-customer": _("The internal customer in traffic and words")},  # fmt: skip
+                    "internal-customer": _("The internal customer in traffic and words"),
+                    "changes": _("What changed")},  # fmt: skip
         "term": {"internal_customer": _("“internal customer”"), "internal_supplier": _("“internal supplier”"),
                  "customer_decides": _("“the customer decides”"), "you_ask_we_deliver": _("“you ask, we deliver”"),
                  "requirements_package": _("“requirements package”"), "sla": _("SLA"),
