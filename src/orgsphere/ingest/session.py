@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from ..errors import IngestFailedError, InputError
@@ -136,7 +138,13 @@ class IngestSession:
             staging = self._staged[table] = f"{self.store.staging()}.{STAGING_PREFIX}{table}_{self.sha256[:16]}"
             self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
             self.store.raw.execute(f"CREATE TABLE {staging} AS SELECT * FROM {table} LIMIT 0")
-        self.store.append(staging, batch)
+        # staged rows are read once, at the commit, and then deleted: not compressing them halves their writing
+        # (the staging file grows some 3.5 times larger than the same rows in the store, for the ingest's time)
+        self.store.raw.execute("SET force_compression = 'uncompressed'")
+        try:
+            self.store.append(staging, batch)
+        finally:
+            self.store.raw.execute("RESET force_compression")
 
     def on_commit(self, step: Callable[[], None]) -> None:
         """Run ``step`` inside the final transaction (for small writes: org chart, parties)."""
@@ -176,6 +184,11 @@ class IngestSession:
         key = "ts, src, dst, channel, coalesce(thread_id, '') AS thread, n"
         numbered = "row_number() OVER (PARTITION BY ts, src, dst, channel, coalesce(thread_id, ''), n) AS k"
         others = " AND ".join(f"NOT starts_with(i.source_id, '{old[:16]}:')" for old in replaced) or "TRUE"
+        if not self.store.raw.execute(f"""
+            SELECT 1 FROM interactions i, (SELECT min(ts) AS lo, max(ts) AS hi FROM {staging}) b
+            WHERE i.ts BETWEEN b.lo AND b.hi AND {others} LIMIT 1""").fetchone():  # fmt: skip
+            return  # (no row of the store lies in this source's time span: nothing to recognise, and no need to
+            # number every staged row to find that out)
         deleted = self.store.raw.execute(f"""
             DELETE FROM {staging} WHERE rowid IN (
                 WITH s AS (SELECT rowid AS r, {key}, {numbered} FROM {staging} WHERE ts IS NOT NULL),
@@ -202,6 +215,9 @@ class IngestSession:
 
     def _drop_staging(self) -> None:
         """Give the staging space back: delete the staging file (also after a write error)."""
+        for staging in self._staged.values():  # (dropped first, DuckDB writes nothing of them back on detaching)
+            with contextlib.suppress(duckdb.Error):  # (after a write error DuckDB may refuse every statement)
+                self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
         self._staged.clear()
         self.store.release_staging()
 
