@@ -56,6 +56,7 @@ class Resolver:
         self.new_parties: dict[str, tuple[str, str | None, str]] = {}  # party_id -> (kind, domain, declared by)
         self._cache: dict[str, Resolved] = {}
         self._known: _Known | None = None  # the values :meth:`array` met, resolved, as Arrow arrays
+        self._last: list[tuple[_Known | None, pa.Array, tuple[pa.Array, ...]]] = []  # (:meth:`_for_dictionary`)
         self.store_units = store.raw.execute("SELECT unit_id FROM units").fetchall()
         self.units: dict[str, str] = {}
 
@@ -136,21 +137,25 @@ class Resolver:
         else:
             encoded = pc.dictionary_encode(pc.fill_null(values.cast(pa.string()), ""))
             dictionary, idx = encoded.dictionary, encoded.indices
-        known = self._known_for(dictionary)
-        where = pc.index_in(dictionary, value_set=known.values)
-        ids, kinds, problems = (pc.take(pc.take(column, where), idx) for column in known.columns())
-        return ids, kinds, problems
+        ids, kinds, problems = self._for_dictionary(dictionary)
+        return pc.take(ids, idx), pc.take(kinds, idx), pc.take(problems, idx)
 
-    def _known_for(self, dictionary: pa.Array) -> _Known:
-        """The known values, grown by those of ``dictionary`` not met before (resolved here, one by one)."""
+    def _for_dictionary(self, dictionary: pa.Array) -> tuple[pa.Array, ...]:
+        """The ids, kinds and problems of the values of ``dictionary``; those not met before are resolved here,
+        one by one. The answers for the last two dictionaries are kept: a Parquet file's batches share theirs."""
         known = self._known
+        for seen, values, answer in self._last:
+            if seen is known and values.equals(dictionary):
+                return answer
         if known is None:
             known = self._known = _Known.of(self, list(self._cache))
-        new = dictionary if not len(known.values) else dictionary.filter(
-            pc.invert(pc.is_in(dictionary, value_set=known.values)))  # fmt: skip
-        if len(new):
-            known = self._known = known.grown(self, pc.unique(new).to_pylist())
-        return known
+        where = pc.index_in(dictionary, value_set=known.values)
+        if where.null_count:
+            known = self._known = known.grown(self, pc.unique(dictionary.filter(pc.is_null(where))).to_pylist())
+            where = pc.index_in(dictionary, value_set=known.values)
+        answer = tuple(pc.take(column, where) for column in known.columns())
+        self._last = [(known, dictionary, answer), *self._last[:1]]
+        return answer
 
     def flush(self, store: Store) -> None:
         """Store the parties that this ingest declared or met (with how each was classified)."""
