@@ -19,7 +19,7 @@ import orgsphere
 KEY = "0123456789abcdef" * 4  # a fixed key: the pseudonyms are the same every run
 SETTINGS = {"internal_domains": "acme.example", "customer_domains": "klant.example", "supplier_domains": "lev.example",
             "max_reject_share": 1.0}  # fmt: skip
-TABLES = {  # what is compared of each table (a rejected row's source_key is the keyed digest of its full path: left out)
+TABLES = {  # what is compared of each table (a reject's source_key, the keyed digest of its full path: left out)
     "interactions": "SELECT * FROM interactions",
     "people": "SELECT * FROM people",
     "aliases": "SELECT * FROM aliases",
