@@ -21,6 +21,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -123,6 +124,9 @@ class IngestSession:
         self._rejects: dict[str, list[str | None]] = {"locator": [], "reason": [], "value_kind": []}
         self._staged: dict[str, str] = {}  # canonical table -> its staging table
         self._parquet: dict[str, tuple[pq.ParquetWriter | None, Path]] = {}  # bulk table -> its staging file
+        # Arrow writes a chunk while the reader checks the next one: one write in flight, so memory stays bounded
+        self._writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgsphere-staging")
+        self._written: Future[None] | None = None
         self._on_commit: list[Callable[[], None]] = []
 
     @property
@@ -145,7 +149,9 @@ class IngestSession:
                 path.unlink(missing_ok=True)
                 writer = pq.ParquetWriter(path, batch.schema, compression="none")
                 self._parquet[table] = (writer, path)
-            writer.write_table(batch.cast(writer.schema))
+            batch = batch.cast(writer.schema)
+            self._wait_for_writing()
+            self._written = self._writing.submit(writer.write_table, batch)
             return
         staging = self._staging_table(table)
         # staged rows are read once, at the commit, and then deleted: not compressing them halves their writing
@@ -172,11 +178,18 @@ class IngestSession:
             return None
         writer, path = self._parquet[table]
         if writer is not None:
+            self._wait_for_writing()
             writer.close()
             self._parquet[table] = (None, path)
         names = pq.read_schema(path).names
         quoted = str(path).replace("'", "''")
         return ", ".join(names), f"read_parquet('{quoted}')"
+
+    def _wait_for_writing(self) -> None:
+        """Wait until the chunk in writing is written (its failure, a full disk, is raised here)."""
+        written, self._written = self._written, None
+        if written is not None:
+            written.result()
 
     def _parquet_to_staging_table(self, table: str) -> None:
         """Move the rows of ``table`` staged as Parquet into its staging table (to delete rows there)."""
@@ -268,9 +281,12 @@ class IngestSession:
             with contextlib.suppress(duckdb.Error):  # (after a write error DuckDB may refuse every statement)
                 self.store.raw.execute(f"DROP TABLE IF EXISTS {staging}")
         self._staged.clear()
+        with contextlib.suppress(OSError, pa.ArrowException):  # (a full disk: the file goes anyway)
+            self._wait_for_writing()
+        self._writing.shutdown(wait=True)
         for writer, _ in self._parquet.values():
             if writer is not None:
-                with contextlib.suppress(OSError, pa.ArrowException):  # (a full disk: the file goes anyway)
+                with contextlib.suppress(OSError, pa.ArrowException):
                     writer.close()
         self._parquet.clear()
         self.store.release_staging()
