@@ -8,6 +8,7 @@ DuckDB boundary (always run), and /dev/full gives a real full disk to a report w
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -18,10 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 import orgsphere
 from orgsphere.errors import OrgsphereWarning
+from orgsphere.ingest import session as ingest_session
 from orgsphere.ingest.session import IngestSession
 from orgsphere.privacy import load_or_create_key
 from orgsphere.store import Store
@@ -152,7 +155,7 @@ def _no_space(store: Path) -> duckdb.IOException:
     return duckdb.IOException(f'IO Error: Could not write file "{store}": No space left on device')
 
 
-@pytest.mark.parametrize("where", ["staging", "commit", "open"])
+@pytest.mark.parametrize("where", ["staging", "staging as parquet", "commit", "open"])
 def test_injected_full_disk_is_one_line_and_leaves_the_store_as_it_was(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -168,6 +171,10 @@ def test_injected_full_disk_is_one_line_and_leaves_the_store_as_it_was(
             real_append = Store.append
             patch.setattr(Store, "append", lambda self, name, batch: (fail() if "_staging_" in name
                                                                      else real_append(self, name, batch)))  # fmt: skip
+            patch.setattr(ingest_session, "STAGED_AS_PARQUET", set())  # (interactions too)
+        elif where == "staging as parquet":  # Arrow writing the staged interactions (as the operating system says it)
+            patch.setattr(pq.ParquetWriter, "write_table", lambda *a, **k: (_ for _ in ()).throw(
+                OSError(errno.ENOSPC, "No space left on device")))  # fmt: skip
         elif where == "commit":  # in the final transaction
             patch.setattr(IngestSession, "_commit", fail)
         else:  # when the store is opened for writing
@@ -218,11 +225,17 @@ def test_kill_9_mid_ingest_leaves_nothing_behind(tmp_path: Path, capsys: pytest.
         assert cli(store, key, "ingest", "orgchart", str(org), capsys=capsys)[0] in (0, 4)
     assert cli(clean, key, "ingest", "edges", str(path), capsys=capsys)[0] in (0, 4)
     store = tmp_path / "killed" / "store.duckdb"
-    staging = store.with_name(store.name + ".staging")
+    def staged() -> bool:  # (the interactions are staged as Parquet, the rest in a DuckDB file: either)
+        for staging in store.parent.glob(store.name + ".staging*"):
+            with contextlib.suppress(FileNotFoundError):  # (deleted as it was found)
+                if staging.stat().st_size > 0:
+                    return True
+        return False
+
     for _ in range(2):
         proc = _ingest_process(store, key, path)
         deadline = time.monotonic() + 120
-        while proc.poll() is None and not (staging.exists() and staging.stat().st_size > 0):
+        while proc.poll() is None and not staged():
             assert time.monotonic() < deadline, "the ingest staged nothing in two minutes"
             time.sleep(0.005)
         proc.send_signal(signal.SIGKILL)

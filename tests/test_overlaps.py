@@ -53,3 +53,15 @@ def test_the_setting_turns_it_off(tmp_path: Path) -> None:
         report = ws.ingest_edges(_csv(tmp_path / "b.csv", FEB[::-1]))  # (other bytes: not skipped as the same file)
         assert (report.kept, report.recognised) == (2, 0)
         assert ws.store.counts()["interactions"] == 4
+
+
+def test_a_row_at_the_edge_of_the_time_span_is_recognised(ws: orgsphere.Workspace, tmp_path: Path) -> None:
+    """Only a source whose time span holds no row of the store skips the search; one that shares a single
+    moment with the store still finds its copy there."""
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    ws.ingest_edges(_csv(tmp_path / "feb.csv", FEB))
+    later = [("p4", "p5", "2025-03-01 09:00", "email")]
+    assert (ws.ingest_edges(_csv(tmp_path / "mar.csv", later)).recognised) == 0
+    edge = ws.ingest_edges(_csv(tmp_path / "edge.csv", [FEB[1], *later, ("p5", "p6", "2025-03-02 09:00", "chat")]))
+    assert (edge.kept, edge.recognised) == (1, 2)
+    assert ws.store.counts()["interactions"] == 4

@@ -10,6 +10,7 @@ disk or a store that cannot be written is a :class:`~orgsphere.errors.StoreWrite
 from __future__ import annotations
 
 import contextlib
+import glob
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -164,7 +165,13 @@ class Store:
     def staging_files(self) -> list[Path]:
         """The file an ingest stages its rows in while it reads (beside the store) and its write-ahead log."""
         staging = self.path.with_name(self.path.name + STAGING_FILE_SUFFIX)
-        return [staging, staging.with_name(staging.name + ".wal")]
+        parquet = sorted(self.path.parent.glob(glob.escape(staging.name) + ".*.parquet"))  # (:meth:`staging_parquet`)
+        return [staging, staging.with_name(staging.name + ".wal"), *parquet]
+
+    def staging_parquet(self, table: str) -> Path:
+        """The file an ingest stages its bulk rows for ``table`` in (Parquet, beside the store; written by Arrow
+        many times faster than DuckDB appends them, and read once by the commit)."""
+        return self.path.with_name(f"{self.path.name}{STAGING_FILE_SUFFIX}.{table}.parquet")
 
     def staging(self) -> str:
         """The database an ingest stages its rows in: a file of its own beside the store, attached on first
@@ -172,7 +179,7 @@ class Store:
         in it (:meth:`release_staging` deletes the file; the next open deletes one that a kill left)."""
         attached = self.raw.execute("SELECT 1 FROM duckdb_databases() WHERE database_name = ?", [STAGING_DB]).fetchone()
         if attached is None:
-            for leftover in self.staging_files():
+            for leftover in self.staging_files()[:2]:  # (not the Parquet of this ingest)
                 leftover.unlink(missing_ok=True)
             quoted = str(self.staging_files()[0]).replace("'", "''")
             self.raw.execute(f"ATTACH '{quoted}' AS {STAGING_DB}")

@@ -55,6 +55,8 @@ class Resolver:
         self.freemail = set(settings.freemail_domains)
         self.new_parties: dict[str, tuple[str, str | None, str]] = {}  # party_id -> (kind, domain, declared by)
         self._cache: dict[str, Resolved] = {}
+        self._known: _Known | None = None  # the values :meth:`array` met, resolved, as Arrow arrays
+        self._last: list[tuple[_Known | None, pa.Array, tuple[pa.Array, ...]]] = []  # (:meth:`_for_dictionary`)
         self.store_units = store.raw.execute("SELECT unit_id FROM units").fetchall()
         self.units: dict[str, str] = {}
 
@@ -108,6 +110,7 @@ class Resolver:
         """Let unit names of the org chart (compared case-insensitively) stand as ends, for readers whose
         rows go to a team rather than a person (a ticket to its assignment group)."""
         self.units = {u.strip().lower(): u for (u,) in self.store_units}
+        self._known = None
 
     def declare(self, raw: str, kind: str, how: str) -> None:
         """Make ``raw`` an outside party of ``kind`` unless it already is a person or a party (a reader that
@@ -120,29 +123,39 @@ class Resolver:
         self.parties[party_id] = kind
         self.new_parties[party_id] = (kind, text if is_domain else domain_of(raw), how)
         self._cache[raw] = (party_id, PARTY)
+        self._known = None
 
     def array(self, values: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
-        """Resolve a string array: ids, kinds and problems (null where the value resolved)."""
-        encoded = pc.dictionary_encode(pc.fill_null(values.cast(pa.string()), ""))
-        ids: list[str | None] = []
-        kinds: list[str | None] = []
-        problems: list[str | None] = []
-        for raw in encoded.dictionary.to_pylist():
-            hit = self.one(raw)
-            if isinstance(hit, str):
-                ids.append(None)
-                kinds.append(None)
-                problems.append(hit)
-            else:
-                ids.append(hit[0])
-                kinds.append(hit[1])
-                problems.append(None)
-        idx = encoded.indices
-        return (
-            pc.take(pa.array(ids, pa.string()), idx),
-            pc.take(pa.array(kinds, pa.string()), idx),
-            pc.take(pa.array(problems, pa.string()), idx),
-        )
+        """Resolve a string array: ids, kinds and problems (null where the value resolved). Each distinct value
+        is resolved once per ingest (:meth:`one`); the values met before are looked up in Arrow."""
+        if pa.types.is_dictionary(values.type):  # (a Parquet column of repeated ids: resolve its dictionary)
+            dictionary = pc.fill_null(values.dictionary.cast(pa.string()), "")
+            idx = values.indices
+            if idx.null_count:  # a null id is an empty one: point it at an empty value after the dictionary
+                dictionary = pa.concat_arrays([dictionary, pa.array([""], pa.string())])
+                idx = pc.fill_null(idx.cast(pa.int64()), len(dictionary) - 1)
+        else:
+            encoded = pc.dictionary_encode(pc.fill_null(values.cast(pa.string()), ""))
+            dictionary, idx = encoded.dictionary, encoded.indices
+        ids, kinds, problems = self._for_dictionary(dictionary)
+        return pc.take(ids, idx), pc.take(kinds, idx), pc.take(problems, idx)
+
+    def _for_dictionary(self, dictionary: pa.Array) -> tuple[pa.Array, ...]:
+        """The ids, kinds and problems of the values of ``dictionary``; those not met before are resolved here,
+        one by one. The answers for the last two dictionaries are kept: a Parquet file's batches share theirs."""
+        known = self._known
+        for seen, values, answer in self._last:
+            if seen is known and values.equals(dictionary):
+                return answer
+        if known is None:
+            known = self._known = _Known.of(self, list(self._cache))
+        where = pc.index_in(dictionary, value_set=known.values)
+        if where.null_count:
+            known = self._known = known.grown(self, pc.unique(dictionary.filter(pc.is_null(where))).to_pylist())
+            where = pc.index_in(dictionary, value_set=known.values)
+        answer = tuple(pc.take(column, where) for column in known.columns())
+        self._last = [(known, dictionary, answer), *self._last[:1]]
+        return answer
 
     def flush(self, store: Store) -> None:
         """Store the parties that this ingest declared or met (with how each was classified)."""
@@ -163,3 +176,35 @@ class Resolver:
             ),
         )
         self.new_parties.clear()
+
+
+class _Known:
+    """Values resolved so far (:meth:`Resolver.array`), each with its id, kind and problem, as Arrow arrays so
+    that a chunk's values are looked up in C, not in Python."""
+
+    def __init__(self, values: pa.Array, ids: pa.Array, kinds: pa.Array, problems: pa.Array):
+        self.values, self.ids, self.kinds, self.problems = values, ids, kinds, problems
+
+    @classmethod
+    def of(cls, resolver: Resolver, raws: list[str]) -> _Known:
+        ids: list[str | None] = []
+        kinds: list[str | None] = []
+        problems: list[str | None] = []
+        for raw in raws:
+            hit = resolver.one(raw)
+            if isinstance(hit, str):
+                ids.append(None)
+                kinds.append(None)
+                problems.append(hit)
+            else:
+                ids.append(hit[0])
+                kinds.append(hit[1])
+                problems.append(None)
+        return cls(*(pa.array(c, pa.string()) for c in (raws, ids, kinds, problems)))
+
+    def grown(self, resolver: Resolver, raws: list[str]) -> _Known:
+        more = _Known.of(resolver, raws)
+        return _Known(*(pa.concat_arrays([a, b]) for a, b in zip(self.columns(True), more.columns(True), strict=True)))
+
+    def columns(self, with_values: bool = False) -> tuple[pa.Array, ...]:
+        return (self.values, self.ids, self.kinds, self.problems)[0 if with_values else 1 :]
