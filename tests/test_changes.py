@@ -35,7 +35,7 @@ def build(tmp_path: Path, quiet_week: int | None = None) -> orgsphere.Workspace:
     rng = np.random.default_rng(7)
     org = "person,unit,parent,kind\n" + "".join(f"{person(u, i)},{u},Co,{k}\n" for u, k in UNITS.items()
                                                  for i in range(SIZE))  # fmt: skip
-    edges, tickets = ["src,dst,ts,channel,thread"], ["number,caller,assignment_group,opened_at"]
+    edges, tickets = ["src,dst,ts,channel,thread"], ["number,caller,assignment_group,opened_at,category"]
     n = 0
     for week in range(WEEKS):
         after = week >= EVENT_WEEK
@@ -64,11 +64,12 @@ def build(tmp_path: Path, quiet_week: int | None = None) -> orgsphere.Workspace:
                                  f"{at(3)},email,t{n}")  # fmt: skip
             for _ in range(rng.poisson(3)):  # HR answers the line's tickets all along
                 n += 1
-                tickets.append(f"INC{n},sales{rng.integers(SIZE)},HR,{at(2)}")
+                # half of them payroll (supporting work), half audits (regulating), before and after alike
+                tickets.append(f"INC{n},sales{rng.integers(SIZE)},HR,{at(2)},{('payroll', 'audit')[n % 2]}")
             if not after:  # ICT answers the line's tickets, until the event
                 for _ in range(rng.poisson(4)):
                     n += 1
-                    tickets.append(f"INC{n},sales{rng.integers(SIZE)},ICT,{at(4)}")
+                    tickets.append(f"INC{n},sales{rng.integers(SIZE)},ICT,{at(4)},incident")
             else:  # from the event on, ICT meets customers with the line
                 for _ in range(rng.poisson(3)):
                     n += 1
@@ -131,6 +132,36 @@ def test_a_small_week_is_suppressed_and_missing_from_the_series(changes: orgsphe
     assert any(r["complementary"] for r in week if r["group_id"] != "Finance")
     finance = [r for r in changes["effects"].to_pylist() if r["group_id"] == "Finance" and r["measure"] == "R"]
     assert [r["weeks_before"] + r["weeks_after"] for r in finance] == [WEEKS - 2]  # hidden weeks have no value
+
+
+def test_the_weekly_role_mix_of_a_staff_unit(changes: orgsphere.changes.Changes) -> None:
+    weekly = {(r["group_id"], r["period"]): r for r in changes["weekly"].to_pylist() if r["scope"] == "unit"}
+    hr = [r for (g, _), r in weekly.items() if g == "HR" and not r["suppressed"]]
+    # HR's tickets: half payroll (supporting), half audits (regulating), in every week
+    assert all(r["role_items"] >= 5 for r in hr)
+    assert all(r["supporting_share"] + r["regulating_share"] == pytest.approx(1.0) for r in hr)
+    assert 0.4 < sum(r["supporting_share"] for r in hr) / len(hr) < 0.6
+    assert all(r["advisory_share"] == 0 and r["executing_share"] == 0 for r in hr)
+    # ICT: only incidents until the event, then no tickets at all: no share in the weeks without work items
+    ict = sorted((p, r) for (g, p), r in weekly.items() if g == "ICT" and not r["suppressed"])
+    assert all(r["supporting_share"] == 1.0 for _, r in ict[:EVENT_WEEK - 1] if r["role_items"] >= 5)
+    assert all(r["role_items"] == 0 and r["supporting_share"] is None for _, r in ict[EVENT_WEEK + 1:])
+    # line units and hidden weeks have no role mix
+    assert all(r["role_items"] is None and r["supporting_share"] is None for (g, _), r in weekly.items()
+               if UNITS[g] == "line" or r["suppressed"])  # fmt: skip
+    events = {r["label"]: r["event"] for r in changes["events"].to_pylist()}
+    steady = effect(changes, events["Nothing happened here"], "HR", "supporting_share")
+    assert steady["verdict"] != "effect" and steady["weeks_before"] > 20  # a mix that did not change
+    dropped = effect(changes, events["ICT works with the line"], "ICT", "supporting_share")
+    assert dropped["verdict"] == "too_few_weeks"  # no work items after the event: nothing to compare
+
+
+def test_a_role_mix_needs_enough_items_in_the_week(tmp_path: Path) -> None:
+    with build(tmp_path) as ws:
+        ws.settings = ws.settings.replace(effect_min_role_items=1000)
+        weekly = ws.changes()["weekly"].to_pylist()
+    hr = [r for r in weekly if r["group_id"] == "HR" and not r["suppressed"]]
+    assert hr and all(r["role_items"] > 0 and r["supporting_share"] is None for r in hr)
 
 
 def test_growth_is_fitted_per_group_and_steady_headcount_says_so(changes: orgsphere.changes.Changes) -> None:

@@ -16,7 +16,7 @@ from .analysis.margins import unit_margins
 from .analysis.nulls import margins, null_table
 from .analysis.relations import RelationRules, relation_table
 from .analysis.rent import rent_fit, subtrees
-from .analysis.roles import FlagRules, classified_items, role_flags, role_profiles
+from .analysis.roles import FlagRules, classify_staff_work, role_flags, role_profiles
 from .analysis.signatures import signature_table
 from .analysis.sphere import sphere_counts
 from .changes import change_tables, has_events
@@ -33,9 +33,6 @@ from .settings import Settings
 from .statement import build_statement, organisation_summary
 from .store import Store
 from .text.lexicon import load_lexicon
-from .text.role_choice import NO_LABELS, classifier, evaluate_labelled
-from .text.role_model import read_labelled
-from .text.role_rules import load_role_lexicon
 
 __all__ = ["analyse", "FIT_MEASURES"]
 
@@ -164,15 +161,12 @@ def _machinery(store: TableSource, sphere: pa.Table) -> pa.Table:
 
 
 def _roles(store: TableSource, settings: Settings, sphere: pa.Table, distance: pa.Table,
-           relations: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:  # fmt: skip
-    """Role profiles of the staff units, their flags, and a few example titles per unit and role (only where
-    titles were kept)."""
-    lexicon = load_role_lexicon(settings.role_lexicon)
-    labelled = read_labelled(settings.role_training) if settings.role_training else None
-    # the method follows the evidence on the organisation's labelled items; without them, the lexicon
-    method = evaluate_labelled(labelled, lexicon, seed=settings.seed).choice if labelled else NO_LABELS
+           relations: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, list[dict[str, object]]]:  # fmt: skip
+    """Role profiles of the staff units, their flags, a few example titles per unit and role (only where
+    titles were kept), and the classified work items (the weekly role mix reads them)."""
     members = Memberships.of(store)
-    items = classified_items(store, classifier(method.method, lexicon, labelled, settings.seed), members)
+    # the method follows the evidence on the organisation's labelled items; without them, the lexicon
+    items, method = classify_staff_work(store, settings.role_lexicon, settings.role_training, settings.seed, members)
     profiles = role_profiles(items, unit_column(store, "intended_role"), method)
     # a staff unit's work is about its people whether or not they wrote to anyone: its group size is its headcount
     persons = members.headcounts(sorted(set(profiles["period"].to_pylist()) - {ALL, UNDATED}), ALL)
@@ -204,7 +198,7 @@ def _roles(store: TableSource, settings: Settings, sphere: pa.Table, distance: p
                 and all(e["title"] != it["title"] for e in shown):  # (three different titles, not one three times)
             shown.append({"unit": it["unit"], "role": it["role"], "title": it["title"], "words": it["words"]})
     return profiles, flags, pa.Table.from_pylist([e for group in examples.values() for e in group], schema=pa.schema(
-        [("unit", pa.string()), ("role", pa.string()), ("title", pa.string()), ("words", pa.string())]))
+        [("unit", pa.string()), ("role", pa.string()), ("title", pa.string()), ("words", pa.string())])), items
 
 
 def _shown_units(table: pa.Table, sphere: pa.Table) -> pa.Table:
@@ -235,7 +229,7 @@ def analyse(store: TableSource, settings: Settings) -> Results:
     relations = _relations(store, settings, sphere)
     language = language_table(store, load_lexicon(*([settings.lexicon] if settings.lexicon else [])))
     machinery = _machinery(store, sphere)
-    roles, flags, examples = _roles(store, settings, sphere, distance, relations)
+    roles, flags, examples, items = _roles(store, settings, sphere, distance, relations)
     signatures = _signatures(store)
     # a unit the sphere table hides to protect a smaller one is hidden in every table
     k = settings.min_group_size
@@ -248,7 +242,7 @@ def analyse(store: TableSource, settings: Settings) -> Results:
            "machinery": machinery, "roles": roles, "role_flags": flags, "role_examples": examples,
            "signatures": signatures}  # fmt: skip
     if has_events(store):  # what changed when, week by week (orgsphere changes): only where events were given
-        raw.update(change_tables(store, settings))
+        raw.update(change_tables(store, settings, items))
     results = publish_results(raw, fits, rent, organisation_summary(store), statement, settings.min_group_size)
     # the data check reads the store itself (a published warehouse is checked where its store is)
     results.health = check_health(store, settings) if isinstance(store, Store) else None

@@ -112,8 +112,9 @@ RESULT_TABLES: tuple[TableSpec, ...] = (
               ("unit → the organisation", "week → all"), "sphere",
               "Weekly series per unit and for the organisation (ISO weeks, all channels): active persons, "
               "contributors, internal, external and customer contact, R and R_customer, a unit's share of active "
-              "persons within one hop of a customer (within_1) and a staff unit's interactions about the "
-              "internal customer's machinery; small weeks suppressed, and weeks that "
+              "persons within one hop of a customer (within_1), a staff unit's interactions about the "
+              "internal customer's machinery and its role mix (work items of known role, role_items, and the "
+              "share of each role, from effect_min_role_items items on); small weeks suppressed, and weeks that "
               "would give them away ('complementary')."),
     TableSpec("weekly_relations", ("period", "unit_a", "unit_b", "kind_a", "kind_b"), "persons", ("week → all",),
               "follow",

@@ -50,6 +50,7 @@ class SettingsFields:
     relation_min_interactions: int = field(default_factory=partial(default_of, "relation_min_interactions"))
     effect_min_weeks: int = field(default_factory=partial(default_of, "effect_min_weeks"))
     effect_min_segment: int = field(default_factory=partial(default_of, "effect_min_segment"))
+    effect_min_role_items: int = field(default_factory=partial(default_of, "effect_min_role_items"))
     relation_ticket_share: float = field(default_factory=partial(default_of, "relation_ticket_share"))
     relation_one_sided: float = field(default_factory=partial(default_of, "relation_one_sided"))
     relation_reciprocity: float = field(default_factory=partial(default_of, "relation_reciprocity"))

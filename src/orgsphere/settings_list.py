@@ -240,6 +240,11 @@ SETTINGS: tuple[Setting, ...] = (
         "event and the ends of the series).", "number", positive,
     ),
     Setting(
+        "effect_min_role_items", as_int, 5,
+        "Work items of known role a staff unit needs in a week for its weekly role mix (the shares of "
+        "supporting, regulating, executing and advisory work) to have a value that week.", "number", positive,
+    ),
+    Setting(
         "relation_ticket_share", as_share, 0.25,
         "Share of a relation's contact running through tickets that makes it a supplier relation (without joint "
         "customer work).", "share",

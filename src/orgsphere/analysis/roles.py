@@ -8,17 +8,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from ..engine import TableSource
 from ..markers import ALL
-from ..text.role_choice import NO_LABELS, RoleMethod
-from ..text.role_rules import ROLES, UNKNOWN, RoleCall
+from ..text.role_choice import NO_LABELS, RoleMethod, classifier, evaluate_labelled
+from ..text.role_model import read_labelled
+from ..text.role_rules import ROLES, UNKNOWN, RoleCall, load_role_lexicon
 from .lookups import Memberships, sorted_rows
+from .periods import week_of
 
-__all__ = ["classified_items", "staff_item_texts", "role_profiles", "role_flags", "FlagRules", "PROFILE_SCHEMA"]
+__all__ = ["classified_items", "classify_staff_work", "staff_item_texts", "role_profiles", "role_flags", "FlagRules",
+           "PROFILE_SCHEMA"]
 
 PROFILE_SCHEMA = pa.schema([
     ("period", pa.string()), ("unit", pa.string()), ("intended_role", pa.string()), ("items", pa.int64()),
@@ -58,12 +62,24 @@ def classified_items(store: TableSource, classify: Classify,
     items = w.semi_join(staff, w.assignee_unit == staff.unit_id)
     items = items.select("item_id", "opened", "assignee_unit", "category", "title", "requester")
     rows = [(r["item_id"], None if r["opened"] is None else r["opened"].strftime("%Y-%m"), r["assignee_unit"],
-             r["category"], r["title"], members.unit_on(r["requester"], r["opened"]))
+             r["category"], r["title"], members.unit_on(r["requester"], r["opened"]),
+             None if r["opened"] is None else week_of(r["opened"].date()))
             for r in sorted_rows(items, ["opened", "item_id"])]  # fmt: skip
     calls = classify([r[4] for r in rows], [r[3] for r in rows])
-    return [{"item": r[0], "period": r[1], "unit": r[2], "category": r[3], "title": r[4], "requester_unit": r[5],
-             "role": c.role, "confidence": c.confidence, "words": ", ".join(c.words)}
+    return [{"item": r[0], "period": r[1], "week": r[6], "unit": r[2], "category": r[3], "title": r[4],
+             "requester_unit": r[5], "role": c.role, "confidence": c.confidence, "words": ", ".join(c.words)}
             for r, c in zip(rows, calls, strict=True)]  # fmt: skip
+
+
+def classify_staff_work(store: TableSource, role_lexicon: Path | None, role_training: Path | None, seed: int,
+                        members: Memberships | None = None) -> tuple[list[dict[str, Any]], RoleMethod]:  # fmt: skip
+    """The staff units' work items classified (:func:`classified_items`) by the method the evidence chooses:
+    on the organisation's labelled items (``role_training``) the best of lexicon and model, without them the
+    lexicon (settings ``role_lexicon``, ``role_training``, ``seed``); and that method."""
+    lexicon = load_role_lexicon(role_lexicon)
+    labelled = read_labelled(role_training) if role_training else None
+    method = evaluate_labelled(labelled, lexicon, seed=seed).choice if labelled else NO_LABELS
+    return classified_items(store, classifier(method.method, lexicon, labelled, seed), members), method
 
 
 def staff_item_texts(store: TableSource) -> list[tuple[str, str | None]]:

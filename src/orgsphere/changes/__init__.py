@@ -36,9 +36,11 @@ def has_events(store: TableSource) -> bool:
     return "events" in store.counts() and store.counts()["events"] > 0
 
 
-def change_tables(store: TableSource, settings: Settings) -> dict[str, pa.Table]:
-    """The raw tables of changes (see the module's docstring)."""
-    weekly, relations = weekly_tables(store, settings)
+def change_tables(store: TableSource, settings: Settings,
+                  items: list[dict[str, Any]] | None = None) -> dict[str, pa.Table]:  # fmt: skip
+    """The raw tables of changes (see the module's docstring); ``items``: the staff units' classified work
+    items, where the caller has them already (classified here if not)."""
+    weekly, relations = weekly_tables(store, settings, items)
     events = event_table(store, settings.min_group_size)
     rules = SeriesRules(settings.effect_min_weeks, settings.effect_min_segment)
     # the effects are estimated on the series as they will be published: small weeks have no value

@@ -3,11 +3,12 @@ statistics).
 
 - an event of the whole organisation (no units named): the organisation's R and R_customer;
 - an event of some units: each affected unit's R, R_customer, share within one hop of a customer and (a staff
-  unit) its machinery traffic, against the units of the same kind it did not affect (difference-in-differences);
-  and each relation of an affected unit: its ticket share, the line unit's share of the initiatives, the joint
-  customer work and whether the week's verdict was supplier, against the relations of the same kinds
-  (line-staff, staff-staff) between units it did not affect. A series that never varies gets no
-  difference-in-differences (it would only mirror the comparison group's own changes).
+  unit) its machinery traffic and the shares of its role mix, against the units of the same kind it did not
+  affect (difference-in-differences); and each relation of an affected unit: its ticket share, the line
+  unit's share of the initiatives, the joint customer work and whether the week's verdict was supplier,
+  against the relations of the same kinds (line-staff, staff-staff) between units it did not affect. A series
+  that never varies gets no difference-in-differences (it would only mirror the comparison group's own
+  changes).
 
 Series are read from the published (protected) weekly tables: a suppressed week has no value.
 """
@@ -22,11 +23,12 @@ import pyarrow as pa
 
 from ..analysis.periods import week_start
 from ..interrupted import Effect, SeriesRules, difference, estimate
+from .series import ROLE_SHARES
 
 __all__ = ["effect_table", "UNIT_MEASURES", "RELATION_MEASURES", "ORGANISATION_MEASURES"]
 
 ORGANISATION_MEASURES = ("R", "R_customer")
-UNIT_MEASURES = ("R", "R_customer", "within_1", "machinery")
+UNIT_MEASURES = ("R", "R_customer", "within_1", "machinery", *ROLE_SHARES)
 RELATION_MEASURES = ("ticket_share", "initiative_a", "joint_work", "supplier")
 
 Series = dict[int, float]

@@ -6,7 +6,9 @@ minimum group size and complementary suppression applied across the weeks as acr
   internal, external and customer contact, R and R_customer, for a unit the share of its active persons
   within one hop of a customer that week (``within_1``: customer distance over the week's contact graph), and
   for a staff unit the interactions about the internal customer's machinery (satisfaction surveys, SLAs,
-  requirements) it sent and received;
+  requirements) it sent and received, and its role mix: the week's work items of known role (``role_items``)
+  and the share of them that was supporting, regulating, executing and advisory work (``supporting_share``
+  and so on; a value only in weeks with at least ``effect_min_role_items`` such items);
 - ``weekly_relations``: per line-staff (and staff-staff) pair and week: volume, ticket share, the line
   unit's share of the initiatives, joint customer work, the verdict of the week and ``supplier`` (1 where the
   week's verdict is supplier, 0 where partner or mixed, none where the week had too little contact: averaged
@@ -18,6 +20,8 @@ figures (``suppressed``); a series simply has no value in those weeks.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -26,19 +30,22 @@ from ..analysis.hierarchy import unit_ancestors
 from ..analysis.lookups import person_fte, unit_column
 from ..analysis.machinery import machinery_table
 from ..analysis.relations import RelationRules, relation_table
+from ..analysis.roles import classify_staff_work
 from ..analysis.sphere import sphere_counts
 from ..disclosure import follow_sphere, protect_sphere
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..rows import rows_where
 from ..settings import Settings
+from ..text.role_rules import ROLES
 
-__all__ = ["weekly_tables", "WEEKLY_COLUMNS"]
+__all__ = ["weekly_tables", "WEEKLY_COLUMNS", "ROLE_SHARES"]
 
 WEEKLY_COLUMNS = ("scope", "group_id", "name", "kind", "period", "persons", "contributors", "internal", "external",
                   "customer", "R", "R_customer", "suppressed", "complementary")  # fmt: skip
 RELATION_COLUMNS = ("period", "unit_a", "unit_b", "kind_a", "kind_b", "volume", "ticket_share", "initiative_a",
                     "joint_work", "verdict", "supplier", "persons")  # fmt: skip
+ROLE_SHARES = tuple(f"{role}_share" for role in ROLES)
 SUPPLIER = {"supplier": 1.0, "mixed": 0.0, "partner": 0.0}  # too_little: no value that week
 
 
@@ -59,8 +66,32 @@ def _within_one_hop(store: TableSource, settings: Settings, weekly: pa.Table) ->
                 weekly["suppressed"].to_pylist(), strict=True)]  # fmt: skip
 
 
-def weekly_tables(store: TableSource, settings: Settings) -> tuple[pa.Table, pa.Table]:
-    """(``weekly``, ``weekly_relations``), protected (see the module's docstring)."""
+def _role_mix(items: list[dict[str, Any]], weekly: pa.Table, staff: list[bool],
+              min_items: int) -> dict[str, pa.Array]:  # fmt: skip
+    """Per row of ``weekly``: the staff unit's work items of known role that week and the share of each role
+    among them (shares only from ``min_items`` items on), on shown rows of staff units only."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for it in items:
+        if it["week"] is not None and it["role"] in ROLES:
+            by_role = counts.setdefault((it["week"], it["unit"]), dict.fromkeys(ROLES, 0))
+            by_role[it["role"]] += 1
+    rows = [counts.get((p, g), dict.fromkeys(ROLES, 0)) if s else None for p, g, s in
+            zip(weekly["period"].to_pylist(), weekly["group_id"].to_pylist(), staff, strict=True)]  # fmt: skip
+    totals = [None if r is None else sum(r.values()) for r in rows]
+    out = {"role_items": pa.array(totals, pa.int64())}
+    for role, column in zip(ROLES, ROLE_SHARES, strict=True):
+        out[column] = pa.array([r[role] / n if r is not None and n and n >= min_items else None
+                                for r, n in zip(rows, totals, strict=True)], pa.float64())  # fmt: skip
+    return out
+
+
+def weekly_tables(store: TableSource, settings: Settings,
+                  items: list[dict[str, Any]] | None = None) -> tuple[pa.Table, pa.Table]:  # fmt: skip
+    """(``weekly``, ``weekly_relations``), protected (see the module's docstring). ``items``: the staff units'
+    classified work items (:func:`~orgsphere.analysis.roles.classify_staff_work`), classified here if not
+    given."""
+    if items is None:
+        items, _ = classify_staff_work(store, settings.role_lexicon, settings.role_training, settings.seed)
     k = settings.min_group_size
     sphere, _ = sphere_counts(store, period="week")
     visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], k, "contributors")
@@ -78,6 +109,8 @@ def weekly_tables(store: TableSource, settings: Settings) -> tuple[pa.Table, pa.
               zip(weekly["period"].to_pylist(), weekly["group_id"].to_pylist(), staff, strict=True)]  # fmt: skip
     weekly = weekly.append_column("machinery", pa.array(counts, pa.int64()))
     weekly = weekly.append_column("within_1", pa.array(_within_one_hop(store, settings, weekly), pa.float64()))
+    for column, values in _role_mix(items, weekly, staff, settings.effect_min_role_items).items():
+        weekly = weekly.append_column(column, values)
     weekly = weekly.replace_schema_metadata({**(visible.schema.metadata or {}),
                                              b"keys": b"scope,group_id,name,kind,period"})  # fmt: skip
 

@@ -22,6 +22,8 @@ from markupsafe import Markup
 
 from ..action_rules import change_strength
 from ..analysis.periods import week_start
+from ..changes.effects import RELATION_MEASURES, UNIT_MEASURES
+from ..changes.series import ROLE_SHARES
 from ..interrupted import SeriesRules, estimate
 from ..markers import ALL
 from ..results import Results
@@ -31,10 +33,10 @@ from .i18n import Words
 __all__ = ["changes_context", "measure_words", "change_value", "RELATION", "MAX_CHARTS", "SHOWN_COMPARISON"]
 
 Number = Callable[..., str]
-RELATION = ("ticket_share", "initiative_a", "joint_work", "supplier")
+RELATION = RELATION_MEASURES
 MAX_CHARTS = 3  # weekly charts: the strongest effects
 SHOWN_COMPARISON = 3  # comparison units named in words (the table holds them all)
-SHARES = {"within_1", *RELATION}  # measures that are a share (shown as percentages)
+SHARES = {"within_1", *RELATION, *ROLE_SHARES}  # measures that are a share (shown as percentages)
 
 
 def measure_words(t: Words) -> dict[str, str]:
@@ -45,7 +47,11 @@ def measure_words(t: Words) -> dict[str, str]:
             "machinery": _("interactions about SLAs, satisfaction surveys and requirements per week"),
             "ticket_share": _("share of the contact through tickets"),
             "initiative_a": _("share of the initiatives taken by the line"),
-            "joint_work": _("share of joint customer work"), "supplier": _("weeks judged supplier")}  # fmt: skip
+            "joint_work": _("share of joint customer work"), "supplier": _("weeks judged supplier"),
+            "supporting_share": _("share of its work that supports"),
+            "regulating_share": _("share of its work that regulates"),
+            "executing_share": _("share of its work that executes or manages"),
+            "advisory_share": _("share of its work that advises")}  # fmt: skip
 
 
 def _index(week: str) -> int:
@@ -78,7 +84,7 @@ class _Series:
             self.names.setdefault(r["group_id"], r["name"] or r["group_id"])
             if r.get("suppressed"):
                 continue
-            for m in ("R", "R_customer", "within_1", "machinery"):
+            for m in UNIT_MEASURES:
                 if r.get(m) is not None:
                     self.units[(r["group_id"], m)][_index(r["period"])] = float(r[m])
         sums: dict[tuple[str, str, str, int], list[float]] = defaultdict(list)
