@@ -32,8 +32,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .analysis.periods import label_days
+from .markers import UNDATED
+
 __all__ = [
-    "complementary_suppression", "sphere_relations", "SphereCells", "protect_sphere", "published_rows",
+    "complementary_suppression", "sphere_relations", "period_blocks", "SphereCells", "protect_sphere",
+    "protect_together", "published_rows",
     "follow_sphere", "protect_domains",
 ]  # fmt: skip
 
@@ -220,6 +224,9 @@ class SphereCells:
             if cell is not None:
                 self.sizes[cell] = max(self.sizes.get(cell, 0), n or 0)
         relations = sphere_relations(self.sizes, tree)
+        stretches, across = period_blocks(self.sizes)  # (where the table holds months and weeks together)
+        self.sizes.update(stretches)
+        relations += across
         # a sum of one part (a group's only channel, its only month) is that part: one cell, hidden together
         same = _Same()
         for whole, shares in relations:
@@ -234,6 +241,7 @@ class SphereCells:
         for c, n in self.sizes.items():
             sizes[same.find(c)] = max(sizes.get(same.find(c), 0), n)
         self.sizes = sizes
+        self.unpublished = {same.find(c) for c in stretches}
 
     def _cell(self, r: dict[str, object]) -> SphereCell | None:
         if r["scope"] == "organisation":
@@ -245,34 +253,42 @@ class SphereCells:
             return None
         return (group, r["period"], r["channel"])
 
-    def cost(self, cell: Cell, hidden: set[Cell]) -> tuple[bool, bool, bool, int]:
+    def cost(self, cell: Cell, hidden: set[Cell]) -> tuple[bool, bool, bool, bool, int]:
         """What hiding a cell costs a reader, cheapest first: anything before the organisation's figures; a
         group's month or channel before its whole period over all channels (which the report's tables and fits
         read); a group that already lost its whole-period figures before another (the statistical offices'
         hypercube: one partner group hides the small one in every month and channel, not a new one each
-        time); then the smaller group."""
+        time); a week before a month (the finer detail, where both are published); then the smaller group."""
         group, period, channel = _sphere_cell(cell)
         partner = (group, ALL, ALL) in hidden
-        return (group == self._everyone, period == ALL and channel == ALL, not partner, self.sizes[cell])
+        return (group == self._everyone, period == ALL and channel == ALL, not partner, _kind(period) == "month",
+                self.sizes[cell])  # fmt: skip
 
     def suppressed(self, min_size: int) -> tuple[np.ndarray, np.ndarray]:
         """Per row of the sphere table: primary and secondary suppression."""
-        primary, secondary = complementary_suppression(self.sizes, self.relations, min_size, self.cost)
+        primary, secondary = complementary_suppression(self.sizes, self.relations, min_size, self.cost,
+                                                       unpublished=self.unpublished)  # fmt: skip
         return (np.array([c in primary for c in self.rows], bool), np.array([c in secondary for c in self.rows], bool))
+
+
+def _kind(period: object) -> str | None:
+    """A period label's kind: "week" ("2025-W27"), "month" ("2025-07"), or None (the undated items)."""
+    return None if period == UNDATED else "week" if "-W" in str(period) else "month"
 
 
 def sphere_relations(
     cells: dict[Cell, int], tree: set[tuple[int, tuple[int, ...]]], every: str = ALL
 ) -> list[Relation]:
-    """Relations among cells (group, period, channel): the group tree in each month and channel; the whole
-    period (``every``) as the sum of its months, all channels as the sum of the channels, per group."""
+    """Relations among cells (group, period, channel): the group tree in each period and channel; the whole
+    period (``every``) as the sum of its months (and, where the cells hold weeks too, as the sum of its weeks;
+    the undated items are a part of both), all channels as the sum of the channels, per group."""
     combos: set[tuple[object, object]] = set()
-    months: dict[tuple[int, object], list[object]] = defaultdict(list)
+    periods: dict[tuple[int, object, str | None], list[object]] = defaultdict(list)
     channels: dict[tuple[int, object], list[object]] = defaultdict(list)
     for g, p, c in map(_sphere_cell, cells):
         combos.add((p, c))
         if p != every:
-            months[(g, c)].append(p)
+            periods[(g, c, _kind(p))].append(p)
         if c != every:
             channels[(g, p)].append(c)
     out: list[Relation] = []
@@ -280,11 +296,54 @@ def sphere_relations(
         for total, parts in tree:
             if (total, p, c) in cells:
                 out.append(((total, p, c), tuple((g, p, c) for g in parts)))
-    for (g, c), ps in months.items():
-        out.append(((g, every, c), tuple((g, p, c) for p in ps)))
+    for (g, c, kind), ps in periods.items():
+        undated = periods.get((g, c, None), [])
+        if kind is not None or not any((g, c, k) in periods for k in ("month", "week")):
+            out.append(((g, every, c), tuple((g, p, c) for p in (ps if kind is None else [*ps, *undated]))))
     for (g, p), cs in channels.items():
         out.append(((g, p, every), tuple((g, p, c) for c in cs)))
     return sorted(out, key=str)  # (one order whatever the hash seed: the same cells hidden in every run)
+
+
+def period_blocks(cells: dict[Cell, int]) -> tuple[dict[Cell, int], list[Relation]]:
+    """Where the cells hold months and weeks of a group and channel: the stretches of days that are at once a
+    run of whole months and a run of whole weeks (a month that begins on a Monday and ends on a Sunday, or
+    September to November 2025; a gap in the group's data ends a stretch too), each the sum of its months and
+    the sum of its weeks. Such a stretch lets an attacker subtract weeks from months, so it is a cell of its
+    own, unpublished: (its cells with the persons behind them at least, the largest of its parts; the
+    relations). A stretch of one month, or of one week, is that cell itself; one stretch of all is the whole
+    period (:func:`sphere_relations` has it)."""
+    by_series: dict[tuple[int, object], list[object]] = defaultdict(list)
+    for g, p, c in map(_sphere_cell, cells):
+        if _kind(p) is not None and p != ALL:
+            by_series[(g, c)].append(p)
+    sizes: dict[Cell, int] = {}
+    out: list[Relation] = []
+    for (g, c), ps in by_series.items():
+        if {_kind(p) for p in ps} != {"month", "week"}:
+            continue
+        stretches: list[list[object]] = []
+        end = None
+        for first, last, p in sorted((*label_days(str(p)), p) for p in ps):
+            if end is None or first > end:
+                stretches.append([])
+            stretches[-1].append(p)
+            end = last if end is None or last > end else end
+        if len(stretches) < 2:
+            continue
+        for stretch in stretches:
+            months = tuple((g, p, c) for p in stretch if _kind(p) == "month")
+            weeks = tuple((g, p, c) for p in stretch if _kind(p) == "week")
+            if not months or not weeks:  # (a week of data in no month's rows: nothing to subtract)
+                continue
+            if len(months) == 1 or len(weeks) == 1:
+                one, rest = (months[0], weeks) if len(months) == 1 else (weeks[0], months)
+                out.append((one, rest))
+                continue
+            block = (g, ("stretch", months[0][1], months[-1][1]), c)
+            sizes[block] = max(cells[part] for part in (*months, *weeks))
+            out += [(block, months), (block, weeks)]
+    return sizes, sorted(out, key=str)
 
 
 def published_rows(sphere: pa.Table) -> pa.Table:
@@ -301,14 +360,28 @@ def protect_sphere(sphere: pa.Table, ancestors: pa.Table, min_size: int, size_co
     :func:`complementary_suppression`, the cells that would give them away by subtraction; the schema's
     metadata ``secondary`` holds how many rows the second rule hid, and the column ``complementary`` marks them
     (``suppressed`` is true for both: a row hidden for its own size has ``complementary`` false)."""
+    return protect_together([sphere], ancestors, min_size, size_column)[0]
+
+
+def protect_together(spheres: Sequence[pa.Table], ancestors: pa.Table, min_size: int,
+                     size_column: str = "persons") -> list[pa.Table]:  # fmt: skip
+    """Sphere tables of the same data that are published side by side (per month, and per ISO week), each
+    protected as :func:`protect_sphere` does and all of them at once: a small group can be rebuilt from one
+    table or by subtracting one table's figures from another's (the months September to November 2025 are the
+    weeks 36 to 48; the whole period is in both), so the cells of all the tables are one web of sums."""
     from .privacy import suppress_small_groups
 
-    sphere = published_rows(sphere)
-    _, secondary = SphereCells(sphere, ancestors, size_column).suppressed(min_size)
-    out = suppress_small_groups(sphere, size_column, min_size, also=pa.array(secondary))
-    out = out.add_column(out.column_names.index("suppressed") + 1, "complementary", pa.array(secondary))
-    metadata = {**(out.schema.metadata or {}), b"secondary": str(int(secondary.sum())).encode()}
-    return out.replace_schema_metadata(metadata)
+    parts = [published_rows(sphere) for sphere in spheres]
+    _, secondary = SphereCells(pa.concat_tables(parts), ancestors, size_column).suppressed(min_size)
+    out, start = [], 0
+    for part in parts:
+        hidden = secondary[start:start + part.num_rows]
+        start += part.num_rows
+        table = suppress_small_groups(part, size_column, min_size, also=pa.array(hidden))
+        table = table.add_column(table.column_names.index("suppressed") + 1, "complementary", pa.array(hidden))
+        metadata = {**(table.schema.metadata or {}), b"secondary": str(int(hidden.sum())).encode()}
+        out.append(table.replace_schema_metadata(metadata))
+    return out
 
 
 def follow_sphere(table: pa.Table, sphere: pa.Table, min_size: int, units: Sequence[str] = ("unit",),

@@ -19,7 +19,7 @@ from .analysis.rent import rent_fit, subtrees
 from .analysis.roles import FlagRules, classify_staff_work, role_flags, role_profiles
 from .analysis.signatures import signature_table
 from .analysis.sphere import sphere_counts
-from .changes import change_tables, has_events
+from .changes import change_tables, has_events, weekly_spheres
 from .disclosure import follow_sphere, protect_domains, protect_sphere
 from .engine import TableSource
 from .fits import ScalingFit
@@ -214,8 +214,10 @@ def _shown_units(table: pa.Table, sphere: pa.Table) -> pa.Table:
 def analyse(store: TableSource, settings: Settings) -> Results:
     """Run every analysis on the store; the result has the minimum group size applied."""
     sphere, tallies = sphere_counts(store)
-    visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], settings.min_group_size,
-                             "contributors")
+    # with events the sphere table is published per week too: the months and the weeks are protected together
+    spheres = weekly_spheres(store, settings.min_group_size, sphere) if has_events(store) else None
+    visible = spheres.monthly if spheres else protect_sphere(
+        sphere, unit_ancestors(store.table("units").to_pyarrow())[0], settings.min_group_size, "contributors")
     unit_rows = rows_where(visible, scope="unit", period=ALL)
     nulls = suppress_small_groups(_nulls(unit_margins(store), unit_rows, settings), "persons", settings.min_group_size)
     fits = _unit_fits(nulls, settings) + _group_fits(visible, settings)
@@ -242,7 +244,7 @@ def analyse(store: TableSource, settings: Settings) -> Results:
            "machinery": machinery, "roles": roles, "role_flags": flags, "role_examples": examples,
            "signatures": signatures}  # fmt: skip
     if has_events(store):  # what changed when, week by week (orgsphere changes): only where events were given
-        raw.update(change_tables(store, settings, items))
+        raw.update(change_tables(store, settings, items, spheres))
     results = publish_results(raw, fits, rent, organisation_summary(store), statement, settings.min_group_size)
     # the data check reads the store itself (a published warehouse is checked where its store is)
     results.health = check_health(store, settings) if isinstance(store, Store) else None

@@ -9,12 +9,12 @@ or 53 to the year before.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 import ibis
 
-__all__ = ["Period", "PERIODS", "period_code", "period_label", "code_label", "week_of", "week_start"]
+__all__ = ["Period", "PERIODS", "period_code", "period_label", "code_label", "week_of", "week_start", "label_days"]
 
 Period = Literal["month", "week"]
 PERIODS: tuple[Period, ...] = ("month", "week")
@@ -59,3 +59,13 @@ def week_start(label: str) -> date:
     """The Monday of an ISO week label."""
     year, week = label.split("-W")
     return date.fromisocalendar(int(year), int(week), 1)
+
+
+def label_days(label: str) -> tuple[date, date]:
+    """The first and the last day of a period label: a month ("2025-07") or an ISO week ("2025-W27")."""
+    if "-W" in label:
+        first = week_start(label)
+        return first, first + timedelta(days=6)
+    year, month = (int(x) for x in label.split("-"))
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, 1), following - timedelta(days=1)

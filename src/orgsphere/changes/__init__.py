@@ -24,9 +24,10 @@ from ..result_tables import publish
 from ..settings import Settings
 from .effects import effect_table
 from .growth import growth_table
-from .series import weekly_tables
+from .series import WeeklySpheres, weekly_spheres, weekly_tables
 
-__all__ = ["Changes", "change_tables", "analyse_changes", "CHANGE_TABLES", "has_events"]
+__all__ = ["Changes", "change_tables", "analyse_changes", "CHANGE_TABLES", "has_events", "weekly_spheres",
+           "WeeklySpheres"]
 
 CHANGE_TABLES = ("events", "weekly", "weekly_relations", "effects", "growth")
 
@@ -36,11 +37,12 @@ def has_events(store: TableSource) -> bool:
     return "events" in store.counts() and store.counts()["events"] > 0
 
 
-def change_tables(store: TableSource, settings: Settings,
-                  items: list[dict[str, Any]] | None = None) -> dict[str, pa.Table]:  # fmt: skip
-    """The raw tables of changes (see the module's docstring); ``items``: the staff units' classified work
-    items, where the caller has them already (classified here if not)."""
-    weekly, relations = weekly_tables(store, settings, items)
+def change_tables(store: TableSource, settings: Settings, items: list[dict[str, Any]] | None = None,
+                  spheres: WeeklySpheres | None = None) -> dict[str, pa.Table]:  # fmt: skip
+    """The raw tables of changes (see the module's docstring); ``items`` (the staff units' classified work
+    items) and ``spheres`` (the sphere tables per week and month, protected together): where the caller has
+    them already (computed here if not)."""
+    weekly, relations = weekly_tables(store, settings, items, spheres)
     events = event_table(store, settings.min_group_size)
     rules = SeriesRules(settings.effect_min_weeks, settings.effect_min_segment)
     # the effects are estimated on the series as they will be published: small weeks have no value

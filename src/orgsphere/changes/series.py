@@ -20,7 +20,7 @@ figures (``suppressed``); a series simply has no value in those weeks.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,14 +32,14 @@ from ..analysis.machinery import machinery_table
 from ..analysis.relations import RelationRules, relation_table
 from ..analysis.roles import classify_staff_work
 from ..analysis.sphere import sphere_counts
-from ..disclosure import follow_sphere, protect_sphere
+from ..disclosure import follow_sphere, protect_together
 from ..engine import TableSource
 from ..markers import ALL, UNDATED
 from ..rows import rows_where
 from ..settings import Settings
 from ..text.role_rules import ROLES
 
-__all__ = ["weekly_tables", "WEEKLY_COLUMNS", "ROLE_SHARES"]
+__all__ = ["weekly_tables", "weekly_spheres", "WeeklySpheres", "WEEKLY_COLUMNS", "ROLE_SHARES"]
 
 WEEKLY_COLUMNS = ("scope", "group_id", "name", "kind", "period", "persons", "contributors", "internal", "external",
                   "customer", "R", "R_customer", "suppressed", "complementary")  # fmt: skip
@@ -85,16 +85,34 @@ def _role_mix(items: list[dict[str, Any]], weekly: pa.Table, staff: list[bool],
     return out
 
 
-def weekly_tables(store: TableSource, settings: Settings,
-                  items: list[dict[str, Any]] | None = None) -> tuple[pa.Table, pa.Table]:  # fmt: skip
+class WeeklySpheres(NamedTuple):
+    monthly: pa.Table  # the monthly sphere table, protected together with the weekly one
+    raw: pa.Table  # the weekly sphere table as counted
+    weekly: pa.Table  # and protected
+
+
+def weekly_spheres(store: TableSource, min_size: int, monthly: pa.Table | None = None) -> WeeklySpheres:
+    """The sphere table per ISO week, and the monthly one (``monthly``: as counted, if the caller has it),
+    protected together: both are published, and runs of whole months that are runs of whole weeks would let
+    an attacker subtract one from the other (:func:`~orgsphere.disclosure.protect_together`)."""
+    if monthly is None:
+        monthly, _ = sphere_counts(store)
+    raw, _ = sphere_counts(store, period="week")
+    ancestors = unit_ancestors(store.table("units").to_pyarrow())[0]
+    shown_monthly, shown_weekly = protect_together([monthly, raw], ancestors, min_size, "contributors")
+    return WeeklySpheres(shown_monthly, raw, shown_weekly)
+
+
+def weekly_tables(store: TableSource, settings: Settings, items: list[dict[str, Any]] | None = None,
+                  spheres: WeeklySpheres | None = None) -> tuple[pa.Table, pa.Table]:  # fmt: skip
     """(``weekly``, ``weekly_relations``), protected (see the module's docstring). ``items``: the staff units'
-    classified work items (:func:`~orgsphere.analysis.roles.classify_staff_work`), classified here if not
-    given."""
+    classified work items (:func:`~orgsphere.analysis.roles.classify_staff_work`), ``spheres``: the sphere
+    tables (:func:`weekly_spheres`); each computed here if not given."""
     if items is None:
         items, _ = classify_staff_work(store, settings.role_lexicon, settings.role_training, settings.seed)
     k = settings.min_group_size
-    sphere, _ = sphere_counts(store, period="week")
-    visible = protect_sphere(sphere, unit_ancestors(store.table("units").to_pyarrow())[0], k, "contributors")
+    spheres = spheres or weekly_spheres(store, k)
+    sphere, visible = spheres.raw, spheres.weekly
     kinds = unit_column(store, "kind")
     # the machinery's interactions per staff unit and week, shown only where the unit's week is
     machinery: dict[tuple[str, str], int] = {}
