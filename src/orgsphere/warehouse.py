@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,53 +95,84 @@ def _read_manifest(fs: pafs.FileSystem, root: str, location: str) -> dict[str, A
     return manifest
 
 
+class _TableFiles:
+    """The Parquet files of one table of a snapshot, written batch by batch (a new file every
+    ``ROWS_PER_FILE`` rows), and the batches' checks (their schema, whether their ends are known)."""
+
+    def __init__(self, fs: pafs.FileSystem, folder: str, name: str, ends: _KnownEnds):
+        self.fs, self.folder, self.name, self.ends = fs, folder, name, ends
+        self.schema = _arrow_schema(name)
+        self.files: list[str] = []
+        self.rows, self._in_file = 0, 0
+        self._writer: pq.ParquetWriter | None = None
+        fs.create_dir(folder, recursive=True)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        table = _conform(self.name, self.schema, pa.Table.from_batches([batch]))
+        self.ends.see(self.name, table)
+        if self._writer is None or self._in_file >= ROWS_PER_FILE:
+            self.close()
+            self.files.append(f"part-{len(self.files):05d}.parquet")
+            out = self.fs.open_output_stream(f"{self.folder}/{self.files[-1]}")
+            self._writer = pq.ParquetWriter(out, self.schema, compression="zstd",
+                                            dictionary_pagesize_limit=DICTIONARY_BYTES)  # fmt: skip
+            self._in_file = 0
+        self._writer.write_table(table)
+        self._in_file += table.num_rows
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        elif not self.files:  # an empty table still carries its columns
+            self.files.append("part-00000.parquet")
+            pq.write_table(self.schema.empty_table(), self.fs.open_output_stream(f"{self.folder}/part-00000.parquet"))
+
+
 def write_snapshot(location: str, tables: dict[str, Iterator[pa.RecordBatch] | pa.Table], meta: dict[str, str],
                    progress: Progress | None = None, total_rows: int = 0) -> dict[str, Any]:  # fmt: skip
     """Write every canonical table (Arrow batches, in any number) as a new snapshot and make it current.
 
     ``tables`` maps each name in the schema except meta to its rows; a table left out is written empty, a
     column with a default left out is written as its default (an interaction's ``n``: 1), and a nullable
-    column left out as nulls."""
+    column left out as nulls. A batch is checked and written (compressed) in a thread while the next one is
+    read: one batch in flight."""
     fs, root = _filesystem(location)
     snapshot = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     base = f"{root}/snapshots/{snapshot}"
     files: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
-    done, writer = 0, None
+    done = 0
     ends = _KnownEnds()
+    table: _TableFiles | None = None
+    pending: Future[None] | None = None
     try:
-        for name in DATA_TABLES:
-            schema = _arrow_schema(name)
-            batches = tables.get(name, iter(()))
-            batches = batches.to_batches(BATCH_ROWS) if isinstance(batches, pa.Table) else batches
-            fs.create_dir(f"{base}/{name}", recursive=True)
-            files[name], counts[name], writer, in_file = [], 0, None, 0
-            for batch in batches:
-                batch = _conform(name, schema, pa.Table.from_batches([batch]))
-                ends.see(name, batch)
-                if writer is None or in_file >= ROWS_PER_FILE:
-                    if writer is not None:
-                        writer.close()
-                    files[name].append(f"part-{len(files[name]):05d}.parquet")
-                    out = fs.open_output_stream(f"{base}/{name}/{files[name][-1]}")
-                    writer = pq.ParquetWriter(out, schema, compression="zstd",
-                                              dictionary_pagesize_limit=DICTIONARY_BYTES)
-                    in_file = 0
-                writer.write_table(batch)
-                in_file += batch.num_rows
-                counts[name] += batch.num_rows
-                done += batch.num_rows
-                if progress:
-                    progress(done, max(total_rows, done))
-            if writer is None:  # an empty table still carries its columns
-                files[name].append("part-00000.parquet")
-                pq.write_table(schema.empty_table(), fs.open_output_stream(f"{base}/{name}/part-00000.parquet"))
-            else:
-                writer.close()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgsphere-publish") as pool:
+            try:
+                for name in DATA_TABLES:
+                    table = _TableFiles(fs, f"{base}/{name}", name, ends)
+                    batches = tables.get(name, iter(()))
+                    for batch in batches.to_batches(BATCH_ROWS) if isinstance(batches, pa.Table) else batches:
+                        if pending is not None:
+                            pending.result()  # (its error, if any, is raised here)
+                        pending = pool.submit(table.write, batch)
+                        done += batch.num_rows
+                        if progress:
+                            progress(done, max(total_rows, done))
+                    if pending is not None:
+                        pending.result()
+                        pending = None
+                    table.close()
+                    files[name], counts[name] = table.files, table.rows
+            finally:
+                if pending is not None:  # (interrupted: let the batch in flight end before cleaning up)
+                    with contextlib.suppress(BaseException):
+                        pending.result()
     except BaseException:  # an interrupted publish leaves no half snapshot, and the current one stands
-        if writer is not None:
+        if table is not None:
             with contextlib.suppress(Exception):
-                writer.close()
+                table.close()
         with contextlib.suppress(OSError):
             fs.delete_dir(base)
         raise
