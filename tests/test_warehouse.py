@@ -83,6 +83,10 @@ def test_publish_writes_the_interactions_in_time_order_and_vouches_for_their_end
     dated = [t for t in ts if t is not None]
     assert dated == sorted(dated) and ts[: len(dated)] == dated  # the undated, if any, last
     assert manifest["ends_known"] is True
+    for table, names in manifest["files"].items():  # one file per table here, empty only for an empty table
+        rows = [pq.read_metadata(Path(location) / "snapshots" / manifest["snapshot"] / table / f).num_rows
+                for f in names]  # fmt: skip
+        assert names == ["part-00000.parquet"] and rows == [manifest["counts"][table]], (table, names, rows)
     with Warehouse(location, ward.ws.settings, engine="duckdb") as wh:  # so its ends are matched by hash
         assert "HASH(" in wh.ibis.compile(_classified(wh))
     assert "HASH(" not in ward.ws.store.ibis.compile(_classified(ward.ws.store))  # a store's by id

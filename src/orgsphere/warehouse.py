@@ -111,7 +111,8 @@ class _TableFiles:
         table = _conform(self.name, self.schema, pa.Table.from_batches([batch]))
         self.ends.see(self.name, table)
         if self._writer is None or self._in_file >= ROWS_PER_FILE:
-            self.close()
+            if self._writer is not None:
+                self._writer.close()
             self.files.append(f"part-{len(self.files):05d}.parquet")
             out = self.fs.open_output_stream(f"{self.folder}/{self.files[-1]}")
             self._writer = pq.ParquetWriter(out, self.schema, compression="zstd",
