@@ -52,8 +52,10 @@ def test_topics_of_subjects() -> None:
     assert reader.topic("Pakket van eisen nieuwe werkplek") == "requirements_package"
     assert reader.topic("Customer satisfaction survey IT") == "satisfaction_survey"
     assert reader.topic("Slapen op kantoor?") is None and reader.topic(None) is None
-    headers = parse_headers([line.encode() for line in MBOX.splitlines()[1:6]], Pseudonymiser(b"k" * 32).digest)
+    lines = [line.encode() for line in MBOX.splitlines()[1:6]]
+    headers = parse_headers(lines, Pseudonymiser(b"k" * 32).digest, subjects=True)
     assert headers.subject == "Klanttevredenheidsonderzoek ICT – uw mening"
+    assert parse_headers(lines, Pseudonymiser(b"k" * 32).digest).subject is None  # without read_subjects: unread
 
 
 def _ingest(tmp_path: Path, read: bool) -> orgsphere.Workspace:

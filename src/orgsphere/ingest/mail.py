@@ -151,6 +151,7 @@ class _MailReader:
         self.automated = {a.lower() for a in settings.automated_senders}
         self.reject_bulk = settings.reject_bulk_mail
         self.digest = session.digest
+        self.subjects = settings.read_subjects  # (a subject is not even decoded without it)
         self.max_recipients = settings.max_recipients
         # identities of the mail in the store
         self.seen: set[str] = {
@@ -176,7 +177,7 @@ class _MailReader:
             self._reject(where, "binary data (NUL or control bytes) in the header block, not a readable message; "
                          "this message is skipped, the rest of the file is read")  # fmt: skip
             return
-        headers = parse_headers(lines, self.digest)
+        headers = parse_headers(lines, self.digest, self.subjects)
         if headers.identity in self.seen:
             self.duplicates += 1
             known = len(headers.recipients) or 1  # its rows (no recipient: one row)

@@ -37,8 +37,9 @@ from .limits import ReadLimits, raise_hint
 
 __all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "has_binary_bytes"]
 
-WANTED = {b"from", b"sender", b"to", b"cc", b"bcc", b"date", b"message-id", b"in-reply-to", b"references",
-          b"list-id", b"auto-submitted", b"precedence", b"subject"}  # fmt: skip
+WANTED = frozenset({b"from", b"sender", b"to", b"cc", b"bcc", b"date", b"message-id", b"in-reply-to",
+                    b"references", b"list-id", b"auto-submitted", b"precedence", b"subject"})  # fmt: skip
+WANTED_NO_SUBJECT = WANTED - {b"subject"}
 MSG_ID = re.compile(r"<([^<>\s]+)>")
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 COMMENT = re.compile(r"\([^()]*\)")
@@ -153,7 +154,7 @@ def has_binary_bytes(lines: list[bytes]) -> bool:
     return len(block.translate(None, BINARY)) != len(block)  # (deleting them is faster than searching)
 
 
-def _unfold(lines: list[bytes]) -> dict[bytes, list[str]]:
+def _unfold(lines: list[bytes], wanted: frozenset[bytes]) -> dict[bytes, list[str]]:
     fields: dict[bytes, list[list[bytes]]] = {}  # each field's values, each value as its folded pieces
     name: bytes | None = None
     for raw in lines:
@@ -166,7 +167,7 @@ def _unfold(lines: list[bytes]) -> dict[bytes, list[str]]:
             name = None
             continue
         name = key.strip().lower()
-        if name in WANTED:
+        if name in wanted:
             fields.setdefault(name, []).append([value.strip()])
         else:
             name = None
@@ -195,9 +196,10 @@ def _addresses(values: list[str]) -> list[str]:
     return out
 
 
-def parse_headers(lines: list[bytes], digest: Callable[[str, str], str]) -> MailHeaders:
-    """The fields of a header block; its ids as ``digest(kind, id)`` (the store's keyed digest)."""
-    fields = _unfold(lines)
+def parse_headers(lines: list[bytes], digest: Callable[[str, str], str], subjects: bool = False) -> MailHeaders:
+    """The fields of a header block; its ids as ``digest(kind, id)`` (the store's keyed digest); the subject
+    only with ``subjects`` (the setting read_subjects: without it the subject is not even decoded)."""
+    fields = _unfold(lines, WANTED if subjects else WANTED_NO_SUBJECT)
 
     def hash_id(kind: str, value: str) -> str:
         return digest(kind, value.strip().lower())
