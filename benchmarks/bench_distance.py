@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
+from measure import peak_mib, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.contacts import KeyedGraphs, contact_graph
@@ -52,13 +52,13 @@ def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:
         WHERE a <> b LIMIT {contacts}
     """)
     con.execute("""INSERT INTO interactions SELECT TIMESTAMP '2025-03-01', 'p' || a, 'p' || b, 'person', 'person',
-                   'email', 1.0, NULL, 'bench:' || a || ':' || b || ':' || k, NULL FROM pairs, range(2) t(k)""")
+                   'email', 1.0, NULL, 'bench:' || a || ':' || b || ':' || k, NULL, 1 FROM pairs, range(2) t(k)""")
     con.execute(f"""INSERT INTO interactions SELECT TIMESTAMP '2025-03-01', 'p' || i, 'c0', 'person', 'party',
-                    'email', 1.0, NULL, 'bench:c:' || i, NULL FROM range({persons}) t(i) WHERE random() < 0.05""")
+                    'email', 1.0, NULL, 'bench:c:' || i, NULL, 1 FROM range({persons}) t(i) WHERE random() < 0.05""")
     return ws
 
 
-def compare_searches(ws: orgsphere.Workspace) -> None:
+def compare_searches(ws: orgsphere.Workspace) -> list[dict[str, object]]:
     """The whole per-person table both ways: in memory with scipy, and as a loop of joins in DuckDB."""
     times, tables = {}, {}
     for search in ("scipy", "frontier"):
@@ -69,6 +69,8 @@ def compare_searches(ws: orgsphere.Workspace) -> None:
               f"{tables[search].num_rows:,} person rows (every month, channel and roll-up)", flush=True)  # fmt: skip
     print(f"same table from both searches: {tables['scipy'].equals(tables['frontier'])}; the frontier search takes "
           f"{times['frontier'] / times['scipy']:.1f}x the in-memory search")  # fmt: skip
+    return [step("person distances, scipy", tables["scipy"].num_rows, times["scipy"]),
+            step("person distances, frontier", tables["frontier"].num_rows, times["frontier"], times["scipy"])]
 
 
 def main() -> None:
@@ -76,6 +78,7 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=100_000)
     ap.add_argument("--contacts", type=int, default=5_000_000)
     ap.add_argument("--searches", action="store_true", help="also time person_distances with both searches")
+    ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="orgsphere-bench-distance-"))
     try:
@@ -119,9 +122,12 @@ def main() -> None:
         print(f"\nsame distances as networkx: {same}")
         print(f"orgsphere BFS {bfs_s:.2f} s vs networkx shortest paths {nx_s:.2f} s: {nx_s / bfs_s:.1f}x faster; "
               f"with building networkx's graph: {(build_s + nx_s) / bfs_s:.1f}x")  # fmt: skip
+        steps = [step("scan (baseline)", n_pairs, scan_s), step("extract", n_pairs, extract_s, scan_s),
+                 step("networkx shortest paths", n_persons, nx_s), step("bfs", n_persons, bfs_s, nx_s)]  # fmt: skip
         if args.searches:
             del graph, expected
-            compare_searches(ws)
+            steps += compare_searches(ws)
+        write_json(args.json, "distance", steps, same_as_networkx=same)
         ws.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from measure import step, write_json  # benchmarks/measure.py (run these as scripts)
 
 FIRST = ["Anna", "Bram", "Jörg", "Zeynep", "Émile", "Floor", "Mark", "Noor"]
 
@@ -81,6 +82,7 @@ def scan_email(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--peak-of", type=int, default=0, help=argparse.SUPPRESS)  # child process mode
     parser.add_argument("--file", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -116,11 +118,16 @@ def main() -> None:
             seconds = time.perf_counter() - start
         print(f"  ingest   {seconds:7.1f} s  {args.messages / seconds:10,.0f} messages/s  "
               f"{report.kept:,} interactions kept")
+        steps = [step("email parser (baseline)", args.messages, times["email"]),
+                 step("header reader", args.messages, times["headers"], times["email"]),
+                 step("mail ingest", args.messages, seconds, times["email"], interactions=report.kept)]  # fmt: skip
         for share in (4, 2, 1):
             limit = args.messages // share
             out = subprocess.run([sys.executable, __file__, "--peak-of", str(limit), "--file", str(box)],
                                  capture_output=True, text=True, check=True)  # fmt: skip
             print(f"  peak memory of the header reader after {limit:>9,} messages: {int(out.stdout):6,} MiB")
+            steps.append({"step": "header reader, peak memory", "rows": limit, "peak_mib": int(out.stdout)})
+        write_json(args.json, "mail", steps, megabytes=round(mb, 1))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
