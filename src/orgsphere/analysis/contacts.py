@@ -115,11 +115,16 @@ def _monthly(t: ibis.Table, keys: list[str]) -> ibis.Table:
 
 
 def _main_units(end: ibis.Table) -> ibis.Table:
-    """Each active person's unit per month and channel: the one they were placed in most often (held)."""
-    units = _monthly(end, ["person", "unit"])
+    """Each active person's unit per month and channel: the one they were placed in most often (held). The
+    ends are counted per person, unit, month and channel once (held for the while), and rolled up from those
+    counts: four scans of the counts, not of the ends."""
+    fine = materialise(end.group_by(["person", "unit", "period", "channel"]).aggregate(n=end.n.sum()))
+    units = _monthly(fine, ["person", "unit"])
     main = ibis.window(group_by=[units.period, units.channel, units.person], order_by=[ibis.desc(units.n), units.unit])
-    return materialise(units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
-                       .select("period", "channel", "person", "unit"))  # fmt: skip
+    out = materialise(units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
+                      .select("period", "channel", "person", "unit"))  # fmt: skip
+    release(fine)
+    return out
 
 
 def _ties(c: ibis.Table, min_contacts: int) -> ibis.Table:
