@@ -51,7 +51,35 @@ def test_routes_lead_to_the_nearest_source_and_its_label() -> None:
     d = hop_distances(7, a, b, np.array([0, 4]))
     assert d.tolist() == [0, 1, 2, 1, 0, 3, -1]
     own = np.array([7, 1, 1, 1, 9, 1, 1])
-    assert route_labels(a, b, d, own).tolist() == [7, 7, 7, 9, 9, 7, -1]  # 2 ties: the smaller predecessor, 1
+    assert route_labels(a, b, d, own).tolist() == [7, 7, 7, 9, 9, 7, -1]  # 2 ties: the smaller label, 7
+
+
+def test_routes_and_fte_shares_do_not_depend_on_how_persons_are_numbered() -> None:
+    """Persons are numbered by their pseudonyms, which change with the key: the same organisation under
+    another key must give the same routes and the same shares, to the last digit."""
+    rng = np.random.default_rng(5)
+    n = 400
+    a, b = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    sources = np.arange(0, n, 37)
+    own = rng.integers(0, 6, n)
+    d = hop_distances(n, a, b, sources)
+    labels = route_labels(a, b, d, own)
+    for seed in range(3):
+        perm = np.random.default_rng(seed).permutation(n)  # node i is node perm[i] under another key
+        inverse = np.argsort(perm)
+        d2 = hop_distances(n, perm[a], perm[b], perm[sources])
+        assert np.array_equal(d2[perm], d)
+        assert np.array_equal(route_labels(perm[a], perm[b], d2, own[inverse])[perm], labels)
+    persons = pa.table({"unit": ["u"] * n, "period": ["all"] * n, "channel": ["all"] * n,
+                        "target": ["customer"] * n, "person": [f"p{i}" for i in range(n)],
+                        "distance": pa.array(d.tolist(), pa.int64())})  # fmt: skip
+    fte = {f"p{i}": float(rng.choice([0.1, 0.3, 0.7, 0.9, 1.0])) for i in range(n)}
+    share = unit_distances(persons, fte)["within_1_fte"].to_pylist()
+    for seed in range(3):
+        shuffled = persons.take(pa.array(np.random.default_rng(seed).permutation(n)))
+        assert unit_distances(shuffled, fte)["within_1_fte"].to_pylist() == share  # (==, not approx)
 
 
 def test_ring_of_a_thousand() -> None:
@@ -218,3 +246,27 @@ def test_each_target_kind_searched_on_its_own(tmp_path: Path, search: str) -> No
         ("customer", "s0"): (0, "Sales"), ("customer", "s1"): (1, "Sales"), ("customer", "h0"): (2, "Sales"),
         ("supplier", "h0"): (0, "HR"), ("supplier", "s1"): (1, "HR"), ("supplier", "s0"): (2, "HR"),
     }  # fmt: skip
+
+
+def test_a_small_graph_fetched_whole_is_the_graph_fetched_key_by_key(tmp_path: Path) -> None:
+    """KeyedGraphs fetches a small graph whole and splits it itself; a big one one key at a time from the
+    engine: the two hand over the same graphs (on the real hospital ward, every month and channel)."""
+    from orgsphere.analysis.contacts import KeyedGraphs, contact_graph
+
+    ward = hospital_ward(tmp_path)
+    with ward.ws as ws:
+        graph = contact_graph(ws.store, 2, ("customer",), ())
+        with KeyedGraphs(graph) as whole, KeyedGraphs(graph, in_memory_rows=0) as by_key:
+            assert whole._split is not None and by_key._split is None
+            pairs = list(zip(whole, by_key, strict=True))
+        graph.release()
+    assert len(pairs) > 3
+    def edges(first: np.ndarray, second: np.ndarray) -> list[tuple[int, int]]:
+        return sorted(zip(first.tolist(), second.tolist(), strict=True))
+
+    for one, other in pairs:
+        assert (one.period, one.channel) == (other.period, other.channel)
+        assert np.array_equal(one.persons, other.persons) and np.array_equal(one.units, other.units)
+        assert edges(one.a, one.b) == edges(other.a, other.b)
+        assert edges(one.direct, one.targets) == edges(other.direct, other.targets)
+    assert sum(len(g.a) for g, _ in pairs) > 0 and sum(len(g.direct) for g, _ in pairs) > 0

@@ -37,7 +37,9 @@ from .hierarchy import unit_ancestors
 from .periods import Period, code_label
 from .sphere import rollups
 
-__all__ = ["Graph", "Labels", "KeyGraph", "KeyedGraphs", "contact_graph"]
+__all__ = ["Graph", "Labels", "KeyGraph", "KeyedGraphs", "contact_graph", "IN_MEMORY_ROWS"]
+
+IN_MEMORY_ROWS = 2_000_000  # graphs of no more rows (units, ties, direct contacts together) are fetched whole
 
 
 @dataclass(frozen=True)
@@ -156,12 +158,20 @@ class KeyedGraphs:
     graph is in memory at a time. The engine holds the ties and direct contacts and hands over one key's rows
     per query (a filter, no join, no sort over the whole); the persons are numbered here."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, in_memory_rows: int = IN_MEMORY_ROWS) -> None:
         self.units = graph.units
         self.ties = materialise(graph.ties)
         self.direct = materialise(graph.direct)
         keys = self.units.select("period", "channel").distinct().to_pyarrow()
         self.keys = sorted(zip(keys["period"].to_pylist(), keys["channel"].to_pylist(), strict=True))
+        # a small graph (the demo's weeks: hundreds of keys of a few hundred rows) is fetched whole, once, and
+        # split here: one query per key and table would cost more than the search
+        tables = {"units": (self.units, ("person", "unit")), "ties": (self.ties, ("a", "b")),
+                  "direct": (self.direct, ("person", "target"))}  # fmt: skip
+        self._columns = {name: columns for name, (_, columns) in tables.items()}
+        small = sum(t.count().to_pyarrow().as_py() for t, _ in tables.values()) <= in_memory_rows
+        self._split = {name: _split(t.select("period", "channel", *columns).to_pyarrow(), columns)
+                       for name, (t, columns) in tables.items()} if small else None  # fmt: skip
 
     def __enter__(self) -> KeyedGraphs:
         return self
@@ -171,10 +181,14 @@ class KeyedGraphs:
         release(self.direct)
 
     def __iter__(self) -> Iterator[KeyGraph]:
+        none = (np.empty(0, np.int64), np.empty(0, np.int64))
         for period, channel in self.keys:
-            units, ties, direct = (_key(t, period, channel, columns) for t, columns in (
-                (self.units, ("person", "unit")), (self.ties, ("a", "b")),
-                (self.direct, ("person", "target"))))  # fmt: skip
+            if self._split is not None:
+                units, ties, direct = (self._split[name].get((period, channel), none)
+                                       for name in ("units", "ties", "direct"))  # fmt: skip
+            else:
+                held = (("units", self.units), ("ties", self.ties), ("direct", self.direct))
+                units, ties, direct = (_key(t, period, channel, self._columns[name]) for name, t in held)
             order = np.argsort(units[0], kind="stable")
             persons, unit = units[0][order], units[1][order]
             a, b = _nodes(persons, ties[0]), _nodes(persons, ties[1])
@@ -184,10 +198,22 @@ class KeyedGraphs:
 
 
 def _key(t: ibis.Table, period: int, channel: int, columns: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Two integer columns of one period and channel's rows."""
+    """Two integer columns of one period and channel's rows, sorted by them."""
     rows = t.filter((t.period == period) & (t.channel == channel)).select(*columns).to_pyarrow()
     first, second = (rows[c].to_numpy().astype(np.int64) for c in columns)
-    return first, second
+    order = np.lexsort((second, first))  # (in one order whatever the engine's: the routes depend on it)
+    return first[order], second[order]
+
+
+def _split(rows: pa.Table, columns: tuple[str, str]) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+    """Two integer columns of every period and channel's rows, each key's sorted by them (as :func:`_key`)."""
+    period, channel, first, second = (rows[c].to_numpy().astype(np.int64) for c in ("period", "channel", *columns))
+    order = np.lexsort((second, first, channel, period))  # (a key's rows in one order, whatever the engine's)
+    period, channel, first, second = period[order], channel[order], first[order], second[order]
+    edges = np.flatnonzero((np.diff(period) != 0) | (np.diff(channel) != 0)) + 1
+    starts, ends = np.concatenate([[0], edges]), np.concatenate([edges, [len(period)]])
+    return {(int(period[s]), int(channel[s])): (first[s:e], second[s:e])
+            for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e > s}  # fmt: skip
 
 
 def _nodes(persons: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -57,22 +57,21 @@ def hop_distances(n: int, a: np.ndarray, b: np.ndarray, sources: np.ndarray) -> 
 
 def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.ndarray) -> np.ndarray:
     """For every node, the label (``own`` of the source) of the source its shortest path leads to: a source
-    keeps its own label, every other node takes its predecessor's (the neighbour one hop closer with the
-    smallest index, so the answer is deterministic); -1 where unreachable."""
+    keeps its own label, every other node takes the smallest label among its neighbours one hop closer (so
+    the answer does not depend on how the nodes are numbered: persons are numbered by their pseudonyms, and
+    those change with the key); -1 where unreachable."""
     label = np.where(distance == 0, own, -1)
     x, y = np.concatenate([a, b]), np.concatenate([b, a])
     closer = (distance[x] >= 1) & (distance[y] == distance[x] - 1)
     x, y = x[closer], y[closer]
-    order = np.lexsort((y, x))
-    x, y = x[order], y[order]
-    first = np.r_[True, x[1:] != x[:-1]] if len(x) else np.array([], dtype=bool)
-    x, y = x[first], y[first]  # each node with its smallest predecessor
     by_level = np.argsort(distance[x], kind="stable")
     x, y = x[by_level], y[by_level]
     levels = distance[x]
+    best = np.full(len(label), np.iinfo(np.int64).max, dtype=np.int64)
     for level in np.unique(levels):
         sel = levels == level
-        label[x[sel]] = label[y[sel]]
+        np.minimum.at(best, x[sel], label[y[sel]])
+        label[x[sel]] = best[x[sel]]
     return label
 
 
@@ -182,8 +181,16 @@ def unit_distances(persons: pa.Table, fte: dict[str, float] | None = None) -> pa
     ranked = [_ranks(persons[k]) for k in keys]
     far = np.iinfo(np.int64).max  # unreachable sorts last
     d = pc.fill_null(persons["distance"].cast(pa.int64()), far).to_numpy(zero_copy_only=False)
-    order = np.lexsort((d, *(r for r, _ in reversed(ranked))))
-    d = d[order]
+    weight = np.ones(len(d))
+    if fte:
+        names = pa.array(list(fte), pa.string())
+        at = pc.index_in(persons["person"], names).to_numpy(zero_copy_only=False)
+        given = np.array([fte[p] or 1.0 for p in names.to_pylist()], dtype=np.float64)
+        weight = np.where(np.isnan(at), 1.0, given[np.nan_to_num(at).astype(np.int64)])
+    # (the weights summed in the order of their values: the same sums to the last digit whatever the order of
+    # the persons, which follows their pseudonyms)
+    order = np.lexsort((weight, d, *(r for r, _ in reversed(ranked))))
+    d, weight = d[order], weight[order]
     codes = [r[order] for r, _ in ranked]
     change = np.zeros(len(d), dtype=bool)
     change[0] = True
@@ -195,12 +202,6 @@ def unit_distances(persons: pa.Table, fte: dict[str, float] | None = None) -> pa
     def count(mask: np.ndarray) -> np.ndarray:
         return np.add.reduceat(mask.astype(np.int64), starts)
 
-    weight = np.ones(len(d))
-    if fte:
-        names = pa.array(list(fte), pa.string())
-        at = pc.index_in(persons["person"], names).to_numpy(zero_copy_only=False)
-        given = np.array([fte[p] or 1.0 for p in names.to_pylist()], dtype=np.float64)
-        weight = np.where(np.isnan(at), 1.0, given[np.nan_to_num(at).astype(np.int64)])[order]
     within1 = d <= 1  # (unreachable is the largest value)
     median = d[starts + (n - 1) // 2]
     columns = {k: values.take(pa.array(c[starts])) for k, (_, values), c in zip(keys, ranked, codes, strict=True)}
