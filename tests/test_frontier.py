@@ -67,7 +67,7 @@ def test_path_star_and_disconnected_parts(engine: Any) -> None:
     ])  # fmt: skip
     assert {n: v for (g, t, n), v in got.items() if (g, t) == ("path", "one")} == {
         0: (0, "A"), 1: (1, "A"), 2: (2, "A"), 3: (3, "A"), 4: (4, "A")}  # fmt: skip
-    # two sources: the nearest counts; node 2 ties and takes the label of its smaller predecessor (1)
+    # two sources: the nearest counts; node 2 ties and takes the smaller of its predecessors' labels (A)
     assert {n: v for (g, t, n), v in got.items() if (g, t) == ("path", "two")} == {
         0: (0, "A"), 1: (1, "A"), 2: (2, "A"), 3: (1, "B"), 4: (0, "B")}  # fmt: skip
     # a star: from a leaf, the hub is one hop and the other leaves two; nodes 5, 6 (no path) have no row

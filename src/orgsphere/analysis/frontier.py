@@ -44,7 +44,8 @@ def frontier_search(edges: ibis.Table, sources: ibis.Table, graph_keys: Sequence
             if done is not None:
                 seen = done.view()
                 new = new.anti_join(seen, [new[k] == seen[k] for k in keys] + [new.node == seen.node])
-        first = ibis.window(group_by=[new[k] for k in keys] + [new.node], order_by=[new.pred])
+        # (the smallest label among the nearest sources, as route_labels: the same whatever the numbering)
+        first = ibis.window(group_by=[new[k] for k in keys] + [new.node], order_by=[new.label, new.pred])
         new = new.mutate(rank=ibis.row_number().over(first)).filter(ibis._.rank == 0)
         new = materialise(new.select(*keys, "node", "label", distance=ibis.literal(level, "int64")))
         if new.count().to_pyarrow().as_py() == 0:
