@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .demo_units import DemoUnit
 
@@ -41,10 +42,12 @@ def conversation_ids(ts: np.ndarray, sender: np.ndarray, recipient: np.ndarray, 
     """A thread id per message: a message to someone whose last message to the sender (in the same pair's
     history, within a week) it follows continues that thread; every other message, and every meeting, starts
     one."""
-    a = np.where(sender < recipient, sender, recipient)
-    b = np.where(sender < recipient, recipient, sender)
+    # the addresses as integer codes in the order of the addresses (sorting numbers, not strings)
+    codes, _ = pd.factorize(np.concatenate([sender, recipient]), sort=True)
+    s, r = codes[: len(sender)], codes[len(sender):]
+    a, b = np.minimum(s, r), np.maximum(s, r)
     order = np.lexsort((ts, b, a))
-    sa, sb, st, ss, sc = a[order], b[order], ts[order], sender[order], channel[order]
+    sa, sb, st, ss, sc = a[order], b[order], ts[order], s[order], channel[order]
     same_pair = np.r_[False, (sa[1:] == sa[:-1]) & (sb[1:] == sb[:-1])]
     answers = np.r_[False, ss[1:] != ss[:-1]]
     recent = np.r_[False, (st[1:] - st[:-1]) <= REPLY_WINDOW]
