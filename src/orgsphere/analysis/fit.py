@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
 
 from ..fits import MIN_POINTS_FOR_FIT, MIN_SIZE_SPAN, ScalingFit, sphere_slope_of
 
@@ -48,6 +47,8 @@ def _theil_sen(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[
         pick = rng.choice(len(x), THEIL_SEN_MAX_POINTS, replace=False)
         x, y = x[pick], y[pick]
         note = f"robust slope from a seeded sample of {THEIL_SEN_MAX_POINTS} points"
+    from scipy import stats  # (here: importing scipy.stats takes a second, which every command would pay)
+
     slope, _, low, high = stats.theilslopes(y, x, alpha=0.95)
     return float(slope), float(low), float(high), note
 
