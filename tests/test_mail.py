@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -416,3 +417,37 @@ def test_fast_address_reading_agrees_with_the_email_module(parts: list[tuple[str
     header = ", ".join(rendered)
     expected = [a.lower() for _n, a in getaddresses([header]) if "@" in a and " " not in a]
     assert _addresses([header]) == expected
+
+
+def test_the_quick_date_reader_agrees_with_the_full_parser() -> None:
+    """Dates in the common form are read directly; every date, common or not, must come out as the full
+    parser (email.utils.parsedate_to_datetime, to naive UTC) reads it, or be refused the same way."""
+    from datetime import UTC as utc
+    from email.utils import parsedate_to_datetime
+
+    from orgsphere.ingest.mailheaders import _common_date, parse_headers
+    from orgsphere.privacy import Pseudonymiser
+
+    rng = np.random.default_rng(3)
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "jan", "Mai", "Foo"]
+    odd = ["Mon, 1 Jan 2024 10:00:00 GMT", "1 Jan 24 10:00 +0100", "Tue, 31 Feb 2024 10:00:00 +0100",
+           "Mon, 1 Jan 2024 24:00:00 +0000", "Mon, 1 Jan 2024 10:00:61 +0000", "Mon, 1 Jan 2024 10:00:00 +2500",
+           "Mon, 1 Jan 2024 10:00:00 -0000", "Mon, 1 Jan 2024 10:00:00 +0100 (CET)", "Mon,1 Jan 2024 10:00 +0130",
+           "Mon, 1 Jan 2024 9:05:00 +0100", "Sun, 31 Dec 2023 23:30:00 -0800", "not a date"]  # fmt: skip
+    dates = odd + [f"{rng.choice(['Mon, ', 'Wed,', ''])}{rng.integers(1, 32)} {rng.choice(months)} "
+                   f"{rng.integers(1990, 2040)} {rng.integers(0, 25):02d}:{rng.integers(0, 60):02d}"
+                   f"{rng.choice(['', f':{rng.integers(0, 61):02d}'])} {rng.choice(['+', '-'])}"
+                   f"{rng.integers(0, 15):02d}{rng.choice([0, 30, 45, 99]):02d}" for _ in range(3000)]  # fmt: skip
+
+    def full(raw: str) -> object:
+        try:
+            parsed = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return "refused"
+        return parsed.astimezone(utc).replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+
+    digest = Pseudonymiser(b"k" * 32).digest
+    for raw in dates:
+        headers = parse_headers([b"From: a@x.example\n", f"Date: {raw}\n".encode()], digest)
+        assert (headers.date if headers.date_problem is None else "refused") == full(raw), raw
+    assert sum(_common_date(raw) is not None for raw in dates) > 1000  # (most took the quick way)

@@ -25,7 +25,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
@@ -45,6 +45,10 @@ QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 COMMENT = re.compile(r"\([^()]*\)")
 # once quoted names and comments are cut out: addresses in angle brackets or bare
 SIMPLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>|([^\s<>,;:\"()]+@[^\s<>,;:\"()]+)")
+COMMON_DATE = re.compile(r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?"
+                         r"\s+([+-])(\d{4})\s*(?:\([^()]*\))?\s*$")  # fmt: skip
+MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                          "nov", "dec"))}  # fmt: skip
 KEYWORD = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")  # auto-generated, bulk: what Auto-Submitted, Precedence hold
 # control bytes that text headers never hold (tab, LF, FF, CR and the ESC of ISO-2022-JP are text)
 BINARY = bytes(c for c in range(32) if c not in b"\t\n\x0c\r\x1b")
@@ -211,14 +215,16 @@ def parse_headers(lines: list[bytes], digest: Callable[[str, str], str], subject
     if not raw_date:
         problem = "no Date header"
     else:
-        try:
-            parsed = parsedate_to_datetime(raw_date)
-        except (TypeError, ValueError, IndexError):
-            problem = "Date header is not a date"
-        else:
-            if parsed.tzinfo is not None:
-                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-            date = parsed
+        date = _common_date(raw_date)
+        if date is None:
+            try:
+                parsed = parsedate_to_datetime(raw_date)
+            except (TypeError, ValueError, IndexError):
+                problem = "Date header is not a date"
+            else:
+                if parsed.tzinfo is not None:
+                    parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+                date = parsed
     own_ids = MSG_ID.findall((fields.get(b"message-id") or [""])[0])
     has_id = bool(own_ids)
     if has_id:  # a Message-ID is not always unique: with another sender or date it is another message
@@ -248,6 +254,24 @@ def parse_headers(lines: list[bytes], digest: Callable[[str, str], str], subject
         auto_submitted=_keyword(fields.get(b"auto-submitted", [])),
         precedence=_keyword(fields.get(b"precedence", [])),
     )
+
+
+def _common_date(raw: str) -> datetime | None:
+    """A Date header in the form nearly every client writes ("Mon, 1 Jan 2024 10:00:00 +0100") as the
+    naive UTC time :func:`email.utils.parsedate_to_datetime` gives, read directly (it is most of the time a
+    message takes otherwise); None for any other form, which the full parser then reads."""
+    m = COMMON_DATE.match(raw)
+    if m is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone = m.groups()
+    offset = timedelta(hours=int(zone[:2]), minutes=int(zone[2:]))
+    if month.lower() not in MONTHS or offset >= timedelta(hours=24):
+        return None
+    try:
+        clock = datetime(int(year), MONTHS[month.lower()], int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+    return clock - offset if sign == "+" else clock + offset
 
 
 def _first(values: list[str] | None) -> str | None:
