@@ -283,12 +283,12 @@ def sphere_relations(
     period (``every``) as the sum of its months (and, where the cells hold weeks too, as the sum of its weeks;
     the undated items are a part of both), all channels as the sum of the channels, per group."""
     combos: set[tuple[object, object]] = set()
-    periods: dict[tuple[int, object, str | None], list[object]] = defaultdict(list)
+    periods: dict[tuple[int, object], dict[str | None, list[object]]] = defaultdict(lambda: defaultdict(list))
     channels: dict[tuple[int, object], list[object]] = defaultdict(list)
     for g, p, c in map(_sphere_cell, cells):
         combos.add((p, c))
         if p != every:
-            periods[(g, c, _kind(p))].append(p)
+            periods[(g, c)][_kind(p)].append(p)
         if c != every:
             channels[(g, p)].append(c)
     out: list[Relation] = []
@@ -296,10 +296,10 @@ def sphere_relations(
         for total, parts in tree:
             if (total, p, c) in cells:
                 out.append(((total, p, c), tuple((g, p, c) for g in parts)))
-    for (g, c, kind), ps in periods.items():
-        undated = periods.get((g, c, None), [])
-        if kind is not None or not any((g, c, k) in periods for k in ("month", "week")):
-            out.append(((g, every, c), tuple((g, p, c) for p in (ps if kind is None else [*ps, *undated]))))
+    for (g, c), by_kind in periods.items():
+        undated = by_kind.pop(None, [])
+        for ps in list(by_kind.values()) or [[]]:  # the months, and the weeks: each with the undated
+            out.append(((g, every, c), tuple((g, p, c) for p in [*ps, *undated])))
     for (g, p), cs in channels.items():
         out.append(((g, p, every), tuple((g, p, c) for c in cs)))
     return sorted(out, key=str)  # (one order whatever the hash seed: the same cells hidden in every run)

@@ -243,7 +243,7 @@ def analyse(store: TableSource, settings: Settings) -> Results:
            "model": model, "distance": distance, "routes": routes, "relations": relations, "language": language,
            "machinery": machinery, "roles": roles, "role_flags": flags, "role_examples": examples,
            "signatures": signatures}  # fmt: skip
-    if has_events(store):  # what changed when, week by week (orgsphere changes): only where events were given
+    if spheres is not None:  # what changed when, week by week (orgsphere changes): only where events were given
         raw.update(change_tables(store, settings, items, spheres))
     results = publish_results(raw, fits, rent, organisation_summary(store), statement, settings.min_group_size)
     # the data check reads the store itself (a published warehouse is checked where its store is)
