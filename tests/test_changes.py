@@ -5,6 +5,7 @@ the effect is found for the first and not for the second, and the difference-in-
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,30 @@ def test_cli_changes_prints_the_effects_and_json(tmp_path: Path, capsys: pytest.
     assert {e["label"] for e in got["events"]} == {"ICT works with the line", "Nothing happened here", "Nor here"}
     assert any(r["verdict"] == "effect" for r in got["effects"])
     assert (tmp_path / "tables" / "effects.csv").is_file()
+
+
+def test_cli_says_how_many_weeks_the_minimum_group_size_hid(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Where a series has too few weeks, the command counts the weeks the minimum group size hid (Finance's
+    quiet week and its partners); where every week of an event's units is hidden, it says so instead of
+    printing nothing."""
+    build(tmp_path, quiet_week=5).close()
+    args = ["changes", "--all", "--setting", f"store={tmp_path / 's.duckdb'}", "--setting",
+            f"key_file={tmp_path / 'k'}", "--setting", "min_group_size=3", "--setting", "effect_min_segment=20"]
+    code, out, err = run_cli(args, capsys)
+    assert code == 0, err
+    finance = next(line for line in out.splitlines() if line.strip().startswith("Finance, outwardness R:"))
+    found = re.search(r"too few weeks to tell \((\d+) before, (\d+) from the event on; (\d+) more weeks hidden by "
+                      r"the minimum group size \((\d+) before, (\d+) from the event on\)", finance)  # fmt: skip
+    assert found, finance
+    shown_before, shown_after, hidden, hidden_before, hidden_after = map(int, found.groups())
+    assert hidden == hidden_before + hidden_after >= 2 and hidden_before >= 1  # week 5 lies before week 30
+    assert shown_before + shown_after + hidden == WEEKS
+    args[-3:] = ["min_group_size=6"]  # units of five: every week hidden
+    code, out, err = run_cli(args, capsys)
+    assert code == 0, err
+    assert f"no weekly series to estimate: {WEEKS} of the {WEEKS} weeks of ICT are hidden by the minimum group " \
+           "size" in out  # fmt: skip
 
 
 def test_analyse_publishes_the_tables_of_changes_where_events_were_given(tmp_path: Path) -> None:

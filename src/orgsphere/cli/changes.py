@@ -13,7 +13,7 @@ from ..spreadsheet import neutralise_formulas
 from ..workspace import Workspace
 from .common import command, echo_json, json_option
 
-__all__ = ["COMMANDS", "effect_line"]
+__all__ = ["COMMANDS", "effect_line", "hidden_weeks", "no_series"]
 
 MEASURE_WORDS = {
     "R": "outwardness R", "R_customer": "customer contact R_customer",
@@ -21,6 +21,8 @@ MEASURE_WORDS = {
     "machinery": "internal-customer machinery traffic (SLA, surveys)", "ticket_share": "ticket share",
     "initiative_a": "the first unit's share of the initiatives (the line unit's, where one is)",
     "joint_work": "joint customer work", "supplier": "weeks judged supplier (not partner)",
+    "supporting_share": "share of supporting work", "regulating_share": "share of regulating work",
+    "executing_share": "share of executing work", "advisory_share": "share of advisory work",
 }  # fmt: skip
 VERDICT_WORDS = {
     "effect": "changed, beyond the placebo weeks' swings",
@@ -30,23 +32,64 @@ VERDICT_WORDS = {
 }
 
 
+def verdict_words(verdict: str, placebo_p: float | None) -> str:
+    """A verdict in plain words; an interval that excludes no change with no placebo week to hold it against
+    is unclear for that reason, not because placebo weeks moved as much."""
+    if verdict == "unclear" and placebo_p is None:
+        return "interval excludes no change, but with no placebo week it is not told from the series' swings"
+    return VERDICT_WORDS[verdict]
+
+
 def _n(value: float | None) -> str:
     return "-" if value is None else f"{value:+.3g}"
 
 
-def effect_line(r: dict[str, Any]) -> str:
-    """One series' effect in plain words, from the row of the effects table."""
+def hidden_weeks(found: Any) -> dict[str, list[str]]:
+    """The weeks each unit (and each pair of units, "a|b") has a row for but no figures: hidden for the
+    minimum group size, or to protect a smaller group."""
+    hidden: dict[str, list[str]] = {}
+    for r in found["weekly"].to_pylist():
+        if r["scope"] == "unit" and r["suppressed"]:
+            hidden.setdefault(r["group_id"], []).append(r["period"])
+    for r in found["weekly_relations"].to_pylist():
+        if r.get("suppressed"):
+            hidden.setdefault(f"{r['unit_a']}|{r['unit_b']}", []).append(r["period"])
+    return hidden
+
+
+def no_series(event: dict[str, Any], weekly: list[dict[str, Any]]) -> str:
+    """Why an event has no weekly series to estimate: its units' weeks hidden, or no weeks at all."""
+    units = event["units"].split(";") if event["units"] else []
+    weeks = [r for r in weekly if (r["scope"] == "unit" and r["group_id"] in units)
+             or (not units and r["scope"] == "organisation")]  # fmt: skip
+    gone = sum(bool(r["suppressed"]) for r in weeks)
+    where = ", ".join(units) or "the organisation"
+    if gone:
+        return (f"no weekly series to estimate: {gone} of the {len(weeks)} weeks of {where} are hidden by the "
+                "minimum group size")
+    return f"no weekly series to estimate: {where} has {len(weeks)} weeks with figures"
+
+
+def effect_line(r: dict[str, Any], hidden: list[str] | None = None) -> str:
+    """One series' effect in plain words, from the row of the effects table (``hidden``: the weeks of its
+    unit or pair of units hidden for the minimum group size, which a series has no value in)."""
     what = f"{r['name']}, {MEASURE_WORDS.get(r['measure'], r['measure'])}"
     if r["verdict"] == "too_few_weeks":
-        return (f"{what}: too few weeks to tell ({r['weeks_before']} before, {r['weeks_after']} from the event on; "
-                "see effect_min_weeks and effect_min_segment)")  # fmt: skip
-    line = (f"{what}: level {_n(r['level'])} [95% {_n(r['level_low'])}, {_n(r['level_high'])}] from "
-            f"{r['before']:.3g} before, slope {_n(r['slope'])}/week; {r['placebos']} placebo weeks moved it "
-            f"{_n(r['placebo_low'])} to {_n(r['placebo_high'])} (rank p = {r['placebo_p']:.2f}): "
-            f"{VERDICT_WORDS[r['verdict']]}")  # fmt: skip
+        before = sum(week < r["week"] for week in hidden or [])
+        after = len(hidden or []) - before
+        why = (f"; {before + after} more weeks hidden by the minimum group size ({before} before, {after} from "
+               f"the event on)" if hidden else "")  # fmt: skip
+        return (f"{what}: too few weeks to tell ({r['weeks_before']} before, {r['weeks_after']} from the event on"
+                f"{why}; see effect_min_weeks and effect_min_segment)")  # fmt: skip
+    placebos = (f"{r['placebos']} placebo weeks moved it {_n(r['placebo_low'])} to {_n(r['placebo_high'])} "
+                f"(rank p = {r['placebo_p']:.2f})" if r["placebo_p"] is not None else
+                "no placebo week to hold it against (each lies effect_min_segment weeks from the event and the ends)")
+    before = "-" if r["before"] is None else f"{r['before']:.3g}"
+    line = (f"{what}: level {_n(r['level'])} [95% {_n(r['level_low'])}, {_n(r['level_high'])}] from {before} "
+            f"before, slope {_n(r['slope'])}/week; {placebos}: {verdict_words(r['verdict'], r['placebo_p'])}")
     if r.get("did_verdict"):
         line += (f". Against {r['comparison']} unaffected: {_n(r['did_level'])} [95% {_n(r['did_level_low'])}, "
-                 f"{_n(r['did_level_high'])}]: {VERDICT_WORDS[r['did_verdict']]}")  # fmt: skip
+                 f"{_n(r['did_level_high'])}]: {verdict_words(r['did_verdict'], r.get('did_placebo_p'))}")  # fmt: skip
     return line
 
 
@@ -71,15 +114,18 @@ def changes_cmd(settings: Settings, every: bool, out: Path | None, as_json: bool
         return
     effects = found["effects"].to_pylist()
     moved = found.moved()
+    hidden = hidden_weeks(found)
     if not found["events"].num_rows:
         click.echo("No events: ingest an events file (orgsphere ingest events FILE); the org chart shows none.")
     for event in found["events"].to_pylist():
         rows = [r for r in effects if r["event"] == event["event"]]
         click.echo(f"{event['event']} {event['day']} ({event['week']}, {event['origin']}): {event['label']}"
                    f" - {event['units'] or 'the whole organisation'}")  # fmt: skip
+        if not rows:  # (no series at all: say why, not nothing)
+            click.echo(f"  {no_series(event, found['weekly'].to_pylist())}")
         shown = rows if every else [r for r in moved if r["event"] == event["event"]]
         for r in shown:
-            click.echo(f"  {effect_line(r)}")
+            click.echo(f"  {effect_line(r, hidden.get(r['group_id']))}")
         rest = [r for r in rows if r not in shown]
         if rest:
             counts = {v: sum(r["verdict"] == v for r in rest) for v in ("unclear", "no_effect", "too_few_weeks")}
