@@ -16,6 +16,7 @@ import pytest
 
 import orgsphere
 from orgsphere.changes import analyse_changes
+from orgsphere.errors import IngestFailedError
 
 from .conftest import run_cli, write
 
@@ -208,6 +209,23 @@ def test_cli_says_how_many_weeks_the_minimum_group_size_hid(tmp_path: Path,
     assert code == 0, err
     assert f"no weekly series to estimate: {WEEKS} of the {WEEKS} weeks of ICT are hidden by the minimum group " \
            "size" in out  # fmt: skip
+
+
+def test_cli_changes_ends_with_the_data_check_and_its_exit_code(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Like analyse: the figures first, then the data check's line, and exit code 4 when it found an error (here
+    an edge list whose every row was rejected); with --json too, where the line goes to stderr."""
+    with build(tmp_path) as ws:
+        with pytest.raises(IngestFailedError):
+            ws.ingest_edges(write(tmp_path / "bad.csv", "src,dst\nnobody,sales1\nnoone,sales2\n"))
+    args = ["changes", "--setting", f"store={tmp_path / 's.duckdb'}", "--setting", f"key_file={tmp_path / 'k'}",
+            "--setting", "min_group_size=3"]
+    code, out, err = run_cli(args, capsys)
+    assert code == 4, err
+    assert "ICT works with the line" in out  # the figures were written
+    assert "data check: 1 errors" in err and "bad.csv" in err and "failed" in err
+    code, out, err = run_cli([*args, "--json"], capsys)
+    assert code == 4 and json.loads(out)["events"] and "data check: 1 errors" in err
 
 
 def test_analyse_publishes_the_tables_of_changes_where_events_were_given(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pyarrow.csv as pacsv
 from ..settings import Settings
 from ..spreadsheet import neutralise_formulas
 from ..workspace import Workspace
-from .common import command, echo_json, json_option
+from .common import command, data_check, echo_json, json_option
 
 __all__ = ["COMMANDS", "effect_line", "hidden_weeks", "no_series"]
 
@@ -105,12 +105,14 @@ def changes_cmd(settings: Settings, every: bool, out: Path | None, as_json: bool
     """
     with Workspace(settings, read_only=True) as ws:
         found = ws.changes()
+        health = ws.check() if ws.store is not None else None  # (the warehouse alone: no data check)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for name, table in found.items():
             pacsv.write_csv(neutralise_formulas(table), out / f"{name}.csv")
     if as_json:
         echo_json(found.to_dict())
+        data_check(health)
         return
     effects = found["effects"].to_pylist()
     moved = found.moved()
@@ -138,6 +140,7 @@ def changes_cmd(settings: Settings, every: bool, out: Path | None, as_json: bool
     for g in told:
         click.echo(f"  {g['name']}: slope {g['slope']:.2f} [95% {g['ci_low']:.2f}, {g['ci_high']:.2f}] over "
                    f"{g['weeks']} weeks of {g['persons_low']} to {g['persons_high']} persons ({g['verdict']})")
+    data_check(health)
 
 
 COMMANDS = [changes_cmd]

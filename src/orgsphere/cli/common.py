@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ..errors import OrgsphereWarning
+from ..health import Health
 from ..settings import SETTINGS, Settings, close_names, load_settings
 
 __all__ = ["command", "root_options", "setting_option", "json_option", "replace_option", "map_option", "echo_json",
@@ -178,11 +179,10 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False, default=_json_value))
 
 
-def data_check(results: Any) -> None:
-    """After the figures (analyse, report, export): the data check's line on stderr when it found something,
-    and exit code 4 when it found an error (the figures were written, but they should not be believed as they
-    are)."""
-    health = results.health
+def data_check(health: Health | None) -> None:
+    """After the figures (analyse, report, export, changes): the data check's line on stderr when it found
+    something, and exit code 4 when it found an error (the figures were written, but they should not be believed
+    as they are). None: no check (an analysis of the published warehouse, without the store)."""
     if health is not None and (health.errors or health.warnings):
         click.echo(health.line(), err=True)
         if health.exit_code:

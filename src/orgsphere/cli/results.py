@@ -34,7 +34,7 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
     actions = actions_of(results)
     if as_json:
         echo_json({**results.to_dict(top), "actions": actions.to_dict()})
-        data_check(results)
+        data_check(results.health)
         return
     head = results.headline()
     click.echo(f"Headline ({head.word}): {headline_text(results)}\n")
@@ -63,7 +63,7 @@ def analyse_cmd(settings: Settings, top: int, as_json: bool) -> None:
     for r in results.ranking(top):
         click.echo(f"{r['name'][:34]:<34} {r['kind'] or '-':<6} {r['persons']:>7} {r['internal']:>9} "
                    f"{r['external']:>9} {r['R'] if r['R'] is None else format(r['R'], '.3f'):>7}")  # fmt: skip
-    data_check(results)
+    data_check(results.health)
 
 
 fresh_option = click.option(
@@ -84,7 +84,7 @@ def report_cmd(settings: Settings, out: Path, fresh: bool) -> None:
         results = analysis.results
         path = ws.report(out, results=results)
     click.echo(f"report written to {path} ({path.stat().st_size / 1024:.0f} KiB)")
-    data_check(results)
+    data_check(results.health)
 
 
 @command("export")
@@ -101,7 +101,7 @@ def export_cmd(settings: Settings, out: Path, fmt: str, fresh: bool) -> None:
         written = ws.export(out, fmt, results=results)
     for path in written:
         click.echo(str(path))
-    data_check(results)
+    data_check(results.health)
 
 
 @command("publish")
