@@ -35,7 +35,7 @@ test: lint browser
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
-	$(BIN)/python benchmarks/bench_sphere.py
+	$(BIN)/python benchmarks/suite.py --json bench.json
 
 clean:
 	rm -rf $(VENV) demo site .pytest_cache .mypy_cache .ruff_cache

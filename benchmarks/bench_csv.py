@@ -1,22 +1,23 @@
 """Benchmark: reading CSV as exports write it — every field quoted (ServiceNow), a quoted field over several
-lines (Excel), a stray quote — against the same rows unquoted, in the same process, alternating.
+lines (Excel), a stray quote — against the same rows unquoted, in the same command, alternating, each run in a
+fresh process.
 
     python benchmarks/bench_csv.py                 # 10^6 rows, 3 runs each
     python benchmarks/bench_csv.py --rows 2000000 --repeat 5 --json csv.json
 
 Unquoted lines are the baseline (Arrow reads blocks of whole lines at once). Quoted lines stay with Arrow as
 long as every line closes its quotes; a field over several lines hands the rest of the file to Python's csv
-module, record by record. Prints seconds, rows per second and the ratio to the baseline (fastest run of
-each); writes them with --json. Never asserted in tests.
+module, record by record. Prints seconds, rows per second, peak memory and the ratio to the baseline (fastest
+run of each); writes them with --json. Never asserted in tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
-import time
 from pathlib import Path
+
+from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 from orgsphere.ingest.tabular import open_tabular
 
@@ -43,21 +44,23 @@ def main() -> None:
             files[name] = Path(tmp) / f"{k}.csv"
             files[name].write_text("src,dst,ts,note\n" + "".join(row(i) for i in range(args.rows)), encoding="utf-8")
         runs: dict[str, list[float]] = {name: [] for name in LAYOUTS}
+        peaks: dict[str, float] = {}
         for _ in range(args.repeat):
             for name, path in files.items():
-                t = time.perf_counter()
-                assert _read(path) == args.rows
-                runs[name].append(time.perf_counter() - t)
+                n, seconds, peak = fresh(_read, path)
+                assert n == args.rows
+                runs[name].append(seconds)
+                peaks[name] = max(peaks.get(name, 0.0), peak)
     base = min(runs["unquoted (baseline)"])
     out = []
-    print(f"{args.rows:,} rows, fastest of {args.repeat} runs each (all runs in brackets)")
+    print(f"{args.rows:,} rows, fastest of {args.repeat} runs each, each in a fresh process (all runs in brackets)")
     for name, seconds in runs.items():
         best = min(seconds)
-        out.append({"step": name, "rows": args.rows, "seconds": best, "runs": seconds, "ratio": best / base})
+        out.append(step(name, args.rows, best, base if name != "unquoted (baseline)" else None, peaks[name],
+                        runs=[round(s, 4) for s in seconds]))  # fmt: skip
         print(f"  {name:<22} {best:>6.2f} s {args.rows / best:>12,.0f} rows/s {best / base:>6.2f}x  "
-              f"[{', '.join(f'{s:.2f}' for s in seconds)}]")
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=2), encoding="utf-8")
+              f"peak {peaks[name]:6,.0f} MiB  [{', '.join(f'{s:.2f}' for s in seconds)}]")
+    write_json(args.json, "csv", out)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Benchmark: what complementary suppression costs as an organisation grows. Builds the sphere table of a
 generated organisation (units in a tree four levels deep, a tenth of them under the minimum group size, twelve
-months, four channels), then times, on the same table in the same process, the minimum group size alone
+months, four channels), then times, on the same table in the same command (each step in a fresh process that
+builds the table before its clock runs), the minimum group size alone
 (``suppress_small_groups``, the baseline) and the whole protection (``protect_sphere``: the published rows,
 the cells and relations, complementary suppression to its fixed point), and prints the ratio with the rows
 each hid.
@@ -14,12 +15,12 @@ Never asserted in tests (tests/test_disclosure.py tests what it hides).
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import time
 from collections import defaultdict
+from pathlib import Path
 
 import pyarrow as pa
+from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 from orgsphere.disclosure import protect_sphere
 from orgsphere.privacy import suppress_small_groups
@@ -60,20 +61,22 @@ def organisation(units: int, seed: int) -> tuple[pa.Table, pa.Table]:
     return pa.Table.from_pylist(ancestors), sphere
 
 
-def measure(units: int, min_size: int, seed: int) -> dict[str, float | int]:
-    ancestors, sphere = organisation(units, seed)
-    start = time.perf_counter()
-    suppress_small_groups(sphere, "persons", min_size)
-    base_s = time.perf_counter() - start
-    start = time.perf_counter()
+# each step runs in a fresh process (measure.fresh) on the organisation its setup built there
+def minimum_size_alone(prepared: tuple[pa.Table, pa.Table, int]) -> int:
+    _, sphere, min_size = prepared
+    return suppress_small_groups(sphere, "persons", min_size).num_rows
+
+
+def protect(prepared: tuple[pa.Table, pa.Table, int]) -> tuple[int, int, int, int]:
+    """The whole protection: (rows, published rows, primary rows, complementary rows)."""
+    ancestors, sphere, min_size = prepared
     protected = protect_sphere(sphere, ancestors, min_size)
-    full_s = time.perf_counter() - start
-    return {"units": units, "rows": sphere.num_rows, "published_rows": protected.num_rows,
-            "primary_rows": (int(sum(protected["suppressed"].to_pylist()))
-                             - int(protected.schema.metadata[b"secondary"])),
-            "secondary_rows": int(protected.schema.metadata[b"secondary"]),
-            "baseline_s": round(base_s, 4), "protect_s": round(full_s, 3),
-            "ratio": round(full_s / base_s, 1)}  # fmt: skip
+    secondary = int(protected.schema.metadata[b"secondary"])
+    return sphere.num_rows, protected.num_rows, int(sum(protected["suppressed"].to_pylist())) - secondary, secondary
+
+
+def built(units: int, seed: int, min_size: int) -> tuple[pa.Table, pa.Table, int]:
+    return (*organisation(units, seed), min_size)
 
 
 def main() -> None:
@@ -81,18 +84,21 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--min-group-size", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", help="write the figures to this file as well")
+    parser.add_argument("--json", type=Path, help="write the figures to this file as well")
     args = parser.parse_args()
-    results = []
+    steps = []
+    print("each step in a fresh process")
     for units in args.units:
-        r = measure(units, args.min_group_size, args.seed)
-        results.append(r)
-        print(f"{r['units']:>6} units, {r['rows']:>8,} rows ({r['published_rows']:,} published): primary "
-              f"{r['primary_rows']:,}, complementary {r['secondary_rows']:,}; protect {r['protect_s']} s = "
-              f"{r['ratio']}x the minimum group size alone ({r['baseline_s']} s)", flush=True)
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(results, fh, indent=2)
+        how = (units, args.seed, args.min_group_size)
+        _, base_s, base_peak = fresh(minimum_size_alone, *how, setup=built)
+        (rows, published, primary, secondary), full_s, peak = fresh(protect, *how, setup=built)
+        steps += [step("minimum group size alone", rows, base_s, peak=base_peak, units=units),
+                  step("protect_sphere", rows, full_s, base_s, peak, units=units, published_rows=published,
+                       primary_rows=primary, secondary_rows=secondary)]  # fmt: skip
+        print(f"{units:>6} units, {rows:>8,} rows ({published:,} published): primary {primary:,}, complementary "
+              f"{secondary:,}; protect {full_s:.3f} s = {full_s / base_s:.1f}x the minimum group size alone "
+              f"({base_s:.4f} s); peak {peak:,.0f} MiB", flush=True)
+    write_json(args.json, "disclosure", steps)
 
 
 if __name__ == "__main__":

@@ -3,14 +3,14 @@
     python benchmarks/bench_mail.py --messages 200000
 
 Generates an mbox of realistic messages (folded recipient lists, encoded names, replies, bodies of a few
-KB), then measures in one run:
+KB), then measures in one run, each step in a fresh process:
 
   headers     orgsphere's header-only mbox reader (iter_mbox + parse_headers): messages/s and MB/s
   email       Python's mailbox + email parser (headers only) on the same file: messages/s and MB/s
   ingest      the whole ingest into a store (pseudonymisation, resolution, staging, commit)
 
 and the peak memory of the header reader on the first quarter, half and whole of the file (each in a fresh
-process), which stays flat when reading is streaming.
+process too), which stays flat when reading is streaming.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ import argparse
 import email.parser
 import email.policy
 import mailbox
-import resource
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from measure import step, write_json  # benchmarks/measure.py (run these as scripts)
+from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
+
+import orgsphere
+from orgsphere.ingest.mailheaders import iter_mbox, parse_headers
+from orgsphere.privacy import Pseudonymiser
 
 FIRST = ["Anna", "Bram", "Jörg", "Zeynep", "Émile", "Floor", "Mark", "Noor"]
 
@@ -55,9 +56,6 @@ def make_mbox(path: Path, n: int, persons: int = 2000, seed: int = 1) -> None:
 
 
 def scan_headers(path: Path, limit: int | None = None) -> int:
-    from orgsphere.ingest.mailheaders import iter_mbox, parse_headers
-    from orgsphere.privacy import Pseudonymiser
-
     digest = Pseudonymiser(b"bench key" * 4).digest  # ids are keyed, as in an ingest
     n = 0
     with path.open("rb") as fh:
@@ -79,54 +77,54 @@ def scan_email(path: Path) -> int:
     return n
 
 
+def store_with_org_chart(folder: Path) -> tuple[Any, Path]:
+    """(the untimed setup of :func:`ingest`) a new store holding the org chart of ``folder``, open."""
+    (folder / "s.duckdb").unlink(missing_ok=True)
+    ws = orgsphere.open(folder / "s.duckdb", key_file=folder / "k", internal_domains="acme.example")
+    ws.ingest_orgchart(folder / "org.csv")
+    return ws, folder / "bench.mbox"
+
+
+def ingest(prepared: tuple[Any, Path]) -> int:
+    """The whole mail ingest of the mbox into the store: the interactions kept."""
+    ws, box = prepared
+    with ws:
+        return int(ws.ingest_mail(box).kept)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--peak-of", type=int, default=0, help=argparse.SUPPRESS)  # child process mode
-    parser.add_argument("--file", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.peak_of:
-        scan_headers(args.file, args.peak_of)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-        return
     folder = Path(tempfile.mkdtemp(prefix="orgsphere-mail-"))
     try:
         box = folder / "bench.mbox"
         make_mbox(box, args.messages)
         mb = box.stat().st_size / 2**20
-        print(f"mbox of {args.messages:,} messages, {mb:,.0f} MB")
-        import orgsphere.ingest.mailheaders  # noqa: F401  (imported before the clock runs: the reader is timed)
-
-        times = {}
+        print(f"mbox of {args.messages:,} messages, {mb:,.0f} MB; each step in a fresh process")
+        runs = {}
         for label, func in (("headers", scan_headers), ("email", scan_email)):
-            start = time.perf_counter()
-            n = func(box)
-            times[label] = time.perf_counter() - start
+            n, seconds, peak = fresh(func, box)
+            runs[label] = seconds, peak
             assert n == args.messages, (label, n)
-            print(f"  {label:<8} {times[label]:7.1f} s  {n / times[label]:10,.0f} messages/s  "
-                  f"{mb / times[label]:7.1f} MB/s")
-        print(f"  orgsphere's reader is {times['email'] / times['headers']:.1f}x faster than Python's email parser")
-        import orgsphere
-
+            print(f"  {label:<8} {seconds:7.1f} s  {n / seconds:10,.0f} messages/s  {mb / seconds:7.1f} MB/s  "
+                  f"peak {peak:6,.0f} MiB")
+        email_s = runs["email"][0]
+        print(f"  orgsphere's reader is {email_s / runs['headers'][0]:.1f}x faster than Python's email parser")
         org = folder / "org.csv"
         org.write_text("person,email,unit\n" + "".join(f"p{i},p{i}@acme.example,U{i % 40}\n" for i in range(2000)))
-        with orgsphere.open(folder / "s.duckdb", key_file=folder / "k", internal_domains="acme.example") as ws:
-            ws.ingest_orgchart(org)
-            start = time.perf_counter()
-            report = ws.ingest_mail(box)
-            seconds = time.perf_counter() - start
-        print(f"  ingest   {seconds:7.1f} s  {args.messages / seconds:10,.0f} messages/s  "
-              f"{report.kept:,} interactions kept")
-        steps = [step("email parser (baseline)", args.messages, times["email"]),
-                 step("header reader", args.messages, times["headers"], times["email"]),
-                 step("mail ingest", args.messages, seconds, times["email"], interactions=report.kept)]  # fmt: skip
+        kept, seconds, peak = fresh(ingest, folder, setup=store_with_org_chart)
+        print(f"  ingest   {seconds:7.1f} s  {args.messages / seconds:10,.0f} messages/s  {kept:,} interactions kept  "
+              f"peak {peak:6,.0f} MiB")
+        steps = [step("email parser (baseline)", args.messages, email_s, peak=runs["email"][1]),
+                 step("header reader", args.messages, runs["headers"][0], email_s, runs["headers"][1]),
+                 step("mail ingest", args.messages, seconds, email_s, peak, interactions=kept)]  # fmt: skip
         for share in (4, 2, 1):
             limit = args.messages // share
-            out = subprocess.run([sys.executable, __file__, "--peak-of", str(limit), "--file", str(box)],
-                                 capture_output=True, text=True, check=True)  # fmt: skip
-            print(f"  peak memory of the header reader after {limit:>9,} messages: {int(out.stdout):6,} MiB")
-            steps.append({"step": "header reader, peak memory", "rows": limit, "peak_mib": int(out.stdout)})
+            _, _, peak = fresh(scan_headers, box, limit)
+            print(f"  peak memory of the header reader after {limit:>9,} messages: {peak:6,.0f} MiB")
+            steps.append({"step": "header reader, peak memory", "rows": limit, "peak_mib": round(peak, 1)})
         write_json(args.json, "mail", steps, megabytes=round(mb, 1))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -3,7 +3,7 @@
     python benchmarks/bench_sphere.py --persons 100000 --interactions 20000000
 
 Generates an org chart (units of many sizes in a three-level tree), declared customer domains and an edge
-list (Parquet, written in chunks), then measures, in one process:
+list (Parquet, written in chunks), then measures, each step in a fresh process:
 
   ingest      orgsphere's edge-list ingest (validation, pseudonymisation, resolution, rejects)
   load        baseline: DuckDB loading the same Parquet into a table (no validation, no hashing)
@@ -12,23 +12,23 @@ list (Parquet, written in chunks), then measures, in one process:
               (persons and contributors among it: the meetings are two-way, mail and chat count the sender)
   scan        floor: one plain DuckDB scan-and-aggregate of the interactions (month, channel, sender)
 
-and prints seconds, rows per second, peak memory of the process and the ratios. Figures vary between
+and prints seconds, rows per second, the peak memory of each step's process and the ratios. Figures vary between
 machines and runs; compare ratios, never raw seconds, and never assert them in tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from measure import peak_mib  # benchmarks/measure.py (run these as scripts)
+from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.hierarchy import unit_groups
@@ -161,13 +161,58 @@ FROM persons p JOIN counts c USING (key, group_id, period, channel)
 """
 
 
-def timed(label: str, results: dict[str, dict[str, float]], rows: int, func):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    value = func()
-    seconds = time.perf_counter() - start
-    results[label] = {"seconds": seconds, "rows_per_second": rows / seconds, "peak_mib": peak_mib()}
-    print(f"  {label:<11} {seconds:8.1f} s  {rows / seconds:12,.0f} rows/s  peak {peak_mib():8,.0f} MiB", flush=True)
-    return value
+# each step runs in a fresh process (measure.fresh) on what its setup opened there
+def new_store(folder: Path) -> tuple[orgsphere.Workspace, Path]:
+    """(the untimed setup of :func:`ingest`) a new store holding the org chart and the parties, open."""
+    for old in (folder / "bench.duckdb", folder / "bench.duckdb.wal"):
+        old.unlink(missing_ok=True)
+    ws = orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
+    ws.ingest_orgchart(folder / "units.yaml", folder / "org.csv")
+    ws.ingest_parties(folder / "parties.csv")
+    return ws, folder / "edges.parquet"
+
+
+def ingest(prepared: tuple[orgsphere.Workspace, Path]) -> str:
+    ws, edges = prepared
+    with ws:
+        return ws.ingest_edges(edges).summary()
+
+
+def plain_load(edges: Path) -> int:
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE plain AS SELECT * FROM read_parquet('{edges}')")
+    return int(con.execute("SELECT count(*) FROM plain").fetchone()[0])  # type: ignore[index]
+
+
+def open_store(folder: Path) -> orgsphere.Workspace:
+    return orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
+
+
+def sphere(ws: orgsphere.Workspace) -> pa.Table:
+    with ws:
+        table, _ = sphere_counts(ws.store)
+        return table
+
+
+def with_groups(folder: Path) -> orgsphere.Workspace:
+    ws = open_store(folder)
+    groups = unit_groups(ws.store.table("units").to_pyarrow())
+    group_scopes, group_depths = groups["scope"].to_pylist(), groups["depth"].to_pylist()
+    key = [f"level:{d}" if s == "level" else s for s, d in zip(group_scopes, group_depths, strict=True)]
+    ws.store.raw.register("groups", groups.append_column("key", pa.array(key)))
+    return ws
+
+
+def sphere_sql(ws: orgsphere.Workspace) -> pa.Table:
+    with ws:
+        return ws.store.raw.execute(SPHERE_SQL, {"two_way": sorted(TWO_WAY_CHANNELS)}).to_arrow_table()
+
+
+def scan(ws: orgsphere.Workspace) -> int:
+    with ws:
+        return ws.store.raw.execute(
+            "SELECT strftime(ts, '%Y-%m') AS period, channel, src, count(*) AS n FROM interactions GROUP BY ALL"
+        ).to_arrow_table().num_rows
 
 
 def main() -> None:
@@ -186,40 +231,36 @@ def main() -> None:
     t = time.perf_counter()
     unit_of, n_units = make_org(folder, args.persons, rng)
     make_edges(folder / "edges.parquet", unit_of, n, rng)
-    print(f"  generated {n_units:,} teams in {time.perf_counter() - t:.1f} s", flush=True)
-    results: dict[str, dict[str, float]] = {}
+    print(f"  generated {n_units:,} teams in {time.perf_counter() - t:.1f} s; each step in a fresh process", flush=True)
+    results: dict[str, tuple[float, float]] = {}
+
+    def timed(label: str, func, arg, setup=None):  # type: ignore[no-untyped-def]
+        value, seconds, peak = fresh(func, arg, setup=setup)
+        results[label] = seconds, peak
+        print(f"  {label:<11} {seconds:8.1f} s  {n / seconds:12,.0f} rows/s  peak {peak:8,.0f} MiB", flush=True)
+        return value
+
     try:
-        with orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key") as ws:
-            ws.ingest_orgchart(folder / "units.yaml", folder / "org.csv")
-            ws.ingest_parties(folder / "parties.csv")
-            report = timed("ingest", results, n, lambda: ws.ingest_edges(folder / "edges.parquet"))
-            print("   ", report.summary().replace("\n", "\n    "))
-            con = ws.store.raw
-            timed("load", results, n, lambda: con.execute(
-                f"CREATE TEMP TABLE plain AS SELECT * FROM read_parquet('{folder / 'edges.parquet'}')"))  # fmt: skip
-            con.execute("DROP TABLE plain")
-            sphere, _ = timed("sphere", results, n, lambda: sphere_counts(ws.store))
-            groups = unit_groups(ws.store.table("units").to_pyarrow())
-            group_scopes, group_depths = groups["scope"].to_pylist(), groups["depth"].to_pylist()
-            key = [f"level:{d}" if s == "level" else s for s, d in zip(group_scopes, group_depths, strict=True)]
-            con.register("groups", groups.append_column("key", pa.array(key)))
-            plain = timed("sphere_sql", results, n, lambda: con.execute(
-                SPHERE_SQL, {"two_way": sorted(TWO_WAY_CHANNELS)}).to_arrow_table())  # fmt: skip
-            timed("scan", results, n, lambda: con.execute(
-                "SELECT strftime(ts, '%Y-%m') AS period, channel, src, count(*) AS n FROM interactions GROUP BY ALL"
-            ).to_arrow_table())  # fmt: skip
+        summary = timed("ingest", ingest, folder, new_store)
+        print("   ", summary.replace("\n", "\n    "))
+        timed("load", plain_load, folder / "edges.parquet")
+        ours_table = timed("sphere", sphere, folder, open_store)
+        plain = timed("sphere_sql", sphere_sql, folder, with_groups)
+        timed("scan", scan, folder, open_store)
         cols = ["group_id", "period", "channel", "persons", "contributors", "intra", "inter", "external", "customer"]
-        ours = sorted(tuple(r[c] for c in cols) for r in sphere.select(cols).to_pylist())
+        ours = sorted(tuple(r[c] for c in cols) for r in ours_table.select(cols).to_pylist())
         theirs = sorted(tuple(r[c] for c in cols) for r in plain.select(cols).to_pylist())
         same = ours == theirs
         print(f"\n  sphere tables identical to the hand-written SQL: {same} ({len(ours):,} rows)")
-        print(f"  ingest / plain DuckDB load:       {results['ingest']['seconds'] / results['load']['seconds']:6.2f}x")
-        sql_ratio = results["sphere"]["seconds"] / results["sphere_sql"]["seconds"]
-        print(f"  sphere / hand-written DuckDB SQL: {sql_ratio:6.2f}x")
-        print(f"  sphere / plain scan-and-aggregate: {results['sphere']['seconds'] / results['scan']['seconds']:5.2f}x")
-        if args.json:
-            args.json.write_text(json.dumps({"persons": args.persons, "interactions": n, "identical": same,
-                                             "figures": results}, indent=2))  # fmt: skip
+        seconds = {label: s for label, (s, _) in results.items()}
+        print(f"  ingest / plain DuckDB load:       {seconds['ingest'] / seconds['load']:6.2f}x")
+        print(f"  sphere / hand-written DuckDB SQL: {seconds['sphere'] / seconds['sphere_sql']:6.2f}x")
+        print(f"  sphere / plain scan-and-aggregate: {seconds['sphere'] / seconds['scan']:5.2f}x")
+        baselines = {"ingest": seconds["load"], "sphere": seconds["sphere_sql"]}
+        write_json(args.json, "sphere", [step(label, n, s, baselines.get(label), peak)
+                                         for label, (s, peak) in results.items()],
+                   persons=args.persons, identical=same,
+                   sphere_to_scan=round(seconds["sphere"] / seconds["scan"], 3))  # fmt: skip
         if not same:
             raise SystemExit("the sphere tables differ from the hand-written SQL")
     finally:

@@ -6,7 +6,7 @@ and search it for one word, as a lexicon of a single word would.
     python benchmarks/bench_text.py --texts 200000 --json text.json
 
 The texts are the labelled work items and sentences of tests/data, repeated. Prints texts per second and the
-ratio to that baseline run in the same process. Never asserted in tests.
+ratio to that baseline run in the same command; each step runs in a fresh process. Never asserted in tests.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import time
 from pathlib import Path
+from typing import Any
 
-from measure import step, write_json  # benchmarks/measure.py (run these as scripts)
+from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 from orgsphere.text.audit import find_hits
 from orgsphere.text.lexicon import fold, load_lexicon
@@ -26,36 +26,58 @@ from orgsphere.text.role_rules import load_role_lexicon
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
+ONE_WORD = re.compile(r"(?<![a-z0-9])advie[a-z]*")
+
+
+def texts_of(n: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """``n`` work items (title, category) and ``n`` sentences: the labelled ones of tests/data, repeated."""
+    items = list(csv.DictReader((DATA / "role_items.tsv").open(encoding="utf-8"), delimiter="\t"))
+    with (DATA / "internal_customer_sentences.tsv").open(encoding="utf-8") as fh:
+        sentences = [r["sentence"] for r in csv.DictReader(fh, delimiter="\t")]
+    titles = [(items[k % len(items)]["title"], items[k % len(items)]["category"]) for k in range(n)]
+    return titles, [sentences[k % len(sentences)] for k in range(n)]
+
+
+def with_lexicons(n: int) -> tuple[list[tuple[str, str]], list[str], Any, Any]:
+    return (*texts_of(n), load_role_lexicon(), load_lexicon())
+
+
+# each step runs in a fresh process (measure.fresh), on the texts and lexicons its setup made there
+def one_word_items(data: tuple[Any, ...]) -> int:
+    return sum(ONE_WORD.search(fold(t)) is not None for t, _ in data[0])
+
+
+def role_lexicon(data: tuple[Any, ...]) -> int:
+    return sum(data[2].classify(t, c) is not None for t, c in data[0])
+
+
+def one_word_sentences(data: tuple[Any, ...]) -> int:
+    return sum(ONE_WORD.search(fold(t)) is not None for t in data[1])
+
+
+def language_audit(data: tuple[Any, ...]) -> int:
+    return sum(len(find_hits(t, data[3])) for t in data[1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--texts", type=int, default=50_000)
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args()
-    items = list(csv.DictReader((DATA / "role_items.tsv").open(encoding="utf-8"), delimiter="\t"))
-    sentences_file = (DATA / "internal_customer_sentences.tsv").open(encoding="utf-8")
-    sentences = [r["sentence"] for r in csv.DictReader(sentences_file, delimiter="\t")]
-    titles = [(items[k % len(items)]["title"], items[k % len(items)]["category"]) for k in range(args.texts)]
-    texts = [sentences[k % len(sentences)] for k in range(args.texts)]
-    roles, lexicon = load_role_lexicon(), load_lexicon()
-    one_word = re.compile(r"(?<![a-z0-9])advie[a-z]*")
-
-    def timed(label: str, work: object) -> float:
-        t = time.perf_counter()
-        work()  # type: ignore[operator]
-        seconds = time.perf_counter() - t
-        print(f"  {label:<30} {seconds:>7.2f} s  {args.texts / seconds:>10,.0f} texts/s", flush=True)
-        return seconds
-
-    print(f"{args.texts:,} texts")
-    base_items = timed("baseline: one word, items", lambda: [one_word.search(fold(t)) for t, _ in titles])
-    role_s = timed("role lexicon", lambda: [roles.classify(t, c) for t, c in titles])
-    base_text = timed("baseline: one word, sentences", lambda: [one_word.search(fold(t)) for t in texts])
-    audit_s = timed("language audit", lambda: [find_hits(t, lexicon) for t in texts])
+    print(f"{args.texts:,} texts, each step in a fresh process")
+    runs: dict[str, tuple[float, float]] = {}
+    for label, func in (("baseline: one word, items", one_word_items), ("role lexicon", role_lexicon),
+                        ("baseline: one word, sentences", one_word_sentences), ("language audit", language_audit)):
+        _, seconds, peak = fresh(func, args.texts, setup=with_lexicons)
+        runs[label] = seconds, peak
+        print(f"  {label:<30} {seconds:>7.2f} s  {args.texts / seconds:>10,.0f} texts/s  peak {peak:6,.0f} MiB",
+              flush=True)  # fmt: skip
+    base_items, base_text = runs["baseline: one word, items"][0], runs["baseline: one word, sentences"][0]
+    role_s, audit_s = runs["role lexicon"][0], runs["language audit"][0]
     print(f"\nrole lexicon {role_s / base_items:.1f}x the one-word baseline; language audit {audit_s / base_text:.1f}x")
-    write_json(args.json, "text", [step("baseline: one word, items", args.texts, base_items),
-                                   step("role lexicon", args.texts, role_s, base_items),
-                                   step("baseline: one word, sentences", args.texts, base_text),
-                                   step("language audit", args.texts, audit_s, base_text)])  # fmt: skip
+    baselines = {"role lexicon": base_items, "language audit": base_text}
+    write_json(args.json, "text", [step(label, args.texts, seconds, baselines.get(label), peak)
+                                   for label, (seconds, peak) in runs.items()])
 
 
 if __name__ == "__main__":

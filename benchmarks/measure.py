@@ -1,9 +1,13 @@
-"""What every benchmark here measures besides time: the process's peak memory; and the figures as JSON."""
+"""What every benchmark here measures besides time: peak memory, each step in a fresh process; and the figures
+as JSON."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import resource
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +17,32 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def step(name: str, rows: int, seconds: float, baseline: float | None = None, **more: Any) -> dict[str, Any]:
-    """One step's figures as every benchmark writes them: rows, seconds, peak MiB so far and the ratio of
-    its time to the baseline's (run in the same command)."""
-    return {"step": name, "rows": rows, "seconds": round(seconds, 4), "peak_mib": round(peak_mib(), 1),
+def _timed_child(func: Callable[..., Any], args: tuple[Any, ...], setup: Callable[..., Any] | None) -> tuple[Any, ...]:
+    if setup is not None:
+        args = (setup(*args),)
+    start = time.perf_counter()
+    value = func(*args)
+    return value, time.perf_counter() - start, peak_mib()
+
+
+def fresh(func: Callable[..., Any], *args: Any, setup: Callable[..., Any] | None = None) -> tuple[Any, float, float]:
+    """Run ``func(*args)`` in a fresh Python process: (its value, the seconds the call took, the peak MiB of that
+    process). The clock runs around the call only, after the child has imported what it needs, and after
+    ``setup`` (if given: the child runs ``func(setup(*args))``, timing only ``func``). The peak is the step's
+    own, not that of the steps before it. ``func`` and ``setup`` are module-level functions, the arguments and
+    the value small (they are pickled across)."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        value, seconds, peak = pool.apply(_timed_child, (func, args, setup))
+    return value, seconds, peak
+
+
+def step(name: str, rows: int | None, seconds: float, baseline: float | None = None, peak: float | None = None,
+         **more: Any) -> dict[str, Any]:  # fmt: skip
+    """One step's figures as every benchmark writes them: rows, seconds, peak MiB (the step's own, from
+    :func:`fresh`, else this process's so far) and the ratio of its time to the baseline's (run in the same
+    command)."""
+    return {"step": name, "rows": rows, "seconds": round(seconds, 4),
+            "peak_mib": round(peak if peak is not None else peak_mib(), 1),
             "ratio": round(seconds / baseline, 3) if baseline else None, **more}  # fmt: skip
 
 
