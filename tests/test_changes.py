@@ -178,7 +178,7 @@ def test_cli_changes_prints_the_effects_and_json(tmp_path: Path, capsys: pytest.
             "--setting", "min_group_size=3", "--setting", "customer_domains=client.example"]
     code, out, err = run_cli(args, capsys)
     assert code == 0, err
-    assert "ICT works with the line" in out and "customer contact R_customer" in out and "beyond the placebo" in out
+    assert "ICT works with the line" in out and "outwardness towards customers" in out and "beyond the placebo" in out
     code, out, err = run_cli([*args, "--json", "--out", str(tmp_path / "tables")], capsys)
     assert code == 0, err
     got = json.loads(out)

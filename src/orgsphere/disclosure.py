@@ -36,7 +36,7 @@ from .analysis.periods import label_days
 from .markers import UNDATED
 
 __all__ = [
-    "complementary_suppression", "sphere_relations", "period_blocks", "SphereCells", "protect_sphere",
+    "complementary_suppression", "sphere_relations", "period_stretches", "SphereCells", "protect_sphere",
     "protect_together", "published_rows",
     "follow_sphere", "protect_domains",
 ]  # fmt: skip
@@ -224,7 +224,7 @@ class SphereCells:
             if cell is not None:
                 self.sizes[cell] = max(self.sizes.get(cell, 0), n or 0)
         relations = sphere_relations(self.sizes, tree)
-        stretches, across = period_blocks(self.sizes)  # (where the table holds months and weeks together)
+        stretches, across = period_stretches(self.sizes)  # (where the table holds months and weeks together)
         self.sizes.update(stretches)
         relations += across
         # a sum of one part (a group's only channel, its only month) is that part: one cell, hidden together
@@ -305,7 +305,7 @@ def sphere_relations(
     return sorted(out, key=str)  # (one order whatever the hash seed: the same cells hidden in every run)
 
 
-def period_blocks(cells: dict[Cell, int]) -> tuple[dict[Cell, int], list[Relation]]:
+def period_stretches(cells: dict[Cell, int]) -> tuple[dict[Cell, int], list[Relation]]:
     """Where the cells hold months and weeks of a group and channel: the stretches of days that are at once a
     run of whole months and a run of whole weeks (a month that begins on a Monday and ends on a Sunday, or
     September to November 2025; a gap in the group's data ends a stretch too), each the sum of its months and
@@ -340,9 +340,9 @@ def period_blocks(cells: dict[Cell, int]) -> tuple[dict[Cell, int], list[Relatio
                 one, rest = (months[0], weeks) if len(months) == 1 else (weeks[0], months)
                 out.append((one, rest))
                 continue
-            block = (g, ("stretch", months[0][1], months[-1][1]), c)
-            sizes[block] = max(cells[part] for part in (*months, *weeks))
-            out += [(block, months), (block, weeks)]
+            whole = (g, ("stretch", months[0][1], months[-1][1]), c)
+            sizes[whole] = max(cells[part] for part in (*months, *weeks))
+            out += [(whole, months), (whole, weeks)]
     return sizes, sorted(out, key=str)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import click
 import pyarrow.csv as pacsv
 
+from ..report.changes import measure_words
+from ..report.i18n import words
 from ..settings import Settings
 from ..spreadsheet import neutralise_formulas
 from ..workspace import Workspace
@@ -15,15 +17,6 @@ from .common import command, data_check, echo_json, json_option
 
 __all__ = ["COMMANDS", "effect_line", "hidden_weeks", "no_series"]
 
-MEASURE_WORDS = {
-    "R": "outwardness R", "R_customer": "customer contact R_customer",
-    "within_1": "share within one hop of a customer",
-    "machinery": "internal-customer machinery traffic (SLA, surveys)", "ticket_share": "ticket share",
-    "initiative_a": "the first unit's share of the initiatives (the line unit's, where one is)",
-    "joint_work": "joint customer work", "supplier": "weeks judged supplier (not partner)",
-    "supporting_share": "share of supporting work", "regulating_share": "share of regulating work",
-    "executing_share": "share of executing work", "advisory_share": "share of advisory work",
-}  # fmt: skip
 VERDICT_WORDS = {
     "effect": "changed, beyond the placebo weeks' swings",
     "unclear": "interval excludes no change, but placebo weeks moved as much: not told from the series' swings",
@@ -73,7 +66,7 @@ def no_series(event: dict[str, Any], weekly: list[dict[str, Any]]) -> str:
 def effect_line(r: dict[str, Any], hidden: list[str] | None = None) -> str:
     """One series' effect in plain words, from the row of the effects table (``hidden``: the weeks of its
     unit or pair of units hidden for the minimum group size, which a series has no value in)."""
-    what = f"{r['name']}, {MEASURE_WORDS.get(r['measure'], r['measure'])}"
+    what = f"{r['name']}, {measure_words(words('en')).get(r['measure'], r['measure'])}"  # (the report's words)
     if r["verdict"] == "too_few_weeks":
         before = sum(week < r["week"] for week in hidden or [])
         after = len(hidden or []) - before
