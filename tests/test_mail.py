@@ -451,3 +451,37 @@ def test_the_quick_date_reader_agrees_with_the_full_parser() -> None:
         headers = parse_headers([b"From: a@x.example\n", f"Date: {raw}\n".encode()], digest)
         assert (headers.date if headers.date_problem is None else "refused") == full(raw), raw
     assert sum(_common_date(raw) is not None for raw in dates) > 1000  # (most took the quick way)
+
+
+LINE = st.one_of(st.sampled_from([b"", b"\r", b" folded", b"From: a@b.example", b"z" * 39, b"z" * 40, b"z" * 41,
+                                  b"y" * 300]),
+                 st.binary(max_size=60).map(lambda b: b.replace(b"\n", b"")))  # (lines around max_line_bytes, 40)
+END = st.sampled_from([b"\n", b"\r\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(LINE, END), max_size=12), st.booleans())
+def test_a_message_file_split_at_once_reads_as_the_line_reader_reads_it(lines: list[tuple[bytes, bytes]],
+                                                                        last_end: bool) -> None:
+    """A message file's header block is split at once where it ends in the first bytes read, else read by the
+    line reader that keeps the limits: both must give the same lines and refusal, for blank lines in CRLF or
+    LF, lines over max_line_bytes, blocks over max_header_bytes, a file without a last line end, and a block
+    that ends beyond the first read (a read of 16 or 64 bytes here)."""
+    import io
+
+    from orgsphere.ingest import mailheaders
+    from orgsphere.ingest.limits import ReadLimits
+
+    data = b"".join(text + end for text, end in lines)
+    if lines and not last_end:
+        data = data[: -len(lines[-1][1])]
+    limits = ReadLimits.of()
+    limits = type(limits)(**{**limits.__dict__, "max_line_bytes": 40, "max_header_bytes": 200})
+    expected = mailheaders._read_header_block_capped(io.BytesIO(data), limits)
+    before = mailheaders.HEAD_READ
+    try:
+        for head in (16, 64, before):
+            mailheaders.HEAD_READ = head
+            assert mailheaders.read_header_block(io.BytesIO(data), limits) == expected, head
+    finally:
+        mailheaders.HEAD_READ = before

@@ -68,16 +68,22 @@ def mail_files(path: Path) -> tuple[str, list[Path]]:
         if not head.strip():
             raise InputError(f"{path}: the file is empty; expected an mbox file or an .eml message.")
         return _file_kind(path, head), [path]
+    # (sorted by their parts: the order of paths, without comparing Path objects, some 10 µs a file)
     if (path / "cur").is_dir() or (path / "new").is_dir():
-        files = sorted(p for sub in ("cur", "new") for p in (path / sub).glob("*") if p.is_file())
+        files = sorted((p for sub in ("cur", "new") for p in (path / sub).glob("*") if p.is_file()), key=_parts)
         for child in sorted(path.glob(".*")):  # Maildir++ subfolders: .Sent, .Archive, ...
             if child.is_dir():
-                files += sorted(p for sub in ("cur", "new") for p in (child / sub).glob("*") if p.is_file())
+                files += sorted((p for sub in ("cur", "new") for p in (child / sub).glob("*") if p.is_file()),
+                                key=_parts)  # fmt: skip
         return "maildir", files
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted((p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")), key=_parts)
     if not files:
         raise InputError(f"{path}: an empty folder; expected a Maildir (cur/, new/) or .eml files.")
     return "eml", files
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
 
 
 def _file_kind(path: Path, head: bytes) -> str:

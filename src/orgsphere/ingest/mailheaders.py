@@ -32,7 +32,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from typing import BinaryIO
 
 from ..settings import ByteSize
-from .cappedlines import CappedLines
+from .cappedlines import ByteStream, CappedLines
 from .limits import ReadLimits, raise_hint
 
 __all__ = ["MailHeaders", "iter_mbox", "read_header_block", "parse_headers", "has_binary_bytes"]
@@ -102,7 +102,7 @@ class _HeaderBlock:
             self.lines.append(line)
 
 
-def _capped(fh: BinaryIO, limits: ReadLimits) -> tuple[io.BufferedReader, dict[int, int]]:
+def _capped(fh: ByteStream, limits: ReadLimits) -> tuple[io.BufferedReader, dict[int, int]]:
     """``fh`` read line by line with lines over ``max_line_bytes`` as empty lines, and their numbers."""
     capped = CappedLines(fh, limits.max_line_bytes)
     return io.BufferedReader(capped, 1 << 20), capped.too_long
@@ -136,10 +136,60 @@ def iter_mbox(fh: BinaryIO, limits: ReadLimits | None = None) -> Iterator[tuple[
         yield start, block.lines, block.problem
 
 
+HEAD_READ = 1 << 16  # the bytes of a message file read at once, in which its header block nearly always ends
+
+
 def read_header_block(fh: BinaryIO, limits: ReadLimits | None = None) -> tuple[list[bytes], str | None]:
     """The header lines of one message file (.eml, Maildir), reading nothing past the first blank line, and
-    None; for a message over a limit, [] and why it is refused."""
+    None; for a message over a limit, [] and why it is refused. A header block that ends within the first
+    :data:`HEAD_READ` bytes, within the limits, is split there at once (:func:`_header_lines`); any other goes
+    through the line reader that keeps the limits (the same answer, slower: it sets up a buffer per file)."""
     limits = limits or ReadLimits.of()
+    head = fh.read(HEAD_READ)
+    lines = _header_lines(head, limits, whole=len(head) < HEAD_READ)
+    if lines is not None:
+        return lines, None
+    return _read_header_block_capped(_Prefixed(head, fh), limits)
+
+
+def _header_lines(head: bytes, limits: ReadLimits, whole: bool) -> list[bytes] | None:
+    """The header lines at the start of ``head`` (``whole``: the file's every byte), each with its line end, as
+    the line reader gives them; None where that reader must decide: no blank line in ``head`` though the file
+    goes on, a line over ``max_line_bytes``, or a block over ``max_header_bytes``."""
+    if head.startswith((b"\n", b"\r\n")):
+        return []
+    ends = [i for i in (head.find(b"\n\n"), head.find(b"\n\r\n")) if i >= 0]
+    if ends:
+        block = head[: min(ends) + 1]
+    elif whole:
+        block = head
+    else:
+        return None
+    if len(block) > limits.max_header_bytes:
+        return None
+    parts = block.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:  # (the file ends without a line end)
+        lines.append(parts[-1])
+    if max(map(len, parts)) > limits.max_line_bytes:
+        return None
+    return lines
+
+
+class _Prefixed:
+    """``head``, the bytes already read of ``fh``, then the rest of ``fh``."""
+
+    def __init__(self, head: bytes, fh: BinaryIO):
+        self.head, self.fh = head, fh
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self.head:
+            out, self.head = self.head, b""
+            return out
+        return self.fh.read(size)
+
+
+def _read_header_block_capped(fh: ByteStream, limits: ReadLimits) -> tuple[list[bytes], str | None]:
     lines, too_long = _capped(fh, limits)
     block = _HeaderBlock(limits)
     for number, line in enumerate(lines, start=1):
