@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
+from measure import bench_store, fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.contacts import KeyedGraphs, contact_graph
@@ -32,7 +32,7 @@ from orgsphere.analysis.distance import hop_distances, person_distances
 
 
 def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:
-    ws = orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
+    ws = bench_store(folder)
     con = ws.store.raw
     units = max(1, persons // 10)
     con.execute("INSERT INTO units VALUES ('Firm', 'Firm', NULL, NULL, NULL, NULL)")
@@ -58,14 +58,10 @@ def build(folder: Path, persons: int, contacts: int) -> orgsphere.Workspace:
     return ws
 
 
-def open_store(folder: Path) -> orgsphere.Workspace:
-    return orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
-
-
 def whole_graph(folder: Path) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """(the untimed setup of the searches) the year's contact graph: persons, both ends of each tie, and the
     persons in direct customer contact."""
-    with open_store(folder) as ws:
+    with bench_store(folder) as ws:
         graph = contact_graph(ws.store, 2, ("customer",), ())
         with KeyedGraphs(graph) as keyed:
             whole = next(g for g in keyed if (g.period, g.channel) == (-1, -1))
@@ -118,7 +114,7 @@ def search(ws: orgsphere.Workspace, how: str) -> tuple[int, str]:
 
 
 def open_with(folder: Path, how: str) -> tuple[orgsphere.Workspace, str]:
-    return open_store(folder), how
+    return bench_store(folder), how
 
 
 def search_step(prepared: tuple[orgsphere.Workspace, str]) -> tuple[int, str]:
@@ -152,10 +148,10 @@ def main() -> None:
             n_pairs = ws.store.raw.execute("SELECT count(*) FROM pairs").fetchone()[0]
         print(f"built {n_pairs:,} distinct contacts among {args.persons:,} persons in {time.perf_counter() - t:.0f} s; "
               "each step in a fresh process")  # fmt: skip
-        _, scan_s, peak = fresh(scan, folder, setup=open_store)
+        _, scan_s, peak = fresh(scan, folder, setup=bench_store)
         print(f"  baseline   {scan_s:>8.2f} s   peak {peak:>8,.0f} MiB   one scan of the interactions, counted per "
               "pair")
-        _, extract_s, extract_peak = fresh(extract, folder, setup=open_store)
+        _, extract_s, extract_peak = fresh(extract, folder, setup=bench_store)
         print(f"  extract    {extract_s:>8.2f} s   peak {extract_peak:>8,.0f} MiB   (ties of at least 2 interactions, "
               f"units, customer contacts; every month and channel): {extract_s / scan_s:.1f}x the baseline scan",
               flush=True)  # fmt: skip

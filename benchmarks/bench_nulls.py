@@ -21,6 +21,7 @@ them in tests.
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import tempfile
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
+from measure import bench_store, fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.fit import fit_power
@@ -70,8 +71,7 @@ def build(store_path: Path, key: Path, units: int, persons: int, interactions: i
 
 
 # each step runs in a fresh process (measure.fresh) on what its setup read there
-def open_store(folder: Path) -> orgsphere.Workspace:
-    return orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key", memory_limit="")
+open_store = functools.partial(bench_store, memory_limit="")  # (no memory limit: the steps as they were timed)
 
 
 def scan(ws: orgsphere.Workspace) -> int:

@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from measure import fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
+from measure import bench_store, fresh, step, write_json  # benchmarks/measure.py (run these as scripts)
 
 import orgsphere
 from orgsphere.analysis.hierarchy import unit_groups
@@ -166,7 +166,7 @@ def new_store(folder: Path) -> tuple[orgsphere.Workspace, Path]:
     """(the untimed setup of :func:`ingest`) a new store holding the org chart and the parties, open."""
     for old in (folder / "bench.duckdb", folder / "bench.duckdb.wal"):
         old.unlink(missing_ok=True)
-    ws = orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
+    ws = bench_store(folder)
     ws.ingest_orgchart(folder / "units.yaml", folder / "org.csv")
     ws.ingest_parties(folder / "parties.csv")
     return ws, folder / "edges.parquet"
@@ -184,10 +184,6 @@ def plain_load(edges: Path) -> int:
     return int(con.execute("SELECT count(*) FROM plain").fetchone()[0])  # type: ignore[index]
 
 
-def open_store(folder: Path) -> orgsphere.Workspace:
-    return orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key")
-
-
 def sphere(ws: orgsphere.Workspace) -> pa.Table:
     with ws:
         table, _ = sphere_counts(ws.store)
@@ -195,7 +191,7 @@ def sphere(ws: orgsphere.Workspace) -> pa.Table:
 
 
 def with_groups(folder: Path) -> orgsphere.Workspace:
-    ws = open_store(folder)
+    ws = bench_store(folder)
     groups = unit_groups(ws.store.table("units").to_pyarrow())
     group_scopes, group_depths = groups["scope"].to_pylist(), groups["depth"].to_pylist()
     key = [f"level:{d}" if s == "level" else s for s, d in zip(group_scopes, group_depths, strict=True)]
@@ -244,9 +240,9 @@ def main() -> None:
         summary = timed("ingest", ingest, folder, new_store)
         print("   ", summary.replace("\n", "\n    "))
         timed("load", plain_load, folder / "edges.parquet")
-        ours_table = timed("sphere", sphere, folder, open_store)
+        ours_table = timed("sphere", sphere, folder, bench_store)
         plain = timed("sphere_sql", sphere_sql, folder, with_groups)
-        timed("scan", scan, folder, open_store)
+        timed("scan", scan, folder, bench_store)
         cols = ["group_id", "period", "channel", "persons", "contributors", "intra", "inter", "external", "customer"]
         ours = sorted(tuple(r[c] for c in cols) for r in ours_table.select(cols).to_pylist())
         theirs = sorted(tuple(r[c] for c in cols) for r in plain.select(cols).to_pylist())

@@ -1,5 +1,5 @@
 """What every benchmark here measures besides time: peak memory, each step in a fresh process; and the figures
-as JSON."""
+as JSON. Also the store a benchmark builds (:func:`bench_store`)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ def fresh(func: Callable[..., Any], *args: Any, setup: Callable[..., Any] | None
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         value, seconds, peak = pool.apply(_timed_child, (func, args, setup))
     return value, seconds, peak
+
+
+def bench_store(folder: Path, **settings: Any) -> Any:
+    """The benchmark's store in ``folder`` (bench.duckdb, its key in bench.key), open: what a benchmark builds,
+    and what each of its steps opens again in its own process."""
+    import orgsphere
+
+    return orgsphere.open(folder / "bench.duckdb", key_file=folder / "bench.key", **settings)
 
 
 def step(name: str, rows: int | None, seconds: float, baseline: float | None = None, peak: float | None = None,
