@@ -349,6 +349,30 @@ ARCHIVE = textwrap.dedent("""\
 """)
 
 
+def test_a_duplicate_counts_the_rows_the_store_holds_not_those_rejected_the_first_time(
+    mws: orgsphere.Workspace, tmp_path: Path
+) -> None:
+    # ann writes to bob and cid and copies herself in: the self-sent row is rejected, two rows are kept
+    maildir = mailbox.Maildir(tmp_path / "mail", create=True)
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Date"] = "ann@acme.example", "bob@acme.example", "Mon, 1 Jan 2024 10:00:00 +0000"
+    msg["Cc"], msg["Message-ID"] = "cid@acme.example, ann@acme.example", "<self@acme.example>"
+    msg.set_content("x")
+    maildir.add(msg)
+    for folder in ("Sent", "Archive"):  # two more copies in this ingest
+        maildir.add_folder(folder).add(msg)
+    first = mws.ingest_mail(tmp_path / "mail")
+    assert (first.kept, first.rejected) == (2, 1) and mws.store.counts()["interactions"] == 2
+    assert first.recognised == 4  # the two copies' rows: those kept of the first copy, twice
+    assert first.rows == first.kept + first.rejected + first.recognised
+    # the same message in another export: exactly the 2 rows the store holds are already there
+    write(tmp_path / "loose" / "copy.eml", msg.as_string())
+    again = mws.ingest_mail(tmp_path / "loose")
+    assert (again.rows, again.kept, again.rejected, again.recognised) == (2, 0, 0, 2)
+    assert "2 rows already in the store, counted once" in again.summary()
+    assert mws.store.counts()["interactions"] == 2
+
+
 def test_a_reused_message_id_with_another_sender_or_date_is_another_message(
     mws: orgsphere.Workspace, tmp_path: Path
 ) -> None:

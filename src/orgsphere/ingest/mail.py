@@ -23,6 +23,7 @@ Bodies are never read into the store.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,12 +160,12 @@ class _MailReader:
         self.digest = session.digest
         self.subjects = settings.read_subjects  # (a subject is not even decoded without it)
         self.max_recipients = settings.max_recipients
-        # identities of the mail in the store
-        self.seen: set[str] = {
-            r[0] for r in store.raw.execute(
-                "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'mail:')"
-            ).fetchall()
-        }  # fmt: skip
+        # the mail in the store: identity -> its rows there (a message's rows rejected then are not there)
+        self.stored: dict[str, int] = dict(store.raw.execute(
+            "SELECT split_part(source_id, ':', 2), count(*) FROM interactions WHERE starts_with(source_id, 'mail:') "
+            "GROUP BY 1").fetchall())  # fmt: skip
+        self.seen: set[str] = set()  # identities read in this ingest
+        self.repeated: Counter[str] = Counter()  # of those, the ones read again: identity -> times
         self.messages = self.duplicates = self.rejected = self.handed_on = self.undated = self.no_id = 0
 
     def _reject(self, where: str, reason: str, excerpt: str = "") -> None:
@@ -184,11 +185,13 @@ class _MailReader:
                          "this message is skipped, the rest of the file is read")  # fmt: skip
             return
         headers = parse_headers(lines, self.digest, self.subjects)
-        if headers.identity in self.seen:
+        if headers.identity in self.stored:  # its rows in the store are its rows here, counted once
             self.duplicates += 1
-            known = len(headers.recipients) or 1  # its rows (no recipient: one row)
-            self.session.report.recognised += known
-            self.session.report.rows += known
+            self._recognise(self.stored[headers.identity])
+            return
+        if headers.identity in self.seen:  # its rows kept from the first copy are known at the end: finish()
+            self.duplicates += 1
+            self.repeated[headers.identity] += 1
             return
         self.seen.add(headers.identity)
         reason = not_a_contact(headers, self.automated, self.reject_bulk, self.max_recipients)
@@ -205,6 +208,18 @@ class _MailReader:
         for k, recipient in enumerate(headers.recipients):
             self.buffer.add(f"{where}, recipient {k + 1}", headers.sender, recipient, headers.date, channel,
                             headers.thread_id, f"mail:{headers.identity}:{k}", subject=headers.subject)  # fmt: skip
+
+    def _recognise(self, rows: int) -> None:
+        self.session.report.recognised += rows
+        self.session.report.rows += rows
+
+    def finish(self) -> None:
+        """After the last message: stage the rows in hand, and count the rows of the messages read twice in
+        this ingest as those kept from their first copy."""
+        self.buffer.flush()
+        if self.repeated:
+            kept = self.session.staged_per_message(pa.array(list(self.repeated), pa.string()))
+            self._recognise(sum(n * self.repeated[m] for m, n in kept.items()))
 
     def notes(self) -> list[str]:
         kept = self.edges.kept_messages
@@ -256,7 +271,7 @@ def ingest_mail(store: Store, path: Path, settings: Settings, progress: Progress
         reader = _MailReader(store, settings, session)
         for where, lines, refused in messages(kind, files, ReadLimits.of(settings), progress):
             reader.message(where, lines, refused)
-        reader.buffer.flush()
+        reader.finish()
         session.report.notes.extend(reader.notes())
         session.on_commit(lambda: reader.edges.resolver.flush(store))
 

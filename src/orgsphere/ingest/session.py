@@ -191,6 +191,23 @@ class IngestSession:
         quoted = str(path).replace("'", "''")
         return ", ".join(names), f"read_parquet('{quoted}')"
 
+    def staged_per_message(self, messages: pa.Array) -> dict[str, int]:
+        """Of the interactions staged so far by a reader whose ``source_id`` is ``<kind>:<message>:<k>``, the
+        rows of each of ``messages`` (a message with none left out). Call it after the reader's last
+        :meth:`stage`: it closes the staged file."""
+        staged = self._staged_parquet("interactions")
+        if staged is None or not len(messages):
+            return {}
+        view = "_orgsphere_staged_messages"
+        self.store.raw.register(view, pa.table({"message": messages}))
+        try:
+            rows = self.store.raw.execute(f"""
+                SELECT split_part(source_id, ':', 2) AS message, count(*) AS rows FROM {staged[1]}
+                WHERE split_part(source_id, ':', 2) IN (SELECT message FROM {view}) GROUP BY 1""").fetchall()
+            return dict(rows)
+        finally:
+            self.store.raw.unregister(view)
+
     def _wait_for_writing(self) -> None:
         """Wait until the chunk in writing is written (its failure, a full disk, is raised here)."""
         written, self._written = self._written, None
