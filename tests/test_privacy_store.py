@@ -1,3 +1,4 @@
+import hashlib
 import hmac
 import os
 import stat
@@ -8,10 +9,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import orgsphere
 from orgsphere.errors import KeyMismatchError, StoreError, StoreLockedError
-from orgsphere.privacy import Pseudonymiser, load_or_create_key, suppress_small_groups
+from orgsphere.privacy import Pseudonymiser, load_or_create_key, normalise_identity, suppress_small_groups
 from orgsphere.schema import SCHEMA_VERSION, TABLES
 
 from .conftest import write
@@ -29,14 +32,25 @@ def test_pseudonyms_are_keyed_normalised_and_stable() -> None:
     assert a.one("Anna@Example.com ") == a.one("anna@example.com") == a.one("mailto:anna@example.com")
     assert a.one("anna@example.com") != b.one("anna@example.com")
     # keyed: without the key, no hash of the address (plain, or of any of its forms) leads to the pseudonym
-    import hashlib
-
     forms = ("anna@example.com", "Anna@Example.com ", "mailto:anna@example.com")
     plain = {getattr(hashlib, h)(f.encode()).hexdigest() for h in ("sha256", "sha1", "md5") for f in forms}
     assert not any(p.startswith(a.one("anna@example.com")) for p in plain)
     assert a.one("anna@example.com") == hmac.new(b"k" * 32, b"anna@example.com", hashlib.sha256).hexdigest()[:20]
     arr = a.array(pa.array(["x", "y", "x", None]))
     assert arr.to_pylist() == [a.one("x"), a.one("y"), a.one("x"), None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.binary(min_size=1, max_size=150), kind=st.text(max_size=20), value=st.text(max_size=200))
+def test_pseudonyms_and_digests_are_exactly_hmac_sha256(key: bytes, kind: str, value: str) -> None:
+    # the pads hashed once (privacy._HmacSha256) give the digest of the standard library's HMAC, for keys
+    # shorter and longer than SHA-256's block of 64 bytes and any text (lone surrogates replaced)
+    p = Pseudonymiser(key)
+    message = f"orgsphere id v1\x1f{kind}\x1f{value}".encode("utf-8", "replace")
+    assert p.digest(kind, value) == hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+    assert p.digest(kind, value) == p.digest(kind, value)  # the state copied, never updated in place
+    norm = normalise_identity(value)
+    assert p.one(value) == hmac.new(key, norm.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 
 def test_suppress_small_groups_blanks_measures_keeps_keys() -> None:
