@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["SeriesRules", "Effect", "estimate", "difference", "VERDICTS", "ALPHA"]
+__all__ = ["SeriesRules", "Effect", "estimate", "difference", "control_means", "subtract", "VERDICTS", "ALPHA"]
 
 VERDICTS = ("effect", "no_effect", "unclear", "too_few_weeks")
 ALPHA = 0.05
@@ -135,9 +136,22 @@ def difference(treated: Mapping[int, float], controls: Sequence[Mapping[int, flo
     """Week -> the treated series minus the mean of the control series that have that week (weeks where the
     treated series or every control has no value are left out): the series a difference-in-differences
     estimates on."""
-    out = {}
-    for week, value in treated.items():
-        others = [c[week] for c in controls if week in c and c[week] is not None and np.isfinite(c[week])]
-        if value is not None and np.isfinite(value) and others:
-            out[week] = float(value) - float(np.mean(others))
-    return out
+    return subtract(treated, control_means(controls))
+
+
+def control_means(controls: Sequence[Mapping[int, float]]) -> dict[int, float]:
+    """Week -> the mean of the control series that have a finite value that week (in the order given): what
+    :func:`subtract` takes from each treated series of one comparison group, computed once for all of them."""
+    values: dict[int, list[float]] = defaultdict(list)
+    for control in controls:
+        for week, value in control.items():
+            if value is not None and math.isfinite(value):
+                values[week].append(value)
+    return {week: float(np.mean(v)) for week, v in values.items()}
+
+
+def subtract(treated: Mapping[int, float], means: Mapping[int, float]) -> dict[int, float]:
+    """Week -> the treated series minus the comparison group's mean (:func:`control_means`), where both
+    have a value."""
+    return {week: float(value) - means[week] for week, value in treated.items()
+            if value is not None and math.isfinite(value) and week in means}  # fmt: skip

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..analysis.periods import week_start
-from ..interrupted import Effect, SeriesRules, difference, estimate
+from ..interrupted import Effect, SeriesRules, control_means, estimate, subtract
 from .series import ROLE_SHARES
 
 __all__ = ["effect_table", "UNIT_MEASURES", "RELATION_MEASURES", "ORGANISATION_MEASURES"]
@@ -71,18 +71,25 @@ def _estimates(event: dict[str, Any], subject: str, groups: dict[tuple[Any, ...]
     for key, series in groups.items():
         by_measure[key[-1]][key[:-1]] = series
     for measure, series_of in sorted(by_measure.items()):
+        # the comparison group of a series: the unaffected series of its kind (a unit's kind; a relation's pair
+        # of kinds), and their mean per week, the same for every affected series of that kind
+        comparison: dict[tuple[str | None, ...], list[Series]] = defaultdict(list)
+        if subject != "organisation":
+            for g, s in series_of.items():
+                if not touches(g, affected):
+                    comparison[tuple(kinds.get(u) for u in g)].append(s)
+        means = {kind: control_means(controls) for kind, controls in comparison.items()}
         for group, series in sorted(series_of.items()):
             if not touches(group, affected):
                 continue
             own = estimate(list(series), list(series.values()), at, rules)
-            kind = tuple(kinds.get(g) for g in group)  # a unit's kind; a relation's pair of kinds
-            controls = [s for g, s in series_of.items() if not touches(g, affected)
-                        and subject != "organisation" and tuple(kinds.get(u) for u in g) == kind]  # fmt: skip
+            kind = tuple(kinds.get(g) for g in group)
+            controls = comparison.get(kind, [])
             did = None
             # a series that never varies (no tickets at all, before or after) has nothing to compare: the
             # difference would only mirror the comparison group's own changes
             if controls and len(set(series.values())) > 1:
-                diff = difference(series, controls)
+                diff = subtract(series, means[kind])
                 did = estimate(list(diff), list(diff.values()), at, rules)
             label = "|".join(group)
             yield _row(event, subject, label, " | ".join(names.get(g, g) for g in group), measure, own, did,
