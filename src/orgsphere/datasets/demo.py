@@ -308,9 +308,9 @@ def make_demo(folder: str | Path, seed: int = 7, scale: float = 1.0) -> DemoFile
     ts = np.concatenate([f["ts"] for f in frames])
     thread = np.concatenate([f.get("thread", np.full(len(f["ts"]), None, dtype=object)) for f in frames])
     loose = thread == None  # noqa: E711 (elementwise)
-    thread[loose] = conversation_ids(ts[loose], np.concatenate([f["sender"] for f in frames])[loose].astype(str),
-                                     np.concatenate([f["recipient"] for f in frames])[loose].astype(str),
-                                     np.concatenate([f["channel"] for f in frames])[loose].astype(str))  # fmt: skip
+    thread[loose] = conversation_ids(ts[loose], np.concatenate([f["sender"] for f in frames])[loose],
+                                     np.concatenate([f["recipient"] for f in frames])[loose],
+                                     np.concatenate([f["channel"] for f in frames])[loose])  # fmt: skip
     order = np.argsort(ts, kind="stable")
     ts_text = np.datetime_as_string(ts[order], unit="s").astype(object)
     sender = np.concatenate([f["sender"] for f in frames])[order]

@@ -56,7 +56,7 @@ def conversation_ids(ts: np.ndarray, sender: np.ndarray, recipient: np.ndarray, 
     reply = same_pair & answers & recent & ~meeting & ~prev_meeting
     number = np.cumsum(~reply)
     out = np.empty(len(ts), dtype=object)
-    out[order] = np.char.add("conv-", number.astype(str)).astype(object)
+    out[order] = [f"conv-{k}" for k in number.tolist()]
     return out
 
 
@@ -122,9 +122,10 @@ def subjects(rng: np.random.Generator, sender: np.ndarray, recipient: np.ndarray
     out = np.array(SUBJECTS, dtype=object)[rng.integers(0, len(SUBJECTS), len(sender))]
     out = np.char.add(out.astype(str), np.char.add(" ", rng.integers(1, 99, len(sender)).astype(str))).astype(object)
     everyday = out.copy()
-    names, inverse = np.unique(sender, return_inverse=True)
+    # each distinct address looked up once (factorised by hashing: sorting a million strings takes a second)
+    inverse, names = pd.factorize(sender)
     from_unit = np.array([unit_of_email.get(e, -1) for e in names])[inverse]
-    names, inverse = np.unique(recipient, return_inverse=True)
+    inverse, names = pd.factorize(recipient)
     to_unit = np.array([unit_of_email.get(e, -1) for e in names])[inverse]
     is_line = np.array([u.kind == "line" for u in units] + [False])
     index = {u.name: i for i, u in enumerate(units)}
