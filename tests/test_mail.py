@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import orgsphere
 from orgsphere.errors import InputError
+from orgsphere.ingest.limits import ReadLimits
 from orgsphere.ingest.mailheaders import iter_mbox, parse_headers
 from orgsphere.privacy import Pseudonymiser
 
@@ -509,3 +510,57 @@ def test_a_message_file_split_at_once_reads_as_the_line_reader_reads_it(lines: l
             assert mailheaders.read_header_block(io.BytesIO(data), limits) == expected, head
     finally:
         mailheaders.HEAD_READ = before
+
+
+def _mbox_line_by_line(data: bytes, limits: ReadLimits) -> list[tuple[int, list[bytes], str | None]]:
+    """What iter_mbox must give, by its definition, a line at a time: a ``From `` line after a blank line
+    (or first in the file) starts a message; its header lines run to the next blank line; a line over
+    max_line_bytes comes as an empty line that is not blank (a header line so refuses its message)."""
+    import io
+
+    from orgsphere.ingest.cappedlines import CappedLines
+    from orgsphere.ingest.mailheaders import _HeaderBlock
+
+    capped = CappedLines(io.BytesIO(data), limits.max_line_bytes)
+    out: list[tuple[int, list[bytes], str | None]] = []
+    block, in_headers, previous_blank = None, False, True
+    for number, line in enumerate(io.BufferedReader(capped, 64), start=1):
+        long = line == b"\n" and number in capped.too_long
+        blank = line in (b"\n", b"\r\n") and not long
+        if line.startswith(b"From ") and previous_blank:
+            block, in_headers, previous_blank = _HeaderBlock(limits), True, False
+            out.append((number, block.lines, None))
+            continue
+        if in_headers:
+            if blank:
+                in_headers = False
+            else:
+                assert block is not None
+                block.add(line, long)
+                out[-1] = (out[-1][0], block.lines, block.problem)
+        previous_blank = blank
+    return out
+
+
+MBOX_LINE = st.one_of(st.sampled_from([b"", b"\r", b"From x", b"From: a@b.example", b"From", b" folded", b"body",
+                                       b"z" * 39, b"z" * 41, b"y" * 300, b">From x"]),
+                      st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")))  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(MBOX_LINE, END), max_size=30), st.booleans(), st.sampled_from([1, 7, 64, 1 << 20]))
+def test_the_mbox_scanner_finds_the_messages_a_line_by_line_reading_finds(
+    lines: list[tuple[bytes, bytes]], last_end: bool, block: int
+) -> None:
+    """The mbox reader skips bodies a block at a time by searching: it must find the same messages, line
+    numbers, header lines and refusals as reading every line does, with CRLF and LF, From lines in bodies,
+    blank-looking lines over max_line_bytes before a From line, a file without a last line end, and a From
+    line split between two blocks (blocks of 1, 7 and 64 bytes here)."""
+    import io
+
+    data = b"".join(text + end for text, end in lines)
+    if lines and not last_end:
+        data = data[: -len(lines[-1][1])]
+    limits = ReadLimits.of()
+    limits = type(limits)(**{**limits.__dict__, "max_line_bytes": 40, "max_header_bytes": 200})
+    assert list(iter_mbox(io.BytesIO(data), limits, block)) == _mbox_line_by_line(data, limits)

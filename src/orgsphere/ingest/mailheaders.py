@@ -1,7 +1,8 @@
 """Reading the headers of email messages, fast and without ever touching a body.
 
-:func:`iter_mbox` walks an mbox file as a stream of lines and hands out the header block of each message
-(the lines up to the first blank line); body lines are only looked at to find the next ``From `` line.
+:func:`iter_mbox` walks an mbox file a block at a time and hands out the header block of each message (the
+lines up to the first blank line); a body is skipped by searching for the next ``From `` line after a blank
+line, never looked at line by line (an attachment is thousands of lines).
 :func:`parse_headers` turns a header block into the fields orgsphere keeps: sender, recipients, date and the
 ids that make threads, the Auto-Submitted and Precedence values (the reader decides what they mean), and the
 subject, which is held only while the message is read, to recognise its topic where ``read_subjects``
@@ -108,32 +109,130 @@ def _capped(fh: ByteStream, limits: ReadLimits) -> tuple[io.BufferedReader, dict
     return io.BufferedReader(capped, 1 << 20), capped.too_long
 
 
-def iter_mbox(fh: BinaryIO, limits: ReadLimits | None = None) -> Iterator[tuple[int, list[bytes], str | None]]:
+MBOX_READ = 1 << 20  # the bytes of an mbox read at a time (whole lines: see CappedLines.take)
+
+
+def iter_mbox(fh: BinaryIO, limits: ReadLimits | None = None,
+              block: int = MBOX_READ) -> Iterator[tuple[int, list[bytes], str | None]]:  # fmt: skip
     """(line number of the ``From `` line, header lines, None) of each message of an mbox stream; for a
-    message over a limit ``limits`` (default: the settings' defaults), (line, [], why it is refused)."""
+    message over a limit ``limits`` (default: the settings' defaults), (line, [], why it is refused). A
+    ``From `` line starts a message where it follows a blank line (or starts the file). The header lines are
+    taken one by one; the body is skipped ``block`` bytes at a time, by searching for the next ``From `` line
+    (a body of many short lines costs a few searches, not a look at each line)."""
     limits = limits or ReadLimits.of()
-    lines, too_long = _capped(fh, limits)
-    block = _HeaderBlock(limits)
-    in_headers = False
-    start = 0
-    previous_blank = True
-    for number, line in enumerate(lines, start=1):
-        if line.startswith(b"From ") and previous_blank:
-            if in_headers or start:
-                yield start, block.lines, block.problem
-            block, in_headers, start = _HeaderBlock(limits), True, number
-            previous_blank = False
+    scan = _MboxScan(CappedLines(fh, limits.max_line_bytes), block)
+    start = scan.to_separator()
+    while start is not None:
+        scan.take_line()  # the From line itself
+        whole = scan.header_block(limits.max_header_bytes)
+        if whole is not None:  # (the common case: the block at once)
+            yield start, whole, None
+            start = scan.to_separator()
             continue
-        long = line == b"\n" and number in too_long  # (a line over the cap comes as an empty line)
-        blank = line in (b"\n", b"\r\n") and not long
-        if in_headers:
-            if blank:
-                in_headers = False
-            else:
-                block.add(line, long)
-        previous_blank = blank
-    if start:
-        yield start, block.lines, block.problem
+        header = _HeaderBlock(limits)
+        while (line := scan.take_line()) is not None:
+            number, text = line
+            long = text == b"\n" and number in scan.too_long  # (a line over the cap comes as an empty line)
+            if text in (b"\n", b"\r\n") and not long:
+                break  # the blank line that ends the header block
+            header.add(text, long)
+        yield start, header.lines, header.problem
+        start = scan.to_separator() if line is not None else None
+
+
+class _MboxScan:
+    """An mbox's lines (:class:`CappedLines`: long lines as empty ones, their numbers in ``too_long``) held a
+    block at a time: :meth:`take_line` hands out the next line, :meth:`to_separator` skips to the next line
+    that starts a message."""
+
+    def __init__(self, lines: CappedLines, block: int):
+        self.lines, self.block, self.too_long = lines, block, lines.too_long
+        self.buf, self.pos, self.line = b"", 0, 1  # buf[pos] starts line number ``line``
+        self.ended = False  # every byte of the stream is in buf
+
+    def _more(self) -> bool:
+        """Read the next block into the buffer (dropping what lies before ``pos``); False at the end."""
+        chunk = b"" if self.ended else self.lines.take(self.block)
+        if not chunk:
+            self.ended = True
+            return False
+        self.buf, self.pos = self.buf[self.pos:] + chunk, 0
+        return True
+
+    def _advance(self, to: int) -> None:
+        self.line += self.buf.count(b"\n", self.pos, to)
+        self.pos = to
+
+    def take_line(self) -> tuple[int, bytes] | None:
+        """(number, the line with its end) of the next line (the last line of the stream may lack its end);
+        None at the end."""
+        while (end := self.buf.find(b"\n", self.pos)) < 0:
+            if not self._more():
+                if self.pos == len(self.buf):
+                    return None
+                end = len(self.buf) - 1  # the last line, without a line end
+                break
+        number, text = self.line, self.buf[self.pos:end + 1]
+        self.pos, self.line = end + 1, number + (text[-1:] == b"\n")
+        return number, text
+
+    def header_block(self, max_bytes: int) -> list[bytes] | None:
+        """The header lines from ``pos`` up to the first blank line, each with its line end, ``pos`` then past
+        that blank line; None (nothing taken) unless the block and its blank line are in the buffer, within
+        ``max_bytes`` and :data:`HEAD_READ`, and no line among them is a line over the cap (handed out empty,
+        not blank)."""
+        buf, pos = self.buf, self.pos
+        if buf.startswith((b"\n", b"\r\n"), pos):
+            end = pos - 1  # an empty block: the blank line is the first
+        else:  # the first blank line: searched for in the line ends of the From line first (a file of one kind
+            # of line end has none of the other: searching all the buffer for it, message by message, is slow)
+            within = pos + min(max_bytes, HEAD_READ) + 3
+            first, other = (b"\n\r\n", b"\n\n") if buf[pos - 2] == 0x0D else (b"\n\n", b"\n\r\n")
+            found = buf.find(first, pos, within)
+            earlier = buf.find(other, pos, found + 3 if found >= 0 else within)
+            ends = [i for i in (found, earlier) if i >= 0]
+            if not ends:
+                return None
+            end = min(ends)  # the last header line's end; the blank line follows
+        if end + 1 - pos > max_bytes:
+            return None
+        lines = buf[pos:end + 1].split(b"\n")[:-1]
+        if self.too_long and any(n in self.too_long for n in range(self.line, self.line + len(lines) + 1)):
+            return None
+        blank = 1 if buf[end + 1] == 0x0A else 2
+        self.pos, self.line = end + 1 + blank, self.line + len(lines) + 1
+        return [line + b"\n" for line in lines]
+
+    def _blank_before(self, newline: int) -> bool:
+        """Whether the line that ends with the line end at ``newline`` (at or after ``pos``) is blank: empty,
+        and not a line over the cap handed out empty."""
+        first = self.buf.rfind(b"\n", self.pos, newline) + 1 or self.pos
+        text = self.buf[first:newline + 1]
+        if text == b"\r\n":
+            return True
+        return text == b"\n" and self.line + self.buf.count(b"\n", self.pos, first) not in self.too_long
+
+    def to_separator(self, after_blank: bool = True) -> int | None:
+        """Skip to the next ``From `` line that follows a blank line (``after_blank``: the line before ``pos``
+        is blank); its number, ``pos`` at its start; None at the end of the stream."""
+        while True:
+            if len(self.buf) - self.pos < 5 and not self.ended:
+                self._more()
+                continue
+            if after_blank and self.buf.startswith(b"From ", self.pos):
+                return self.line
+            found = self.buf.find(b"\nFrom ", self.pos)
+            if found >= 0:
+                after_blank = self._blank_before(found)
+                self._advance(found + 1)
+                continue
+            if self.ended:
+                return None
+            last = self.buf.rfind(b"\n", self.pos)  # keep the last line, which may start with "From "
+            if last >= 0:
+                after_blank = self._blank_before(last)
+                self._advance(last + 1)
+            self._more()
 
 
 HEAD_READ = 1 << 16  # the bytes of a message file read at once, in which its header block nearly always ends
