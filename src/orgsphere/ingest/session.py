@@ -148,6 +148,8 @@ class IngestSession:
         every ingest, are staged as a Parquet file (:data:`STAGED_AS_PARQUET`), other rows in the staging
         database."""
         if table in STAGED_AS_PARQUET:
+            if table in self._parquet and self._parquet[table][0] is None:  # (a new file would replace its rows)
+                raise RuntimeError(f"the staged {table} were read already (closed): nothing more can be staged")
             writer, path = self._parquet.get(table, (None, self.store.staging_parquet(table)))
             if writer is None:
                 path.unlink(missing_ok=True)
