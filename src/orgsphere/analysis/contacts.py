@@ -79,10 +79,11 @@ class Graph:
             release(t)
 
 
-def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...],
-                  facing_units: tuple[str, ...], period: Period = "month") -> Graph:  # fmt: skip
+def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...], facing_units: tuple[str, ...],
+                  period: Period = "month", per_channel: bool = True) -> Graph:  # fmt: skip
     """The graphs of every month (or ISO week: ``period``) and channel (and their roll-ups), with
-    ``facing_units`` (unit ids, compared case-insensitively) counting as direct customer contact."""
+    ``facing_units`` (unit ids, compared case-insensitively) counting as direct customer contact; without
+    ``per_channel``, only the graphs over all channels."""
     ancestors, depth = unit_ancestors(store.table("units").to_pyarrow())
     codes = unit_codes(ancestors.sort_by("unit_id"))  # codes in the order of the ids: a tie goes to the first id
     channels = channels_of(store)
@@ -95,33 +96,34 @@ def contact_graph(store: TableSource, min_contacts: int, targets: tuple[str, ...
         ends.append(t.select("period", channel=t.ch, person=t[f"{me}_person"], unit=t[f"{me}_unit"],
                              target=t[f"{other}_pk"], n=t.n))  # fmt: skip
     end = ibis.union(*ends, distinct=False)
-    units = _main_units(end)
+    units = _main_units(end, per_channel)
     facing = [f.lower() for f in facing_units]
     facing_codes = [code for unit, code in zip(codes["unit_id"].to_pylist(), codes["code"].to_pylist(), strict=True)
                     if unit.lower() in facing]  # fmt: skip
-    direct = _monthly(end.filter(end.target >= 0), ["person", "target"]).select("period", "channel", "person", "target")
+    direct = _monthly(end.filter(end.target >= 0), ["person", "target"], per_channel)
+    direct = direct.select("period", "channel", "person", "target")
     if facing_codes and "customer" in targets:
         f = units.filter(units.unit.isin(facing_codes))
         customer = ibis.literal(targets.index("customer"), "int8")
         direct = ibis.union(direct, f.select("period", "channel", "person", target=customer))
     people = store.table("people").select("person_id").distinct().order_by("person_id").to_pyarrow()["person_id"]
     labels = Labels(people.combine_chunks(), codes["unit_id"].combine_chunks(), channels, targets, period)
-    return Graph(units, _ties(c, min_contacts), direct.distinct(), labels, (c, units))
+    return Graph(units, _ties(c, min_contacts, per_channel), direct.distinct(), labels, (c, units))
 
 
-def _monthly(t: ibis.Table, keys: list[str]) -> ibis.Table:
-    """Interactions counted (``n``: the sum of the rows' ``n``) per keys, month and channel, with the roll-ups;
-    the undated month left out (it counts in 'all')."""
-    counts = rollups(t, keys, lambda t: {"n": t.n.sum()}, EVERY_MONTH, EVERY_CHANNEL)
+def _monthly(t: ibis.Table, keys: list[str], per_channel: bool = True) -> ibis.Table:
+    """Interactions counted (``n``: the sum of the rows' ``n``) per keys, month and channel, with the roll-ups
+    (without ``per_channel``: over all channels only); the undated month left out (it counts in 'all')."""
+    counts = rollups(t, keys, lambda t: {"n": t.n.sum()}, EVERY_MONTH, EVERY_CHANNEL, per_channel)
     return counts.filter(counts.period != UNDATED_MONTH)
 
 
-def _main_units(end: ibis.Table) -> ibis.Table:
+def _main_units(end: ibis.Table, per_channel: bool = True) -> ibis.Table:
     """Each active person's unit per month and channel: the one they were placed in most often (held). The
     ends are counted per person, unit, month and channel once (held for the while), and rolled up from those
     counts: four scans of the counts, not of the ends."""
     fine = materialise(end.group_by(["person", "unit", "period", "channel"]).aggregate(n=end.n.sum()))
-    units = _monthly(fine, ["person", "unit"])
+    units = _monthly(fine, ["person", "unit"], per_channel)
     main = ibis.window(group_by=[units.period, units.channel, units.person], order_by=[ibis.desc(units.n), units.unit])
     out = materialise(units.mutate(rank=ibis.row_number().over(main)).filter(ibis._.rank == 0)
                       .select("period", "channel", "person", "unit"))  # fmt: skip
@@ -129,13 +131,13 @@ def _main_units(end: ibis.Table) -> ibis.Table:
     return out
 
 
-def _ties(c: ibis.Table, min_contacts: int) -> ibis.Table:
+def _ties(c: ibis.Table, min_contacts: int, per_channel: bool = True) -> ibis.Table:
     """Pairs of placed persons (a < b) with at least ``min_contacts`` interactions per month and channel."""
     pairs = c.filter(c.s_person.notnull() & c.s_unit.notnull() & c.d_person.notnull() & c.d_unit.notnull()
                      & (c.s_person != c.d_person))  # fmt: skip
     pairs = pairs.select("period", channel=pairs.ch, a=ibis.least(pairs.s_person, pairs.d_person),
                          b=ibis.greatest(pairs.s_person, pairs.d_person), n=pairs.n)  # fmt: skip
-    ties = _monthly(pairs, ["a", "b"])
+    ties = _monthly(pairs, ["a", "b"], per_channel)
     return ties.filter(ties.n >= min_contacts).select("period", "channel", "a", "b")
 
 

@@ -77,15 +77,16 @@ def route_labels(a: np.ndarray, b: np.ndarray, distance: np.ndarray, own: np.nda
 
 def person_distance_batches(store: TableSource, min_contacts: int = 2, targets: tuple[str, ...] = ("customer",),
                             facing_units: tuple[str, ...] = (), search: str = "auto",
-                            period: Period = "month") -> Iterator[pa.Table]:  # fmt: skip
+                            period: Period = "month", per_channel: bool = True) -> Iterator[pa.Table]:  # fmt: skip
     """:func:`person_distances` in parts, each whole periods and channels: with the in-memory search one
     period and channel at a time, so that only one graph is ever in memory (the engine holds the rest and
-    spills it if it must). ``period``: months, or ISO weeks."""
+    spills it if it must). ``period``: months, or ISO weeks; without ``per_channel``, only the distances over
+    all channels (the graphs of each channel are not even built)."""
     if search == "auto":
         search = "scipy" if store.engine == "duckdb" else "frontier"
     if search not in ("scipy", "frontier"):
         raise ValueError(f"search must be 'auto', 'scipy' or 'frontier', not {search!r}")
-    graph = contact_graph(store, min_contacts, targets, facing_units, period)
+    graph = contact_graph(store, min_contacts, targets, facing_units, period, per_channel)
     try:
         if search == "frontier":
             yield _frontier_distances(graph)

@@ -75,12 +75,13 @@ SPHERE_KEYS = ("scope", "depth", "group_id", "name", "kind", "function", "period
 
 
 def rollups(t: ibis.Table, keys: list[str], metrics: Callable[[ibis.Table], dict[str, ibis.Value]],
-            every_period: object = ALL, every_channel: object = ALL) -> ibis.Table:  # fmt: skip
+            every_period: object = ALL, every_channel: object = ALL,
+            per_channel: bool = True) -> ibis.Table:  # fmt: skip
     """The aggregate by keys+period+channel, and with period and/or channel rolled up to 'all' (the period to
-    ``every_period``, the channel to ``every_channel``)."""
+    ``every_period``, the channel to ``every_channel``); without ``per_channel``, only over all channels."""
     parts = []
     for by_period in (True, False):
-        for by_channel in (True, False):
+        for by_channel in (True, False) if per_channel else (False,):
             group = list(keys) + (["period"] if by_period else []) + (["channel"] if by_channel else [])
             agg = t.group_by(group).aggregate(**metrics(t))
             if not by_period:

@@ -57,7 +57,7 @@ def _within_one_hop(store: TableSource, settings: Settings, weekly: pa.Table) ->
     """Per row of ``weekly``: the share of the unit's active persons within one hop of a customer that week
     (over all channels), where the row is shown and the distance table counts at least the minimum group."""
     persons = person_distance_batches(store, settings.min_contacts, ("customer",), settings.customer_facing_units,
-                                      settings.distance_search, period="week")  # fmt: skip
+                                      settings.distance_search, period="week", per_channel=False)  # fmt: skip
     table, _ = unit_tables(persons, person_fte(store), settings.min_group_size)
     share = {(r["unit"], r["period"]): r["within_1"] for r in table.to_pylist()
              if r["channel"] == ALL and r["target"] == "customer" and r["persons"] >= settings.min_group_size}
