@@ -102,6 +102,38 @@ class _HeaderBlock:
         else:
             self.lines.append(line)
 
+    def take(self, number: int, line: bytes, too_long: dict[int, int]) -> bool:
+        """Add line ``number`` of a header block; False when it is the blank line that ends the block (a line
+        over the cap, in ``too_long`` and handed out empty, is not blank)."""
+        long = line == b"\n" and number in too_long
+        if line in (b"\n", b"\r\n") and not long:
+            return False
+        self.add(line, long)
+        return True
+
+
+def _block_end(buf: bytes, start: int, stop: int, crlf: bool = False) -> int | None:
+    """Where the header block at ``buf[start]`` ends, at its first blank line (LF or CRLF) within
+    ``buf[start:stop]``: the index of the last header line's line end (``start - 1``: the first line is blank);
+    None when no blank line is there. ``crlf``: the text's line ends are CRLF, searched for first (a text of
+    one kind of line end has none of the other: the second search stops where the first found its line)."""
+    if buf.startswith((b"\n", b"\r\n"), start):
+        return start - 1
+    first, other = (b"\n\r\n", b"\n\n") if crlf else (b"\n\n", b"\n\r\n")
+    found = buf.find(first, start, stop)
+    earlier = buf.find(other, start, found + 3 if found >= 0 else stop)
+    ends = [i for i in (found, earlier) if i >= 0]
+    return min(ends) if ends else None
+
+
+def _split_lines(block: bytes) -> list[bytes]:
+    """The lines of ``block``, each with its line end (the last may have none)."""
+    parts = block.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
 
 def _capped(fh: ByteStream, limits: ReadLimits) -> tuple[io.BufferedReader, dict[int, int]]:
     """``fh`` read line by line with lines over ``max_line_bytes`` as empty lines, and their numbers."""
@@ -130,12 +162,8 @@ def iter_mbox(fh: BinaryIO, limits: ReadLimits | None = None,
             start = scan.to_separator()
             continue
         header = _HeaderBlock(limits)
-        while (line := scan.take_line()) is not None:
-            number, text = line
-            long = text == b"\n" and number in scan.too_long  # (a line over the cap comes as an empty line)
-            if text in (b"\n", b"\r\n") and not long:
-                break  # the blank line that ends the header block
-            header.add(text, long)
+        while (line := scan.take_line()) is not None and header.take(*line, scan.too_long):
+            pass
         yield start, header.lines, header.problem
         start = scan.to_separator() if line is not None else None
 
@@ -182,26 +210,16 @@ class _MboxScan:
         ``max_bytes`` and :data:`HEAD_READ`, and no line among them is a line over the cap (handed out empty,
         not blank)."""
         buf, pos = self.buf, self.pos
-        if buf.startswith((b"\n", b"\r\n"), pos):
-            end = pos - 1  # an empty block: the blank line is the first
-        else:  # the first blank line: searched for in the line ends of the From line first (a file of one kind
-            # of line end has none of the other: searching all the buffer for it, message by message, is slow)
-            within = pos + min(max_bytes, HEAD_READ) + 3
-            first, other = (b"\n\r\n", b"\n\n") if buf[pos - 2] == 0x0D else (b"\n\n", b"\n\r\n")
-            found = buf.find(first, pos, within)
-            earlier = buf.find(other, pos, found + 3 if found >= 0 else within)
-            ends = [i for i in (found, earlier) if i >= 0]
-            if not ends:
-                return None
-            end = min(ends)  # the last header line's end; the blank line follows
-        if end + 1 - pos > max_bytes:
+        # (in the line ends of the From line before it; searched no further than HEAD_READ: once per message)
+        end = _block_end(buf, pos, pos + min(max_bytes, HEAD_READ) + 3, crlf=buf[pos - 2] == 0x0D)
+        if end is None or end + 1 - pos > max_bytes:
             return None
-        lines = buf[pos:end + 1].split(b"\n")[:-1]
+        lines = _split_lines(buf[pos:end + 1])
         if self.too_long and any(n in self.too_long for n in range(self.line, self.line + len(lines) + 1)):
             return None
         blank = 1 if buf[end + 1] == 0x0A else 2
         self.pos, self.line = end + 1 + blank, self.line + len(lines) + 1
-        return [line + b"\n" for line in lines]
+        return lines
 
     def _blank_before(self, newline: int) -> bool:
         """Whether the line that ends with the line end at ``newline`` (at or after ``pos``) is blank: empty,
@@ -212,9 +230,10 @@ class _MboxScan:
             return True
         return text == b"\n" and self.line + self.buf.count(b"\n", self.pos, first) not in self.too_long
 
-    def to_separator(self, after_blank: bool = True) -> int | None:
-        """Skip to the next ``From `` line that follows a blank line (``after_blank``: the line before ``pos``
-        is blank); its number, ``pos`` at its start; None at the end of the stream."""
+    def to_separator(self) -> int | None:
+        """Skip to the next ``From `` line that follows a blank line (called where the line before ``pos`` is
+        blank, or at the start); its number, ``pos`` at its start; None at the end of the stream."""
+        after_blank = True  # the line before pos is blank
         while True:
             if len(self.buf) - self.pos < 5 and not self.ended:
                 self._more()
@@ -255,22 +274,17 @@ def _header_lines(head: bytes, limits: ReadLimits, whole: bool) -> list[bytes] |
     """The header lines at the start of ``head`` (``whole``: the file's every byte), each with its line end, as
     the line reader gives them; None where that reader must decide: no blank line in ``head`` though the file
     goes on, a line over ``max_line_bytes``, or a block over ``max_header_bytes``."""
-    if head.startswith((b"\n", b"\r\n")):
-        return []
-    ends = [i for i in (head.find(b"\n\n"), head.find(b"\n\r\n")) if i >= 0]
-    if ends:
-        block = head[: min(ends) + 1]
+    end = _block_end(head, 0, len(head))
+    if end is not None:
+        block = head[: end + 1]
     elif whole:
         block = head
     else:
         return None
     if len(block) > limits.max_header_bytes:
         return None
-    parts = block.split(b"\n")
-    lines = [part + b"\n" for part in parts[:-1]]
-    if parts[-1]:  # (the file ends without a line end)
-        lines.append(parts[-1])
-    if max(map(len, parts)) > limits.max_line_bytes:
+    lines = _split_lines(block)  # (the last without a line end where the file ends so)
+    if any(len(line) - line.endswith(b"\n") > limits.max_line_bytes for line in lines):
         return None
     return lines
 
@@ -292,11 +306,7 @@ def _read_header_block_capped(fh: ByteStream, limits: ReadLimits) -> tuple[list[
     lines, too_long = _capped(fh, limits)
     block = _HeaderBlock(limits)
     for number, line in enumerate(lines, start=1):
-        long = line == b"\n" and number in too_long
-        if line in (b"\n", b"\r\n") and not long:
-            break
-        block.add(line, long)
-        if block.problem is not None:
+        if not block.take(number, line, too_long) or block.problem is not None:
             break
     return block.lines, block.problem
 
