@@ -72,3 +72,24 @@ def test_forced_formats_and_a_wrong_setting() -> None:
         DateOrder("dd-mm")
     with pytest.raises(orgsphere.ConfigError):
         orgsphere.open("x.duckdb", date_format="dd-mm")
+
+
+def test_a_date_that_does_not_exist_is_rejected_not_rolled_into_the_next_month(
+    ws: orgsphere.Workspace, tmp_path: Path
+) -> None:
+    """Arrow's strptime reads 31-02-2025 as 3 March: such a row must be rejected with its line, not moved a
+    few days on. Day-first, month-first and ISO (in a chunk that is not all ISO), and Viva's month/day/year."""
+    from orgsphere.ingest.timestamps import strptime
+
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    report = ws.ingest_edges(write(tmp_path / "e.csv", (
+        "van;aan;datum\np0;p1;28-02-2025 10:00\np1;p2;31-02-2025 10:00\np2;p3;29-02-2024 9:00\np3;p4;31-04-2025\n"
+    )))  # fmt: skip
+    assert (report.kept, report.rejected) == (2, 2)
+    assert _times(ws) == [datetime(2024, 2, 29, 9), datetime(2025, 2, 28, 10)]
+    assert [r[0] for r in ws.store.raw.execute("SELECT locator FROM rejects ORDER BY locator").fetchall()] == [
+        "line 3", "line 5"]  # fmt: skip
+    month_first, _ = parse_timestamps(pa.array(["02/31/2025 10:00", "02/28/2025 10:00"]), DateOrder("month-first"))
+    iso, _ = parse_timestamps(pa.array(["2025-02-31 10:00", "2025-02-28 10:00"]), DateOrder())
+    assert month_first.to_pylist() == iso.to_pylist() == [None, datetime(2025, 2, 28, 10)]
+    assert strptime(pa.array(["02/30/2025", "12/31/2025"]), "%m/%d/%Y").to_pylist() == [None, datetime(2025, 12, 31)]

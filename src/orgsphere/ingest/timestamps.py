@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ..errors import InputError
 
-__all__ = ["TS", "TS_PROBLEM", "DateOrder", "parse_timestamps", "DATE_FORMATS"]
+__all__ = ["TS", "TS_PROBLEM", "DateOrder", "parse_timestamps", "strptime", "DATE_FORMATS"]
 
 TS = pa.timestamp("us")
 EPOCH = datetime(1970, 1, 1)
@@ -69,6 +69,28 @@ class DateOrder:
         return [date.format(separator) + t for t in _TIMES]
 
 
+_DATE_FIELDS = r"^(?P<f0>[0-9]+)[-/.](?P<f1>[0-9]+)[-/.](?P<f2>[0-9]+)"  # a date's three fields, in any order
+
+
+def strptime(text: pa.Array, fmt: str) -> pa.Array:
+    """Arrow's ``strptime`` of ``text`` in ``fmt`` (a date of %Y, %m and %d first, then a time), null where a
+    value does not read; and null where its date does not exist: Arrow rolls 31-02-2025 over into 3 March,
+    so the day and month read back are held to those written."""
+    parsed = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+    if parsed.null_count == len(parsed):  # (nothing read: nothing to hold)
+        return parsed
+    order = [fmt[i + 1] for i in range(len(fmt) - 1) if fmt[i] == "%" and fmt[i + 1] in "Ymd"][:3]
+    fields = pc.extract_regex(text, _DATE_FIELDS)
+    matched = pc.is_valid(fields)  # (a value without a date there has fields of no meaning)
+
+    def written(field: str) -> pa.Array:
+        digits = pc.if_else(matched, fields.field(f"f{order.index(field)}"), pa.scalar(None, pa.string()))
+        return digits.cast(pa.int64())
+
+    exists = pc.and_(pc.equal(pc.day(parsed), written("d")), pc.equal(pc.month(parsed), written("m")))
+    return pc.if_else(pc.fill_null(exists, True), parsed, pa.scalar(None, parsed.type))
+
+
 def _numeric_to_ts(values: pa.Array) -> pa.Array:
     seconds = values.cast(pa.float64())
     scaled = pc.if_else(pc.greater(pc.abs(seconds), MS_EPOCH_THRESHOLD), pc.multiply(seconds, 1e3),
@@ -107,7 +129,7 @@ def _local_dates(text: pa.Array, parsed: pa.Array, dates: DateOrder) -> pa.Array
     local = pc.if_else(is_local, text, pa.scalar(None, pa.string()))
     for sep in "-/.":
         for fmt in dates.formats(sep):
-            parsed = pc.coalesce(parsed, pc.strptime(local, format=fmt, unit="us", error_is_null=True))
+            parsed = pc.coalesce(parsed, strptime(local, fmt))
     return parsed
 
 
@@ -135,7 +157,7 @@ def parse_timestamps(values: pa.Array, dates: DateOrder | None = None) -> tuple[
     parsed = pc.if_else(numeric, _numeric_to_ts(pc.if_else(numeric, text, pa.scalar(None, pa.string()))),
                         pa.scalar(None, TS))  # fmt: skip
     for fmt in ISO_FORMATS:
-        parsed = pc.coalesce(parsed, pc.strptime(text, format=fmt, unit="us", error_is_null=True))
+        parsed = pc.coalesce(parsed, strptime(text, fmt))
     if dates is not None and dates.local:
         parsed = _local_dates(text, parsed, dates)
     left = np.flatnonzero(pc.and_(pc.is_valid(text), pc.is_null(parsed)).to_numpy(zero_copy_only=False))

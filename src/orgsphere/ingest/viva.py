@@ -39,6 +39,7 @@ from .edges import EdgeReader
 from .limits import ReadLimits
 from .session import IngestReport, IngestSession, run_ingest
 from .tabular import Chunk, Progress, open_tabular
+from .timestamps import strptime
 
 __all__ = ["ingest_viva", "P2P_FIELDS", "G2G_FIELDS"]
 
@@ -63,7 +64,7 @@ def _dates(values: pa.Array) -> pa.Array:
     """MetricDate as Viva writes it: ISO, or the US month/day/year of its CSV downloads (a value that is
     neither stays text, so the edge reader rejects its row with the usual reason)."""
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
-    us = pc.strptime(text, format="%m/%d/%Y", unit="us", error_is_null=True).cast(pa.string())
+    us = strptime(text, "%m/%d/%Y").cast(pa.string())
     return pc.coalesce(us, text)
 
 
