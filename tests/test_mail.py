@@ -374,6 +374,29 @@ def test_a_duplicate_counts_the_rows_the_store_holds_not_those_rejected_the_firs
     assert mws.store.counts()["interactions"] == 2
 
 
+def test_each_copy_of_a_rejected_message_is_rejected_not_counted_as_a_duplicate(tmp_path: Path) -> None:
+    # a notification in two folders, and two header blocks without a From line (in an mbox, an unescaped
+    # "From " line after a blank line in a body starts one): each is rejected with its reason, none of them
+    # is "a duplicate message (same Message-ID, sender and date)"
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example",
+                        max_reject_share=1.0)  # fmt: skip
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    note = ("From: Notifications <no-reply@acme.example>\nTo: ann@acme.example\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n"
+            "Message-ID: <n1@acme.example>\n\nx\n")  # fmt: skip
+    mail = note.replace("Notifications <no-reply@", "<bob@").replace("n1@", "m1@")
+    for name, text in (("Inbox/n.eml", note), ("Archive/n.eml", note), ("Inbox/m.eml", mail)):
+        write(tmp_path / "mail" / name, text)
+    report = ws.ingest_mail(tmp_path / "mail")
+    assert (report.rows, report.kept, report.rejected, report.recognised) == (3, 1, 2, 0)
+    assert not any("duplicate" in n for n in report.notes)
+    box = ("From a Mon Jan  1 00:00:00 2024\nFrom: ann@acme.example\nTo: bob@acme.example\n"
+           "Date: Mon, 1 Jan 2024 10:00:00 +0000\n\nbody\n\nFrom here on, twice\n\nFrom here on, again\n")  # fmt: skip
+    report = ws.ingest_mail(write(tmp_path / "box.mbox", box))
+    assert (report.kept, report.rejected, report.recognised) == (1, 2, 0)
+    assert report.reasons["message has no readable From address"] == 2
+    assert "3 messages read, 1 kept as 1 recipient rows; 2 rejected (2 as a whole)" in report.notes
+
+
 def test_a_reused_message_id_with_another_sender_or_date_is_another_message(
     mws: orgsphere.Workspace, tmp_path: Path
 ) -> None:

@@ -164,7 +164,7 @@ class _MailReader:
         self.stored: dict[str, int] = dict(store.raw.execute(
             "SELECT split_part(source_id, ':', 2), count(*) FROM interactions WHERE starts_with(source_id, 'mail:') "
             "GROUP BY 1").fetchall())  # fmt: skip
-        self.seen: set[str] = set()  # identities read in this ingest
+        self.seen: set[str] = set()  # identities of the messages handed on in this ingest
         self.repeated: Counter[str] = Counter()  # of those, the ones read again: identity -> times
         self.messages = self.duplicates = self.rejected = self.handed_on = self.undated = self.no_id = 0
 
@@ -193,14 +193,14 @@ class _MailReader:
             self.duplicates += 1
             self.repeated[headers.identity] += 1
             return
-        self.seen.add(headers.identity)
         reason = not_a_contact(headers, self.automated, self.reject_bulk, self.max_recipients)
-        if reason is not None:
+        if reason is not None:  # (each copy of a message rejected so is rejected, as in a later ingest)
             if len(headers.recipients) > self.max_recipients:  # the count is no personal data: in the reason
                 reason += f" ({len(headers.recipients):,} recipients)"
             self._reject(where, reason, "")
             return
         assert headers.sender is not None
+        self.seen.add(headers.identity)
         self.handed_on += 1
         self.undated += headers.date is None
         self.no_id += not headers.has_message_id
