@@ -196,8 +196,9 @@ def _untold(code: str, t: Words) -> str:
                                "contact to judge"),
         "out_of_sight": t.gettext("line of sight: no one in the data meets a customer"),
         "roles": t.gettext("staff roles: there are no work items of staff units"),
-        "internal_customer": t.gettext("the internal customer's machinery: no subjects, tickets or documents were "
-                                       "read"),
+        "internal_customer": t.gettext("the internal customer's machinery: nothing read shows it (no SLA reports, "
+                                       "surveys or requirements packages of a staff unit in subjects or tickets, no "
+                                       "internal-customer words in documents)"),
         "changes": t.gettext("what the changes did: too few weeks around the events"),
     }[code]  # fmt: skip
 
