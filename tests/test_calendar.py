@@ -88,6 +88,22 @@ def test_same_meeting_in_two_exports_counts_once(cws: orgsphere.Workspace, tmp_p
     assert cws.ingest_calendar(tmp_path / "exports").skipped
 
 
+def test_a_calendar_read_again_after_the_org_chart_grew_counts_the_new_pairs_once(tmp_path: Path) -> None:
+    ws = orgsphere.open(tmp_path / "s.duckdb", key_file=tmp_path / "k", internal_domains="acme.example",
+                        max_reject_share=0.9)  # fmt: skip
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG))
+    event = vevent("m@acme", "20250106T090000", "20250106T100000", "p0@acme.example",
+                   [att("p1@acme.example"), att("new@acme.example")])  # fmt: skip
+    path = write(tmp_path / "p0.ics", calendar(event))
+    assert (ws.ingest_calendar(path).kept, ws.store.raw.execute("SELECT count(*) FROM rejects").fetchone()) == (1, (2,))
+    ws.ingest_orgchart(write(tmp_path / "org.csv", ORG + "p8,new@acme.example,ICT\n"))
+    with orgsphere.replacing():  # the meeting's pairs now replace those the store holds of it
+        report = ws.ingest_calendar(path)
+    assert (report.kept, report.rejected, report.recognised) == (3, 0, 0)
+    assert ws.store.raw.execute("SELECT count(*), sum(weight) FROM interactions").fetchone() == (3, 180.0)
+    assert ws.store.raw.execute("SELECT count(*) FROM rejects").fetchone() == (0,)
+
+
 def test_not_a_calendar(cws: orgsphere.Workspace, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not an iCalendar file"):
         cws.ingest_calendar(write(tmp_path / "x.ics", "hello"))

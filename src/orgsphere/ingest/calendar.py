@@ -206,11 +206,7 @@ class _CalendarReader:
         self.broadcast = settings.broadcast_size
         self.cap = settings.max_occurrences
         self.max_attendees = settings.max_recipients
-        self.seen: set[str] = {
-            r[0] for r in store.raw.execute(
-                "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'ics:')"
-            ).fetchall()
-        }  # fmt: skip
+        self.seen = set(session.stored_messages("ics"))
         self.counts = {"occurrences": 0, "duplicates": 0, "cancelled": 0, "all_day": 0, "declined": 0,
                        "rooms": 0, "broadcasts": 0, "alone": 0}  # fmt: skip
 
@@ -273,6 +269,7 @@ class _CalendarReader:
             self.session.report.rows += 1
             return
         self.seen.add(key)
+        self.session.renew(key)
         organiser = _address(event.get("ORGANIZER"))
         attendees = event.get("ATTENDEE") or []
         if not isinstance(attendees, list):

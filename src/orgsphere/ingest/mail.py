@@ -161,9 +161,7 @@ class _MailReader:
         self.subjects = settings.read_subjects  # (a subject is not even decoded without it)
         self.max_recipients = settings.max_recipients
         # the mail in the store: identity -> its rows there (a message's rows rejected then are not there)
-        self.stored: dict[str, int] = dict(store.raw.execute(
-            "SELECT split_part(source_id, ':', 2), count(*) FROM interactions WHERE starts_with(source_id, 'mail:') "
-            "GROUP BY 1").fetchall())  # fmt: skip
+        self.stored = session.stored_messages("mail")
         self.seen: set[str] = set()  # identities of the messages handed on in this ingest
         self.repeated: Counter[str] = Counter()  # of those, the ones read again: identity -> times
         self.messages = self.duplicates = self.rejected = self.handed_on = self.undated = self.no_id = 0
@@ -185,6 +183,7 @@ class _MailReader:
                          "this message is skipped, the rest of the file is read")  # fmt: skip
             return
         headers = parse_headers(lines, self.digest, self.subjects)
+        self.session.renew(headers.identity)
         if headers.identity in self.stored:  # its rows in the store are its rows here, counted once
             self.duplicates += 1
             self._recognise(self.stored[headers.identity])

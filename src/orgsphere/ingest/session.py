@@ -132,6 +132,8 @@ class IngestSession:
         self._writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgsphere-staging")
         self._written: Future[None] | None = None
         self._on_commit: list[Callable[[], None]] = []
+        self.replace = False  # --replace: a source read before is read again (run_ingest sets it)
+        self._renewed: tuple[str, set[str]] | None = None  # under --replace, (prefix, messages read again)
 
     @property
     def source_prefix(self) -> str:
@@ -192,6 +194,40 @@ class IngestSession:
         names = pq.read_schema(path).names
         quoted = str(path).replace("'", "''")
         return ", ".join(names), f"read_parquet('{quoted}')"
+
+    def stored_messages(self, prefix: str) -> dict[str, int]:
+        """The messages the store holds of a reader whose ``source_id`` is ``<prefix>:<message>:<k>`` (mail, a
+        meeting occurrence, a chat message), with their rows there: a message read again is counted as already
+        there. Under --replace none: every message is read again, and the rows it has now replace those the
+        store holds of it (the reader names each one it reads with :meth:`renew`)."""
+        if self.replace:
+            self._renewed = (prefix, set())
+            return {}
+        return dict(self.store.raw.execute(
+            "SELECT split_part(source_id, ':', 2), count(*) FROM interactions WHERE starts_with(source_id, ?) "
+            "GROUP BY 1", [prefix + ":"]).fetchall())  # fmt: skip
+
+    def renew(self, message: str) -> None:
+        """Under --replace, ``message`` was read again: its rows in the store go when the ingest commits (those
+        kept now take their place; none, when it is rejected now), and are no overlap of the rows staged now."""
+        if self._renewed is not None:
+            self._renewed[1].add(message)
+
+    @contextmanager
+    def _not_renewed(self) -> Iterator[str]:
+        """A condition on ``interactions i`` that leaves out the rows of the messages read again under
+        --replace (TRUE when there are none)."""
+        if not self._renewed or not self._renewed[1]:
+            yield "TRUE"
+            return
+        view = "_orgsphere_renewed"
+        prefix, messages = self._renewed
+        self.store.raw.register(view, pa.table({"message": pa.array(sorted(messages), pa.string())}))
+        try:
+            yield (f"NOT (starts_with(i.source_id, '{prefix}:') AND "
+                   f"split_part(i.source_id, ':', 2) IN (SELECT message FROM {view}))")  # fmt: skip
+        finally:
+            self.store.raw.unregister(view)
 
     def staged_per_message(self, messages: pa.Array) -> dict[str, int]:
         """Of the interactions staged so far by a reader whose ``source_id`` is ``<kind>:<message>:<k>``, the
@@ -257,11 +293,14 @@ class IngestSession:
         the same log as CSV and as XLSX), counted as a multiset: a row twice here and once there is kept once.
         Rows of the versions this ingest replaces do not count."""
         staged = self._staged_parquet("interactions")
-        staging = self._staged.get("interactions")
-        if staged is None and staging is None:
+        rows = self._staged.get("interactions") if staged is None else staged[1]
+        if rows is None:
             return
-        rows = staging if staged is None else staged[1]
-        others = " AND ".join(f"NOT starts_with(i.source_id, '{old[:16]}:')" for old in replaced) or "TRUE"
+        with self._not_renewed() as renewed:
+            self._recognise_overlaps(replaced, rows, renewed)
+
+    def _recognise_overlaps(self, replaced: Sequence[str], rows: str, renewed: str) -> None:
+        others = " AND ".join([f"NOT starts_with(i.source_id, '{old[:16]}:')" for old in replaced] + [renewed])
         if not self.store.raw.execute(f"""
             SELECT 1 FROM interactions i, (SELECT min(ts) AS lo, max(ts) AS hi FROM {rows}) b
             WHERE i.ts BETWEEN b.lo AND b.hi AND {others} LIMIT 1""").fetchone():  # fmt: skip
@@ -286,6 +325,9 @@ class IngestSession:
     def _commit(self) -> None:
         for step in self._on_commit:
             step()
+        with self._not_renewed() as renewed:
+            if renewed != "TRUE":  # (the rows of the messages read again under --replace give way)
+                self.store.raw.execute(f"DELETE FROM interactions i WHERE NOT ({renewed})")
         self._flush_rejects()
         for table, staging in self._staged.items():
             self.store.raw.execute(f"INSERT INTO {table} SELECT * FROM {staging}")
@@ -362,6 +404,7 @@ def run_ingest(
                           "--replace reads them again")  # fmt: skip
         return report
     session = IngestSession(store, source, kind, sha, name)
+    session.replace = replace
     try:
         read(session)
         report = session.report

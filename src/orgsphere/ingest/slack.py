@@ -124,9 +124,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
     def read(session: IngestSession) -> None:
         reader = EdgeReader(store, settings, session, EdgeBuffer.COLUMNS)
         buffer = EdgeBuffer(reader, "message")
-        seen = {r[0] for r in store.raw.execute(
-            "SELECT DISTINCT split_part(source_id, ':', 2) FROM interactions WHERE starts_with(source_id, 'slack:')"
-        ).fetchall()}  # fmt: skip
+        seen = set(session.stored_messages("slack"))
         # first pass: who is active where
         messages: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         skipped = duplicates = 0
@@ -172,6 +170,7 @@ def ingest_slack(store: Store, path: Path, settings: Settings, progress: Progres
                     session.report.rows += 1
                     continue
                 seen.add(key)
+                session.renew(key)
                 others = [m for m in audience if m != author]
                 if not others:
                     session.report.rows += 1
