@@ -1,6 +1,8 @@
 """A messy organisation and its edge lists, made the same every time, and the store tables they leave, as plain
 rows: what tests/test_ingest_identical.py holds the edge ingest to (the expected rows were written by the ingest
-of main before it was vectorised, issue 26: ``PYTHONPATH=<main's src> python -m tests.messy_edges FILE``)."""
+of main before it was vectorised, issue 26: ``PYTHONPATH=<main's src> python -m tests.messy_edges FILE``; the
+reason for an internal address not in the org chart was later extended with the unit's addresses, in the file
+as in the code)."""
 
 from __future__ import annotations
 

@@ -148,6 +148,8 @@ def _as_schema(store: Path, version: int) -> None:
     import duckdb
 
     con = duckdb.connect(str(store))
+    if version < 7:
+        con.execute("DROP TABLE unit_addresses")
     if version < 6:
         con.execute("DROP TABLE events")
     if version < 5:
@@ -174,8 +176,8 @@ def test_an_empty_version_one_store_is_migrated_to_the_present_schema(tmp_path: 
     with pytest.raises(StoreError, match=f"version 1 needs migrating to {SCHEMA_VERSION}"):
         orgsphere.open(store, key_file=tmp_path / "k", read_only=True)
     with orgsphere.open(store, key_file=tmp_path / "k") as ws:
-        assert ws.store.meta("schema_version") == str(SCHEMA_VERSION) == "6"
-        for table in ("documents", "interactions", "rejects", "ingest_log", "events"):  # the columns of a new store
+        assert ws.store.meta("schema_version") == str(SCHEMA_VERSION) == "7"
+        for table in ("documents", "interactions", "rejects", "ingest_log", "events", "unit_addresses"):  # as new
             assert list(ws.store.table(table).columns) == [c.split()[0] for c in TABLES[table].split(", ")]
         ws.ingest_orgchart(write(tmp_path / "org.csv", "person,unit\nP1,Sales\nP2,Sales\nP3,ICT\n"))
         ws.ingest_edges(
@@ -186,6 +188,24 @@ def test_an_empty_version_one_store_is_migrated_to_the_present_schema(tmp_path: 
             ("e.csv", "a date-like text (10 characters)")]
         with pytest.raises(duckdb.ConstraintException):  # n may not be null, as in a new store
             ws.store.raw.execute("UPDATE interactions SET n = NULL")
+
+
+def test_a_version_six_store_keeps_its_data_and_takes_unit_addresses(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    with orgsphere.open(store, key_file=tmp_path / "k", internal_domains="acme.example") as ws:
+        ws.ingest_orgchart(write(tmp_path / "org.csv", "person,email,unit\nP1,p1@acme.example,Sales\nP2,,ICT\n"))
+        ws.ingest_edges(write(tmp_path / "e.csv", "from,to,time\nP1,P2,2025-01-05\n"))
+    _as_schema(store, 6)
+    with orgsphere.open(store, key_file=tmp_path / "k", internal_domains="acme.example") as ws:
+        assert ws.store.meta("schema_version") == "7"
+        assert ws.store.raw.execute("SELECT count(*) FROM interactions").fetchone() == (1,)
+        ws.ingest_orgchart(write(tmp_path / "units.yaml", "name: ICT\naddresses: desk@acme.example\n"),
+                           tmp_path / "org.csv")  # fmt: skip
+        report = ws.ingest_edges(write(tmp_path / "f.csv", "from,to,time\np1@acme.example,desk@acme.example,"
+                                                           "2025-01-06\n"))  # fmt: skip
+        assert report.kept == 1
+        assert ws.store.raw.execute("SELECT dst, dst_kind FROM interactions WHERE ts > '2025-01-05'"
+                                    ).fetchall() == [("ICT", "unit")]  # fmt: skip
 
 
 @pytest.mark.parametrize("version", [3, 4])

@@ -7,7 +7,7 @@ __all__ = [
     "PARTY", "UNIT", "PARTY_KINDS", "UNIT_KINDS",
 ]  # fmt: skip
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 STAGING_PREFIX = "_staging_"  # tables an ingest fills while it reads, moved into place when it commits
 STAGING_FILE_SUFFIX = ".staging"  # ... in a file of their own beside the store: orgsphere.duckdb.staging
 
@@ -28,6 +28,8 @@ TABLES: dict[str, str] = {
     ),
     # every identifier a person is known by (employee id, email addresses), hashed, pointing at the person
     "aliases": "alias VARCHAR PRIMARY KEY, person_id VARCHAR NOT NULL",
+    # the addresses that stand for a unit rather than a person (a shared mailbox, a team or list address), hashed
+    "unit_addresses": "address VARCHAR PRIMARY KEY, unit_id VARCHAR NOT NULL",
     "parties": (
         "party_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, domain VARCHAR, name VARCHAR, declared_by VARCHAR"
     ),
@@ -75,6 +77,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE ingest_log ADD COLUMN source_key VARCHAR",
     ),
     5: (f"CREATE TABLE events ({TABLES['events']})",),  # events, for the effect of a change (orgsphere changes)
+    6: (f"CREATE TABLE unit_addresses ({TABLES['unit_addresses']})",),  # shared mailboxes and list addresses
 }
 
 # A store of a schema below this that holds anything ingested is refused, not migrated: it holds identifiers

@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import InputError
+from ..privacy import normalise_identity
 from ..schema import UNIT_KINDS
 from ..store import Store
 from .session import IngestSession
@@ -59,6 +60,7 @@ class Chart:
         self.made_parents: list[tuple[str, str]] = []  # parents named in a people file but described nowhere
         self.tree_units: set[str] = set()  # the units they name
         self.table_people: Counter[tuple[str, str]] = Counter()  # (people file, unit) -> people listed
+        self.addresses: dict[str, tuple[str, str]] = {}  # a unit's address (normalised) -> (unit, where)
 
     # -- units --------------------------------------------------------------------------------------------
     def unit(self, where: str, unit_id: str, parent: str | None, kind: str | None, function: str | None,
@@ -88,6 +90,18 @@ class Chart:
                 return f"unit {unit_id!r} has {name} {old!r} at {known.where}, here {new!r}"
             if new is not None and old is None:
                 setattr(known, name if name != "parent" else "parent_id", new)
+        return None
+
+    def address(self, where: str, unit_id: str, address: object) -> str | None:
+        """Give ``unit_id`` an address that stands for the unit (a shared mailbox, a team or list address);
+        returns a reason when it is not one address or belongs to another unit."""
+        text = normalise_identity(address) if isinstance(address, str) else ""
+        if "@" not in text or text.count("@") > 1 or any(c in text for c in " ;,<>\t"):
+            return (f"addresses holds {str(address)[:60]!r}, not one email address; give a list of addresses, "
+                    "e.g. addresses: [servicedesk@example.nl, ict-team@lists.example.nl]")  # fmt: skip
+        known = self.addresses.setdefault(text, (unit_id, where))
+        if known[0] != unit_id:
+            return f"address {text} is already the address of unit {known[0]!r} ({known[1]}); give it to one unit"
         return None
 
     def check(self) -> None:
@@ -134,12 +148,21 @@ class Chart:
                         rows[key].append(value)
                     self.session.report.kept += 1
                     previous = m
+        unit_addresses: dict[str, str] = {}
+        for address, (unit_id, where) in self.addresses.items():
+            hashed = pseudo.one(address)
+            if hashed in aliases:  # (a person's own address cannot also stand for a unit)
+                self.session.report.notes.append(
+                    f"{where}: address {address} is also the email address of a person of the org chart; it "
+                    f"stands for that person, not for unit {unit_id!r}; remove it from one of them")  # fmt: skip
+                continue
+            unit_addresses[hashed] = unit_id
         before = dict(store.raw.execute("SELECT unit_id, kind FROM units").fetchall())
         if before:  # a chart is replaced: say what changed
             people = {p for (p,) in store.raw.execute("SELECT DISTINCT person_id FROM people").fetchall()}
             after = {u.unit_id: u.kind for u in self.units.values()}
             self.session.report.notes.extend(_changes(before, people, after, set(rows["person_id"])))
-        for table in ("units", "people", "aliases"):
+        for table in ("units", "people", "aliases", "unit_addresses"):
             store.raw.execute(f"DELETE FROM {table}")
         units = list(self.units.values())
         store.append(
@@ -167,6 +190,11 @@ class Chart:
             "aliases",
             pa.table({"alias": list(aliases), "person_id": list(aliases.values())},
                      schema=pa.schema([("alias", pa.string()), ("person_id", pa.string())])),  # fmt: skip
+        )
+        store.append(
+            "unit_addresses",
+            pa.table({"address": list(unit_addresses), "unit_id": list(unit_addresses.values())},
+                     schema=pa.schema([("address", pa.string()), ("unit_id", pa.string())])),  # fmt: skip
         )
         if not self.members:
             self.session.report.notes.append("the org chart names no people; interactions cannot be matched yet")

@@ -167,11 +167,12 @@ def _read_yaml(chart: Chart, path: Path) -> None:
     def walk(node: Any, parent: str | None, trail: str) -> None:
         if not isinstance(node, dict) or _text(node.get("name")) is None:
             raise InputError(f"{path}: {trail}: expected a unit with a name, found {str(node)[:60]!r}.")
-        unknown = set(node) - {"name", "kind", "function", "intended_role", "units", "children", "people"}
+        unknown = set(node) - {"name", "kind", "function", "intended_role", "units", "children", "people",
+                               "addresses"}  # fmt: skip
         if unknown:
             raise InputError(
                 f"{path}: {trail} ({node['name']}): unknown keys {', '.join(sorted(map(str, unknown)))}; "
-                "a unit has name, kind, function, intended_role, units and people."
+                "a unit has name, kind, function, intended_role, addresses, units and people."
             )
         name = str(node["name"]).strip()
         where = f"{path.name} unit {name!r}"
@@ -180,6 +181,11 @@ def _read_yaml(chart: Chart, path: Path) -> None:
         if problem:
             raise InputError(f"{path}: {trail}: {problem}.")
         chart.tree_units.add(name)
+        addresses = node.get("addresses") or []
+        for address in [addresses] if isinstance(addresses, str) else addresses:
+            problem = chart.address(where, name, address)
+            if problem:
+                raise InputError(f"{path}: {trail} ({name}): {problem}.")
         for j, person in enumerate(node.get("people") or []):
             rec = dict(person) if isinstance(person, dict) else {"person": person}
             rec["unit"] = name

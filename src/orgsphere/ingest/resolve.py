@@ -3,7 +3,8 @@
 Every reader of interactions resolves its raw identifiers (ids, addresses) here, so the boundary between
 inside and outside is drawn in one place:
 
-1. an identifier (or email alias) of a person of the org chart -> that person (pseudonym);
+1. an identifier (or email alias) of a person of the org chart -> that person (pseudonym); an address the org
+   chart gives a unit (a shared mailbox, a team or list address) -> that unit;
 2. an id or address declared as a party -> that party;
 3. an address in one of the internal domains but not in the org chart -> rejected (it would silently turn
    a colleague into an outsider);
@@ -46,6 +47,8 @@ class Resolver:
         self.pseudo = store.pseudonymiser()
         self.aliases: dict[str, str] = dict(store.raw.execute("SELECT alias, person_id FROM aliases").fetchall())
         self.parties: dict[str, str] = dict(store.raw.execute("SELECT party_id, kind FROM parties").fetchall())
+        self.unit_addresses: dict[str, str] = dict(
+            store.raw.execute("SELECT address, unit_id FROM unit_addresses").fetchall())
         self.internal = set(settings.internal_domains)
         self.rules: dict[str, str] = {}
         for kind in ("partner", "regulator", "supplier", "customer"):  # later wins: customer rules first
@@ -76,6 +79,8 @@ class Resolver:
         hashed = self.pseudo.one(raw)
         if hashed in self.aliases:
             return self.aliases[hashed], PERSON
+        if hashed in self.unit_addresses:
+            return self.unit_addresses[hashed], UNIT
         if hashed in self.parties:
             return hashed, PARTY
         unit = self.units.get(raw.strip().lower())
@@ -87,7 +92,8 @@ class Resolver:
         if matching_domain(domain, self.internal):
             return (
                 f"is an address in the internal domain {domain} that is not in the org chart "
-                "(add the person, or their email column, to the org chart)"
+                "(add the person, or their email column, to the org chart; a shared mailbox or list address: "
+                "give it to its unit, under addresses in the units YAML)"
             )
         party_id = domain_party_id(domain)
         if party_id not in self.parties:

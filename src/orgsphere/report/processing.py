@@ -24,7 +24,9 @@ __all__ = ["REASONS", "reason_words", "declared_by_words", "source_kind_words", 
 # name, a domain, a unit's name), kept as they are.
 REASONS: dict[str, re.Pattern[str]] = {key: re.compile(pattern) for key, pattern in {
     "internal_not_in_chart": r"(?P<field>\w+) is an address in the internal domain (?P<domain>\S+) that is not in "
-                             r"the org chart \(add the person, or their email column, to the org chart\)",
+                             r"the org chart \(add the person, or their email column, to the org chart"
+                             r"(?:; a shared mailbox or list address: give it to its unit, under addresses in the "
+                             r"units YAML)?\)",
     "not_a_time": re.escape(TS_PROBLEM) + r"(?: \((?P<order>day-first|month-first), as this file\))?",
     "empty": r"(?P<field>\w+) is empty",
     "several_addresses": r"(?P<field>\w+) holds several addresses, or text around an address; give one address "
@@ -47,8 +49,9 @@ def _reason_messages(t: Words) -> dict[str, Callable[[dict[str, str]], str]]:
     order = {"day-first": t.gettext("day first"), "month-first": t.gettext("month first")}
     return {
         "internal_not_in_chart": lambda g: t.gettext(
-            "%(field)s is an address in the internal domain %(domain)s of someone who is not in the org chart "
-            "(add the person, or the column with their email address, to the org chart)", **g),
+            "%(field)s is an address in the internal domain %(domain)s that the org chart does not have (add the "
+            "person, or the column with their email address; a shared mailbox or list address: under addresses "
+            "of its unit)", **g),
         "not_a_time": lambda g: t.gettext(
             "the time is not readable; expected ISO 8601 (2024-03-01T09:30:00), seconds since 1970 or a date such "
             "as 31-01-2024 09:30", **g) + (t.gettext(" (%(order)s, as in this file)", order=order[g["order"]])
