@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -158,11 +159,7 @@ class Pseudonymiser:
 
     def array(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
         """Pseudonymise a string array; each distinct value is hashed once. Nulls stay null."""
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        encoded = pc.dictionary_encode(values.cast(pa.string()))
-        dictionary = pa.array([self.one(v) for v in encoded.dictionary.to_pylist()], pa.string())
-        return pc.take(dictionary, encoded.indices)
+        return _each_distinct(self.one, values)
 
     def digest(self, kind: str, value: str) -> str:
         """The keyed id of an identifier of ``kind`` (``"message-id"``, ``"ticket"``, ``"event"``, ...) read from
@@ -175,14 +172,19 @@ class Pseudonymiser:
             keyed = self._kinds[kind] = _HmacSha256(self._key, prefix)
         return keyed.hexdigest(value.encode("utf-8", "replace"))[:ID_HEX_CHARS]
 
-
     def digests(self, kind: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
         """:meth:`digest` of each value of a string array; each distinct value is hashed once. Nulls stay null."""
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        encoded = pc.dictionary_encode(values.cast(pa.string()))
-        dictionary = pa.array([self.digest(kind, v) for v in encoded.dictionary.to_pylist()], pa.string())
-        return pc.take(dictionary, encoded.indices)
+        return _each_distinct(lambda v: self.digest(kind, v), values)
+
+
+def _each_distinct(function: Callable[[str], str], values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``function`` of each value of a string array, called once per distinct value. Nulls stay null."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values.cast(pa.string()))
+    dictionary = pa.array([function(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(dictionary, encoded.indices)
+
 
 _ADDRESS = re.compile(r"[^\s@<>;,:\"']+@[^\s@<>;,:\"']+")
 _DATE_LIKE = re.compile(r"[0-9]{1,4}([-/. :T][0-9]{1,4})+[a-z ]*|[0-9]{1,2} ?[a-z]{3,9}\.? ?[0-9]{2,4}", re.IGNORECASE)
